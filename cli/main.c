@@ -1,0 +1,70 @@
+/* main.c: the ddparity command, a table of subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	ddp_cmd_fn fn;
+	const char *summary;
+} commands[] = {
+	{"predict", ddp_cmd_predict, "predict what qemu-img dd does (exit code, stderr, output info)"},
+	{"normalise", ddp_cmd_normalise, "print the canonical form of qemu-img info JSON"},
+	{"compare", ddp_cmd_compare, "compare two qemu-img info JSON outputs field by field"},
+};
+
+int ddp_cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("ddparity: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return DDP_EXIT_USAGE;
+}
+
+int ddp_cli_error(ddp_error *err, const char *source, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return DDP_ERROR;
+	memset(err, 0, sizeof(*err));
+	err->code = DDP_ERROR;
+	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return DDP_ERROR;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: ddparity COMMAND [ARGS...]\n\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'ddparity COMMAND --help' describes one command.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return DDP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return DDP_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ddparity %s\n", DDP_VERSION_STRING);
+		return DDP_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	return ddp_cli_fail("unknown command '%s' (try 'ddparity --help')", argv[1]);
+}

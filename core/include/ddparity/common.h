@@ -1,0 +1,49 @@
+/*
+ * ddparity/common.h: status codes and the error record shared by every
+ * part of the ddparity core.
+ *
+ * Every core function returns an int status (DDP_OK or a negative DDP_E*
+ * code) and, when given a non-NULL ddp_error, fills it with what went wrong
+ * and where.  The core never prints and never exits.
+ */
+#ifndef DDPARITY_COMMON_H
+#define DDPARITY_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	DDP_OK = 0,
+	DDP_ERROR = -1,       /* generic failure */
+	DDP_EINVAL = -2,      /* bad input given to ddparity itself */
+	DDP_EUNMODELLED = -3, /* the model does not know what qemu does here */
+	DDP_ERANGE = -4,      /* a number out of range */
+	DDP_ENOMEM = -5,      /* an allocation failed */
+	DDP_EBUFS = -6,       /* a caller-supplied buffer is too small */
+	DDP_EJSON = -7        /* JSON that cannot be read as given */
+};
+
+typedef struct ddp_error {
+	int code;              /* the DDP_E* status also returned */
+	char message[256];     /* what is wrong, one line, no trailing dot */
+	char source[128];      /* what was being read: "operand 3", "cases.txt" */
+	int line;              /* 1-based line in source, 0 when not a file */
+	int column;            /* 1-based column, 0 when unknown */
+	size_t position;       /* byte offset in source */
+} ddp_error;
+
+/* Returns a static English name for a DDP_E* status ("unmodelled"). */
+const char *ddp_strerror(int status);
+
+/* Clears an error record; safe on NULL. */
+void ddp_error_clear(ddp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

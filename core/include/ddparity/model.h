@@ -1,0 +1,216 @@
+/*
+ * ddparity/model.h: the model of `qemu-img dd`, per qemu version.
+ *
+ * Everything here is pure: no I/O, no globals, no allocation.  Strings in
+ * results point into the caller's argv or into static tables, so they live
+ * as long as the argv given.
+ */
+#ifndef DDPARITY_MODEL_H
+#define DDPARITY_MODEL_H
+
+#include "ddparity/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- versions and profiles ------------------------------------------ */
+
+typedef struct ddp_version {
+	int major, minor, micro;
+} ddp_version;
+
+/*
+ * Parses "7.2", "7.2.22", or the first line of `qemu-img --version`
+ * ("qemu-img version 7.2.22 (Debian ...)").
+ */
+int ddp_version_parse(ddp_version *out, const char *text, ddp_error *err);
+
+/* <0, 0, >0 like strcmp. */
+int ddp_version_cmp(ddp_version a, ddp_version b);
+
+/* A version profile: parser rules, message texts, formats (profiles.c). */
+typedef struct ddp_profile ddp_profile;
+
+size_t ddp_profile_count(void);
+const ddp_profile *ddp_profile_at(size_t i);      /* oldest first */
+const char *ddp_profile_name(const ddp_profile *p); /* "7.2" */
+
+/*
+ * The profile for version v: the newest profile whose first version is at
+ * or below v, or the oldest one when v predates them all.  *exact (optional)
+ * is set when v falls within the versions the profile was measured on.
+ */
+const ddp_profile *ddp_profile_for(ddp_version v, int *exact);
+
+/*
+ * Writes the rule that chose the profile for v, one sentence, snprintf
+ * style (returns the length it needed).
+ */
+size_t ddp_profile_explain(char *buf, size_t size, ddp_version v);
+
+/* ---- sizes: qemu_strtosz ---------------------------------------------- */
+
+/*
+ * Parses text as qemu_strtosz would in profile p.  Returns DDP_OK with
+ * *out set, DDP_EINVAL for a parse error, DDP_ERANGE for a range error.
+ * *hex_warning (optional) is set when qemu prints its "multiplier suffix
+ * on hex numbers" warning, which it does even when the parse then fails.
+ */
+int ddp_strtosz(uint64_t *out, int *hex_warning, const char *text,
+                const ddp_profile *p);
+
+/* ---- window ------------------------------------------------------------ */
+
+typedef struct ddp_window {
+	int64_t size;      /* input rounded up to 512, then capped by count*bs */
+	int64_t start;     /* first input byte copied */
+	int64_t end;       /* one past the last input byte copied */
+	int64_t out_size;  /* size the output is created with (end - start) */
+	int past_eof;      /* skip lands past the end: warning, empty output */
+} ddp_window;
+
+/*
+ * img_dd's window.  input_length is what blk_getlength would report before
+ * rounding (raw file length, or a structured image's virtual size).
+ */
+int ddp_window_compute(ddp_window *out, int64_t input_length, int64_t bs,
+                       int has_count, int64_t count, int has_skip,
+                       int64_t skip, ddp_error *err);
+
+/* ---- rounding ---------------------------------------------------------- */
+
+typedef struct ddp_chs {
+	unsigned cyls, heads, secs;
+} ddp_chs;
+
+/* round_up(bytes, 512); DDP_ERANGE past INT64_MAX. */
+int ddp_round512(uint64_t *out, uint64_t bytes);
+
+/* vpc.c calculate_geometry() for a sector count. */
+void ddp_vhd_geometry(ddp_chs *out, uint64_t sectors);
+
+/*
+ * vpc.c calculate_rounded_image_size(): the virtual size a dynamic VHD of
+ * the requested size reports, and the footer geometry the search stopped
+ * on.  DDP_ERANGE over 2040 GiB (qemu refuses to create it).
+ */
+int ddp_vhd_round(uint64_t *out_bytes, ddp_chs *chs, uint64_t bytes);
+
+/* vhdx.c default block size (info's cluster-size); DDP_ERANGE over 64 TiB. */
+int ddp_vhdx_block_size(uint64_t *out, uint64_t bytes);
+
+/* ---- messages ---------------------------------------------------------- */
+
+/* Every line qemu-img dd can print that the model knows.  Texts per
+ * version live in the profile. */
+typedef enum ddp_msg_id {
+	DDP_MSG_UNRECOGNIZED_OPTION,  /* s0: option token */
+	DDP_MSG_MISSING_ARGUMENT,     /* s0: option token */
+	DDP_MSG_TRY_HELP,
+	DDP_MSG_UNRECOGNIZED_OPERAND, /* s0: token or key */
+	DDP_MSG_INVALID_NUMBER,       /* s0: operand key, s1: value */
+	DDP_MSG_INVALID_NUMBER_2,     /* second line of that, where a version has one */
+	DDP_MSG_NUMBER_RANGE,         /* s0: key, s1: value, n0: min, n1: max */
+	DDP_MSG_HEX_SUFFIX,           /* s0: value */
+	DDP_MSG_NEED_IF_OF,
+	DDP_MSG_OPEN_FAILED,          /* s0: path, s1: reason */
+	DDP_MSG_OPEN_NO_FILENAME,     /* s0: path (empty) */
+	DDP_MSG_OPEN_MISSING,         /* s0: path */
+	DDP_MSG_OPEN_UNKNOWN_PROTOCOL, /* s0: path, s1: protocol */
+	DDP_MSG_OPEN_UNKNOWN_DRIVER,  /* s0: path, s1: driver */
+	DDP_MSG_OPEN_IMAGE_OPTS,      /* s0: path */
+	DDP_MSG_UNKNOWN_FORMAT,       /* s0: format */
+	DDP_MSG_UNKNOWN_PROTOCOL,     /* s0: protocol */
+	DDP_MSG_NO_CREATE,            /* s0: format */
+	DDP_MSG_CREATE_FAILED,        /* s0: path, s1: reason */
+	DDP_MSG_CREATE_NO_PATH,       /* s0: path (empty) */
+	DDP_MSG_SKIP_PAST_EOF,        /* s0: input path */
+	DDP_MSG__COUNT
+} ddp_msg_id;
+
+typedef struct ddp_slice {
+	const char *ptr;
+	size_t len;
+} ddp_slice;
+
+typedef struct ddp_msg {
+	ddp_msg_id id;
+	ddp_slice s[2];
+	int64_t n[2];
+} ddp_msg;
+
+/*
+ * Renders one stderr line of profile p, without the newline, snprintf
+ * style: returns the full length, writes at most size-1 bytes and a NUL.
+ */
+size_t ddp_msg_render(char *buf, size_t size, const ddp_msg *m,
+                      const ddp_profile *p);
+
+/* ---- request and outcome ----------------------------------------------- */
+
+#define DDP_MAX_MSGS 8
+
+typedef struct ddp_request {
+	const char *in_path;  /* if=, NULL when absent */
+	const char *out_path; /* of=, NULL when absent */
+	const char *in_fmt;   /* -f, NULL when absent */
+	const char *out_fmt;  /* -O, "raw" when absent */
+	int64_t bs;           /* 512 when absent */
+	int64_t count;
+	int64_t skip;
+	int has_count, has_skip;
+	int force_share;      /* -U */
+	int image_opts;       /* --image-opts */
+	int help;             /* -h was reached: help on stdout, exit 0 */
+	int failed;           /* qemu rejects the arguments (see the outcome) */
+} ddp_request;
+
+/* The input the dd reads: what the model cannot see by itself. */
+typedef struct ddp_input {
+	int64_t length;     /* raw file length, or the image's virtual size */
+	const char *format; /* its real format ("raw" when NULL) */
+	const char *path;   /* when set, an if= naming another file fails to open */
+	int64_t file_length; /* the file's own length, read by -f raw; -1 unknown */
+} ddp_input;
+
+typedef struct ddp_outcome {
+	int exit_code;
+	size_t nmsgs;
+	ddp_msg msgs[DDP_MAX_MSGS]; /* stderr lines, in order */
+	int help;                   /* help text on stdout */
+	int output_created;         /* of= exists afterwards */
+	int has_info;               /* exit 0 and an output qemu-img info reads */
+	uint64_t virtual_size;
+	const char *format;         /* as info reports it ("file" reads as raw) */
+	int has_cluster_size;
+	uint64_t cluster_size;
+	int has_window;
+	ddp_window window;
+	int has_chs;
+	ddp_chs chs;                /* vpc footer geometry */
+	ddp_request request;
+} ddp_outcome;
+
+/*
+ * Parses the arguments that follow `qemu-img dd` as profile p does.
+ * Returns DDP_OK when the model knows the answer: req is filled, and when
+ * qemu rejects the arguments req->failed is set and out holds its exit code
+ * and stderr.  DDP_EUNMODELLED (err says what) for arguments whose effect
+ * the model does not know, such as --object.
+ */
+int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
+                   int argc, const char *const *argv, ddp_error *err);
+
+/*
+ * What `qemu-img dd ARGS` does on input in: exit code, stderr, and the
+ * output's info fields.  DDP_EUNMODELLED when the model does not know.
+ */
+int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
+                int argc, const char *const *argv, ddp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

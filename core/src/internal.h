@@ -1,0 +1,91 @@
+/* internal.h: what the core's sources share and the public header hides. */
+#ifndef DDP_INTERNAL_H
+#define DDP_INTERNAL_H
+
+#include <stdarg.h>
+#include "ddparity.h"
+
+/* How qemu_strtosz reads a number, by era. */
+typedef enum ddp_parser {
+	DDP_PARSER_STRTOD,  /* before 6.0: the whole number through strtod */
+	DDP_PARSER_U64,     /* 6.0 to 8.0: integer part, then a strtod fraction */
+	DDP_PARSER_UINT     /* 8.1 on: parse_uint, negatives are range errors */
+} ddp_parser;
+
+/* What a hex number followed by a suffix does. */
+typedef enum ddp_hex_suffix {
+	DDP_HEX_SUFFIX_PLAIN, /* no special case (strtod era: a hex float) */
+	DDP_HEX_SUFFIX_WARN,  /* accepted with a deprecation warning */
+	DDP_HEX_SUFFIX_ERROR  /* a parse error */
+} ddp_hex_suffix;
+
+/* What -O FMT does, after the format is found. */
+typedef enum ddp_fmt_kind {
+	DDP_FMT_OUTPUT,       /* modelled: created, opened and copied into */
+	DDP_FMT_NO_CREATE,    /* "Format driver '%s' does not support image creation" */
+	DDP_FMT_CREATE_FAILS, /* creation always fails with a fixed reason */
+	DDP_FMT_UNMODELLED    /* a driver whose creation depends on the host */
+} ddp_fmt_kind;
+
+typedef enum ddp_cluster_rule {
+	DDP_CLUSTER_NONE,   /* info prints no cluster-size */
+	DDP_CLUSTER_FIXED,
+	DDP_CLUSTER_VHDX    /* the vhdx default block size for the image size */
+} ddp_cluster_rule;
+
+typedef enum ddp_size_rule {
+	DDP_SIZE_ROUND512,
+	DDP_SIZE_VHD_CHS
+} ddp_size_rule;
+
+typedef enum ddp_zero_rule {
+	DDP_ZERO_OK,          /* an empty image is fine */
+	DDP_ZERO_REOPEN_FAILS, /* created, then cannot be opened (vmdk) */
+	DDP_ZERO_CREATE_FAILS /* creation refuses it (qcow) */
+} ddp_zero_rule;
+
+typedef struct ddp_format_rule {
+	const char *name;        /* as given to -O */
+	ddp_fmt_kind kind;
+	const char *info_format; /* what info reports ("file" reads as raw) */
+	ddp_size_rule size;
+	ddp_cluster_rule cluster;
+	uint64_t cluster_size;
+	ddp_zero_rule zero;
+	const char *reason;      /* the failure text for CREATE_FAILS and zero rules */
+	const char *open_mismatch; /* -f NAME on a raw input: qemu's open error, or NULL */
+} ddp_format_rule;
+
+struct ddp_profile {
+	const char *name;          /* "7.2" */
+	ddp_version first;         /* first version it applies to */
+	ddp_version last;          /* last version measured with it */
+	const char *measured;      /* the builds it was checked against */
+	ddp_parser parser;
+	ddp_hex_suffix hex_suffix;
+	int fraction_one_bug;      /* a fraction that rounds to 1.0 counts as 0 */
+	const char *msg[DDP_MSG__COUNT]; /* templates: {0} {1} strings, {n0} {n1} numbers */
+	const ddp_format_rule *formats; /* ends with a NULL name */
+	const char *const *drivers; /* every driver -f may name, NULL-terminated */
+	const char *const *protocols; /* protocol prefixes it knows, NULL-terminated */
+	uint64_t max_modelled_size; /* output sizes above it are not modelled */
+};
+
+/* Fills err (when non-NULL) and returns code. */
+int ddp_fail(ddp_error *err, int code, const char *source, size_t position,
+             const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+
+const ddp_format_rule *ddp_profile_format(const ddp_profile *p, const char *name);
+int ddp_profile_has(const char *const *list, const char *name, size_t len);
+
+/* Appends one stderr line to the outcome. */
+void ddp_outcome_add(ddp_outcome *out, ddp_msg_id id, const char *s0,
+                     size_t len0, const char *s1, size_t len1);
+
+#define DDP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

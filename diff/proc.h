@@ -1,0 +1,43 @@
+/*
+ * proc.h: running a tool the way the differential engine needs: argv only
+ * (never a shell), its own process group, a timeout that kills the whole
+ * group, stdout and stderr captured up to a cap.
+ */
+#ifndef DDP_PROC_H
+#define DDP_PROC_H
+
+#include <stddef.h>
+
+#include "ddparity.h"
+
+typedef struct ddp_proc_result {
+	int exited;        /* ended by exit(): exit_code is valid */
+	int exit_code;
+	int signo;         /* killed by this signal (not our timeout), else 0 */
+	int timed_out;     /* we killed it at the timeout */
+	char *out;         /* NUL-terminated, out_len bytes (may hold NULs) */
+	size_t out_len;
+	int out_truncated; /* more was written than the cap kept */
+	char *err;
+	size_t err_len;
+	int err_truncated;
+	double seconds;
+} ddp_proc_result;
+
+typedef struct ddp_proc_opts {
+	const char *cwd;   /* run there (NULL: ours) */
+	double timeout;    /* seconds; <= 0: none */
+	size_t cap;        /* bytes kept of each stream; 0: 1 MiB */
+} ddp_proc_opts;
+
+/*
+ * Runs argv[0] (looked up on PATH when it has no '/') with argv, stdin
+ * from /dev/null.  DDP_OK once the tool ran, whatever it did; DDP_ERROR
+ * when it could not be started (err says why).
+ */
+int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
+                 const ddp_proc_opts *opts, ddp_error *err);
+
+void ddp_proc_result_free(ddp_proc_result *res);
+
+#endif
