@@ -103,7 +103,7 @@ static const char *const protocols_7_2[] = {
 static const ddp_profile profiles[] = {
 	{
 		.name = "5.2",
-		.first = {0, 0, 0},
+		.first = {5, 0, 0},
 		.last = {5, 2, 0},
 		.measured = "Debian bullseye 1:5.2+dfsg",
 		.parser = DDP_PARSER_STRTOD,

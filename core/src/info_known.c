@@ -1,0 +1,327 @@
+/*
+ * info_known.c: the known-divergences file, parsed and matched against
+ * the signature of a diff.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Fails at line/column of the file being parsed. */
+static int known_fail(ddp_error *err, const char *source, int line, int column,
+                      size_t position, const char *what)
+{
+	int rc = ddp_fail(err, DDP_EINVAL, source, position, "%s", what);
+	if (err) {
+		err->line = line;
+		err->column = column;
+	}
+	return rc;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A character allowed in a case pattern or a field: printable, no blank. */
+static int is_word(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+	char *t = malloc(n + 1);
+	if (t) {
+		memcpy(t, s, n);
+		t[n] = '\0';
+	}
+	return t;
+}
+
+static void entry_free(ddp_known_divergence *e)
+{
+	free(e->case_pattern);
+	for (size_t i = 0; i < e->n_fields; i++)
+		free(e->fields[i]);
+	free(e->fields);
+	free(e->reason);
+}
+
+void ddp_known_divergences_free(ddp_known_divergences *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->count; i++)
+		entry_free(&list->entries[i]);
+	free(list->entries);
+	free(list->source);
+	free(list);
+}
+
+/*
+ * Splits the FIELDS column text[0..n) into e->fields.  Returns DDP_OK, or
+ * DDP_EINVAL with *bad at the offending offset and *why set.
+ */
+static int split_fields(ddp_known_divergence *e, const char *text, size_t n,
+                        size_t *bad, const char **why)
+{
+	size_t count = 1, start = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += text[i] == ',';
+	if (!(e->fields = calloc(count, sizeof(*e->fields))))
+		return DDP_ENOMEM;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && text[i] != ',')
+			continue;
+		*bad = start;
+		if (i == start) {
+			*why = "empty field in the field list";
+			return DDP_EINVAL;
+		}
+		if (text[start] == '/') {
+			*why = "a field is written without its leading '/' (as in a "
+			       "signature: virtual-size, format-specific/data/cid)";
+			return DDP_EINVAL;
+		}
+		for (size_t j = start; j + 1 < i; j++) {
+			if (text[j] == '/' && text[j + 1] == '/') {
+				*bad = j + 1;
+				*why = "empty segment in a field";
+				return DDP_EINVAL;
+			}
+		}
+		if (text[i - 1] == '/') {
+			*bad = i - 1;
+			*why = "a field ends with '/'";
+			return DDP_EINVAL;
+		}
+		if (!(e->fields[e->n_fields] = dup_range(text + start, i - start)))
+			return DDP_ENOMEM;
+		e->n_fields++;
+		start = i + 1;
+	}
+	return DDP_OK;
+}
+
+int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
+                                size_t len, const char *source,
+                                ddp_error *err)
+{
+	ddp_known_divergences *list;
+	size_t cap = 0, pos = 0;
+	const char **field_cols = NULL; /* raw FIELDS column of each entry */
+	size_t *field_lens = NULL;
+	int line = 0, rc = DDP_OK;
+	char msg[160];
+
+	if (!out)
+		return ddp_fail(err, DDP_EINVAL, source, 0, "no output given");
+	*out = NULL;
+	if (!source)
+		source = "known-divergences";
+	if (!text && len)
+		return ddp_fail(err, DDP_EINVAL, source, 0, "no text given");
+	if (!(list = calloc(1, sizeof(*list))) || !(list->source = dup_range(source, strlen(source)))) {
+		free(list);
+		return ddp_fail(err, DDP_ENOMEM, source, 0, "out of memory");
+	}
+	while (pos < len && !rc) {
+		size_t bol = pos, eol = pos, i, p0, p1, f0, f1, r0, r1;
+		ddp_known_divergence *e;
+
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		pos = eol < len ? eol + 1 : eol;
+		line++;
+		if (eol > bol && text[eol - 1] == '\r')
+			eol--;
+		for (i = bol; i < eol; i++) {
+			unsigned char c = (unsigned char)text[i];
+			if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				snprintf(msg, sizeof(msg), "control character 0x%02x", c);
+				rc = known_fail(err, source, line, (int)(i - bol) + 1, i, msg);
+				break;
+			}
+		}
+		if (rc)
+			break;
+		for (i = bol; i < eol && is_blank(text[i]); i++)
+			;
+		if (i == eol || text[i] == '#')
+			continue;
+		/* CASE-PATTERN */
+		for (p0 = i; i < eol && !is_blank(text[i]); i++)
+			if (!is_word((unsigned char)text[i])) {
+				rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
+				                "a case pattern is printable ASCII without blanks");
+				break;
+			}
+		if (rc)
+			break;
+		p1 = i;
+		while (i < eol && is_blank(text[i]))
+			i++;
+		if (i == eol) {
+			rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
+			                "expected FIELD[,FIELD...] after the case pattern "
+			                "(line format: CASE-PATTERN FIELDS REASON)");
+			break;
+		}
+		/* FIELDS */
+		for (f0 = i; i < eol && !is_blank(text[i]); i++)
+			if (!is_word((unsigned char)text[i])) {
+				rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
+				                "a field is printable ASCII without blanks");
+				break;
+			}
+		if (rc)
+			break;
+		f1 = i;
+		while (i < eol && is_blank(text[i]))
+			i++;
+		if (i == eol) {
+			rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
+			                "expected a reason after the fields (line format: "
+			                "CASE-PATTERN FIELDS REASON)");
+			break;
+		}
+		r0 = i;
+		for (r1 = eol; r1 > r0 && is_blank(text[r1 - 1]); r1--)
+			;
+		/* a duplicate: the same pattern and the same field list */
+		for (size_t k = 0; k < list->count; k++) {
+			ddp_known_divergence *o = &list->entries[k];
+			if (strlen(o->case_pattern) == p1 - p0 &&
+			    !memcmp(o->case_pattern, text + p0, p1 - p0) &&
+			    field_lens[k] == f1 - f0 &&
+			    !memcmp(field_cols[k], text + f0, f1 - f0)) {
+				snprintf(msg, sizeof(msg),
+				         "duplicate entry (the same pattern and fields as "
+				         "line %d)", o->line);
+				rc = known_fail(err, source, line, (int)(p0 - bol) + 1, p0, msg);
+				break;
+			}
+		}
+		if (rc)
+			break;
+		if (list->count == cap) {
+			size_t ncap = cap ? 2 * cap : 8;
+			void *a = realloc(list->entries, ncap * sizeof(*list->entries));
+			void *b = a ? realloc(field_cols, ncap * sizeof(*field_cols)) : NULL;
+			void *c = b ? realloc(field_lens, ncap * sizeof(*field_lens)) : NULL;
+			if (a)
+				list->entries = a;
+			if (b)
+				field_cols = b;
+			if (c)
+				field_lens = c;
+			if (!c) {
+				rc = DDP_ENOMEM;
+				break;
+			}
+			cap = ncap;
+		}
+		e = &list->entries[list->count];
+		memset(e, 0, sizeof(*e));
+		e->line = line;
+		field_cols[list->count] = text + f0;
+		field_lens[list->count] = f1 - f0;
+		list->count++;
+		if (!(e->case_pattern = dup_range(text + p0, p1 - p0)) ||
+		    !(e->reason = dup_range(text + r0, r1 - r0))) {
+			rc = DDP_ENOMEM;
+			break;
+		}
+		{
+			size_t bad = 0;
+			const char *why = NULL;
+			rc = split_fields(e, text + f0, f1 - f0, &bad, &why);
+			if (rc == DDP_EINVAL)
+				rc = known_fail(err, source, line, (int)(f0 + bad - bol) + 1,
+				                f0 + bad, why);
+		}
+	}
+	free(field_cols);
+	free(field_lens);
+	if (rc) {
+		ddp_known_divergences_free(list);
+		if (rc == DDP_ENOMEM)
+			return ddp_fail(err, rc, source, 0, "out of memory");
+		return rc;
+	}
+	*out = list;
+	return DDP_OK;
+}
+
+/* Glob match: '*' any run of characters, '?' any one. */
+static int glob_match(const char *pat, const char *s, size_t n)
+{
+	const char *star = NULL;
+	size_t i = 0, mark = 0;
+
+	while (i < n) {
+		if (*pat == '*') {
+			star = pat++;
+			mark = i;
+		} else if (*pat && (*pat == '?' || *pat == s[i])) {
+			pat++;
+			i++;
+		} else if (star) {
+			pat = star + 1;
+			i = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+static int entry_covers(const ddp_known_divergence *e, const char *signature)
+{
+	const char *p = signature;
+
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		int ok = 0;
+
+		for (size_t f = 0; f < e->n_fields && !ok; f++)
+			ok = glob_match(e->fields[f], p, n);
+		if (!ok)
+			return 0;
+		if (!end)
+			return 1;
+		p = end + 1;
+	}
+}
+
+int ddp_known_divergences_match(const ddp_known_divergence **out,
+                                const ddp_known_divergences *list,
+                                const char *case_name, const char *signature,
+                                ddp_error *err)
+{
+	if (!out)
+		return ddp_fail(err, DDP_EINVAL, "known divergences", 0,
+		                "no output given");
+	*out = NULL;
+	if (!list || !case_name || !signature)
+		return ddp_fail(err, DDP_EINVAL, "known divergences", 0,
+		                "no list, case name or signature given");
+	if (!signature[0])
+		return DDP_OK;
+	for (size_t i = 0; i < list->count; i++) {
+		const ddp_known_divergence *e = &list->entries[i];
+		if (glob_match(e->case_pattern, case_name, strlen(case_name)) &&
+		    entry_covers(e, signature)) {
+			*out = e;
+			return DDP_OK;
+		}
+	}
+	return DDP_OK;
+}
