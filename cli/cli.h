@@ -14,6 +14,8 @@ enum { DDP_EXIT_OK = 0, DDP_EXIT_DIFFERENT = 1, DDP_EXIT_USAGE = 2 };
 typedef int (*ddp_cmd_fn)(int argc, char **argv);
 
 int ddp_cmd_predict(int argc, char **argv);
+int ddp_cmd_fuzz(int argc, char **argv);
+int ddp_cmd_reproduce(int argc, char **argv);
 int ddp_cmd_normalise(int argc, char **argv);
 int ddp_cmd_compare(int argc, char **argv);
 

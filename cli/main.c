@@ -10,6 +10,8 @@ static const struct {
 	ddp_cmd_fn fn;
 	const char *summary;
 } commands[] = {
+	{"fuzz", ddp_cmd_fuzz, "differential campaign: qemu-img against a candidate"},
+	{"reproduce", ddp_cmd_reproduce, "run a saved finding again"},
 	{"predict", ddp_cmd_predict, "predict what qemu-img dd does (exit code, stderr, output info)"},
 	{"normalise", ddp_cmd_normalise, "print the canonical form of qemu-img info JSON"},
 	{"compare", ddp_cmd_compare, "compare two qemu-img info JSON outputs field by field"},

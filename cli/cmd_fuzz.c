@@ -1,0 +1,171 @@
+/* cmd_fuzz.c: `ddparity fuzz`, the seeded differential campaign. */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "engine_setup.h"
+
+static const char usage[] =
+	"usage: ddparity fuzz [--reference PATH] [--candidate SPEC]\n"
+	"                     [--seconds N | --cases N] [--seed S] [--jobs J]\n"
+	"                     [--findings DIR] [--workdir DIR]\n"
+	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
+	"                     [--timeout SECONDS] [--log FILE]\n"
+	"\n"
+	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
+	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
+	"their data flattened to raw, and saves each divergence as a finding.\n"
+	"\n"
+	"  --reference PATH  the qemu-img to trust (default: qemu-img on PATH)\n"
+	"  --candidate SPEC  'model' (default: the core's prediction for the\n"
+	"                    reference's version) or a command, split on spaces,\n"
+	"                    to which 'dd' and the dd arguments are appended\n"
+	"  --seconds N       run for N seconds (default 60 when --cases is not given)\n"
+	"  --cases N         run N cases\n"
+	"  --seed S          the same seed gives the same cases (default: from the clock)\n"
+	"  --jobs J          cases in parallel (default 1)\n"
+	"  --findings DIR    where findings go (default findings)\n"
+	"  --workdir DIR     where cases run and fixtures live (default: a private\n"
+	"                    directory under $TMPDIR, removed at the end)\n"
+	"  --stderr MODE     exact (default for the model and for qemu-img\n"
+	"                    candidates), class (nothing/warning/error: the default\n"
+	"                    for other candidates) or ignore\n"
+	"  --profile NAME    which info fields must match: parity (default) or strict\n"
+	"  --timeout SECONDS per tool run (default 30); a timeout is inconclusive\n"
+	"  --log FILE        append a line per case: number, verdict, seconds,\n"
+	"                    signature, the case\n"
+	"\n"
+	"Exit status: 0 no divergence, 1 divergences found, 2 error.\n";
+
+static volatile int stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+int ddp_cmd_fuzz(int argc, char **argv)
+{
+	const char *reference = NULL, *candidate = NULL, *stderr_mode = NULL;
+	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
+	FILE *logf = NULL;
+	double seconds = 0, timeout = 0;
+	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
+	int jobs = 1, rc;
+	ddp_engine_setup s;
+	ddp_findings f;
+	ddp_campaign_opts opts;
+	ddp_campaign_stats st;
+	ddp_error err;
+	struct sigaction sa;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end = NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		if (!v)
+			return ddp_cli_fail("fuzz: %s needs a value (see --help)", a);
+		i++;
+		if (!strcmp(a, "--reference"))
+			reference = v;
+		else if (!strcmp(a, "--candidate"))
+			candidate = v;
+		else if (!strcmp(a, "--stderr"))
+			stderr_mode = v;
+		else if (!strcmp(a, "--profile"))
+			profile = v;
+		else if (!strcmp(a, "--workdir"))
+			workdir = v;
+		else if (!strcmp(a, "--findings"))
+			findings_dir = v;
+		else if (!strcmp(a, "--log"))
+			log = v;
+		else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
+			double d = strtod(v, &end);
+			if (end == v || *end || !(d > 0) || d > 1e7)
+				return ddp_cli_fail("fuzz: %s '%s' is not a positive number of seconds", a, v);
+			*(!strcmp(a, "--seconds") ? &seconds : &timeout) = d;
+		} else if (!strcmp(a, "--cases") || !strcmp(a, "--seed") || !strcmp(a, "--jobs")) {
+			unsigned long long n = strtoull(v, &end, 10);
+			if (end == v || *end || *v == '-')
+				return ddp_cli_fail("fuzz: %s '%s' is not a whole number", a, v);
+			if (!strcmp(a, "--cases"))
+				cases = n;
+			else if (!strcmp(a, "--seed"))
+				seed = n;
+			else if (n < 1 || n > 64)
+				return ddp_cli_fail("fuzz: --jobs '%s': use 1 to 64", v);
+			else
+				jobs = (int)n;
+		} else
+			return ddp_cli_fail("fuzz: unknown option '%s' (see --help)", a);
+	}
+	if (!seconds && !cases)
+		seconds = 60;
+
+	rc = ddp_cli_engine_setup(&s, reference, candidate, stderr_mode, profile, workdir, timeout);
+	if (rc)
+		return rc;
+	if (ddp_findings_open(&f, findings_dir, &err)) {
+		ddp_cli_engine_teardown(&s);
+		return ddp_cli_fail("fuzz: %s: %s", err.source, err.message);
+	}
+	fprintf(stderr, "ddparity fuzz: reference %s (qemu %d.%d.%d), candidate %s, stderr %s, "
+	        "profile %s, seed %llu, jobs %d\n",
+	        s.cfg.reference.spec, s.cfg.reference.version.major, s.cfg.reference.version.minor,
+	        s.cfg.reference.version.micro,
+	        s.cfg.candidate.is_model ? "model" : s.cfg.candidate.spec,
+	        s.cfg.stderr_mode == DDP_STDERR_EXACT ? "exact"
+	        : s.cfg.stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
+	        s.cfg.info_profile->name, seed, jobs);
+	if (s.cfg.candidate.is_model)
+		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(s.cfg.model_profile));
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (log && !(logf = fopen(log, "a"))) {
+		ddp_findings_close(&f);
+		ddp_cli_engine_teardown(&s);
+		return ddp_cli_fail("fuzz: --log %s: cannot open", log);
+	}
+	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf};
+	rc = ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
+
+	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
+	       (unsigned long long)st.cases, st.seconds, st.seconds > 0 ? st.cases / st.seconds : 0.0,
+	       jobs, jobs == 1 ? "" : "s", seed);
+	printf("ddparity fuzz: %llu same, %llu diverged, %llu unmodelled (not compared), "
+	       "%llu inconclusive (timeouts)\n",
+	       (unsigned long long)st.same, (unsigned long long)st.diverged,
+	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive);
+	{
+		const char *k;
+		json_t *v;
+		printf("ddparity fuzz: findings in %s: %zu signature%s\n", f.dir, f.unique,
+		       f.unique == 1 ? "" : "s");
+		json_object_foreach((json_t *)f.signatures, k, v)
+			printf("  %6lld  %s  (%s/%s)\n", (long long)json_integer_value(json_object_get(v, "count")),
+			       k, f.dir, json_string_value(json_object_get(v, "dir")));
+	}
+	ddp_findings_close(&f);
+	ddp_cli_engine_teardown(&s);
+	if (logf)
+		fclose(logf);
+	if (rc) {
+		ddp_cli_fail("fuzz: stopped: %s: %s (findings so far are intact)", err.source, err.message);
+		return DDP_EXIT_USAGE;
+	}
+	return st.diverged ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+}

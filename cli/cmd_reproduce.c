@@ -1,0 +1,106 @@
+/* cmd_reproduce.c: `ddparity reproduce FINDING`, one finding run again. */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine_setup.h"
+
+static const char usage[] =
+	"usage: ddparity reproduce FINDING_DIR [--reference PATH] [--candidate SPEC]\n"
+	"                          [--workdir DIR]\n"
+	"\n"
+	"Runs a saved finding's case again, with the tools and modes it was found\n"
+	"with (or those given), and says whether it still diverges.\n"
+	"Exit status: 1 it still diverges, 0 it no longer does, 2 error.\n";
+
+int ddp_cmd_reproduce(int argc, char **argv)
+{
+	const char *dir = NULL, *reference = NULL, *candidate = NULL, *workdir = NULL;
+	char path[4200], *text = NULL;
+	json_t *result;
+	json_error_t je;
+	ddp_case c;
+	ddp_engine_setup s;
+	ddp_result res;
+	ddp_error err;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		if (argv[i][0] == '-' && i + 1 < argc) {
+			const char **dst = !strcmp(argv[i], "--reference") ? &reference
+			                   : !strcmp(argv[i], "--candidate") ? &candidate
+			                   : !strcmp(argv[i], "--workdir") ? &workdir : NULL;
+			if (!dst)
+				return ddp_cli_fail("reproduce: unknown option '%s' (see --help)", argv[i]);
+			*dst = argv[++i];
+		} else if (!dir && argv[i][0] != '-') {
+			dir = argv[i];
+		} else {
+			return ddp_cli_fail("reproduce: unexpected '%s' (see --help)", argv[i]);
+		}
+	}
+	if (!dir)
+		return ddp_cli_fail("reproduce: which finding? (see --help)");
+	snprintf(path, sizeof(path), "%s/result.json", dir);
+	if (ddp_read_file(&text, NULL, path, 1 << 20, &err))
+		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+	result = json_loads(text, 0, &je);
+	free(text);
+	if (!json_is_string(json_object_get(result, "signature")) ||
+	    !json_is_string(json_object_get(result, "reference")) ||
+	    !json_is_string(json_object_get(result, "candidate"))) {
+		json_decref(result);
+		return ddp_cli_fail("reproduce: %s: not a finding's result (line %d: %s)", path,
+		                    je.line, result ? "missing signature/reference/candidate" : je.text);
+	}
+	snprintf(path, sizeof(path), "%s/case.json", dir);
+	if (ddp_read_file(&text, NULL, path, 1 << 20, &err) ||
+	    ddp_case_from_json(&c, text, path, &err)) {
+		free(text);
+		json_decref(result);
+		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+	}
+	free(text);
+	rc = ddp_cli_engine_setup(&s,
+	        reference ? reference : json_string_value(json_object_get(result, "reference")),
+	        candidate ? candidate : json_string_value(json_object_get(result, "candidate")),
+	        json_string_value(json_object_get(result, "stderr_mode")),
+	        json_string_value(json_object_get(result, "info_profile")), workdir, 0);
+	if (rc) {
+		ddp_case_free(&c);
+		json_decref(result);
+		return rc;
+	}
+	rc = ddp_case_run(&res, &s.cfg, &c, 0, &err);
+	if (rc) {
+		ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+		rc = DDP_EXIT_USAGE;
+	} else {
+		const char *was = json_string_value(json_object_get(result, "signature"));
+		char *desc = ddp_case_describe(&c);
+		printf("case: %s\n", desc);
+		free(desc);
+		if (res.verdict == DDP_DIVERGES) {
+			printf("%s: %s\n%s", strcmp(res.signature, was) ? "diverges differently" : "reproduced",
+			       res.signature, res.detail);
+			rc = DDP_EXIT_DIFFERENT;
+		} else {
+			printf("no longer diverges (%s)%s%s\n",
+			       res.verdict == DDP_SAME ? "same" : res.verdict == DDP_UNSUPPORTED
+			       ? "the model does not know this case" : "inconclusive",
+			       res.detail[0] ? ": " : "", res.detail);
+			rc = DDP_EXIT_OK;
+		}
+		ddp_result_free(&res);
+	}
+	ddp_case_free(&c);
+	json_decref(result);
+	ddp_cli_engine_teardown(&s);
+	return rc;
+}

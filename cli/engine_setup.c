@@ -1,0 +1,96 @@
+/* engine_setup.c: the differential engine's configuration from options. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "engine_setup.h"
+
+int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
+                         const char *stderr_mode, const char *info_profile,
+                         const char *workdir, double timeout)
+{
+	ddp_error err;
+	char fixdir[4200];
+	ddp_config *cfg = &s->cfg;
+
+	memset(s, 0, sizeof(*s));
+	if (ddp_tool_init(&cfg->reference, reference ? reference : "qemu-img", &err))
+		return ddp_cli_fail("--reference %s: %s", err.source, err.message);
+	if (cfg->reference.is_model || !cfg->reference.is_qemu) {
+		ddp_cli_fail("--reference %s: not a qemu-img (its --version does not say "
+		             "\"qemu-img version\")", cfg->reference.spec);
+		ddp_tool_free(&cfg->reference);
+		return DDP_EXIT_USAGE;
+	}
+	if (ddp_tool_init(&cfg->candidate, candidate ? candidate : "model", &err)) {
+		ddp_tool_free(&cfg->reference);
+		return ddp_cli_fail("--candidate %s: %s", err.source, err.message);
+	}
+	cfg->model_profile = ddp_profile_for(cfg->reference.version, NULL);
+	if (ddp_info_profile_lookup(&cfg->info_profile, info_profile ? info_profile : "parity", &err))
+		goto usage;
+	if (!stderr_mode)
+		cfg->stderr_mode = cfg->candidate.is_model || cfg->candidate.is_qemu
+		                   ? DDP_STDERR_EXACT : DDP_STDERR_CLASS;
+	else if (!strcmp(stderr_mode, "exact"))
+		cfg->stderr_mode = DDP_STDERR_EXACT;
+	else if (!strcmp(stderr_mode, "class"))
+		cfg->stderr_mode = DDP_STDERR_CLASS;
+	else if (!strcmp(stderr_mode, "ignore"))
+		cfg->stderr_mode = DDP_STDERR_IGNORE;
+	else {
+		snprintf(err.message, sizeof(err.message),
+		         "--stderr '%s': use exact, class or ignore", stderr_mode);
+		goto usage;
+	}
+	cfg->timeout = timeout > 0 ? timeout : 30;
+	cfg->output_cap = 1 << 20;
+
+	/* The work directory: the user's, or a private one removed at the end. */
+	if (workdir) {
+		if (mkdir(workdir, 0755) && errno != EEXIST) {
+			snprintf(err.message, sizeof(err.message), "--workdir %s: %s", workdir, strerror(errno));
+			goto usage;
+		}
+		snprintf(cfg->workdir, sizeof(cfg->workdir), "%s", workdir);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(cfg->workdir, sizeof(cfg->workdir), "%s/ddparity-work-XXXXXX",
+		         tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(cfg->workdir)) {
+			snprintf(err.message, sizeof(err.message), "cannot make a work directory: %s",
+			         strerror(errno));
+			goto usage;
+		}
+		s->own_workdir = 1;
+	}
+	snprintf(fixdir, sizeof(fixdir), "%s/fixtures-%d.%d.%d", cfg->workdir,
+	         cfg->reference.version.major, cfg->reference.version.minor,
+	         cfg->reference.version.micro);
+	if (ddp_fixtures_make(&s->fixtures, fixdir, cfg->reference.argv[0], &err)) {
+		ddp_cli_fail("fixtures: %s: %s", err.source, err.message);
+		ddp_cli_engine_teardown(s);
+		return DDP_EXIT_USAGE;
+	}
+	cfg->fixtures = &s->fixtures;
+	return DDP_EXIT_OK;
+
+usage:
+	ddp_cli_fail("%s", err.message);
+	ddp_tool_free(&cfg->reference);
+	ddp_tool_free(&cfg->candidate);
+	return DDP_EXIT_USAGE;
+}
+
+void ddp_cli_engine_teardown(ddp_engine_setup *s)
+{
+	ddp_fixtures_free(&s->fixtures);
+	if (s->own_workdir)
+		ddp_remove_tree(s->cfg.workdir);
+	ddp_tool_free(&s->cfg.reference);
+	ddp_tool_free(&s->cfg.candidate);
+}

@@ -1,0 +1,168 @@
+/*
+ * campaign.c: the seeded driver.  Case n of seed S is generated from its
+ * own stream, so the same seed gives the same cases whatever --jobs is;
+ * workers take case numbers from a shared counter.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+typedef struct shared {
+	const ddp_config *cfg;
+	ddp_findings *findings;
+	const ddp_campaign_opts *opts;
+	pthread_mutex_t lock;
+	uint64_t next;
+	double deadline;
+	ddp_campaign_stats st;
+	int failed;
+	ddp_error err;
+} shared;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int should_stop(shared *sh)
+{
+	return sh->failed || (sh->opts->stop && *sh->opts->stop) ||
+	       (sh->deadline && now() >= sh->deadline);
+}
+
+static void *worker(void *arg)
+{
+	shared *sh = arg;
+
+	for (;;) {
+		ddp_case c;
+		ddp_source src;
+		ddp_result res;
+		ddp_error err;
+		uint64_t n;
+		int rc;
+
+		pthread_mutex_lock(&sh->lock);
+		if (should_stop(sh) || (sh->opts->cases && sh->next >= sh->opts->cases)) {
+			pthread_mutex_unlock(&sh->lock);
+			break;
+		}
+		n = sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+
+		double t0 = now();
+		ddp_source_seed(&src, sh->opts->seed, n);
+		ddp_case_generate(&c, &src, sh->cfg->fixtures);
+		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
+		if (sh->opts->log) {
+			static const char *const names[] = {"same", "diverges", "unmodelled", "inconclusive"};
+			char *d = ddp_case_describe(&c);
+			pthread_mutex_lock(&sh->lock);
+			fprintf(sh->opts->log, "%llu\t%s\t%.3f\t%s\t%s\n", (unsigned long long)n,
+			        rc ? "error" : names[res.verdict], now() - t0,
+			        rc ? err.message : res.signature, d);
+			fflush(sh->opts->log);
+			pthread_mutex_unlock(&sh->lock);
+			free(d);
+		}
+		if (rc == DDP_OK && res.verdict == DDP_DIVERGES) {
+			int is_new = 0;
+			char where[4300];
+			rc = ddp_findings_add(sh->findings, sh->cfg, &c, &res, sh->opts->seed, n,
+			                      &is_new, where, sizeof(where), &err);
+			if (rc == DDP_OK && is_new && !sh->opts->tty)
+				fprintf(stderr, "ddparity: new finding %s: %s\n", res.signature, where);
+		}
+		pthread_mutex_lock(&sh->lock);
+		sh->st.cases++;
+		if (rc) {
+			/* The suite's own trouble (a full disk, say): stop, keep what is saved. */
+			sh->st.errors++;
+			snprintf(sh->st.last_error, sizeof(sh->st.last_error), "%s: %s",
+			         err.source, err.message);
+			if (!sh->failed) {
+				sh->failed = 1;
+				sh->err = err;
+			}
+		} else {
+			switch (res.verdict) {
+			case DDP_SAME: sh->st.same++; break;
+			case DDP_DIVERGES: sh->st.diverged++; break;
+			case DDP_UNSUPPORTED: sh->st.unsupported++; break;
+			case DDP_INCONCLUSIVE: sh->st.inconclusive++; break;
+			}
+		}
+		pthread_mutex_unlock(&sh->lock);
+		if (rc == DDP_OK)
+			ddp_result_free(&res);
+		ddp_case_free(&c);
+	}
+	return NULL;
+}
+
+static void progress(shared *sh, double start, int final)
+{
+	ddp_campaign_stats st;
+	double el;
+
+	pthread_mutex_lock(&sh->lock);
+	st = sh->st;
+	pthread_mutex_unlock(&sh->lock);
+	el = now() - start;
+	fprintf(stderr, "%scases %llu  %.1f/s  findings %zu (%zu new signatures)  unmodelled %llu  "
+	        "inconclusive %llu  %.0fs%s",
+	        sh->opts->tty ? "\r\033[K" : "ddparity: ", (unsigned long long)st.cases,
+	        el > 0 ? (double)st.cases / el : 0.0, sh->findings->total, sh->findings->new_unique,
+	        (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive, el,
+	        sh->opts->tty && !final ? "" : "\n");
+}
+
+int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_findings *f,
+                     const ddp_campaign_opts *opts, ddp_error *err)
+{
+	shared sh;
+	pthread_t th[64];
+	int jobs = opts->jobs < 1 ? 1 : opts->jobs > 64 ? 64 : opts->jobs;
+	double start = now(), last = start;
+	int running;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.cfg = cfg;
+	sh.findings = f;
+	sh.opts = opts;
+	pthread_mutex_init(&sh.lock, NULL);
+	sh.deadline = opts->seconds > 0 ? start + opts->seconds : 0;
+	for (int i = 0; i < jobs; i++)
+		pthread_create(&th[i], NULL, worker, &sh);
+	/* Report while they work; they stop by themselves. */
+	do {
+		usleep(100000);
+		pthread_mutex_lock(&sh.lock);
+		running = !should_stop(&sh) && !(opts->cases && sh.next >= opts->cases);
+		pthread_mutex_unlock(&sh.lock);
+		if (now() - last >= (opts->tty ? 0.5 : 10.0)) {
+			progress(&sh, start, 0);
+			last = now();
+		}
+	} while (running);
+	for (int i = 0; i < jobs; i++)
+		pthread_join(th[i], NULL);
+	if (opts->tty)
+		progress(&sh, start, 1);
+	sh.st.seconds = now() - start;
+	*out = sh.st;
+	pthread_mutex_destroy(&sh.lock);
+	if (sh.failed) {
+		if (err)
+			*err = sh.err;
+		return DDP_ERROR;
+	}
+	return DDP_OK;
+}

@@ -1,0 +1,212 @@
+/*
+ * engine.h: the differential engine.  A case (a fixture and the arguments
+ * after `qemu-img dd`) runs through the reference qemu-img and a candidate
+ * (another command, or the core's model), and what they did is compared:
+ * exit code, stderr, whether the output exists, the output's normalised
+ * `qemu-img info`, and its data flattened to raw.  A difference is a
+ * finding, saved atomically and deduplicated by its signature.
+ */
+#ifndef DDP_ENGINE_H
+#define DDP_ENGINE_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ddparity.h"
+#include "proc.h"
+
+#define DDP_CASE_MAX_ARGS 48
+
+/* ---- choices: a seeded PRNG, or the bytes of a fuzzer's input ---------- */
+
+typedef struct ddp_source {
+	uint64_t s[4];        /* xoshiro256** state */
+	const uint8_t *data;  /* when set, choices are read from these bytes */
+	size_t len, pos;
+} ddp_source;
+
+void ddp_source_seed(ddp_source *src, uint64_t seed, uint64_t stream);
+void ddp_source_bytes(ddp_source *src, const uint8_t *data, size_t len);
+uint64_t ddp_source_u64(ddp_source *src);
+/* A choice in [0, n); 0 when n is 0. */
+uint64_t ddp_source_below(ddp_source *src, uint64_t n);
+/* True with probability percent/100. */
+int ddp_source_chance(ddp_source *src, unsigned percent);
+
+/* ---- fixtures: input images made once with the reference ---------------- */
+
+typedef struct ddp_fixture {
+	const char *name;     /* "raw-5000-random" */
+	const char *format;   /* real format */
+	const char *file;     /* the name the case's input link gets: "in.raw" */
+	int64_t size;         /* bytes asked of qemu-img create (or raw length) */
+	const char *pattern;  /* "zero", "random", "sparse" */
+	int edge_only;        /* too big to copy often: only for VHD breakpoints */
+	/* Filled when made: */
+	int64_t virtual_size; /* what the reference's info says */
+	int64_t file_length;
+	char path[4096];      /* the image */
+	char flat[4096];      /* its guest view, flattened to raw */
+} ddp_fixture;
+
+typedef struct ddp_fixtures {
+	ddp_fixture *items;
+	size_t count;
+	char dir[4096];
+} ddp_fixtures;
+
+/* Makes (or reuses, when already complete) every fixture under dir. */
+int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img,
+                      ddp_error *err);
+const ddp_fixture *ddp_fixtures_find(const ddp_fixtures *fx, const char *name);
+void ddp_fixtures_free(ddp_fixtures *fx);
+
+/* ---- cases ---------------------------------------------------------------- */
+
+typedef struct ddp_case {
+	char fixture[64];
+	int argc;
+	char *argv[DDP_CASE_MAX_ARGS]; /* malloc'd; may hold any bytes but NUL */
+} ddp_case;
+
+/* Generates a case that reaches the edges; choices come from src. */
+void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx);
+void ddp_case_free(ddp_case *c);
+/* {"fixture": NAME, "args": [...]}; a non-UTF-8 argument is {"hex": "..."}. */
+char *ddp_case_to_json(const ddp_case *c);
+int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
+                       ddp_error *err);
+/* One line for people: qemu-img dd 'arg' 'arg'... */
+char *ddp_case_describe(const ddp_case *c);
+
+/* ---- tools ---------------------------------------------------------------- */
+
+typedef enum ddp_stderr_mode {
+	DDP_STDERR_EXACT,  /* every byte */
+	DDP_STDERR_CLASS,  /* nothing / warning / error */
+	DDP_STDERR_IGNORE
+} ddp_stderr_mode;
+
+typedef struct ddp_tool {
+	int is_model;
+	char *spec;                        /* as given */
+	char *argv[16];                    /* the command's argv prefix */
+	int argc;
+	int is_qemu;                       /* reports itself as a qemu-img */
+	ddp_version version;               /* when is_qemu */
+} ddp_tool;
+
+/* "model", or a command split on spaces (e.g. "/usr/bin/qemu-img"). */
+int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err);
+void ddp_tool_free(ddp_tool *t);
+
+typedef struct ddp_config {
+	ddp_tool reference;
+	ddp_tool candidate;
+	const ddp_profile *model_profile; /* the reference's version profile */
+	const ddp_info_profile *info_profile;
+	ddp_stderr_mode stderr_mode;
+	double timeout;                   /* seconds per tool run */
+	size_t output_cap;                /* bytes kept of stdout/stderr */
+	char workdir[4096];
+	char findings[4096];
+	const ddp_fixtures *fixtures;
+} ddp_config;
+
+/* ---- one case, both sides ---------------------------------------------- */
+
+typedef struct ddp_side {
+	int ran;             /* 0: not run (model side: prediction) */
+	int exited, exit_code, signo, timed_out;
+	char *stderr_text;   /* as printed (for the model: rendered) */
+	size_t stderr_len;
+	int output_exists;
+	int info_rc;         /* reference's info on this output: exit code, -1 not run */
+	char *info_raw;      /* its stdout */
+	char *info_norm;     /* normalised (NULL when info failed) */
+	char *info_err;      /* what failed */
+	int flat_ok;         /* flattened to raw */
+	char flat_path[4096];
+} ddp_side;
+
+typedef enum ddp_verdict {
+	DDP_SAME,
+	DDP_DIVERGES,
+	DDP_UNSUPPORTED,    /* the model does not know this case */
+	DDP_INCONCLUSIVE    /* a timeout */
+} ddp_verdict;
+
+typedef struct ddp_result {
+	ddp_verdict verdict;
+	char signature[512]; /* "exit+stderr", "info:virtual-size", "data" */
+	char detail[1024];   /* one line per difference, for people */
+	ddp_side ref, cand;
+	char casedir[4096];
+} ddp_result;
+
+/*
+ * Runs c on both sides in a fresh directory under cfg->workdir and
+ * compares.  The directory is removed unless the case diverged.
+ */
+int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                 uint64_t case_no, ddp_error *err);
+void ddp_result_free(ddp_result *res);
+
+/* ---- findings ------------------------------------------------------------ */
+
+typedef struct ddp_findings {
+	pthread_mutex_t lock;
+	char dir[4096];
+	size_t unique, total;   /* signatures, divergences (this campaign and before) */
+	size_t new_unique;      /* signatures first seen by this campaign */
+	void *signatures;       /* json_t: signature -> {count, dir} */
+	unsigned seq;
+} ddp_findings;
+
+/* Opens (creating) a findings directory and what it already holds. */
+int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err);
+void ddp_findings_close(ddp_findings *f);
+
+/* ---- campaigns ------------------------------------------------------------ */
+
+typedef struct ddp_campaign_opts {
+	uint64_t seed;
+	double seconds;       /* stop after this long (0: no limit) */
+	uint64_t cases;       /* stop after this many (0: no limit) */
+	int jobs;
+	int tty;              /* a one-line display on stderr, else quiet lines */
+	volatile int *stop;   /* set by a signal handler */
+	FILE *log;            /* one line per case, when set */
+} ddp_campaign_opts;
+
+typedef struct ddp_campaign_stats {
+	uint64_t cases, same, diverged, unsupported, inconclusive, errors;
+	double seconds;
+	char last_error[300];
+} ddp_campaign_stats;
+
+int ddp_campaign_run(ddp_campaign_stats *st, const ddp_config *cfg,
+                     ddp_findings *f, const ddp_campaign_opts *opts,
+                     ddp_error *err);
+
+/*
+ * Records a divergence: a new signature gets a directory of its own
+ * (written under a temporary name, fsynced, renamed), a known one only
+ * bumps its count.  *is_new (optional) tells which.
+ */
+int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
+                     const ddp_result *res, uint64_t seed, uint64_t case_no,
+                     int *is_new, char *path_out, size_t path_size,
+                     ddp_error *err);
+
+/* Writes text to path atomically: temporary name, fsync, rename. */
+int ddp_write_atomic(const char *path, const char *text, size_t len,
+                     ddp_error *err);
+/* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. */
+int ddp_read_file(char **out, size_t *len, const char *path, size_t max,
+                  ddp_error *err);
+/* rm -rf, without a shell. */
+int ddp_remove_tree(const char *path);
+
+#endif

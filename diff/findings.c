@@ -1,0 +1,257 @@
+/*
+ * findings.c: every divergence, kept so that nothing reported is lost.
+ *
+ * One directory per signature (the first case that showed it), its name
+ * carrying the signature so duplicates are visible at a glance; a count per
+ * signature in signatures.json.  A finding is written under a temporary
+ * name, fsynced, and renamed into place, so a campaign killed at any moment
+ * leaves whole findings or none.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+static int fail(ddp_error *err, const char *source, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(ddp_error *err, const char *source, const char *fmt, ...)
+{
+	va_list ap;
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = DDP_ERROR;
+		snprintf(err->source, sizeof(err->source), "%s", source);
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		va_end(ap);
+	}
+	return DDP_ERROR;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* "info:virtual-size" -> "info_virtual-size-1a2b3c4d" */
+static void slug(char *out, size_t size, const char *signature)
+{
+	size_t n = 0;
+	for (const char *p = signature; *p && n + 1 < size && n < 80; p++)
+		out[n++] = ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+		           ? *p : '_';
+	snprintf(out + n, size - n, "-%08x", (unsigned)(fnv1a(signature) & 0xffffffffu));
+}
+
+static int save_signatures(ddp_findings *f, ddp_error *err)
+{
+	char path[4200];
+	char *text = json_dumps(f->signatures, JSON_INDENT(2) | JSON_SORT_KEYS);
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/signatures.json", f->dir);
+	rc = ddp_write_atomic(path, text, strlen(text), err);
+	free(text);
+	return rc;
+}
+
+int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
+{
+	char path[4200];
+	char *text = NULL;
+	DIR *d;
+	struct dirent *e;
+
+	memset(f, 0, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	snprintf(f->dir, sizeof(f->dir), "%s", dir);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return fail(err, dir, "cannot create the findings directory: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/signatures.json", dir);
+	if (access(path, F_OK) == 0) {
+		json_error_t je;
+		if (ddp_read_file(&text, NULL, path, 16 << 20, err))
+			return DDP_ERROR;
+		f->signatures = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+		free(text);
+		if (!f->signatures || !json_is_object((json_t *)f->signatures)) {
+			json_decref(f->signatures);
+			f->signatures = NULL;
+			return fail(err, path, "line %d column %d: not a signatures file: %s",
+			            je.line, je.column, je.text);
+		}
+	} else {
+		f->signatures = json_object();
+	}
+	/* A finding renamed into place just before a kill is not counted yet. */
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		char *rtext;
+		json_t *r;
+		const char *sig;
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "signatures.json"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/result.json", dir, e->d_name);
+		if (ddp_read_file(&rtext, NULL, path, 1 << 20, NULL))
+			continue;
+		r = json_loads(rtext, 0, NULL);
+		free(rtext);
+		sig = json_string_value(json_object_get(r, "signature"));
+		if (sig && !json_object_get(f->signatures, sig))
+			json_object_set_new(f->signatures, sig,
+			                    json_pack("{s:i,s:s}", "count", 1, "dir", e->d_name));
+		json_decref(r);
+	}
+	if (d)
+		closedir(d);
+	{
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)f->signatures, k, v) {
+			f->unique++;
+			f->total += (size_t)json_integer_value(json_object_get(v, "count"));
+		}
+	}
+	return DDP_OK;
+}
+
+void ddp_findings_close(ddp_findings *f)
+{
+	json_decref(f->signatures);
+	f->signatures = NULL;
+	pthread_mutex_destroy(&f->lock);
+}
+
+static int put(const char *dir, const char *name, const char *text, size_t len, ddp_error *err)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return ddp_write_atomic(path, text ? text : "", text ? len : 0, err);
+}
+
+static json_t *side_json(const ddp_side *s)
+{
+	return json_pack("{s:b,s:i,s:i,s:b,s:b,s:i}", "exited", s->exited, "exit_code",
+	                 s->exit_code, "signal", s->signo, "timed_out", s->timed_out,
+	                 "output_exists", s->output_exists, "info_exit", s->info_rc);
+}
+
+static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case *c,
+                         const ddp_result *res, uint64_t seed, uint64_t case_no,
+                         const char *final, ddp_error *err)
+{
+	char *case_json = ddp_case_to_json(c), *describe = ddp_case_describe(c);
+	char *result_text, *repro;
+	json_t *result;
+	int rc;
+
+	if (asprintf(&repro, "ddparity reproduce %s\n# %s\n", final, describe) < 0)
+		repro = NULL;
+	result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s}",
+	                   "signature", res->signature,
+	                   "detail", res->detail,
+	                   "reference", cfg->reference.spec,
+	                   "candidate", cfg->candidate.spec,
+	                   "stderr_mode", cfg->stderr_mode == DDP_STDERR_EXACT ? "exact"
+	                                  : cfg->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
+	                   "info_profile", cfg->info_profile->name,
+	                   "model_profile", ddp_profile_name(cfg->model_profile),
+	                   "seed", (json_int_t)seed, "case_no", (json_int_t)case_no,
+	                   "reference_result", side_json(&res->ref),
+	                   "candidate_result", side_json(&res->cand),
+	                   "case", describe,
+	                   "reproduce", repro ? repro : "");
+	result_text = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = put(tmp, "case.json", case_json, strlen(case_json), err) ||
+	     put(tmp, "result.json", result_text, strlen(result_text), err) ||
+	     put(tmp, "reference.stderr", res->ref.stderr_text, res->ref.stderr_len, err) ||
+	     put(tmp, "candidate.stderr", res->cand.stderr_text, res->cand.stderr_len, err) ||
+	     put(tmp, "reference.info.json", res->ref.info_norm,
+	         res->ref.info_norm ? strlen(res->ref.info_norm) : 0, err) ||
+	     put(tmp, "candidate.info.json", res->cand.info_norm,
+	         res->cand.info_norm ? strlen(res->cand.info_norm) : 0, err) ||
+	     put(tmp, "reproduce", repro, repro ? strlen(repro) : 0, err)
+	     ? DDP_ERROR : DDP_OK;
+	json_decref(result);
+	free(result_text);
+	free(case_json);
+	free(describe);
+	free(repro);
+	return rc;
+}
+
+int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
+                     const ddp_result *res, uint64_t seed, uint64_t case_no,
+                     int *is_new, char *path_out, size_t path_size, ddp_error *err)
+{
+	json_t *entry;
+	char name[128], tmp[4300], final[4300];
+	int rc = DDP_OK, dirfd;
+
+	pthread_mutex_lock(&f->lock);
+	f->total++;
+	entry = json_object_get(f->signatures, res->signature);
+	if (is_new)
+		*is_new = entry == NULL;
+	if (entry) {
+		json_object_set_new(entry, "count",
+		                    json_integer(json_integer_value(json_object_get(entry, "count")) + 1));
+		if (path_out)
+			snprintf(path_out, path_size, "%s/%s", f->dir,
+			         json_string_value(json_object_get(entry, "dir")));
+		rc = save_signatures(f, err);
+		pthread_mutex_unlock(&f->lock);
+		return rc;
+	}
+	slug(name, sizeof(name), res->signature);
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", f->dir, (long)getpid(), f->seq++);
+	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
+	ddp_remove_tree(tmp);
+	if (mkdir(tmp, 0755)) {
+		rc = fail(err, tmp, "cannot create: %s", strerror(errno));
+	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err))) {
+		/* Keep the tools' outputs with the finding when they can move. */
+		if (res->casedir[0]) {
+			char work[4400];
+			snprintf(work, sizeof(work), "%s/work", tmp);
+			rename(res->casedir, work);
+		}
+		dirfd = open(tmp, O_RDONLY | O_DIRECTORY);
+		if (dirfd >= 0) {
+			fsync(dirfd);
+			close(dirfd);
+		}
+		if (rename(tmp, final)) {
+			rc = fail(err, final, "cannot rename the finding into place: %s", strerror(errno));
+		} else {
+			dirfd = open(f->dir, O_RDONLY | O_DIRECTORY);
+			if (dirfd >= 0) {
+				fsync(dirfd);
+				close(dirfd);
+			}
+			json_object_set_new(f->signatures, res->signature,
+			                    json_pack("{s:i,s:s}", "count", 1, "dir", name));
+			f->unique++;
+			f->new_unique++;
+			rc = save_signatures(f, err);
+		}
+	}
+	if (rc)
+		ddp_remove_tree(tmp);
+	if (path_out)
+		snprintf(path_out, path_size, "%s", final);
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}

@@ -1,0 +1,236 @@
+/*
+ * fixtures.c: the input images, made once with the reference qemu-img:
+ * raw files of every awkward length (0, a partial last sector, exact CHS
+ * sizes, a big sparse one for VHD's breakpoints), and qcow2, vmdk, vpc and
+ * vhdx images written with qemu-io in patterns.  Each is flattened to raw
+ * once, so that the model's data check can read the window it copies.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define MiB (1024 * 1024)
+
+static const ddp_fixture table[] = {
+	{"raw-0", "raw", "in.raw", 0, "zero", 0, 0, 0, "", ""},
+	{"raw-512-random", "raw", "in.raw", 512, "random", 0, 0, 0, "", ""},
+	{"raw-5000-random", "raw", "in.raw", 5000, "random", 0, 0, 0, "", ""},
+	{"raw-10240-random", "raw", "in.raw", 10240, "random", 0, 0, 0, "", ""},
+	{"raw-34817-random", "raw", "in.raw", 34817, "random", 0, 0, 0, "", ""},
+	{"raw-65536-zero", "raw", "in.raw", 65536, "zero", 0, 0, 0, "", ""},
+	{"raw-69632-random", "raw", "in.raw", 69632, "random", 0, 0, 0, "", ""},
+	{"raw-1M-sparse", "raw", "in.raw", MiB, "sparse", 0, 0, 0, "", ""},
+	{"raw-1M-random", "raw", "in.raw", MiB, "random", 0, 0, 0, "", ""},
+	{"raw-56M-sparse", "raw", "in.raw", 56 * MiB, "sparse", 1, 0, 0, "", ""},
+	{"qcow2-1M-random", "qcow2", "in.qcow2", MiB, "random", 0, 0, 0, "", ""},
+	{"qcow2-70000-sparse", "qcow2", "in.qcow2", 70000, "sparse", 0, 0, 0, "", ""},
+	{"vmdk-1M-sparse", "vmdk", "in.vmdk", MiB, "sparse", 0, 0, 0, "", ""},
+	{"vpc-1M-random", "vpc", "in.vpc", MiB, "random", 0, 0, 0, "", ""},
+	{"vhdx-1M-sparse", "vhdx", "in.vhdx", MiB, "sparse", 0, 0, 0, "", ""},
+};
+
+static int fail(ddp_error *err, const char *what, const char *detail)
+{
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = DDP_ERROR;
+		snprintf(err->source, sizeof(err->source), "fixture %s", what);
+		snprintf(err->message, sizeof(err->message), "%s", detail);
+	}
+	return DDP_ERROR;
+}
+
+/* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's. */
+static char *qemu_io_for(const char *qemu_img)
+{
+	const char *base = strrchr(qemu_img, '/');
+	char *io;
+
+	if (base && !strcmp(base + 1, "qemu-img")) {
+		if (asprintf(&io, "%.*sqemu-io", (int)(base + 1 - qemu_img), qemu_img) < 0)
+			return NULL;
+		if (access(io, X_OK) == 0)
+			return io;
+		free(io);
+	}
+	return strdup("qemu-io");
+}
+
+static int run(const char *const *argv, const char *what, ddp_error *err)
+{
+	ddp_proc_result r;
+	ddp_proc_opts o = {NULL, 120, 1 << 16};
+	int ok;
+
+	if (ddp_proc_run(&r, argv, &o, err))
+		return DDP_ERROR;
+	ok = r.exited && r.exit_code == 0;
+	if (!ok) {
+		char detail[300];
+		snprintf(detail, sizeof(detail), "%s failed: %.200s", argv[0], r.err);
+		ddp_proc_result_free(&r);
+		return fail(err, what, detail);
+	}
+	ddp_proc_result_free(&r);
+	return DDP_OK;
+}
+
+static int write_raw(const char *path, const ddp_fixture *f)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	uint32_t seed = 0x9e3779b9u ^ (uint32_t)f->size;
+	static char block[65536];
+	int64_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	if (!strcmp(f->pattern, "random")) {
+		while (done < f->size) {
+			size_t n = f->size - done < (int64_t)sizeof(block) ? (size_t)(f->size - done) : sizeof(block);
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				block[i] = (char)(seed >> 16);
+			}
+			if (write(fd, block, n) != (ssize_t)n)
+				break;
+			done += (int64_t)n;
+		}
+	} else if (ftruncate(fd, f->size)) {
+		close(fd);
+		return -1;
+	} else if (!strcmp(f->pattern, "sparse") && f->size >= 8192) {
+		/* Data at the start, the middle and the very end; holes between. */
+		int64_t at[] = {0, f->size / 2 - 4096, f->size - 4096};
+		memset(block, 0x5a, 4096);
+		for (size_t i = 0; i < 3; i++) {
+			block[0] = (char)i;
+			if (pwrite(fd, block, 4096, at[i]) != 4096)
+				break;
+		}
+	}
+	return close(fd);
+}
+
+static int info_of(ddp_fixture *f, const char *qemu_img, ddp_error *err)
+{
+	const char *argv[] = {qemu_img, "info", "--output=json", f->path, NULL};
+	ddp_proc_opts o = {NULL, 60, 1 << 20};
+	ddp_proc_result r;
+	json_t *j;
+	struct stat st;
+
+	if (ddp_proc_run(&r, argv, &o, err))
+		return DDP_ERROR;
+	j = json_loads(r.out, 0, NULL);
+	ddp_proc_result_free(&r);
+	if (!j || !json_is_integer(json_object_get(j, "virtual-size"))) {
+		json_decref(j);
+		return fail(err, f->name, "qemu-img info gave no virtual-size");
+	}
+	f->virtual_size = json_integer_value(json_object_get(j, "virtual-size"));
+	json_decref(j);
+	if (stat(f->path, &st))
+		return fail(err, f->name, strerror(errno));
+	f->file_length = st.st_size;
+	return DDP_OK;
+}
+
+static int make_one(ddp_fixture *f, const char *dir, const char *qemu_img,
+                    const char *qemu_io, ddp_error *err)
+{
+	char size[32], stamp[4200], tmp[4200];
+	struct stat st;
+
+	snprintf(f->path, sizeof(f->path), "%s/%s.%s", dir, f->name, f->format);
+	snprintf(f->flat, sizeof(f->flat), "%s/%s.flat", dir, f->name);
+	snprintf(stamp, sizeof(stamp), "%s/%s.done", dir, f->name);
+	snprintf(size, sizeof(size), "%lld", (long long)f->size);
+	if (stat(stamp, &st) == 0)
+		return info_of(f, qemu_img, err);
+
+	if (!strcmp(f->format, "raw")) {
+		if (write_raw(f->path, f))
+			return fail(err, f->name, strerror(errno));
+	} else if (!strcmp(f->pattern, "random")) {
+		ddp_fixture raw = *f;
+		const char *conv[] = {qemu_img, "convert", "-f", "raw", "-O", f->format, tmp, f->path, NULL};
+		snprintf(tmp, sizeof(tmp), "%s/%s.src", dir, f->name);
+		raw.format = "raw";
+		if (write_raw(tmp, &raw) || run(conv, f->name, err))
+			return DDP_ERROR;
+		unlink(tmp);
+	} else {
+		/* qemu-io writes patterns: a start, a middle, the very end; holes between. */
+		char w0[64], w1[64], w2[64];
+		const char *create[] = {qemu_img, "create", "-q", "-f", f->format, f->path, size, NULL};
+		const char *io[] = {qemu_io, "-f", f->format, "-c", w0, "-c", w1, "-c", w2, f->path, NULL};
+		int64_t end = f->size / 512 * 512;
+		snprintf(w0, sizeof(w0), "write -P 0x5a 0 4096");
+		snprintf(w1, sizeof(w1), "write -P 0xa5 %lld 4096", (long long)(end / 2 / 512 * 512));
+		snprintf(w2, sizeof(w2), "write -P 0x3c %lld 512", (long long)(end - 512));
+		if (run(create, f->name, err) || run(io, f->name, err))
+			return DDP_ERROR;
+	}
+	if (info_of(f, qemu_img, err))
+		return DDP_ERROR;
+	if (strcmp(f->format, "raw")) {
+		const char *conv[] = {qemu_img, "convert", "-f", f->format, "-O", "raw", f->path, f->flat, NULL};
+		if (run(conv, f->name, err))
+			return DDP_ERROR;
+	}
+	return ddp_write_atomic(stamp, "done\n", 5, err);
+}
+
+int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img, ddp_error *err)
+{
+	char *qemu_io = qemu_io_for(qemu_img);
+
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->dir, sizeof(fx->dir), "%s", dir);
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		free(qemu_io);
+		return fail(err, dir, strerror(errno));
+	}
+	fx->items = malloc(sizeof(table));
+	if (!fx->items || !qemu_io) {
+		free(qemu_io);
+		return fail(err, dir, "out of memory");
+	}
+	memcpy(fx->items, table, sizeof(table));
+	fx->count = sizeof(table) / sizeof(table[0]);
+	for (size_t i = 0; i < fx->count; i++) {
+		if (make_one(&fx->items[i], dir, qemu_img, qemu_io, err)) {
+			free(qemu_io);
+			ddp_fixtures_free(fx);
+			return DDP_ERROR;
+		}
+		/* A raw fixture is its own flat view (read as whole sectors). */
+		if (!strcmp(fx->items[i].format, "raw"))
+			snprintf(fx->items[i].flat, sizeof(fx->items[i].flat), "%s", fx->items[i].path);
+	}
+	free(qemu_io);
+	return DDP_OK;
+}
+
+const ddp_fixture *ddp_fixtures_find(const ddp_fixtures *fx, const char *name)
+{
+	for (size_t i = 0; i < fx->count; i++)
+		if (!strcmp(fx->items[i].name, name))
+			return &fx->items[i];
+	return NULL;
+}
+
+void ddp_fixtures_free(ddp_fixtures *fx)
+{
+	free(fx->items);
+	fx->items = NULL;
+	fx->count = 0;
+}

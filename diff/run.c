@@ -1,0 +1,433 @@
+/*
+ * run.c: one case through both tools, and what differs.
+ *
+ * Each side runs in a directory of its own holding a link to the fixture
+ * (so both see the same if= text), writes of=out.img, and is then read by
+ * the reference: `info --output=json`, normalised, and the data flattened
+ * to raw.  The model side is the prediction: its stderr rendered, its info
+ * fields, and the fixture's window as the data the output must hold.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+static int sys_error(ddp_error *err, const char *path, const char *what)
+{
+	int e = errno;
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = DDP_ERROR;
+		snprintf(err->source, sizeof(err->source), "%s", path);
+		snprintf(err->message, sizeof(err->message), "%s: %s", what, strerror(e));
+	}
+	return DDP_ERROR;
+}
+
+static int run_tool(ddp_proc_result *r, const ddp_config *cfg, const ddp_tool *t,
+                    const char *sub, int argc, char *const *args, const char *cwd,
+                    ddp_error *err)
+{
+	const char *argv[DDP_CASE_MAX_ARGS + 24];
+	ddp_proc_opts o = {cwd, cfg->timeout, cfg->output_cap};
+	int n = 0;
+
+	for (int i = 0; i < t->argc; i++)
+		argv[n++] = t->argv[i];
+	argv[n++] = sub;
+	for (int i = 0; i < argc; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return ddp_proc_run(r, argv, &o, err);
+}
+
+/* The reference reads one side's output: info, normalised, then flattened. */
+static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir, ddp_error *err)
+{
+	char out[4200];
+	struct stat st;
+	ddp_proc_result r;
+	char *args[8];
+	const char *paths[] = {"out.img"};
+	json_t *j;
+	const char *fmt;
+
+	snprintf(out, sizeof(out), "%s/out.img", dir);
+	s->output_exists = lstat(out, &st) == 0;
+	s->info_rc = -1;
+	if (!s->output_exists)
+		return DDP_OK;
+	args[0] = "--output=json";
+	args[1] = "out.img";
+	if (run_tool(&r, cfg, &cfg->reference, "info", 2, args, dir, err))
+		return DDP_ERROR;
+	s->info_rc = r.exited ? r.exit_code : 128 + r.signo;
+	s->info_raw = strdup(r.out);
+	if (s->info_rc == 0) {
+		ddp_error nerr;
+		if (ddp_info_normalise(&s->info_norm, r.out, r.out_len, paths, 1, &nerr)) {
+			s->info_norm = NULL;
+			s->info_rc = 1000;
+			if (asprintf(&s->info_err, "normalise: %s", nerr.message) < 0)
+				s->info_err = NULL;
+		}
+	} else {
+		s->info_err = strndup(r.err, 300);
+	}
+	ddp_proc_result_free(&r);
+	if (!s->info_norm)
+		return DDP_OK;
+	/* Flatten with the format info found, so nothing is probed twice. */
+	j = json_loads(s->info_raw, 0, NULL);
+	fmt = j ? json_string_value(json_object_get(j, "format")) : NULL;
+	if (fmt && !strcmp(fmt, "raw")) {
+		snprintf(s->flat_path, sizeof(s->flat_path), "%s", out);
+		s->flat_ok = 1;
+	} else if (fmt) {
+		args[0] = "-f";
+		args[1] = (char *)fmt;
+		args[2] = "-O";
+		args[3] = "raw";
+		args[4] = "out.img";
+		args[5] = "flat.raw";
+		if (run_tool(&r, cfg, &cfg->reference, "convert", 6, args, dir, err)) {
+			json_decref(j);
+			return DDP_ERROR;
+		}
+		s->flat_ok = r.exited && r.exit_code == 0;
+		if (s->flat_ok)
+			snprintf(s->flat_path, sizeof(s->flat_path), "%s/flat.raw", dir);
+		ddp_proc_result_free(&r);
+	}
+	json_decref(j);
+	return DDP_OK;
+}
+
+static int link_fixture(const char *dir, const ddp_fixture *f, ddp_error *err)
+{
+	char link[4200];
+
+	if (mkdir(dir, 0755))
+		return sys_error(err, dir, "cannot create");
+	snprintf(link, sizeof(link), "%s/%s", dir, f->file);
+	if (symlink(f->path, link))
+		return sys_error(err, link, "cannot link the fixture");
+	return DDP_OK;
+}
+
+static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
+                    const ddp_case *c, const ddp_fixture *f, const char *dir,
+                    ddp_error *err)
+{
+	ddp_proc_result r;
+
+	if (link_fixture(dir, f, err) ||
+	    run_tool(&r, cfg, t, "dd", c->argc, c->argv, dir, err))
+		return DDP_ERROR;
+	s->ran = 1;
+	s->exited = r.exited;
+	s->exit_code = r.exit_code;
+	s->signo = r.signo;
+	s->timed_out = r.timed_out;
+	s->stderr_text = r.err;
+	s->stderr_len = r.err_len;
+	r.err = NULL;
+	ddp_proc_result_free(&r);
+	if (s->timed_out)
+		return DDP_OK;
+	return read_output(s, cfg, dir, err);
+}
+
+/* The model's side: what ddp_predict says qemu-img prints and makes. */
+static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
+                        const ddp_case *c, const ddp_fixture *f, ddp_error *err)
+{
+	ddp_input in = {strcmp(f->format, "raw") ? f->virtual_size : f->file_length,
+	                f->format, f->file, f->file_length};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc = ddp_predict(o, cfg->model_profile, &in, c->argc,
+	                     (const char *const *)c->argv, err);
+
+	if (rc)
+		return rc;
+	m = open_memstream(&buf, &len);
+	for (size_t i = 0; i < o->nmsgs; i++) {
+		size_t n = ddp_msg_render(NULL, 0, &o->msgs[i], cfg->model_profile);
+		char *line = malloc(n + 1);
+		ddp_msg_render(line, n + 1, &o->msgs[i], cfg->model_profile);
+		fwrite(line, 1, n, m);
+		fputc('\n', m);
+		free(line);
+	}
+	fclose(m);
+	s->ran = 1;
+	s->exited = 1;
+	s->exit_code = o->exit_code;
+	s->stderr_text = buf;
+	s->stderr_len = len;
+	s->output_exists = o->output_created;
+	s->info_rc = -1;
+	return DDP_OK;
+}
+
+/* nothing: empty; warning: said something and exited 0; error: said something and failed. */
+static const char *stderr_class(const ddp_side *s)
+{
+	if (!s->stderr_len)
+		return "nothing";
+	return s->exit_code == 0 ? "warning" : "error";
+}
+
+static void add(ddp_result *res, const char *component, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add(ddp_result *res, const char *component, const char *fmt, ...)
+{
+	size_t n = strlen(res->signature), d = strlen(res->detail);
+	va_list ap;
+
+	snprintf(res->signature + n, sizeof(res->signature) - n, "%s%s", n ? "+" : "", component);
+	va_start(ap, fmt);
+	vsnprintf(res->detail + d, sizeof(res->detail) - d, fmt, ap);
+	va_end(ap);
+	d = strlen(res->detail);
+	snprintf(res->detail + d, sizeof(res->detail) - d, "\n");
+}
+
+/*
+ * Compares total bytes of two guest views: a from byte a_from, a_len bytes
+ * long, and b, b_len bytes long; each reads as zeros past its end (a raw
+ * file's last partial sector).  *at gets the first differing offset.
+ */
+static int views_differ(const char *a, int64_t a_from, int64_t a_len,
+                        const char *b, int64_t b_len, int64_t total, int64_t *at)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	static __thread char ba[65536], bb[65536];
+	int64_t pos = 0;
+	int differ = 0;
+
+	*at = 0;
+	if (!fa || !fb) {
+		if (fa) fclose(fa);
+		if (fb) fclose(fb);
+		return 1;
+	}
+	if (a_from && fseeko(fa, a_from, SEEK_SET))
+		a_len = 0;
+	while (pos < total && !differ) {
+		size_t want = total - pos < (int64_t)sizeof(ba) ? (size_t)(total - pos) : sizeof(ba);
+		size_t na = 0, nb = 0;
+		if (pos < a_len)
+			na = fread(ba, 1, a_len - pos < (int64_t)want ? (size_t)(a_len - pos) : want, fa);
+		if (pos < b_len)
+			nb = fread(bb, 1, b_len - pos < (int64_t)want ? (size_t)(b_len - pos) : want, fb);
+		memset(ba + na, 0, want - na);
+		memset(bb + nb, 0, want - nb);
+		for (size_t i = 0; i < want; i++)
+			if (ba[i] != bb[i]) {
+				differ = 1;
+				*at = pos + (int64_t)i;
+				break;
+			}
+		pos += (int64_t)want;
+	}
+	fclose(fa);
+	fclose(fb);
+	return differ;
+}
+
+static int64_t file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) ? -1 : st.st_size;
+}
+
+/* The model's info fields against the reference's info. */
+static void compare_model_info(ddp_result *res, const ddp_outcome *o)
+{
+	json_t *j = json_loads(res->ref.info_raw, 0, NULL);
+	json_t *cs = json_object_get(j, "cluster-size");
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	json_int_t vs = json_integer_value(json_object_get(j, "virtual-size"));
+	char fields[128] = "";
+
+	if ((uint64_t)vs != o->virtual_size)
+		strcat(fields, "virtual-size,");
+	if (!fmt || strcmp(fmt, o->format))
+		strcat(fields, "format,");
+	if ((cs != NULL) != (o->has_cluster_size != 0) ||
+	    (cs && (uint64_t)json_integer_value(cs) != o->cluster_size))
+		strcat(fields, "cluster-size,");
+	if (*fields) {
+		char comp[160];
+		fields[strlen(fields) - 1] = '\0';
+		snprintf(comp, sizeof(comp), "info:%s", fields);
+		add(res, comp, "info: reference virtual-size %lld format %s cluster-size %lld; "
+		    "model %llu %s %lld", (long long)vs, fmt ? fmt : "?",
+		    cs ? (long long)json_integer_value(cs) : -1LL,
+		    (unsigned long long)o->virtual_size, o->format,
+		    o->has_cluster_size ? (long long)o->cluster_size : -1LL);
+	}
+	json_decref(j);
+}
+
+static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o,
+                    const ddp_fixture *f)
+{
+	ddp_side *a = &res->ref, *b = &res->cand;
+	int model = cfg->candidate.is_model;
+
+	if (a->timed_out || b->timed_out) {
+		res->verdict = DDP_INCONCLUSIVE;
+		snprintf(res->detail, sizeof(res->detail), "timeout: %s\n",
+		         a->timed_out ? "reference" : "candidate");
+		return;
+	}
+	if (!a->exited)
+		add(res, "reference-crash", "reference killed by signal %d", a->signo);
+	if (!b->exited)
+		add(res, "crash", "candidate killed by signal %d", b->signo);
+	if (a->exited && b->exited && a->exit_code != b->exit_code)
+		add(res, "exit", "exit: reference %d, candidate %d", a->exit_code, b->exit_code);
+	if (cfg->stderr_mode == DDP_STDERR_EXACT &&
+	    (a->stderr_len != b->stderr_len || memcmp(a->stderr_text, b->stderr_text, a->stderr_len)))
+		add(res, "stderr", "stderr: reference '%.200s', candidate '%.200s'",
+		    a->stderr_text, b->stderr_text);
+	if (cfg->stderr_mode == DDP_STDERR_CLASS && strcmp(stderr_class(a), stderr_class(b)))
+		add(res, "stderr", "stderr class: reference %s, candidate %s",
+		    stderr_class(a), stderr_class(b));
+	if (a->output_exists != b->output_exists)
+		add(res, "output", "output: reference %s, candidate %s",
+		    a->output_exists ? "exists" : "absent", b->output_exists ? "exists" : "absent");
+
+	if (model) {
+		/* The model knows the info fields and the window the output holds. */
+		if (a->info_rc == 0 && o->has_info) {
+			int64_t got;
+			compare_model_info(res, o);
+			if (!a->flat_ok)
+				add(res, "flatten-failed:reference", "the reference's output could not be flattened");
+			else if (!strstr(res->signature, "info:") &&
+			         views_differ(f->flat, o->window.start, o->window.out_size,
+			                      a->flat_path, file_size(a->flat_path),
+			                      (int64_t)o->virtual_size, &got))
+				add(res, "data", "data: the output differs from the input window at byte %lld",
+				    (long long)got);
+		} else if (a->info_rc != 0 && a->output_exists && o->has_info) {
+			add(res, "info-failed:reference", "info of the reference's output failed: %.200s",
+			    a->info_err ? a->info_err : "");
+		} else if (a->info_rc == 0 && !o->has_info && a->exit_code == 0) {
+			add(res, "info", "the reference made a readable output; the model predicts none");
+		}
+		return;
+	}
+	if (a->output_exists && b->output_exists) {
+		if ((a->info_rc == 0) != (b->info_rc == 0)) {
+			add(res, a->info_rc == 0 ? "info-failed:candidate" : "info-failed:reference",
+			    "info failed on one side: %.200s",
+			    a->info_rc == 0 ? (b->info_err ? b->info_err : "") : (a->info_err ? a->info_err : ""));
+		} else if (a->info_rc == 0) {
+			ddp_info_diff *d = NULL;
+			ddp_error err;
+			if (ddp_info_compare(&d, a->info_norm, strlen(a->info_norm), b->info_norm,
+			                     strlen(b->info_norm), cfg->info_profile, &err) == DDP_OK &&
+			    d->count) {
+				char comp[600];
+				snprintf(comp, sizeof(comp), "info:%s", d->signature);
+				add(res, comp, "info: %s differs (%s: reference %s, candidate %s)",
+				    d->signature, d->items[0].pointer,
+				    d->items[0].a ? d->items[0].a : "absent",
+				    d->items[0].b ? d->items[0].b : "absent");
+			}
+			ddp_info_diff_free(d);
+			if (a->flat_ok != b->flat_ok) {
+				add(res, a->flat_ok ? "flatten-failed:candidate" : "flatten-failed:reference",
+				    "flattening one side to raw failed");
+			} else if (a->flat_ok) {
+				int64_t at, la = file_size(a->flat_path), lb = file_size(b->flat_path);
+				int64_t total = la > lb ? la : lb;
+				if (views_differ(a->flat_path, 0, la, b->flat_path, lb, total, &at))
+					add(res, "data", "data: flattened outputs differ at byte %lld (%lld and %lld bytes)",
+					    (long long)at, (long long)la, (long long)lb);
+			}
+		}
+	}
+}
+
+int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                 uint64_t case_no, ddp_error *err)
+{
+	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
+	char refdir[4200], canddir[4200];
+	ddp_outcome o;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!f) {
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			err->code = DDP_EINVAL;
+			snprintf(err->source, sizeof(err->source), "case");
+			snprintf(err->message, sizeof(err->message), "no fixture named '%s'", c->fixture);
+		}
+		return DDP_EINVAL;
+	}
+	if (cfg->candidate.is_model) {
+		ddp_error perr;
+		rc = predict_side(&res->cand, &o, cfg, c, f, &perr);
+		if (rc == DDP_EUNMODELLED) {
+			res->verdict = DDP_UNSUPPORTED;
+			snprintf(res->detail, sizeof(res->detail), "%s", perr.message);
+			return DDP_OK;
+		}
+		if (rc) {
+			if (err)
+				*err = perr;
+			return rc;
+		}
+	}
+	snprintf(res->casedir, sizeof(res->casedir), "%s/case-%llu-%ld", cfg->workdir,
+	         (unsigned long long)case_no, (long)getpid());
+	ddp_remove_tree(res->casedir);
+	if (mkdir(res->casedir, 0755))
+		return sys_error(err, res->casedir, "cannot create the case directory");
+	snprintf(refdir, sizeof(refdir), "%s/reference", res->casedir);
+	snprintf(canddir, sizeof(canddir), "%s/candidate", res->casedir);
+	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);
+	if (!rc && !cfg->candidate.is_model)
+		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, err);
+	if (rc) {
+		ddp_remove_tree(res->casedir);
+		return rc;
+	}
+	compare(res, cfg, &o, f);
+	if (res->verdict != DDP_INCONCLUSIVE)
+		res->verdict = res->signature[0] ? DDP_DIVERGES : DDP_SAME;
+	return DDP_OK;
+}
+
+static void side_free(ddp_side *s)
+{
+	free(s->stderr_text);
+	free(s->info_raw);
+	ddp_info_free(s->info_norm);
+	free(s->info_err);
+	memset(s, 0, sizeof(*s));
+}
+
+void ddp_result_free(ddp_result *res)
+{
+	if (res->casedir[0])
+		ddp_remove_tree(res->casedir);
+	side_free(&res->ref);
+	side_free(&res->cand);
+}

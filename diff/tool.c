@@ -1,0 +1,72 @@
+/* tool.c: the reference and the candidate, as argv prefixes or the model. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void ddp_tool_free(ddp_tool *t)
+{
+	for (int i = 0; i < t->argc; i++)
+		free(t->argv[i]);
+	free(t->spec);
+	memset(t, 0, sizeof(*t));
+}
+
+static int tool_error(ddp_error *err, const char *spec, const char *msg)
+{
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = DDP_EINVAL;
+		snprintf(err->source, sizeof(err->source), "%s", spec);
+		snprintf(err->message, sizeof(err->message), "%s", msg);
+	}
+	return DDP_EINVAL;
+}
+
+int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
+{
+	char *copy, *tok, *save = NULL;
+	const char *vargv[18];
+	ddp_proc_result r;
+	ddp_proc_opts o = {NULL, 30, 1 << 16};
+
+	memset(t, 0, sizeof(*t));
+	t->spec = strdup(spec);
+	if (!strcmp(spec, "model")) {
+		t->is_model = 1;
+		return DDP_OK;
+	}
+	copy = strdup(spec);
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (t->argc >= 15) {
+			free(copy);
+			ddp_tool_free(t);
+			return tool_error(err, spec, "more than 15 words in a tool's command");
+		}
+		t->argv[t->argc++] = strdup(tok);
+	}
+	free(copy);
+	if (!t->argc) {
+		ddp_tool_free(t);
+		return tool_error(err, spec, "an empty command");
+	}
+	/* Does it say it is a qemu-img?  Then its stderr is compared exactly. */
+	for (int i = 0; i < t->argc; i++)
+		vargv[i] = t->argv[i];
+	vargv[t->argc] = "--version";
+	vargv[t->argc + 1] = NULL;
+	if (ddp_proc_run(&r, vargv, &o, err)) {
+		char msg[300];
+		snprintf(msg, sizeof(msg), "cannot run it: %s", err ? err->message : "");
+		ddp_tool_free(t);
+		return tool_error(err, spec, msg);
+	}
+	if (r.exited && r.exit_code == 0 && !strncmp(r.out, "qemu-img version ", 17)) {
+		r.out[strcspn(r.out, "\n")] = '\0';
+		t->is_qemu = ddp_version_parse(&t->version, r.out, NULL) == DDP_OK;
+	}
+	ddp_proc_result_free(&r);
+	return DDP_OK;
+}
