@@ -21,6 +21,7 @@ typedef struct shared {
 	double deadline;
 	ddp_campaign_stats st;
 	int failed;
+	int stopped_by_finding;
 	ddp_error err;
 } shared;
 
@@ -33,7 +34,7 @@ static double now(void)
 
 static int should_stop(shared *sh)
 {
-	return sh->failed || (sh->opts->stop && *sh->opts->stop) ||
+	return sh->failed || sh->stopped_by_finding || (sh->opts->stop && *sh->opts->stop) ||
 	       (sh->deadline && now() >= sh->deadline);
 }
 
@@ -82,6 +83,8 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_lock(&sh->lock);
 		sh->st.cases++;
+		if (rc == DDP_OK && res.verdict == DDP_DIVERGES && sh->opts->stop_on_finding)
+			sh->stopped_by_finding = 1;
 		if (rc) {
 			/* The suite's own trouble (a full disk, say): stop, keep what is saved. */
 			sh->st.errors++;

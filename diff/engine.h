@@ -112,6 +112,8 @@ typedef struct ddp_config {
 	char workdir[4096];
 	char findings[4096];
 	const ddp_fixtures *fixtures;
+	FILE *trace;                      /* every tool run as a JSON line, when set */
+	pthread_mutex_t *trace_lock;
 } ddp_config;
 
 /* ---- one case, both sides ---------------------------------------------- */
@@ -178,6 +180,7 @@ typedef struct ddp_campaign_opts {
 	int tty;              /* a one-line display on stderr, else quiet lines */
 	volatile int *stop;   /* set by a signal handler */
 	FILE *log;            /* one line per case, when set */
+	int stop_on_finding;  /* stop at the first divergence (time to detect) */
 } ddp_campaign_opts;
 
 typedef struct ddp_campaign_stats {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,6 +102,13 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		char *rtext;
 		json_t *r;
 		const char *sig;
+		long pid;
+		/* Half-written by a campaign that was killed: never a finding. */
+		if (sscanf(e->d_name, ".tmp-%ld-", &pid) == 1 && kill((pid_t)pid, 0) && errno == ESRCH) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			ddp_remove_tree(path);
+			continue;
+		}
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "signatures.json"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/result.json", dir, e->d_name);

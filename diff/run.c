@@ -31,6 +31,23 @@ static int sys_error(ddp_error *err, const char *path, const char *what)
 	return DDP_ERROR;
 }
 
+/* One line of the --trace file. */
+static void trace(const ddp_config *cfg, json_t *event)
+{
+	char *line;
+
+	if (!cfg->trace) {
+		json_decref(event);
+		return;
+	}
+	line = json_dumps(event, JSON_COMPACT);
+	pthread_mutex_lock(cfg->trace_lock);
+	fprintf(cfg->trace, "%s\n", line);
+	pthread_mutex_unlock(cfg->trace_lock);
+	free(line);
+	json_decref(event);
+}
+
 static int run_tool(ddp_proc_result *r, const ddp_config *cfg, const ddp_tool *t,
                     const char *sub, int argc, char *const *args, const char *cwd,
                     ddp_error *err)
@@ -45,6 +62,15 @@ static int run_tool(ddp_proc_result *r, const ddp_config *cfg, const ddp_tool *t
 	for (int i = 0; i < argc; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
+	if (cfg->trace) {
+		/* For the bench: the same runs, replayed by a bare loop. */
+		json_t *j = json_array();
+		for (int i = 0; i < n; i++) {
+			json_t *a = json_string(argv[i]);
+			json_array_append_new(j, a ? a : json_string("?"));
+		}
+		trace(cfg, json_pack("{s:s,s:o}", "cwd", cwd ? cwd : ".", "argv", j));
+	}
 	return ddp_proc_run(r, argv, &o, err);
 }
 
@@ -110,7 +136,8 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir, ddp_
 	return DDP_OK;
 }
 
-static int link_fixture(const char *dir, const ddp_fixture *f, ddp_error *err)
+static int link_fixture(const ddp_config *cfg, const char *dir, const ddp_fixture *f,
+                        ddp_error *err)
 {
 	char link[4200];
 
@@ -119,6 +146,8 @@ static int link_fixture(const char *dir, const ddp_fixture *f, ddp_error *err)
 	snprintf(link, sizeof(link), "%s/%s", dir, f->file);
 	if (symlink(f->path, link))
 		return sys_error(err, link, "cannot link the fixture");
+	if (cfg->trace)
+		trace(cfg, json_pack("{s:s,s:s}", "link", f->path, "at", link));
 	return DDP_OK;
 }
 
@@ -128,7 +157,7 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 {
 	ddp_proc_result r;
 
-	if (link_fixture(dir, f, err) ||
+	if (link_fixture(cfg, dir, f, err) ||
 	    run_tool(&r, cfg, t, "dd", c->argc, c->argv, dir, err))
 		return DDP_ERROR;
 	s->ran = 1;
@@ -410,6 +439,8 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		return rc;
 	}
 	compare(res, cfg, &o, f);
+	if (cfg->trace)
+		trace(cfg, json_pack("{s:s}", "remove", res->casedir));
 	if (res->verdict != DDP_INCONCLUSIVE)
 		res->verdict = res->signature[0] ? DDP_DIVERGES : DDP_SAME;
 	return DDP_OK;
