@@ -15,7 +15,8 @@ static const char usage[] =
 	"                     [--seconds N | --cases N] [--seed S] [--jobs J]\n"
 	"                     [--findings DIR] [--workdir DIR]\n"
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
-	"                     [--timeout SECONDS] [--log FILE]\n"
+	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
+	"                     [--stop-on-finding] [--stop-on PART]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -39,6 +40,10 @@ static const char usage[] =
 	"  --timeout SECONDS per tool run (default 30); a timeout is inconclusive\n"
 	"  --log FILE        append a line per case: number, verdict, seconds,\n"
 	"                    signature, the case\n"
+	"  --trace FILE      write every tool run (cwd, argv) as a JSON line\n"
+	"  --stop-on-finding stop at the first divergence\n"
+	"  --stop-on PART    stop at the first divergence whose signature has PART\n"
+	"                    (a component such as exit, stderr, info:virtual-size)\n"
 	"\n"
 	"Exit status: 0 no divergence, 1 divergences found, 2 error.\n";
 
@@ -54,7 +59,10 @@ int ddp_cmd_fuzz(int argc, char **argv)
 {
 	const char *reference = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
+	const char *trace = NULL, *stop_on = NULL;
 	FILE *logf = NULL;
+	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+	int stop_on_finding = 0;
 	double seconds = 0, timeout = 0;
 	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	int jobs = 1, rc;
@@ -73,6 +81,10 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			fputs(usage, stdout);
 			return DDP_EXIT_OK;
 		}
+		if (!strcmp(a, "--stop-on-finding")) {
+			stop_on_finding = 1;
+			continue;
+		}
 		if (!v)
 			return ddp_cli_fail("fuzz: %s needs a value (see --help)", a);
 		i++;
@@ -90,6 +102,10 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			findings_dir = v;
 		else if (!strcmp(a, "--log"))
 			log = v;
+		else if (!strcmp(a, "--trace"))
+			trace = v;
+		else if (!strcmp(a, "--stop-on"))
+			stop_on = v;
 		else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
 			double d = strtod(v, &end);
 			if (end == v || *end || !(d > 0) || d > 1e7)
@@ -140,7 +156,14 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		ddp_cli_engine_teardown(&s);
 		return ddp_cli_fail("fuzz: --log %s: cannot open", log);
 	}
-	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf};
+	if (trace && !(s.cfg.trace = fopen(trace, "w"))) {
+		ddp_findings_close(&f);
+		ddp_cli_engine_teardown(&s);
+		return ddp_cli_fail("fuzz: --trace %s: cannot open", trace);
+	}
+	s.cfg.trace_lock = &trace_lock;
+	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
+	                           stop_on_finding, stop_on};
 	rc = ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
@@ -163,6 +186,8 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	ddp_cli_engine_teardown(&s);
 	if (logf)
 		fclose(logf);
+	if (s.cfg.trace)
+		fclose(s.cfg.trace);
 	if (rc) {
 		ddp_cli_fail("fuzz: stopped: %s: %s (findings so far are intact)", err.source, err.message);
 		return DDP_EXIT_USAGE;

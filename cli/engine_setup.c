@@ -56,7 +56,11 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
 			snprintf(err.message, sizeof(err.message), "--workdir %s: %s", workdir, strerror(errno));
 			goto usage;
 		}
-		snprintf(cfg->workdir, sizeof(cfg->workdir), "%s", workdir);
+		/* Absolute: fixture links and case directories must not depend on cwd. */
+		if (!realpath(workdir, cfg->workdir)) {
+			snprintf(err.message, sizeof(err.message), "--workdir %s: %s", workdir, strerror(errno));
+			goto usage;
+		}
 	} else {
 		const char *tmp = getenv("TMPDIR");
 		snprintf(cfg->workdir, sizeof(cfg->workdir), "%s/ddparity-work-XXXXXX",
@@ -67,6 +71,12 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
 			goto usage;
 		}
 		s->own_workdir = 1;
+	}
+	if (!s->own_workdir) {
+		int swept = ddp_workdir_sweep(cfg->workdir);
+		if (swept)
+			fprintf(stderr, "ddparity: removed %d case director%s left by a campaign that "
+			        "was killed\n", swept, swept == 1 ? "y" : "ies");
 	}
 	snprintf(fixdir, sizeof(fixdir), "%s/fixtures-%d.%d.%d", cfg->workdir,
 	         cfg->reference.version.major, cfg->reference.version.minor,

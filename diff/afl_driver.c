@@ -71,6 +71,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (!mkdtemp(cfg.workdir))
 			die("mkdtemp", NULL);
 	}
+	ddp_workdir_sweep(cfg.workdir);
 	snprintf(fixdir, sizeof(fixdir), "%s/fixtures", cfg.workdir);
 	if (ddp_fixtures_make(&fixtures, fixdir, cfg.reference.argv[0], &err))
 		die("fixtures", &err);

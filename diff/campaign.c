@@ -38,6 +38,16 @@ static int should_stop(shared *sh)
 	       (sh->deadline && now() >= sh->deadline);
 }
 
+/* Whether signature (components joined by '+') has component. */
+int ddp_signature_has(const char *signature, const char *component)
+{
+	size_t n = strlen(component);
+	for (const char *p = signature; (p = strstr(p, component)); p++)
+		if ((p == signature || p[-1] == '+') && (p[n] == '\0' || p[n] == '+'))
+			return 1;
+	return 0;
+}
+
 static void *worker(void *arg)
 {
 	shared *sh = arg;
@@ -83,7 +93,9 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_lock(&sh->lock);
 		sh->st.cases++;
-		if (rc == DDP_OK && res.verdict == DDP_DIVERGES && sh->opts->stop_on_finding)
+		if (rc == DDP_OK && res.verdict == DDP_DIVERGES &&
+		    (sh->opts->stop_on_finding ||
+		     (sh->opts->stop_on && ddp_signature_has(res.signature, sh->opts->stop_on))))
 			sh->stopped_by_finding = 1;
 		if (rc) {
 			/* The suite's own trouble (a full disk, say): stop, keep what is saved. */

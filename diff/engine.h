@@ -181,6 +181,7 @@ typedef struct ddp_campaign_opts {
 	volatile int *stop;   /* set by a signal handler */
 	FILE *log;            /* one line per case, when set */
 	int stop_on_finding;  /* stop at the first divergence (time to detect) */
+	const char *stop_on;  /* stop at the first whose signature has this component */
 } ddp_campaign_opts;
 
 typedef struct ddp_campaign_stats {
@@ -188,6 +189,9 @@ typedef struct ddp_campaign_stats {
 	double seconds;
 	char last_error[300];
 } ddp_campaign_stats;
+
+/* Whether a signature ("exit+stderr") has a component ("stderr"). */
+int ddp_signature_has(const char *signature, const char *component);
 
 int ddp_campaign_run(ddp_campaign_stats *st, const ddp_config *cfg,
                      ddp_findings *f, const ddp_campaign_opts *opts,
@@ -211,5 +215,7 @@ int ddp_read_file(char **out, size_t *len, const char *path, size_t max,
                   ddp_error *err);
 /* rm -rf, without a shell. */
 int ddp_remove_tree(const char *path);
+/* Removes the case directories of campaigns no longer running; returns how many. */
+int ddp_workdir_sweep(const char *workdir);
 
 #endif

@@ -58,6 +58,17 @@ static char *fmt(const char *f, ...)
 	return s;
 }
 
+/*
+ * v in KiB with four decimals, a hair below v: qemu rounds half up to v,
+ * a reimplementation that truncates gets v-1.
+ */
+static char *render_fraction(ddp_source *src, int64_t v)
+{
+	int64_t frac = (v % 1024) * 10000 / 1024;
+	return fmt("%" PRId64 ".%04" PRId64 "%c", v / 1024, frac,
+	           ddp_source_chance(src, 50) ? 'k' : 'K');
+}
+
 /* v written as a user might: decimal, suffixed, hex, signed, a fraction. */
 static char *render_number(ddp_source *src, int64_t v)
 {
@@ -87,11 +98,9 @@ static char *render_number(ddp_source *src, int64_t v)
 		return fmt("+%" PRId64, v);
 	case 8:
 		return fmt(" %" PRId64, v);
-	case 9:
-		if (v >= 1024) { /* a fraction of a KiB that rounds to v or near it */
-			int64_t frac = (v % 1024) * 10000 / 1024;
-			return fmt("%" PRId64 ".%04" PRId64 "k", v / 1024, frac);
-		}
+	case 9: case 12: case 13:
+		if (v % 1024)
+			return render_fraction(src, v);
 		break;
 	case 10:
 		if (v > 0 && v % 512 == 0) /* half a KiB */
@@ -208,7 +217,7 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 		opts[nopts++] = xstrdup(ddp_source_chance(src, 50) ? "-x" : "--image-opts");
 
 	/* The window: a VHD breakpoint, or numbers around the fixture. */
-	vhd_edge = ofmt && !strcmp(ofmt, "vpc") && ddp_source_chance(src, 40);
+	vhd_edge = ofmt && !strcmp(ofmt, "vpc") && ddp_source_chance(src, 60);
 	if (vhd_edge) {
 		int64_t want;
 		char *t;
@@ -222,8 +231,11 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 			snprintf(c->fixture, sizeof(c->fixture), "%s", f->name);
 			size = f->virtual_size;
 		}
-		want = chs_sectors[ddp_source_below(src, ARRAY_SIZE(chs_sectors))] * 512 -
-		               (int64_t)ddp_source_below(src, 2) * 511;
+		/* A listed breakpoint, or any sector count up to the fixture's. */
+		want = ddp_source_chance(src, 50)
+		       ? chs_sectors[ddp_source_below(src, ARRAY_SIZE(chs_sectors))] * 512
+		       : (1 + (int64_t)ddp_source_below(src, (uint64_t)(size / 512 + 1))) * 512;
+		want -= (int64_t)ddp_source_below(src, 2) * 511;
 		if (want > size)
 			want = size;
 		bs = want > 0 ? want : 512;
@@ -234,6 +246,7 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 	} else {
 		int has_count = ddp_source_chance(src, 60), has_skip = ddp_source_chance(src, 40);
 		int64_t count = 0, skip = 0;
+		int bs_fraction = 0;
 		ddp_window w;
 
 		has_bs = ddp_source_chance(src, 70);
@@ -243,6 +256,20 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 			count = pick_blocks(src, size, bs);
 		if (has_skip)
 			skip = pick_blocks(src, size, bs);
+		if (ddp_source_chance(src, 20)) {
+			/*
+			 * A window inside the input: skip blocks in, ending at block
+			 * count (qemu's count is the absolute end, not a length).
+			 */
+			int64_t n = bs > 0 ? (size + 511) / 512 * 512 / bs : 0;
+			if (n > 2) {
+				has_count = has_skip = 1;
+				skip = 1 + (int64_t)ddp_source_below(src, (uint64_t)(n / 2));
+				count = skip + 1 + (int64_t)ddp_source_below(src, (uint64_t)(n / 2));
+				/* Where rounding of a fraction moves the window's ends. */
+				bs_fraction = has_bs && ddp_source_chance(src, 30);
+			}
+		}
 		/*
 		 * qemu copies block by block (~0.2 ms each): keep a case under
 		 * MAX_BLOCKS blocks by raising bs, so every case stays fast.
@@ -257,8 +284,13 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 			if (has_skip)
 				skip = skip / scale;
 		}
-		if (has_bs)
+		if (has_bs && bs_fraction && bs % 1024) {
+			char *t = render_fraction(src, bs);
+			ops[nops++] = fmt("bs=%s", t);
+			free(t);
+		} else if (has_bs) {
 			ops[nops++] = number_operand(src, "bs", bs);
+		}
 		if (has_count)
 			ops[nops++] = number_operand(src, "count", count);
 		if (has_skip)

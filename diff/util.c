@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +124,29 @@ int ddp_remove_tree(const char *path)
 	}
 	closedir(d);
 	return rmdir(path) | rc;
+}
+
+int ddp_workdir_sweep(const char *workdir)
+{
+	DIR *d = opendir(workdir);
+	struct dirent *e;
+	int removed = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		unsigned long long n;
+		long pid;
+		char path[4200];
+
+		/* case-<number>-<pid> of a campaign that is gone (killed, say). */
+		if (sscanf(e->d_name, "case-%llu-%ld", &n, &pid) != 2 ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", workdir, e->d_name);
+		if (ddp_remove_tree(path) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# engine_test.sh: the differential engine against real tools.
+#
+# usage: engine_test.sh DDPARITY MUTANTS_DIR MUTANTS_TXT TEST [ARG]
+#   model-clean          the installed qemu-img against the model: no finding
+#   qemu-vs-qemu         qemu-img against itself as a command: no finding
+#   mutant NAME          the mutant is found, with its expected signature
+#   reproduce            a mutant's finding reproduces with one command
+#   sigkill              campaigns killed with SIGKILL lose no finding and
+#                        leave nothing outside their directories
+set -euo pipefail
+ddp=$1 mutants=$2 list=$3 test=$4 arg=${5:-}
+set --
+qemu=$(command -v qemu-img) || { echo "FAIL: qemu-img not found (install qemu-utils)"; exit 1; }
+tmp=$(mktemp -d /tmp/ddp-engine-test-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export TMPDIR=$tmp/tmp
+mkdir -p "$TMPDIR"
+fail() { echo "FAIL: $*"; exit 1; }
+
+# expected NAME: the signature component mutants.txt gives NAME.
+expected() { awk -v n="$1" '$1 == n {print $2}' "$list"; }
+
+case $test in
+model-clean)
+  "$ddp" fuzz --cases 200 --seed 11 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "model diverged"; }
+  grep -q "0 diverged" "$tmp/out" || fail "no summary"
+  cat "$tmp/out" | tail -3 ;;
+qemu-vs-qemu)
+  "$ddp" fuzz --candidate "$qemu" --cases 120 --seed 12 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from itself"; }
+  grep -q "stderr exact" "$tmp/out" || fail "a qemu-img candidate should be compared by exact stderr"
+  tail -3 "$tmp/out" ;;
+mutant)
+  want=$(expected "$arg")
+  [ -n "$want" ] || fail "$arg is not in $list"
+  if [ "$arg" = stderr-reworded ]; then
+    # A reimplementation that words errors its own way: the same class, so
+    # no finding by default; by exact stderr it is one.
+    "$ddp" fuzz --candidate "$mutants/$arg" --cases 150 --seed 1 --jobs 2 --findings "$tmp/f0" > "$tmp/out" 2>&1 \
+      || { cat "$tmp/out"; fail "stderr-reworded diverged under --stderr class"; }
+    grep -q "stderr class" "$tmp/out" || fail "a non-qemu candidate should be compared by stderr class"
+    set -- --stderr exact
+  fi
+  rc=0
+  "$ddp" fuzz --candidate "$mutants/$arg" --seconds 60 --seed 1 --jobs 2 "$@" \
+    --stop-on "$want" --findings "$tmp/f" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/out"; fail "$arg: exit $rc, want 1 (divergences found)"; }
+  grep -qE "^ +[0-9]+ +([^ ]*\+)?$(printf '%s' "$want" | sed 's/[+]/\\+/g')(\+[^ ]*)? " "$tmp/out" \
+    || { cat "$tmp/out"; fail "$arg: no finding with $want"; }
+  grep -E "cases in|signature" "$tmp/out" ;;
+reproduce)
+  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding \
+    --findings "$tmp/f" > "$tmp/out" 2>&1 && fail "the mutant was not found"
+  dir=$(find "$tmp/f" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | head -1)
+  [ -n "$dir" ] || fail "no finding directory"
+  for file in case.json result.json reference.stderr candidate.stderr reproduce; do
+    [ -f "$dir/$file" ] || fail "finding lacks $file"
+  done
+  rc=0
+  "$ddp" reproduce "$dir" > "$tmp/rep" 2>&1 || rc=$?
+  cat "$tmp/rep"
+  [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || fail "reproduce: exit $rc"
+  # The same case against the real qemu-img: no longer diverges.
+  rc=0
+  "$ddp" reproduce "$dir" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
+  [ "$rc" = 0 ] && grep -q 'no longer diverges' "$tmp/rep2" || { cat "$tmp/rep2"; fail "reproduce with qemu-img: exit $rc"; } ;;
+sigkill)
+  work=$tmp/work findings=$tmp/findings
+  mkdir -p "$work"
+  (cd "$tmp" && find . -mindepth 1 | sort) > "$tmp/before"
+  for round in 1 2 3 4; do
+    "$ddp" fuzz --candidate "$mutants/vhdx-32m-blocks" --seconds 60 --jobs 2 --seed "$round" \
+      --findings "$findings" --workdir "$work" > "$tmp/run-$round.log" 2>&1 &
+    pid=$!
+    sleep "$(( (RANDOM % 4) + 2 )).$(( RANDOM % 10 ))"
+    kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+  done
+  # A last, short campaign opens the same directories after the kills.
+  "$ddp" fuzz --candidate "$mutants/vhdx-32m-blocks" --cases 4 --seed 9 --findings "$findings" \
+    --workdir "$work" > "$tmp/last.log" 2>&1 || true
+  n=0
+  for d in "$findings"/*/; do
+    n=$((n + 1))
+    for file in case.json result.json reference.stderr candidate.stderr reproduce; do
+      [ -f "$d/$file" ] || fail "finding $d lacks $file after the kills"
+    done
+    grep -q '"signature"' "$d/result.json" || fail "finding $d: result.json is not whole"
+  done
+  ((n > 0)) || fail "no finding survived"
+  [ -z "$(find "$findings" -maxdepth 1 -name '.tmp-*')" ] || fail "half-written findings left behind"
+  [ -z "$(find "$work" -maxdepth 1 -name 'case-*')" ] || fail "case directories left in the work dir: $(ls "$work")"
+  # Nothing else appeared anywhere the campaigns could reach.
+  (cd "$tmp" && find . -mindepth 1 | sort) | grep -vE '^\./(findings|work|run-[0-9]+\.log|last\.log|before|stray)(/|$)' \
+    | grep -vxFf "$tmp/before" > "$tmp/stray" || true
+  [ ! -s "$tmp/stray" ] || fail "stray files: $(head -5 "$tmp/stray")"
+  echo "sigkill: 4 campaigns killed; $n finding(s) intact, no stray files" ;;
+*)
+  fail "unknown test $test" ;;
+esac
+echo "PASS: $test $arg"
