@@ -170,9 +170,10 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	       (unsigned long long)st.cases, st.seconds, st.seconds > 0 ? st.cases / st.seconds : 0.0,
 	       jobs, jobs == 1 ? "" : "s", seed);
 	printf("ddparity fuzz: %llu same, %llu diverged, %llu unmodelled (not compared), "
-	       "%llu inconclusive (timeouts)\n",
+	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
 	       (unsigned long long)st.same, (unsigned long long)st.diverged,
-	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive);
+	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive,
+	       (unsigned long long)st.refused);
 	{
 		const char *k;
 		json_t *v;

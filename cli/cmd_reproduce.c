@@ -80,6 +80,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	rc = ddp_case_run(&res, &s.cfg, &c, 0, &err);
 	if (rc) {
 		ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+		ddp_result_free(&res);
 		rc = DDP_EXIT_USAGE;
 	} else {
 		const char *was = json_string_value(json_object_get(result, "signature"));
@@ -92,8 +93,9 @@ int ddp_cmd_reproduce(int argc, char **argv)
 			rc = DDP_EXIT_DIFFERENT;
 		} else {
 			printf("no longer diverges (%s)%s%s\n",
-			       res.verdict == DDP_SAME ? "same" : res.verdict == DDP_UNSUPPORTED
-			       ? "the model does not know this case" : "inconclusive",
+			       res.verdict == DDP_SAME ? "same"
+			       : res.verdict == DDP_UNSUPPORTED ? "the model does not know this case"
+			       : res.verdict == DDP_REFUSED ? "refused to run it" : "inconclusive",
 			       res.detail[0] ? ": " : "", res.detail);
 			rc = DDP_EXIT_OK;
 		}

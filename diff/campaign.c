@@ -73,7 +73,8 @@ static void *worker(void *arg)
 		ddp_case_generate(&c, &src, sh->cfg->fixtures);
 		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
 		if (sh->opts->log) {
-			static const char *const names[] = {"same", "diverges", "unmodelled", "inconclusive"};
+			static const char *const names[] = {"same", "diverges", "unmodelled", "inconclusive",
+			                                    "refused"};
 			char *d = ddp_case_describe(&c);
 			pthread_mutex_lock(&sh->lock);
 			fprintf(sh->opts->log, "%llu\t%s\t%.3f\t%s\t%s\n", (unsigned long long)n,
@@ -112,11 +113,11 @@ static void *worker(void *arg)
 			case DDP_DIVERGES: sh->st.diverged++; break;
 			case DDP_UNSUPPORTED: sh->st.unsupported++; break;
 			case DDP_INCONCLUSIVE: sh->st.inconclusive++; break;
+			case DDP_REFUSED: sh->st.refused++; break;
 			}
 		}
 		pthread_mutex_unlock(&sh->lock);
-		if (rc == DDP_OK)
-			ddp_result_free(&res);
+		ddp_result_free(&res);
 		ddp_case_free(&c);
 	}
 	return NULL;

@@ -136,7 +136,8 @@ typedef enum ddp_verdict {
 	DDP_SAME,
 	DDP_DIVERGES,
 	DDP_UNSUPPORTED,    /* the model does not know this case */
-	DDP_INCONCLUSIVE    /* a timeout */
+	DDP_INCONCLUSIVE,   /* a timeout */
+	DDP_REFUSED         /* never run: it could write outside its directory */
 } ddp_verdict;
 
 typedef struct ddp_result {
@@ -146,6 +147,14 @@ typedef struct ddp_result {
 	ddp_side ref, cand;
 	char casedir[4096];
 } ddp_result;
+
+/*
+ * Whether a case may run: no --object, and every if=/of= a relative path
+ * that stays inside the case's directory, is not the fixture's link, and
+ * has no protocol prefix that reaches out (nbd:, http:, json:...).  *why
+ * says what is refused.
+ */
+int ddp_case_is_safe(const ddp_case *c, const char **why);
 
 /*
  * Runs c on both sides in a fresh directory under cfg->workdir and
@@ -185,7 +194,7 @@ typedef struct ddp_campaign_opts {
 } ddp_campaign_opts;
 
 typedef struct ddp_campaign_stats {
-	uint64_t cases, same, diverged, unsupported, inconclusive, errors;
+	uint64_t cases, same, diverged, unsupported, inconclusive, refused, errors;
 	double seconds;
 	char last_error[300];
 } ddp_campaign_stats;

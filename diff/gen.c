@@ -38,6 +38,21 @@ static const char *const junk_numbers[] = {
 	"1.0005k", "0.0004k", "1.3k", "0x1b", "0X1E", "+0x10", "inf",
 };
 
+/*
+ * Operands an attacker or a careless script would write: shell syntax
+ * (never interpreted: tools run by argv), spaces, control bytes, bytes
+ * that are not UTF-8, paths that try to leave the case's directory or
+ * reach the network (the engine refuses those before running anything).
+ */
+static const char *const hostile[] = {
+	"bs=$(touch pwned)", "of=out.img;touch pwned", "if=in.raw|cat", "bs=`id`",
+	"of='out.img'", "of=\"out.img\"", "of=out img", "bs=5\n12", "bs=\t512",
+	"count=1 2", "of=./out.img", "of=sub/../out.img", "of=../out.img",
+	"if=../in.raw", "of=/tmp/ddp-escape.img", "of=nbd:localhost:10809",
+	"of=x:y", "bs=\xff\xfe", "of=out\xe9.img", "of=\x01\x02", "if=in.raw\r",
+	"--object=secret,id=s0,data=x", "of=in.raw", "of=.", "of=sub/out.img",
+};
+
 static char *xstrdup(const char *s)
 {
 	char *d = strdup(s);
@@ -90,9 +105,13 @@ static char *render_number(ddp_source *src, int64_t v)
 		return fmt("0x%" PRIx64, (uint64_t)v);
 	case 5:
 		return fmt("0X%" PRIX64, (uint64_t)v);
-	case 6:
-		if (k) /* hex with a suffix: deprecated in 7.2, an error from 8.0 */
+	case 6: case 14:
+		/* hex with a suffix: deprecated in 7.2, an error from 8.0 */
+		if (k)
 			return fmt("0x%" PRIx64 "%c", (uint64_t)(v >> (10 * k)), suffixes[k - 1]);
+		if (v >= 1024) /* the nearest KiB above */
+			return fmt("0x%" PRIx64 "%c", (uint64_t)(v + 1023) / 1024,
+			           ddp_source_chance(src, 50) ? 'k' : 'K');
 		break;
 	case 7:
 		return fmt("+%" PRId64, v);
@@ -313,6 +332,18 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 	if (ddp_source_chance(src, 3))
 		ops[nops++] = xstrdup(ddp_source_chance(src, 50) ? "seek=1" : "of");
 
+	if (ddp_source_chance(src, 3)) {
+		unsigned k = (unsigned)ddp_source_below(src, ARRAY_SIZE(hostile) + 1);
+		if (k < ARRAY_SIZE(hostile)) {
+			ops[nops++] = xstrdup(hostile[k]);
+		} else { /* a 64 KiB token */
+			char *t = malloc(65536 + 4);
+			memcpy(t, ddp_source_chance(src, 50) ? "bs=" : "of=", 3);
+			memset(t + 3, ddp_source_chance(src, 50) ? '9' : 'a', 65536);
+			t[65539] = '\0';
+			ops[nops++] = t;
+		}
+	}
 	/* Shuffle the operands: their order matters only for duplicates. */
 	for (int i = nops - 1; i > 0; i--) {
 		int j = (int)ddp_source_below(src, (uint64_t)i + 1);

@@ -69,8 +69,8 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	posix_spawnattr_t attr;
 	sink so = {0}, se = {0};
 	pid_t pid;
-	int rc, status = 0, open_fds = 2;
-	double start = now(), deadline;
+	int rc, status = 0, open_fds = 2, reaped = 0;
+	double start = now(), deadline, drain_until = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!opts)
@@ -116,16 +116,28 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	deadline = opts->timeout > 0 ? start + opts->timeout : 0;
 	while (open_fds > 0) {
 		struct pollfd pfd[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
-		int wait_ms = -1;
+		int wait_ms = 100;
 
-		if (deadline) {
+		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+			/*
+			 * It is done.  Whatever it left running in its group still
+			 * holds the pipes: kill them, then drain briefly.
+			 */
+			reaped = 1;
+			kill(-pid, SIGKILL);
+			drain_until = now() + 1.0;
+		}
+		if (reaped && now() >= drain_until)
+			break;
+		if (deadline && !reaped) {
 			double left = deadline - now();
 			if (left <= 0) {
 				res->timed_out = 1;
 				kill(-pid, SIGKILL);
 				break;
 			}
-			wait_ms = (int)(left * 1000) + 1;
+			if (left * 1000 < wait_ms)
+				wait_ms = (int)(left * 1000) + 1;
 		}
 		if (poll(pfd, 2, wait_ms) < 0) {
 			if (errno == EINTR)
@@ -140,12 +152,11 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 				*fd = -1;
 				open_fds--;
 			}
-			if (*fd < 0)
-				pfd[i].fd = -1;
 		}
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (!reaped)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 	/* Reap what it left behind in its group. */
 	kill(-pid, SIGKILL);
 	if (outp[0] >= 0)

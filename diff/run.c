@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -74,24 +76,41 @@ static int run_tool(ddp_proc_result *r, const ddp_config *cfg, const ddp_tool *t
 	return ddp_proc_run(r, argv, &o, err);
 }
 
+/*
+ * The output the case names: the last of= qemu reads, as the core's
+ * parser finds it (out.img when the arguments never get that far).
+ */
+static const char *output_name(const ddp_config *cfg, const ddp_case *c)
+{
+	ddp_request req;
+	ddp_outcome o;
+
+	if (ddp_parse_args(&req, &o, cfg->model_profile, c->argc,
+	                   (const char *const *)c->argv, NULL) == DDP_OK &&
+	    req.out_path && *req.out_path)
+		return req.out_path;
+	return "out.img";
+}
+
 /* The reference reads one side's output: info, normalised, then flattened. */
-static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir, ddp_error *err)
+static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
+                       const char *name, ddp_error *err)
 {
 	char out[4200];
 	struct stat st;
 	ddp_proc_result r;
 	char *args[8];
-	const char *paths[] = {"out.img"};
+	const char *paths[] = {name};
 	json_t *j;
 	const char *fmt;
 
-	snprintf(out, sizeof(out), "%s/out.img", dir);
+	snprintf(out, sizeof(out), "%s/%s", dir, name);
 	s->output_exists = lstat(out, &st) == 0;
 	s->info_rc = -1;
 	if (!s->output_exists)
 		return DDP_OK;
 	args[0] = "--output=json";
-	args[1] = "out.img";
+	args[1] = (char *)name;
 	if (run_tool(&r, cfg, &cfg->reference, "info", 2, args, dir, err))
 		return DDP_ERROR;
 	s->info_rc = r.exited ? r.exit_code : 128 + r.signo;
@@ -121,15 +140,15 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir, ddp_
 		args[1] = (char *)fmt;
 		args[2] = "-O";
 		args[3] = "raw";
-		args[4] = "out.img";
-		args[5] = "flat.raw";
+		args[4] = (char *)name;
+		args[5] = ".ddp-flat.raw";
 		if (run_tool(&r, cfg, &cfg->reference, "convert", 6, args, dir, err)) {
 			json_decref(j);
 			return DDP_ERROR;
 		}
 		s->flat_ok = r.exited && r.exit_code == 0;
 		if (s->flat_ok)
-			snprintf(s->flat_path, sizeof(s->flat_path), "%s/flat.raw", dir);
+			snprintf(s->flat_path, sizeof(s->flat_path), "%s/.ddp-flat.raw", dir);
 		ddp_proc_result_free(&r);
 	}
 	json_decref(j);
@@ -171,7 +190,7 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 	ddp_proc_result_free(&r);
 	if (s->timed_out)
 		return DDP_OK;
-	return read_output(s, cfg, dir, err);
+	return read_output(s, cfg, dir, output_name(cfg, c), err);
 }
 
 /* The model's side: what ddp_predict says qemu-img prints and makes. */
@@ -280,6 +299,19 @@ static int64_t file_size(const char *path)
 	return stat(path, &st) ? -1 : st.st_size;
 }
 
+/*
+ * What the dd read: the fixture's guest view, or with -f raw (or file) on
+ * a structured image, the image file's own bytes.
+ */
+static const char *input_view(const ddp_outcome *o, const ddp_fixture *f)
+{
+	const char *fmt = o->request.in_fmt;
+
+	if (fmt && (!strcmp(fmt, "raw") || !strcmp(fmt, "file")) && strcmp(f->format, "raw"))
+		return f->path;
+	return f->flat;
+}
+
 /* The model's info fields against the reference's info. */
 static void compare_model_info(ddp_result *res, const ddp_outcome *o)
 {
@@ -346,7 +378,7 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 			if (!a->flat_ok)
 				add(res, "flatten-failed:reference", "the reference's output could not be flattened");
 			else if (!strstr(res->signature, "info:") &&
-			         views_differ(f->flat, o->window.start, o->window.out_size,
+			         views_differ(input_view(o, f), o->window.start, o->window.out_size,
 			                      a->flat_path, file_size(a->flat_path),
 			                      (int64_t)o->virtual_size, &got))
 				add(res, "data", "data: the output differs from the input window at byte %lld",
@@ -392,6 +424,112 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 	}
 }
 
+/* Protocols whose drivers reach beyond a local file: never run. */
+static const char *const outward[] = {
+	"nbd", "nbd+tcp", "nbd+unix", "nbd+vsock", "http", "https", "ftp", "ftps",
+	"ssh", "iscsi", "iser", "nfs", "rbd", "gluster", "gluster+tcp",
+	"gluster+unix", "gluster+rdma", "json", "file", "host_device",
+	"host_cdrom", "nvme", "fat", "vvfat", "blkdebug", "blkverify", "null-co",
+	"null-aio", "quorum", "throttle", "replication", "compress", NULL,
+};
+
+/* A path relative to a case's side directory that stays inside the case. */
+static const char *path_problem(const char *path, const char *const *links)
+{
+	size_t proto = strcspn(path, ":/");
+	int depth = 0;
+	const char *p = path;
+
+	if (path[0] == '/')
+		return "an absolute path";
+	if (path[proto] == ':')
+		for (const char *const *o = outward; *o; o++)
+			if (strlen(*o) == proto && !strncasecmp(*o, path, proto))
+				return "a protocol that reaches out";
+	while (*p) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && !strncmp(p, "..", 2))
+			depth--;
+		else if (n && !(n == 1 && *p == '.'))
+			depth++;
+		/* Each side keeps to its own directory, so the two never meet. */
+		if (depth < 0)
+			return "a path leaving the case's directory";
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	for (const char *const *l = links; *l; l++) {
+		const char *q = path;
+		while (!strncmp(q, "./", 2))
+			q += 2;
+		if (!strcmp(q, *l))
+			return "the fixture's link (writing there would change the fixture)";
+	}
+	return NULL;
+}
+
+int ddp_case_is_safe(const ddp_case *c, const char **why)
+{
+	static const char *const links[] = {"in.raw", "in.qcow2", "in.vmdk", "in.vpc",
+	                                    "in.vhdx", NULL};
+	int after_dashdash = 0;
+
+	*why = NULL;
+	for (int i = 0; i < c->argc; i++) {
+		const char *a = c->argv[i];
+		/* --object (and the prefixes getopt_long accepts for it) creates objects. */
+		if (!after_dashdash && !strncmp(a, "--o", 3) && !strncmp(a, "--object", strcspn(a, "="))) {
+			*why = "--object";
+			return 0;
+		}
+		if (!strcmp(a, "--"))
+			after_dashdash = 1;
+		if (!strncmp(a, "of=", 3) || !strncmp(a, "if=", 3)) {
+			const char *problem = path_problem(a + 3, a[0] == 'o' ? links : links + 5);
+			if (problem) {
+				*why = problem;
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+/*
+ * A tool that ran out of space would look like a divergence: the suite's
+ * own trouble must never be reported as the tools'.  Below this much free
+ * space in the work directory, or when a tool says the disk is full, the
+ * case is void and the campaign stops.
+ */
+#define MIN_FREE_BYTES (64ULL << 20)
+
+static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error *err)
+{
+	struct statvfs vfs;
+	unsigned long long avail;
+	const ddp_side *sides[] = {&res->ref, &res->cand};
+
+	if (statvfs(cfg->workdir, &vfs))
+		return sys_error(err, cfg->workdir, "cannot read the work directory's filesystem");
+	avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	for (int i = 0; i < 2; i++)
+		if (sides[i]->stderr_text && memmem(sides[i]->stderr_text, sides[i]->stderr_len,
+		                                     "No space left on device", 23))
+			avail = 0;
+	if (avail >= MIN_FREE_BYTES)
+		return DDP_OK;
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = DDP_ERROR;
+		snprintf(err->source, sizeof(err->source), "%s", cfg->workdir);
+		snprintf(err->message, sizeof(err->message),
+		         "the work directory's filesystem is full (%llu bytes free, %llu needed)",
+		         avail, MIN_FREE_BYTES);
+	}
+	return DDP_ERROR;
+}
+
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err)
 {
@@ -410,6 +548,14 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		}
 		return DDP_EINVAL;
 	}
+	{
+		const char *why;
+		if (!ddp_case_is_safe(c, &why)) {
+			res->verdict = DDP_REFUSED;
+			snprintf(res->detail, sizeof(res->detail), "refused: %s", why);
+			return DDP_OK;
+		}
+	}
 	if (cfg->candidate.is_model) {
 		ddp_error perr;
 		rc = predict_side(&res->cand, &o, cfg, c, f, &perr);
@@ -424,6 +570,8 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 			return rc;
 		}
 	}
+	if (space_problem(cfg, res, err))
+		return DDP_ERROR;
 	snprintf(res->casedir, sizeof(res->casedir), "%s/case-%llu-%ld", cfg->workdir,
 	         (unsigned long long)case_no, (long)getpid());
 	ddp_remove_tree(res->casedir);
@@ -434,8 +582,11 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);
 	if (!rc && !cfg->candidate.is_model)
 		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, err);
+	if (!rc)
+		rc = space_problem(cfg, res, err);
 	if (rc) {
 		ddp_remove_tree(res->casedir);
+		res->casedir[0] = '\0';
 		return rc;
 	}
 	compare(res, cfg, &o, f);

@@ -1,0 +1,187 @@
+/*
+ * baseline.h: the baseline side of the suite.  The curated dd cases
+ * (expected-outputs/dd-cases), the per-version baselines qemu-img gives for
+ * them (expected-outputs/dd-info-json/<version>/), their deduplication into
+ * profiles, and the shrinking of a finding into a new case.
+ *
+ * The layout is instar's testdata layout, so its tooling reads ours:
+ *
+ *   dd-info-json/<version>/<case>.stdout.txt   info JSON of the output,
+ *                                             normalised (ddp_info_normalise)
+ *   dd-info-json/<version>/<case>.stderr.txt   dd's stderr, "---INFO STDERR---",
+ *                                             info's stderr
+ *   dd-info-json/<version>/<case>.meta.json    exit codes, operands, formats
+ *   dd-info-json/profiles/profile-<sha256:8>/  one copy per set of identical
+ *                                             versions
+ *   dd-info-json/version-map.json              version -> profile
+ */
+#ifndef DDP_BASELINE_H
+#define DDP_BASELINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+#define DDP_DDCASE_MAX_OPS 32
+
+/* The marker line between dd's and info's stderr in a .stderr.txt. */
+#define DDP_BASELINE_STDERR_MARKER "---INFO STDERR---"
+
+/* ---- dd-cases: the curated list ------------------------------------------ */
+
+/*
+ * One line of dd-cases:  NAME  SIZE  IN-FORMAT  OUT-FORMAT  [OPERAND...]
+ * The dd runs as `qemu-img dd -O OUT OPERAND... if=in.IN of=out.OUT` in a
+ * directory of its own, the input made from SIZE bytes of a fixed pattern.
+ */
+typedef struct ddp_ddcase {
+	char name[128];
+	char size_text[32];   /* as written: "1M", "5000" */
+	int64_t size;         /* bytes */
+	char in_fmt[16];      /* raw, qcow2, vmdk, vpc, vhdx */
+	char out_fmt[32];     /* given to -O */
+	int nops;
+	char *ops[DDP_DDCASE_MAX_OPS]; /* malloc'd */
+	int line;             /* in its file, 0 when made in memory */
+} ddp_ddcase;
+
+typedef struct ddp_ddcases {
+	ddp_ddcase *items;
+	size_t count;
+} ddp_ddcases;
+
+/*
+ * Parses a dd-cases file's text.  A malformed line rejects the whole file:
+ * err names source and the line (and column).
+ */
+int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source,
+                      ddp_error *err);
+int ddp_ddcases_load(ddp_ddcases *out, const char *path, ddp_error *err);
+void ddp_ddcases_free(ddp_ddcases *list);
+const ddp_ddcase *ddp_ddcases_find(const ddp_ddcases *list, const char *name);
+/* The first case other than c that runs the same dd (same bytes, formats, operands). */
+const ddp_ddcase *ddp_ddcases_same(const ddp_ddcases *list, const ddp_ddcase *c);
+
+void ddp_ddcase_free(ddp_ddcase *c);
+int ddp_ddcase_copy(ddp_ddcase *dst, const ddp_ddcase *src);
+/* Checks one case as the parser would (name, size, formats, operands). */
+int ddp_ddcase_check(const ddp_ddcase *c, const char *source, ddp_error *err);
+
+/* "1M", "64k" or bytes, the shortest exact form. */
+void ddp_ddcase_size_text(char *buf, size_t size, int64_t bytes);
+/* bytes, or with k/K, M, G (powers of 1024); -1 when not a size. */
+int64_t ddp_ddcase_parse_size(const char *text);
+/* <size>-<in>-<operands without '=', or "whole">-<out>, filename-safe. */
+void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c);
+/* The dd-cases line (columns aligned as in the committed file), with '\n'. */
+char *ddp_ddcase_line(const ddp_ddcase *c);
+/* The case as a tuple of instar's generate-baselines.py DD_CASES, with '\n'. */
+char *ddp_ddcase_python(const ddp_ddcase *c);
+
+/* in.<fmt> and out.<fmt>: the names the dd is given. */
+void ddp_ddcase_in_name(char *buf, size_t size, const ddp_ddcase *c);
+void ddp_ddcase_out_name(char *buf, size_t size, const ddp_ddcase *c);
+/* The arguments after `dd`: -O OUT OPERAND... if=in.IN of=out.OUT (malloc'd). */
+int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out);
+void ddp_ddcase_args_free(char **argv, int argc);
+
+/* ---- inputs of any size and format (an engine fixture made on demand) --- */
+
+/*
+ * Makes (or reuses, when already there) the input of a dd-cases line under
+ * dir with qemu_img: size bytes of a fixed pattern (the engine's "random"
+ * pattern, seeded by the size, so raw-<N>-random fixtures are the same
+ * bytes), converted to format when it is not raw.  out is a whole
+ * ddp_fixture (name "dd-<format>-<size>", file "in.<format>", path, flat,
+ * virtual_size, file_length) that ddp_case_run accepts through a
+ * ddp_fixtures holding it.  Same size and format, same bytes: regenerating
+ * is reproducible.
+ */
+int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
+                      int64_t size, const char *format, ddp_error *err);
+
+/* ---- baselines ----------------------------------------------------------- */
+
+typedef struct ddp_baseline {
+	char *stdout_text;   /* normalised info JSON, "" when info did not run */
+	char *stderr_text;
+	char *meta_text;
+	int dd_rc, info_rc;  /* info_rc -1: not run */
+} ddp_baseline;
+
+/*
+ * Runs one case with qemu_img (version its version, "7.2.22"): makes the
+ * input under fixdir, runs the dd in a fresh directory under workdir, and
+ * info on the output when the dd succeeded.
+ */
+int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_img,
+                      const char *version, const char *fixdir, const char *workdir,
+                      ddp_error *err);
+void ddp_baseline_free(ddp_baseline *b);
+
+/* Writes <dir>/<case>.{stdout.txt,stderr.txt,meta.json}. */
+int ddp_baseline_write(const ddp_baseline *b, const char *dir, const char *name,
+                       ddp_error *err);
+/*
+ * Whether <dir>/<case>.* exist (*exists) and equal b (*same).
+ */
+int ddp_baseline_compare_files(int *exists, int *same, const ddp_baseline *b,
+                               const char *dir, const char *name, ddp_error *err);
+
+/* "7.2.22" from a ddp_version. */
+void ddp_version_text(char *buf, size_t size, ddp_version v);
+/* Orders version directory names numerically ("5.2.0" < "10.0.2"). */
+int ddp_version_text_cmp(const char *a, const char *b);
+
+/*
+ * Rebuilds root/profiles/ and root/version-map.json from root's version
+ * directories: versions whose baselines are identical (ignoring the
+ * qemu_version recorded in each meta.json) share a profile named
+ * profile-<first 8 hex digits of the sha256 of their files>, which holds a
+ * copy of the first (oldest) version's files.  summary (optional) gets one
+ * line per profile.
+ */
+int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err);
+
+/*
+ * The profile directory for a qemu version, from root/version-map.json:
+ * the exact version, else one with the same major.minor.  *version_used
+ * (optional, 32 bytes) gets the version the map named.
+ */
+int ddp_baseline_profile_for(char *dir, size_t size, char *version_used,
+                             const char *root, const char *version, ddp_error *err);
+
+/* ---- minimise: a finding to the smallest case with its signature -------- */
+
+typedef struct ddp_minimise_opts {
+	double seconds;      /* budget; the best case so far is kept after it */
+	FILE *log;           /* one line per accepted step, when set */
+	const char *fixdir;  /* where inputs are made */
+} ddp_minimise_opts;
+
+typedef struct ddp_minimise_result {
+	ddp_ddcase ddcase;   /* the minimised case (named by default) */
+	char signature[512];
+	int runs;            /* cases run, both tools each */
+	double seconds;
+	int orig_args;       /* the finding's arguments: count and total length */
+	size_t orig_chars;
+	int64_t orig_size;
+	char orig_fixture[64];
+} ddp_minimise_result;
+
+/*
+ * Shrinks the finding (its case c, recorded signature) under cfg, whose
+ * tools and modes are the finding's: first into dd-cases form (the same
+ * arguments on a dd-cases input of the fixture's size and format, -O
+ * taken out, if= and of= given by the runner), then fewer operands,
+ * smaller and plainer numbers, raw input, smaller input, for as long as
+ * the signature stays the same.  DDP_EINVAL (err says why) when the
+ * finding does not keep its signature in dd-cases form.
+ */
+int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case *c,
+                 const char *signature, const ddp_minimise_opts *opts, ddp_error *err);
+void ddp_minimise_result_free(ddp_minimise_result *r);
+
+#endif

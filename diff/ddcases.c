@@ -1,0 +1,446 @@
+/*
+ * ddcases.c: expected-outputs/dd-cases, the curated list of dd cases
+ * baselined for every qemu-img version, one case a line:
+ *
+ *     NAME  SIZE  IN-FORMAT  OUT-FORMAT  [OPERAND...]
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+
+static const char *const in_formats[] = {"raw", "qcow2", "vmdk", "vpc", "vhdx", NULL};
+
+static int bad(ddp_error *err, const char *source, int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int bad(ddp_error *err, const char *source, int line, int column, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		err->code = DDP_EINVAL;
+		snprintf(err->source, sizeof(err->source), "%s", source);
+		err->line = line;
+		err->column = column;
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		va_end(ap);
+	}
+	return DDP_EINVAL;
+}
+
+int64_t ddp_ddcase_parse_size(const char *text)
+{
+	int64_t n = 0, mul = 1;
+	const char *p = text;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (n > (INT64_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p == 'k' || *p == 'K')
+		mul = 1024;
+	else if (*p == 'M')
+		mul = 1024 * 1024;
+	else if (*p == 'G')
+		mul = 1024 * 1024 * 1024;
+	else if (*p)
+		return -1;
+	if (*p && p[1])
+		return -1;
+	if (n > INT64_MAX / mul)
+		return -1;
+	return n * mul;
+}
+
+void ddp_ddcase_size_text(char *buf, size_t size, int64_t bytes)
+{
+	if (bytes > 0 && bytes % (1024 * 1024 * 1024) == 0)
+		snprintf(buf, size, "%lldG", (long long)(bytes >> 30));
+	else if (bytes > 0 && bytes % (1024 * 1024) == 0)
+		snprintf(buf, size, "%lldM", (long long)(bytes >> 20));
+	else if (bytes > 0 && bytes % 1024 == 0)
+		snprintf(buf, size, "%lldk", (long long)(bytes >> 10));
+	else
+		snprintf(buf, size, "%lld", (long long)bytes);
+}
+
+static int name_ok(const char *s)
+{
+	if (!*s || *s == '.' || *s == '-' || strlen(s) > 100)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+static int out_format_ok(const char *s)
+{
+	if (!*s || strlen(s) > 31)
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+/* Why an operand cannot be in a dd-cases line, or NULL. */
+static const char *op_problem(const char *s)
+{
+	if (!*s)
+		return "an empty operand";
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return "an operand may hold only printable ASCII without blanks";
+	if (!strncmp(s, "if=", 3) || !strncmp(s, "of=", 3))
+		return "if= and of= are given by the runner (in.<IN-FORMAT>, out.<OUT-FORMAT>)";
+	if (!strncmp(s, "-O", 2) || !strncmp(s, "--output-format", 15))
+		return "the output format is the OUT-FORMAT column, not an operand";
+	return NULL;
+}
+
+/* Checks a case; *field (optional) gets the bad field: 0 name, 1 size, 2 IN, 3 OUT, 4+ operands. */
+static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error *err)
+{
+	int known = 0, dummy;
+
+	field = field ? field : &dummy;
+	*field = 0;
+	if (!name_ok(c->name))
+		return bad(err, source, c->line, 0, "bad case name '%s' (use letters, digits, '.', "
+		           "'_' and '-', not first, at most 100)", c->name);
+	*field = 1;
+	if (c->size < 0 || c->size > (int64_t)1 << 30)
+		return bad(err, source, c->line, 0, "%s: bad input size '%s' (bytes, or k, M, G; "
+		           "at most 1G)", c->name, c->size_text);
+	*field = 2;
+	for (const char *const *f = in_formats; *f; f++)
+		known |= !strcmp(*f, c->in_fmt);
+	if (!known)
+		return bad(err, source, c->line, 0, "%s: input format '%s' is not one of raw, qcow2, "
+		           "vmdk, vpc, vhdx", c->name, c->in_fmt);
+	*field = 3;
+	if (!out_format_ok(c->out_fmt))
+		return bad(err, source, c->line, 0, "%s: bad output format '%s'", c->name, c->out_fmt);
+	for (int i = 0; i < c->nops; i++) {
+		const char *why = op_problem(c->ops[i]);
+		*field = 4 + i;
+		if (why)
+			return bad(err, source, c->line, 0, "%s: operand %d '%s': %s", c->name, i + 1,
+			           c->ops[i], why);
+	}
+	return DDP_OK;
+}
+
+int ddp_ddcase_check(const ddp_ddcase *c, const char *source, ddp_error *err)
+{
+	return check(c, source, NULL, err);
+}
+
+void ddp_ddcase_free(ddp_ddcase *c)
+{
+	for (int i = 0; i < c->nops; i++)
+		free(c->ops[i]);
+	c->nops = 0;
+}
+
+int ddp_ddcase_copy(ddp_ddcase *dst, const ddp_ddcase *src)
+{
+	*dst = *src;
+	for (int i = 0; i < src->nops; i++)
+		if (!(dst->ops[i] = strdup(src->ops[i]))) {
+			dst->nops = i;
+			ddp_ddcase_free(dst);
+			return DDP_ENOMEM;
+		}
+	return DDP_OK;
+}
+
+void ddp_ddcases_free(ddp_ddcases *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		ddp_ddcase_free(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+/* Splits a line on blanks; *cols gets the 1-based column of each field. */
+static int split(char *line, char **fields, int *cols, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (n == max)
+			return -1;
+		cols[n] = (int)(p - line) + 1;
+		fields[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return n;
+}
+
+int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, ddp_error *err)
+{
+	const char *p = text;
+	int lineno = 0;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char *line = strndup(p, len), *fields[DDP_DDCASE_MAX_OPS + 5];
+		int cols[DDP_DDCASE_MAX_OPS + 5], n, rc = DDP_OK;
+		ddp_ddcase c;
+
+		lineno++;
+		p += len + (p[len] == '\n');
+		if (!line) {
+			ddp_ddcases_free(out);
+			return bad(err, source, lineno, 0, "out of memory");
+		}
+		if (len && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		for (char *q = line; *q; q++)
+			if (((unsigned char)*q < 0x20 && *q != '\t') || (unsigned char)*q >= 0x7f) {
+				rc = bad(err, source, lineno, (int)(q - line) + 1,
+				         "a control or non-ASCII byte (0x%02x)", (unsigned char)*q);
+				break;
+			}
+		n = rc ? 0 : split(line, fields, cols, DDP_DDCASE_MAX_OPS + 4);
+		if (!rc && n < 0)
+			rc = bad(err, source, lineno, 0, "more than %d operands", DDP_DDCASE_MAX_OPS);
+		if (rc || n == 0 || fields[0][0] == '#') {
+			free(line);
+			if (rc) {
+				ddp_ddcases_free(out);
+				return rc;
+			}
+			continue;
+		}
+		if (n < 4) {
+			free(line);
+			ddp_ddcases_free(out);
+			return bad(err, source, lineno, 1, "expected NAME SIZE IN-FORMAT OUT-FORMAT "
+			           "[OPERAND...], got %d field%s", n, n == 1 ? "" : "s");
+		}
+		memset(&c, 0, sizeof(c));
+		c.line = lineno;
+		if (strlen(fields[0]) >= sizeof(c.name) || strlen(fields[1]) >= sizeof(c.size_text) ||
+		    strlen(fields[2]) >= sizeof(c.in_fmt) || strlen(fields[3]) >= sizeof(c.out_fmt)) {
+			free(line);
+			ddp_ddcases_free(out);
+			return bad(err, source, lineno, 1, "a field is too long");
+		}
+		strcpy(c.name, fields[0]);
+		strcpy(c.size_text, fields[1]);
+		strcpy(c.in_fmt, fields[2]);
+		strcpy(c.out_fmt, fields[3]);
+		c.size = ddp_ddcase_parse_size(c.size_text);
+		for (int i = 4; i < n; i++)
+			c.ops[c.nops++] = strdup(fields[i]);
+		{
+			int field;
+			rc = check(&c, source, &field, err);
+			if (rc && err)
+				err->column = cols[field];
+		}
+		if (!rc && ddp_ddcases_find(out, c.name))
+			rc = bad(err, source, lineno, 1, "a second case named '%s' (first on line %d)",
+			         c.name, ddp_ddcases_find(out, c.name)->line);
+		free(line);
+		if (rc) {
+			ddp_ddcase_free(&c);
+			ddp_ddcases_free(out);
+			return rc;
+		}
+		if (out->count == cap) {
+			ddp_ddcase *items = realloc(out->items, (cap ? cap * 2 : 32) * sizeof(*items));
+			if (!items) {
+				ddp_ddcase_free(&c);
+				ddp_ddcases_free(out);
+				return bad(err, source, lineno, 0, "out of memory");
+			}
+			out->items = items;
+			cap = cap ? cap * 2 : 32;
+		}
+		out->items[out->count++] = c;
+	}
+	return DDP_OK;
+}
+
+int ddp_ddcases_load(ddp_ddcases *out, const char *path, ddp_error *err)
+{
+	char *text;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (ddp_read_file(&text, NULL, path, 4 << 20, err))
+		return DDP_ERROR;
+	rc = ddp_ddcases_parse(out, text, path, err);
+	free(text);
+	return rc;
+}
+
+const ddp_ddcase *ddp_ddcases_find(const ddp_ddcases *list, const char *name)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (!strcmp(list->items[i].name, name))
+			return &list->items[i];
+	return NULL;
+}
+
+const ddp_ddcase *ddp_ddcases_same(const ddp_ddcases *list, const ddp_ddcase *c)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const ddp_ddcase *o = &list->items[i];
+		int same = o != c && o->size == c->size && !strcmp(o->in_fmt, c->in_fmt) &&
+		           !strcmp(o->out_fmt, c->out_fmt) && o->nops == c->nops;
+		for (int k = 0; same && k < c->nops; k++)
+			same = !strcmp(o->ops[k], c->ops[k]);
+		if (same)
+			return o;
+	}
+	return NULL;
+}
+
+void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c)
+{
+	char tmp[512];
+	size_t n;
+
+	snprintf(tmp, sizeof(tmp), "%s-%s-", c->size_text[0] ? c->size_text : "0", c->in_fmt);
+	n = strlen(tmp);
+	if (!c->nops)
+		n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "whole-");
+	for (int i = 0; i < c->nops && n + 2 < sizeof(tmp); i++) {
+		size_t start = n;
+		for (const char *p = c->ops[i]; *p && n + 2 < sizeof(tmp); p++) {
+			if (isalnum((unsigned char)*p) || *p == '.')
+				tmp[n++] = *p;
+			else if (*p != '=' && *p != '-')
+				tmp[n++] = '_';
+		}
+		if (n == start)
+			tmp[n++] = '_';
+		tmp[n++] = '-';
+	}
+	tmp[n] = '\0';
+	snprintf(tmp + n, sizeof(tmp) - n, "%s", c->out_fmt);
+	if (strlen(tmp) > 100)
+		tmp[100] = '\0';
+	snprintf(buf, size, "%s", tmp);
+}
+
+char *ddp_ddcase_line(const ddp_ddcase *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fprintf(f, "%-35s %-6s %-6s %-6s", c->name, c->size_text, c->in_fmt, c->out_fmt);
+	for (int i = 0; i < c->nops; i++)
+		fprintf(f, " %s", c->ops[i]);
+	fclose(f);
+	while (len && buf[len - 1] == ' ')
+		buf[--len] = '\0';
+	buf = realloc(buf, len + 2);
+	strcpy(buf + len, "\n");
+	return buf;
+}
+
+static void py_string(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+char *ddp_ddcase_python(const ddp_ddcase *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	/* instar's DD_CASES name VHD output 'vhd' (its -O translates it to vpc). */
+	fputc('(', f);
+	py_string(f, c->name);
+	fputs(", ", f);
+	py_string(f, c->size_text);
+	fputs(", ", f);
+	py_string(f, c->in_fmt);
+	fputs(", [", f);
+	for (int i = 0; i < c->nops; i++) {
+		if (i)
+			fputs(", ", f);
+		py_string(f, c->ops[i]);
+	}
+	fputs("], ", f);
+	py_string(f, !strcmp(c->out_fmt, "vpc") ? "vhd" : c->out_fmt);
+	fputs("),\n", f);
+	fclose(f);
+	return buf;
+}
+
+void ddp_ddcase_in_name(char *buf, size_t size, const ddp_ddcase *c)
+{
+	snprintf(buf, size, "in.%s", c->in_fmt);
+}
+
+void ddp_ddcase_out_name(char *buf, size_t size, const ddp_ddcase *c)
+{
+	snprintf(buf, size, "out.%s", out_format_ok(c->out_fmt) ? c->out_fmt : "img");
+}
+
+int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out)
+{
+	char **argv = calloc((size_t)c->nops + 6, sizeof(char *));
+	char in[64], outn[64];
+	int n = 0;
+
+	if (!argv)
+		return DDP_ENOMEM;
+	ddp_ddcase_in_name(in, sizeof(in), c);
+	ddp_ddcase_out_name(outn, sizeof(outn), c);
+	argv[n++] = strdup("-O");
+	argv[n++] = strdup(c->out_fmt);
+	for (int i = 0; i < c->nops; i++)
+		argv[n++] = strdup(c->ops[i]);
+	if (asprintf(&argv[n++], "if=%s", in) < 0 || asprintf(&argv[n++], "of=%s", outn) < 0)
+		argv[n - 1] = NULL;
+	for (int i = 0; i < n; i++)
+		if (!argv[i]) {
+			ddp_ddcase_args_free(argv, n);
+			return DDP_ENOMEM;
+		}
+	*argv_out = argv;
+	*argc_out = n;
+	return DDP_OK;
+}
+
+void ddp_ddcase_args_free(char **argv, int argc)
+{
+	if (!argv)
+		return;
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
