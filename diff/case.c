@@ -45,17 +45,6 @@ char *ddp_case_to_json(const ddp_case *c)
 	return text;
 }
 
-static int bad(ddp_error *err, const char *source, const char *what)
-{
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_EINVAL;
-		snprintf(err->source, sizeof(err->source), "%s", source);
-		snprintf(err->message, sizeof(err->message), "%s", what);
-	}
-	return DDP_EINVAL;
-}
-
 static char *unhex(const char *hex)
 {
 	size_t n = strlen(hex);
@@ -85,16 +74,15 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source, ddp_er
 
 	memset(c, 0, sizeof(*c));
 	if (!j) {
-		char msg[256];
-		snprintf(msg, sizeof(msg), "line %d column %d: %s", je.line, je.column, je.text);
-		return bad(err, source, msg);
+		return ddp_error_set(err, DDP_EINVAL, source, je.line, je.column, "%s", je.text);
 	}
 	fixture = json_object_get(j, "fixture");
 	args = json_object_get(j, "args");
 	if (!json_is_string(fixture) || strlen(json_string_value(fixture)) >= sizeof(c->fixture) ||
 	    !json_is_array(args) || json_array_size(args) > DDP_CASE_MAX_ARGS) {
 		json_decref(j);
-		return bad(err, source, "a case needs \"fixture\" (a name) and \"args\" (at most 48)");
+		return ddp_error_set(err, DDP_EINVAL, source, 0, 0,
+		                     "a case needs \"fixture\" (a name) and \"args\" (at most 48)");
 	}
 	snprintf(c->fixture, sizeof(c->fixture), "%s", json_string_value(fixture));
 	json_array_foreach(args, i, a) {
@@ -104,11 +92,10 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source, ddp_er
 		else if (json_is_string(json_object_get(a, "hex")))
 			s = unhex(json_string_value(json_object_get(a, "hex")));
 		if (!s) {
-			char msg[128];
-			snprintf(msg, sizeof(msg), "args[%zu] is neither a string nor {\"hex\": ...}", i);
 			ddp_case_free(c);
 			json_decref(j);
-			return bad(err, source, msg);
+			return ddp_error_set(err, DDP_EINVAL, source, 0, 0,
+			                     "args[%zu] is neither a string nor {\"hex\": ...}", i);
 		}
 		c->argv[c->argc++] = s;
 	}

@@ -22,22 +22,6 @@
 
 #include "engine.h"
 
-static int fail(ddp_error *err, const char *source, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(ddp_error *err, const char *source, const char *fmt, ...)
-{
-	va_list ap;
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "%s", source);
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	}
-	return DDP_ERROR;
-}
-
 static uint64_t fnv1a(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -79,7 +63,7 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 	pthread_mutex_init(&f->lock, NULL);
 	snprintf(f->dir, sizeof(f->dir), "%s", dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
-		return fail(err, dir, "cannot create the findings directory: %s", strerror(errno));
+		return ddp_error_set(err, DDP_ERROR, dir, 0, 0, "cannot create the findings directory: %s", strerror(errno));
 	snprintf(path, sizeof(path), "%s/signatures.json", dir);
 	if (access(path, F_OK) == 0) {
 		json_error_t je;
@@ -90,7 +74,7 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		if (!f->signatures || !json_is_object((json_t *)f->signatures)) {
 			json_decref(f->signatures);
 			f->signatures = NULL;
-			return fail(err, path, "line %d column %d: not a signatures file: %s",
+			return ddp_error_set(err, DDP_ERROR, path, 0, 0, "line %d column %d: not a signatures file: %s",
 			            je.line, je.column, je.text);
 		}
 	} else {
@@ -228,7 +212,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
 	ddp_remove_tree(tmp);
 	if (mkdir(tmp, 0755)) {
-		rc = fail(err, tmp, "cannot create: %s", strerror(errno));
+		rc = ddp_error_set(err, DDP_ERROR, tmp, 0, 0, "cannot create: %s", strerror(errno));
 	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err))) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
@@ -242,7 +226,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 			close(dirfd);
 		}
 		if (rename(tmp, final)) {
-			rc = fail(err, final, "cannot rename the finding into place: %s", strerror(errno));
+			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0, "cannot rename the finding into place: %s", strerror(errno));
 		} else {
 			dirfd = open(f->dir, O_RDONLY | O_DIRECTORY);
 			if (dirfd >= 0) {

@@ -37,15 +37,10 @@ static const ddp_fixture table[] = {
 	{"vhdx-1M-sparse", "vhdx", "in.vhdx", MiB, "sparse", 0, 0, 0, "", ""},
 };
 
+/* "fixture NAME": what went wrong making it. */
 static int fail(ddp_error *err, const char *what, const char *detail)
 {
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "fixture %s", what);
-		snprintf(err->message, sizeof(err->message), "%s", detail);
-	}
-	return DDP_ERROR;
+	return ddp_error_set(err, DDP_ERROR, what, 0, 0, "fixture: %s", detail);
 }
 
 /* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's. */

@@ -31,13 +31,7 @@ static double now(void)
 
 static int set_error(ddp_error *err, const char *what, int e)
 {
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "%s", what);
-		snprintf(err->message, sizeof(err->message), "%s", strerror(e));
-	}
-	return DDP_ERROR;
+	return ddp_error_set(err, DDP_ERROR, what, 0, 0, "%s", strerror(e));
 }
 
 /* Reads what is there; keeps up to the cap, drains the rest. */

@@ -21,18 +21,6 @@
 
 #include "engine.h"
 
-static int sys_error(ddp_error *err, const char *path, const char *what)
-{
-	int e = errno;
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "%s", path);
-		snprintf(err->message, sizeof(err->message), "%s: %s", what, strerror(e));
-	}
-	return DDP_ERROR;
-}
-
 /* One line of the --trace file. */
 static void trace(const ddp_config *cfg, json_t *event)
 {
@@ -161,10 +149,10 @@ static int link_fixture(const ddp_config *cfg, const char *dir, const ddp_fixtur
 	char link[4200];
 
 	if (mkdir(dir, 0755))
-		return sys_error(err, dir, "cannot create");
+		return ddp_error_errno(err, dir, "cannot create");
 	snprintf(link, sizeof(link), "%s/%s", dir, f->file);
 	if (symlink(f->path, link))
-		return sys_error(err, link, "cannot link the fixture");
+		return ddp_error_errno(err, link, "cannot link the fixture");
 	if (cfg->trace)
 		trace(cfg, json_pack("{s:s,s:s}", "link", f->path, "at", link));
 	return DDP_OK;
@@ -511,7 +499,7 @@ static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error
 	const ddp_side *sides[] = {&res->ref, &res->cand};
 
 	if (statvfs(cfg->workdir, &vfs))
-		return sys_error(err, cfg->workdir, "cannot read the work directory's filesystem");
+		return ddp_error_errno(err, cfg->workdir, "cannot read the work directory's filesystem");
 	avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 	for (int i = 0; i < 2; i++)
 		if (sides[i]->stderr_text && memmem(sides[i]->stderr_text, sides[i]->stderr_len,
@@ -519,15 +507,9 @@ static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error
 			avail = 0;
 	if (avail >= MIN_FREE_BYTES)
 		return DDP_OK;
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "%s", cfg->workdir);
-		snprintf(err->message, sizeof(err->message),
-		         "the work directory's filesystem is full (%llu bytes free, %llu needed)",
-		         avail, MIN_FREE_BYTES);
-	}
-	return DDP_ERROR;
+	return ddp_error_set(err, DDP_ERROR, cfg->workdir, 0, 0,
+	                     "the work directory's filesystem is full (%llu bytes free, %llu needed)",
+	                     avail, MIN_FREE_BYTES);
 }
 
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
@@ -540,13 +522,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 
 	memset(res, 0, sizeof(*res));
 	if (!f) {
-		if (err) {
-			memset(err, 0, sizeof(*err));
-			err->code = DDP_EINVAL;
-			snprintf(err->source, sizeof(err->source), "case");
-			snprintf(err->message, sizeof(err->message), "no fixture named '%s'", c->fixture);
-		}
-		return DDP_EINVAL;
+		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	}
 	{
 		const char *why;
@@ -576,7 +552,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	         (unsigned long long)case_no, (long)getpid());
 	ddp_remove_tree(res->casedir);
 	if (mkdir(res->casedir, 0755))
-		return sys_error(err, res->casedir, "cannot create the case directory");
+		return ddp_error_errno(err, res->casedir, "cannot create the case directory");
 	snprintf(refdir, sizeof(refdir), "%s/reference", res->casedir);
 	snprintf(canddir, sizeof(canddir), "%s/candidate", res->casedir);
 	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);

@@ -14,17 +14,6 @@ void ddp_tool_free(ddp_tool *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int tool_error(ddp_error *err, const char *spec, const char *msg)
-{
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_EINVAL;
-		snprintf(err->source, sizeof(err->source), "%s", spec);
-		snprintf(err->message, sizeof(err->message), "%s", msg);
-	}
-	return DDP_EINVAL;
-}
-
 int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
 {
 	char *copy, *tok, *save = NULL;
@@ -43,14 +32,14 @@ int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
 		if (t->argc >= 15) {
 			free(copy);
 			ddp_tool_free(t);
-			return tool_error(err, spec, "more than 15 words in a tool's command");
+			return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s", "more than 15 words in a tool's command");
 		}
 		t->argv[t->argc++] = strdup(tok);
 	}
 	free(copy);
 	if (!t->argc) {
 		ddp_tool_free(t);
-		return tool_error(err, spec, "an empty command");
+		return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s", "an empty command");
 	}
 	/* Does it say it is a qemu-img?  Then its stderr is compared exactly. */
 	for (int i = 0; i < t->argc; i++)
@@ -61,7 +50,7 @@ int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
 		char msg[300];
 		snprintf(msg, sizeof(msg), "cannot run it: %s", err ? err->message : "");
 		ddp_tool_free(t);
-		return tool_error(err, spec, msg);
+		return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s", msg);
 	}
 	if (r.exited && r.exit_code == 0 && !strncmp(r.out, "qemu-img version ", 17)) {
 		r.out[strcspn(r.out, "\n")] = '\0';

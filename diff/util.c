@@ -12,18 +12,6 @@
 
 #include "engine.h"
 
-static int errno_error(ddp_error *err, const char *path, const char *what)
-{
-	int e = errno;
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "%s", path);
-		snprintf(err->message, sizeof(err->message), "%s: %s", what, strerror(e));
-	}
-	return DDP_ERROR;
-}
-
 int ddp_write_atomic(const char *path, const char *text, size_t len, ddp_error *err)
 {
 	char tmp[4200];
@@ -33,13 +21,13 @@ int ddp_write_atomic(const char *path, const char *text, size_t len, ddp_error *
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return errno_error(err, tmp, "cannot create");
+		return ddp_error_errno(err, tmp, "cannot create");
 	while (done < len) {
 		ssize_t n = write(fd, text + done, len - done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			errno_error(err, tmp, "cannot write");
+			ddp_error_errno(err, tmp, "cannot write");
 			close(fd);
 			unlink(tmp);
 			return DDP_ERROR;
@@ -47,12 +35,12 @@ int ddp_write_atomic(const char *path, const char *text, size_t len, ddp_error *
 		done += (size_t)n;
 	}
 	if (fsync(fd) || close(fd)) {
-		errno_error(err, tmp, "cannot write");
+		ddp_error_errno(err, tmp, "cannot write");
 		unlink(tmp);
 		return DDP_ERROR;
 	}
 	if (rename(tmp, path)) {
-		errno_error(err, path, "cannot rename into place");
+		ddp_error_errno(err, path, "cannot rename into place");
 		unlink(tmp);
 		return DDP_ERROR;
 	}
@@ -66,28 +54,22 @@ int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_err
 	size_t n;
 
 	if (!f)
-		return errno_error(err, path, "cannot open");
+		return ddp_error_errno(err, path, "cannot open");
 	buf = malloc(max + 1);
 	if (!buf) {
 		fclose(f);
-		return errno_error(err, path, "cannot allocate");
+		return ddp_error_errno(err, path, "cannot allocate");
 	}
 	n = fread(buf, 1, max, f);
 	if (ferror(f)) {
 		free(buf);
 		fclose(f);
-		return errno_error(err, path, "cannot read");
+		return ddp_error_errno(err, path, "cannot read");
 	}
 	if (n == max && fgetc(f) != EOF) {
 		free(buf);
 		fclose(f);
-		if (err) {
-			memset(err, 0, sizeof(*err));
-			err->code = DDP_ERANGE;
-			snprintf(err->source, sizeof(err->source), "%s", path);
-			snprintf(err->message, sizeof(err->message), "file is larger than %zu bytes", max);
-		}
-		return DDP_ERANGE;
+		return ddp_error_set(err, DDP_ERANGE, path, 0, 0, "file is larger than %zu bytes", max);
 	}
 	fclose(f);
 	buf[n] = '\0';

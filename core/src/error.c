@@ -1,4 +1,6 @@
 /* error.c: the error record every core function fills. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,4 +42,28 @@ int ddp_fail(ddp_error *err, int code, const char *source, size_t position,
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int ddp_error_set(ddp_error *err, int code, const char *source, int line,
+                  int column, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	memset(err, 0, sizeof(*err));
+	err->code = code;
+	err->line = line;
+	err->column = column;
+	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ddp_error_errno(ddp_error *err, const char *source, const char *what)
+{
+	int e = errno;
+	return ddp_error_set(err, DDP_ERROR, source, 0, 0, "%s: %s", what, strerror(e));
 }

@@ -42,6 +42,21 @@ const char *ddp_strerror(int status);
 /* Clears an error record; safe on NULL. */
 void ddp_error_clear(ddp_error *err);
 
+/*
+ * Fills err (when not NULL) with code, what was being read (source, and a
+ * 1-based line and column, 0 when not known) and a printf-style message;
+ * returns code, so that `return ddp_error_set(err, ...)` reads naturally.
+ */
+int ddp_error_set(ddp_error *err, int code, const char *source, int line,
+                  int column, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 6, 7)))
+#endif
+	;
+
+/* ddp_error_set with strerror(errno) after the message: "what: reason". */
+int ddp_error_errno(ddp_error *err, const char *source, const char *what);
+
 #ifdef __cplusplus
 }
 #endif
