@@ -15,6 +15,10 @@ static const struct {
 	{"predict", ddp_cmd_predict, "predict what qemu-img dd does (exit code, stderr, output info)"},
 	{"normalise", ddp_cmd_normalise, "print the canonical form of qemu-img info JSON"},
 	{"compare", ddp_cmd_compare, "compare two qemu-img info JSON outputs field by field"},
+	{"baselines", ddp_cmd_baselines, "generate per-version baselines of dd-cases; fold them into profiles"},
+	{"replay", ddp_cmd_replay, "check a candidate against the committed baselines"},
+	{"minimise", ddp_cmd_minimise, "shrink a finding to the smallest dd case with its signature"},
+	{"promote", ddp_cmd_promote, "add a minimised finding to dd-cases with its baselines"},
 };
 
 int ddp_cli_fail(const char *fmt, ...)

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +25,14 @@ static int fail(ddp_error *err, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int fail(ddp_error *err, const char *name, const char *fmt, ...)
 {
+	char source[128], msg[256];
 	va_list ap;
 
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_ERROR;
-		snprintf(err->source, sizeof(err->source), "fixture %s", name);
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	}
-	return DDP_ERROR;
+	snprintf(source, sizeof(source), "fixture %s", name);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ddp_error_set(err, DDP_ERROR, source, 0, 0, "%s", msg);
 }
 
 /*
@@ -61,30 +59,66 @@ static const char *intern(const char *name)
 	return e ? e->name : NULL;
 }
 
-static int write_pattern(const char *path, int64_t size)
+/* The engine's raw bytes for a pattern (fixtures.c write_raw), for any size. */
+static int write_raw(const char *path, int64_t size, const char *pattern)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	uint32_t seed = 0x9e3779b9u ^ (uint32_t)size;
 	char *block;
 	int64_t done = 0;
+	int rc = 0;
 
 	if (fd < 0)
 		return -1;
 	block = malloc(65536);
-	while (block && done < size) {
-		size_t n = size - done < 65536 ? (size_t)(size - done) : 65536;
-		for (size_t i = 0; i < n; i++) {
-			seed = seed * 1103515245u + 12345u;
-			block[i] = (char)(seed >> 16);
+	if (!block) {
+		close(fd);
+		return -1;
+	}
+	if (!strcmp(pattern, "random")) {
+		while (done < size) {
+			size_t n = size - done < 65536 ? (size_t)(size - done) : 65536;
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				block[i] = (char)(seed >> 16);
+			}
+			if (write(fd, block, n) != (ssize_t)n)
+				break;
+			done += (int64_t)n;
 		}
-		if (write(fd, block, n) != (ssize_t)n)
-			break;
-		done += (int64_t)n;
+		rc = done == size ? 0 : -1;
+	} else if (ftruncate(fd, size)) {
+		rc = -1;
+	} else if (!strcmp(pattern, "sparse") && size >= 8192) {
+		/* Data at the start, the middle and the very end; holes between. */
+		int64_t at[] = {0, size / 2 - 4096, size - 4096};
+		memset(block, 0x5a, 4096);
+		for (size_t i = 0; i < 3 && !rc; i++) {
+			block[0] = (char)i;
+			if (pwrite(fd, block, 4096, at[i]) != 4096)
+				rc = -1;
+		}
 	}
 	free(block);
-	if (close(fd) || done != size)
-		return -1;
-	return 0;
+	if (close(fd))
+		rc = -1;
+	return rc;
+}
+
+/* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's. */
+static char *qemu_io_for(const char *qemu_img)
+{
+	const char *base = strrchr(qemu_img, '/');
+	char *io;
+
+	if (base && !strcmp(base + 1, "qemu-img")) {
+		if (asprintf(&io, "%.*sqemu-io", (int)(base + 1 - qemu_img), qemu_img) < 0)
+			return NULL;
+		if (access(io, X_OK) == 0)
+			return io;
+		free(io);
+	}
+	return strdup("qemu-io");
 }
 
 static int run(const char *const *argv, const char *name, ddp_error *err)
@@ -127,30 +161,40 @@ static int read_info(ddp_fixture *f, const char *qemu_img, ddp_error *err)
 }
 
 int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
-                      int64_t size, const char *format, ddp_error *err)
+                      int64_t size, const char *format, const char *pattern,
+                      ddp_error *err)
 {
 	static const char *const formats[] = {"raw", "qcow2", "vmdk", "vpc", "vhdx"};
-	char name[64], stamp[4200], src[4200];
+	static const char *const files[] = {"in.raw", "in.qcow2", "in.vmdk", "in.vpc", "in.vhdx"};
+	static const char *const patterns[] = {"random", "sparse", "zero"};
+	char name[96], stamp[4200], src[4200];
 	struct stat st;
-	size_t k;
+	size_t k, p;
 
 	memset(out, 0, sizeof(*out));
+	if (!pattern || !*pattern)
+		pattern = "random";
 	for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
 		if (!strcmp(formats[k], format))
 			break;
 	if (k == sizeof(formats) / sizeof(formats[0]))
 		return fail(err, format, "unknown input format '%s'", format);
+	for (p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++)
+		if (!strcmp(patterns[p], pattern))
+			break;
+	if (p == sizeof(patterns) / sizeof(patterns[0]))
+		return fail(err, format, "unknown input pattern '%s'", pattern);
 	if (size < 0)
 		return fail(err, format, "negative size");
-	snprintf(name, sizeof(name), "dd-%s-%lld", format, (long long)size);
+	snprintf(name, sizeof(name), "dd-%s-%lld%s%s", format, (long long)size, p ? "-" : "",
+	         p ? pattern : "");
 	out->name = intern(name);
 	if (!out->name)
 		return fail(err, name, "out of memory");
 	out->format = formats[k];
-	out->file = k == 0 ? "in.raw" : k == 1 ? "in.qcow2" : k == 2 ? "in.vmdk"
-	          : k == 3 ? "in.vpc" : "in.vhdx";
+	out->file = files[k];
 	out->size = size;
-	out->pattern = "random";
+	out->pattern = patterns[p];
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return fail(err, name, "%s: %s", dir, strerror(errno));
 	snprintf(out->path, sizeof(out->path), "%s/%s.%s", dir, name, format);
@@ -163,19 +207,41 @@ int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
 		return read_info(out, qemu_img, err);
 
 	if (k == 0) {
-		if (write_pattern(out->path, size))
+		if (write_raw(out->path, size, pattern))
 			return fail(err, name, "%s: %s", out->path, strerror(errno));
-	} else {
+	} else if (p == 0) {
 		const char *conv[] = {qemu_img, "convert", "-f", "raw", "-O", format, src, out->path, NULL};
-		const char *flat[] = {qemu_img, "convert", "-f", format, "-O", "raw", out->path, out->flat, NULL};
 		snprintf(src, sizeof(src), "%s/%s.src", dir, name);
-		if (write_pattern(src, size))
+		if (write_raw(src, size, pattern))
 			return fail(err, name, "%s: %s", src, strerror(errno));
 		if (run(conv, name, err)) {
 			unlink(src);
 			return DDP_ERROR;
 		}
 		unlink(src);
+	} else {
+		char sz[32], w0[64], w1[64], w2[64];
+		const char *create[] = {qemu_img, "create", "-q", "-f", format, out->path, sz, NULL};
+		snprintf(sz, sizeof(sz), "%lld", (long long)size);
+		if (run(create, name, err))
+			return DDP_ERROR;
+		if (p == 1) {
+			/* qemu-io writes patterns: a start, a middle, the very end; holes between. */
+			char *io = qemu_io_for(qemu_img);
+			const char *w[] = {io, "-f", format, "-c", w0, "-c", w1, "-c", w2, out->path, NULL};
+			int64_t end = size / 512 * 512;
+			int rc;
+			snprintf(w0, sizeof(w0), "write -P 0x5a 0 4096");
+			snprintf(w1, sizeof(w1), "write -P 0xa5 %lld 4096", (long long)(end / 2 / 512 * 512));
+			snprintf(w2, sizeof(w2), "write -P 0x3c %lld 512", (long long)(end - 512));
+			rc = io ? run(w, name, err) : fail(err, name, "out of memory");
+			free(io);
+			if (rc)
+				return DDP_ERROR;
+		}
+	}
+	if (k) {
+		const char *flat[] = {qemu_img, "convert", "-f", format, "-O", "raw", out->path, out->flat, NULL};
 		if (run(flat, name, err))
 			return DDP_ERROR;
 	}

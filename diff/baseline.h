@@ -33,12 +33,14 @@
 /*
  * One line of dd-cases:  NAME  SIZE  IN-FORMAT  OUT-FORMAT  [OPERAND...]
  * The dd runs as `qemu-img dd -O OUT OPERAND... if=in.IN of=out.OUT` in a
- * directory of its own, the input made from SIZE bytes of a fixed pattern.
+ * directory of its own, the input made from SIZE bytes of a fixed pattern
+ * (SIZE:sparse or SIZE:zero for the engine's other two patterns).
  */
 typedef struct ddp_ddcase {
 	char name[128];
-	char size_text[32];   /* as written: "1M", "5000" */
+	char size_text[32];   /* the size as written, without the pattern: "1M", "5000" */
 	int64_t size;         /* bytes */
+	char pattern[8];      /* "random" (the default, written as nothing), "sparse", "zero" */
 	char in_fmt[16];      /* raw, qcow2, vmdk, vpc, vhdx */
 	char out_fmt[32];     /* given to -O */
 	int nops;
@@ -72,6 +74,8 @@ int ddp_ddcase_check(const ddp_ddcase *c, const char *source, ddp_error *err);
 void ddp_ddcase_size_text(char *buf, size_t size, int64_t bytes);
 /* bytes, or with k/K, M, G (powers of 1024); -1 when not a size. */
 int64_t ddp_ddcase_parse_size(const char *text);
+/* The SIZE column: "1M", or "56M:sparse" for a pattern other than random. */
+void ddp_ddcase_size_column(char *buf, size_t size, const ddp_ddcase *c);
 /* <size>-<in>-<operands without '=', or "whole">-<out>, filename-safe. */
 void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c);
 /* The dd-cases line (columns aligned as in the committed file), with '\n'. */
@@ -90,16 +94,20 @@ void ddp_ddcase_args_free(char **argv, int argc);
 
 /*
  * Makes (or reuses, when already there) the input of a dd-cases line under
- * dir with qemu_img: size bytes of a fixed pattern (the engine's "random"
- * pattern, seeded by the size, so raw-<N>-random fixtures are the same
- * bytes), converted to format when it is not raw.  out is a whole
- * ddp_fixture (name "dd-<format>-<size>", file "in.<format>", path, flat,
+ * dir with qemu_img, as the engine makes its fixtures (fixtures.c), for any
+ * size: pattern "random" (or NULL or "") is size bytes of the engine's LCG
+ * seeded by the size, converted to format when it is not raw; "sparse" is
+ * data at the start, middle and end with holes between (raw: written
+ * directly; other formats: qemu-img create and qemu-io writes); "zero" is
+ * an empty image.  So the engine's fixture <format>-<size>-<pattern> is
+ * remade exactly.  out is a whole ddp_fixture (name
+ * "dd-<format>-<size>[-<pattern>]", file "in.<format>", path, flat,
  * virtual_size, file_length) that ddp_case_run accepts through a
- * ddp_fixtures holding it.  Same size and format, same bytes: regenerating
- * is reproducible.
+ * ddp_fixtures holding it; its strings live as long as the process.
  */
 int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
-                      int64_t size, const char *format, ddp_error *err);
+                      int64_t size, const char *format, const char *pattern,
+                      ddp_error *err);
 
 /* ---- baselines ----------------------------------------------------------- */
 
@@ -165,8 +173,8 @@ typedef struct ddp_minimise_result {
 	char signature[512];
 	int runs;            /* cases run, both tools each */
 	double seconds;
-	int orig_args;       /* the finding's arguments: count and total length */
-	size_t orig_chars;
+	int orig_args;       /* the finding's operands in dd-cases form (no if=, of=, -O) */
+	size_t orig_chars;   /* and their total length */
 	int64_t orig_size;
 	char orig_fixture[64];
 } ddp_minimise_result;

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,25 +14,6 @@
 #include "baseline.h"
 
 static const char *const in_formats[] = {"raw", "qcow2", "vmdk", "vpc", "vhdx", NULL};
-
-static int bad(ddp_error *err, const char *source, int line, int column, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static int bad(ddp_error *err, const char *source, int line, int column, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		memset(err, 0, sizeof(*err));
-		err->code = DDP_EINVAL;
-		snprintf(err->source, sizeof(err->source), "%s", source);
-		err->line = line;
-		err->column = column;
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	}
-	return DDP_EINVAL;
-}
 
 int64_t ddp_ddcase_parse_size(const char *text)
 {
@@ -58,6 +40,12 @@ int64_t ddp_ddcase_parse_size(const char *text)
 	if (n > INT64_MAX / mul)
 		return -1;
 	return n * mul;
+}
+
+void ddp_ddcase_size_column(char *buf, size_t size, const ddp_ddcase *c)
+{
+	int plain = !c->pattern[0] || !strcmp(c->pattern, "random");
+	snprintf(buf, size, "%s%s%s", c->size_text, plain ? "" : ":", plain ? "" : c->pattern);
 }
 
 void ddp_ddcase_size_text(char *buf, size_t size, int64_t bytes)
@@ -115,27 +103,37 @@ static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error 
 	field = field ? field : &dummy;
 	*field = 0;
 	if (!name_ok(c->name))
-		return bad(err, source, c->line, 0, "bad case name '%s' (use letters, digits, '.', "
-		           "'_' and '-', not first, at most 100)", c->name);
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+				     "bad case name '%s' (use letters, digits, '.', "
+				     "'_' and '-', not first, at most 100)", c->name);
 	*field = 1;
 	if (c->size < 0 || c->size > (int64_t)1 << 30)
-		return bad(err, source, c->line, 0, "%s: bad input size '%s' (bytes, or k, M, G; "
-		           "at most 1G)", c->name, c->size_text);
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+				     "%s: bad input size '%s' (bytes, or k, M, G; "
+				     "at most 1G)", c->name, c->size_text);
+	if (c->pattern[0] && strcmp(c->pattern, "random") && strcmp(c->pattern, "sparse") &&
+	    strcmp(c->pattern, "zero"))
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+				     "%s: unknown input pattern '%s' (after the size: "
+				     ":sparse or :zero; random is the default)", c->name, c->pattern);
 	*field = 2;
 	for (const char *const *f = in_formats; *f; f++)
 		known |= !strcmp(*f, c->in_fmt);
 	if (!known)
-		return bad(err, source, c->line, 0, "%s: input format '%s' is not one of raw, qcow2, "
-		           "vmdk, vpc, vhdx", c->name, c->in_fmt);
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+				     "%s: input format '%s' is not one of raw, qcow2, "
+				     "vmdk, vpc, vhdx", c->name, c->in_fmt);
 	*field = 3;
 	if (!out_format_ok(c->out_fmt))
-		return bad(err, source, c->line, 0, "%s: bad output format '%s'", c->name, c->out_fmt);
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+				     "%s: bad output format '%s'", c->name, c->out_fmt);
 	for (int i = 0; i < c->nops; i++) {
 		const char *why = op_problem(c->ops[i]);
 		*field = 4 + i;
 		if (why)
-			return bad(err, source, c->line, 0, "%s: operand %d '%s': %s", c->name, i + 1,
-			           c->ops[i], why);
+			return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+					     "%s: operand %d '%s': %s", c->name, i + 1,
+					     c->ops[i], why);
 	}
 	return DDP_OK;
 }
@@ -211,19 +209,20 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 		p += len + (p[len] == '\n');
 		if (!line) {
 			ddp_ddcases_free(out);
-			return bad(err, source, lineno, 0, "out of memory");
+			return ddp_error_set(err, DDP_EINVAL, source, lineno, 0, "out of memory");
 		}
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = '\0';
 		for (char *q = line; *q; q++)
 			if (((unsigned char)*q < 0x20 && *q != '\t') || (unsigned char)*q >= 0x7f) {
-				rc = bad(err, source, lineno, (int)(q - line) + 1,
-				         "a control or non-ASCII byte (0x%02x)", (unsigned char)*q);
+				rc = ddp_error_set(err, DDP_EINVAL, source, lineno, (int)(q - line) + 1,
+					 "a control or non-ASCII byte (0x%02x)", (unsigned char)*q);
 				break;
 			}
 		n = rc ? 0 : split(line, fields, cols, DDP_DDCASE_MAX_OPS + 4);
 		if (!rc && n < 0)
-			rc = bad(err, source, lineno, 0, "more than %d operands", DDP_DDCASE_MAX_OPS);
+			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, 0,
+					   "more than %d operands", DDP_DDCASE_MAX_OPS);
 		if (rc || n == 0 || fields[0][0] == '#') {
 			free(line);
 			if (rc) {
@@ -235,8 +234,9 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 		if (n < 4) {
 			free(line);
 			ddp_ddcases_free(out);
-			return bad(err, source, lineno, 1, "expected NAME SIZE IN-FORMAT OUT-FORMAT "
-			           "[OPERAND...], got %d field%s", n, n == 1 ? "" : "s");
+			return ddp_error_set(err, DDP_EINVAL, source, lineno, 1,
+					     "expected NAME SIZE IN-FORMAT OUT-FORMAT "
+					     "[OPERAND...], got %d field%s", n, n == 1 ? "" : "s");
 		}
 		memset(&c, 0, sizeof(c));
 		c.line = lineno;
@@ -244,10 +244,18 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 		    strlen(fields[2]) >= sizeof(c.in_fmt) || strlen(fields[3]) >= sizeof(c.out_fmt)) {
 			free(line);
 			ddp_ddcases_free(out);
-			return bad(err, source, lineno, 1, "a field is too long");
+			return ddp_error_set(err, DDP_EINVAL, source, lineno, 1,
+					     "a field is too long");
 		}
 		strcpy(c.name, fields[0]);
 		strcpy(c.size_text, fields[1]);
+		if (strchr(c.size_text, ':')) {
+			char *colon = strchr(c.size_text, ':');
+			snprintf(c.pattern, sizeof(c.pattern), "%.7s", colon + 1);
+			if (strlen(colon + 1) >= sizeof(c.pattern))
+				strcpy(c.pattern, "?");
+			*colon = '\0';
+		}
 		strcpy(c.in_fmt, fields[2]);
 		strcpy(c.out_fmt, fields[3]);
 		c.size = ddp_ddcase_parse_size(c.size_text);
@@ -260,8 +268,9 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 				err->column = cols[field];
 		}
 		if (!rc && ddp_ddcases_find(out, c.name))
-			rc = bad(err, source, lineno, 1, "a second case named '%s' (first on line %d)",
-			         c.name, ddp_ddcases_find(out, c.name)->line);
+			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, 1,
+					   "a second case named '%s' (first on line %d)",
+					   c.name, ddp_ddcases_find(out, c.name)->line);
 		free(line);
 		if (rc) {
 			ddp_ddcase_free(&c);
@@ -273,7 +282,8 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 			if (!items) {
 				ddp_ddcase_free(&c);
 				ddp_ddcases_free(out);
-				return bad(err, source, lineno, 0, "out of memory");
+				return ddp_error_set(err, DDP_EINVAL, source, lineno, 0,
+						     "out of memory");
 			}
 			out->items = items;
 			cap = cap ? cap * 2 : 32;
@@ -309,7 +319,8 @@ const ddp_ddcase *ddp_ddcases_same(const ddp_ddcases *list, const ddp_ddcase *c)
 	for (size_t i = 0; i < list->count; i++) {
 		const ddp_ddcase *o = &list->items[i];
 		int same = o != c && o->size == c->size && !strcmp(o->in_fmt, c->in_fmt) &&
-		           !strcmp(o->out_fmt, c->out_fmt) && o->nops == c->nops;
+			   !strcmp(o->pattern[0] ? o->pattern : "random", c->pattern[0] ? c->pattern : "random") &&
+			   !strcmp(o->out_fmt, c->out_fmt) && o->nops == c->nops;
 		for (int k = 0; same && k < c->nops; k++)
 			same = !strcmp(o->ops[k], c->ops[k]);
 		if (same)
@@ -323,7 +334,9 @@ void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c)
 	char tmp[512];
 	size_t n;
 
-	snprintf(tmp, sizeof(tmp), "%s-%s-", c->size_text[0] ? c->size_text : "0", c->in_fmt);
+	snprintf(tmp, sizeof(tmp), "%s-%s%s%s-", c->size_text[0] ? c->size_text : "0",
+		 c->pattern[0] && strcmp(c->pattern, "random") ? c->pattern : "",
+		 c->pattern[0] && strcmp(c->pattern, "random") ? "-" : "", c->in_fmt);
 	n = strlen(tmp);
 	if (!c->nops)
 		n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "whole-");
@@ -348,11 +361,12 @@ void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c)
 
 char *ddp_ddcase_line(const ddp_ddcase *c)
 {
-	char *buf = NULL;
+	char *buf = NULL, sizecol[48];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	fprintf(f, "%-35s %-6s %-6s %-6s", c->name, c->size_text, c->in_fmt, c->out_fmt);
+	ddp_ddcase_size_column(sizecol, sizeof(sizecol), c);
+	fprintf(f, "%-35s %-6s %-6s %-6s", c->name, sizecol, c->in_fmt, c->out_fmt);
 	for (int i = 0; i < c->nops; i++)
 		fprintf(f, " %s", c->ops[i]);
 	fclose(f);
@@ -395,7 +409,10 @@ char *ddp_ddcase_python(const ddp_ddcase *c)
 	}
 	fputs("], ", f);
 	py_string(f, !strcmp(c->out_fmt, "vpc") ? "vhd" : c->out_fmt);
-	fputs("),\n", f);
+	fputs("),", f);
+	if (c->pattern[0] && strcmp(c->pattern, "random"))
+		fprintf(f, "  # input pattern: %s", c->pattern);
+	fputc('\n', f);
 	fclose(f);
 	return buf;
 }

@@ -1,0 +1,423 @@
+/*
+ * cmd_baselines.c: `ddparity baselines generate` (what each qemu-img does
+ * with every dd-cases line, in instar's testdata layout) and `ddparity
+ * baselines profiles` (the versions that agree, folded together).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baselines_cli.h"
+#include "cli.h"
+
+static const char usage[] =
+	"usage: ddparity baselines generate [--reference PATH]... [--all-versions]\n"
+	"                                   [--cases FILE] [--out DIR] [--only NAME]...\n"
+	"                                   [--jobs N] [--workdir DIR]\n"
+	"       ddparity baselines profiles [--out DIR]\n"
+	"\n"
+	"generate: for every case of the dd-cases list (default\n"
+	"expected-outputs/dd-cases) and every qemu-img given (--reference, again\n"
+	"for more; --all-versions: every version `ci/qemu-versions list` has;\n"
+	"default: qemu-img on PATH), makes the input, runs the dd and `info\n"
+	"--output=json` on its output, and writes DIR/<version>/<case>.stdout.txt\n"
+	"(the info JSON, normalised: the output path is $FILENAME, actual-size and\n"
+	"vmdk's cid are markers), .stderr.txt (dd's stderr, " DDP_BASELINE_STDERR_MARKER ",\n"
+	"info's stderr) and .meta.json (exit codes, operands, formats, version).\n"
+	"DIR defaults to expected-outputs/dd-info-json.  Without --only a version's\n"
+	"directory is replaced whole.\n"
+	"\n"
+	"profiles: versions whose baselines are identical (apart from the version\n"
+	"in their meta.json) share DIR/profiles/profile-<first 8 hex digits of a\n"
+	"sha256 over their files>/, and DIR/version-map.json maps each version to\n"
+	"its profile.\n"
+	"\n"
+	"Exit status: 0 done, 2 error.\n";
+
+void ddp_bl_path(char *buf, size_t size, const char *rel)
+{
+	const char *src = getenv("DDP_SOURCE_DIR");
+	char exe[4096];
+	ssize_t n;
+
+	if (access(rel, F_OK) == 0 || rel[0] == '/') {
+		snprintf(buf, size, "%s", rel);
+		return;
+	}
+	if (src && *src) {
+		snprintf(buf, size, "%s/%s", src, rel);
+		if (access(buf, F_OK) == 0)
+			return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(buf, size, "%s/../%s", dirname(exe), rel);
+		if (access(buf, F_OK) == 0)
+			return;
+	}
+	snprintf(buf, size, "%s", rel);
+}
+
+int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	*own = 0;
+	if (given) {
+		if (mkdir(given, 0755) && errno != EEXIST)
+			return ddp_cli_fail("--workdir %s: %s", given, strerror(errno));
+		if (!realpath(given, buf))
+			return ddp_cli_fail("--workdir %s: %s", given, strerror(errno));
+		return DDP_EXIT_OK;
+	}
+	snprintf(buf, size, "%s/ddparity-bl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(buf))
+		return ddp_cli_fail("cannot make a work directory: %s", strerror(errno));
+	*own = 1;
+	return DDP_EXIT_OK;
+}
+
+static int add_ref(ddp_bl_ref **v, size_t *n, const char *path, const char *who)
+{
+	ddp_version ver;
+	ddp_error err;
+	ddp_bl_ref *nv;
+
+	if (ddp_cli_qemu_version(&ver, path, &err))
+		return ddp_cli_fail("%s: %s: %s", who, err.source, err.message);
+	nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return ddp_cli_fail("%s: out of memory", who);
+	*v = nv;
+	/* The dd runs in a directory of its own: a relative path must still lead here. */
+	if (path[0] == '/' || !strchr(path, '/') || !realpath(path, nv[*n].path))
+		snprintf(nv[*n].path, sizeof(nv[*n].path), "%s", path);
+	ddp_version_text(nv[*n].version, sizeof(nv[*n].version), ver);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(nv[i].version, nv[*n].version))
+			return ddp_cli_fail("%s: %s and %s are both qemu-img %s", who, nv[i].path, path,
+			                    nv[i].version);
+	(*n)++;
+	return DDP_EXIT_OK;
+}
+
+int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, size_t ngiven,
+                      int all_versions, const char *who)
+{
+	int rc = DDP_EXIT_OK;
+
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < ngiven && !rc; i++)
+		rc = add_ref(out, n, given[i], who);
+	if (!rc && all_versions) {
+		char script[4200];
+		const char *argv[] = {script, "list", NULL};
+		ddp_proc_opts o = {NULL, 120, 1 << 20};
+		ddp_proc_result r = {0};
+		ddp_error err;
+		char *line, *save = NULL;
+
+		ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
+		if (ddp_proc_run(&r, argv, &o, &err))
+			rc = ddp_cli_fail("%s: --all-versions: %s: %s", who, err.source, err.message);
+		else if (!r.exited || r.exit_code)
+			rc = ddp_cli_fail("%s: --all-versions: %s list failed: %.300s", who, script, r.err);
+		else
+			for (line = strtok_r(r.out, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
+				char version[64], suite[64], wrapper[4096];
+				if (sscanf(line, "%63s %63s %4095s", version, suite, wrapper) == 3)
+					rc = add_ref(out, n, wrapper, who);
+			}
+		if (!rc && !*n)
+			rc = ddp_cli_fail("%s: --all-versions: %s list named no version (run "
+			                  "`ci/qemu-versions fetch`)", who, script);
+		if (r.out || r.err)
+			ddp_proc_result_free(&r);
+	}
+	if (!rc && !*n)
+		rc = add_ref(out, n, "qemu-img", who);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+typedef struct make_job {
+	const ddp_bl_ref *ref;
+	const ddp_ddcases *cases;
+	const char *const *only;
+	size_t nonly;
+	ddp_baseline *results;
+	const char *workdir;
+	int rc;
+	ddp_error err;
+	double seconds;
+	int made, failing;
+} make_job;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int wanted(const make_job *j, const char *name)
+{
+	if (!j->nonly)
+		return 1;
+	for (size_t i = 0; i < j->nonly; i++)
+		if (!strcmp(j->only[i], name))
+			return 1;
+	return 0;
+}
+
+static void *make_thread(void *arg)
+{
+	make_job *j = arg;
+	char fixdir[4200], work[4200];
+	double t0 = now();
+
+	snprintf(fixdir, sizeof(fixdir), "%s/inputs-%s", j->workdir, j->ref->version);
+	snprintf(work, sizeof(work), "%s/runs-%s", j->workdir, j->ref->version);
+	if (mkdir(work, 0755) && errno != EEXIST) {
+		j->rc = ddp_cli_error(&j->err, work, "cannot create: %s", strerror(errno));
+		return NULL;
+	}
+	for (size_t i = 0; i < j->cases->count && !j->rc; i++) {
+		const ddp_ddcase *c = &j->cases->items[i];
+		if (!wanted(j, c->name))
+			continue;
+		j->rc = ddp_baseline_make(&j->results[i], c, j->ref->path, j->ref->version, fixdir,
+		                          work, &j->err);
+		if (!j->rc) {
+			j->made++;
+			j->failing += j->results[i].dd_rc != 0;
+		}
+	}
+	j->seconds = now() - t0;
+	return NULL;
+}
+
+int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs,
+                    const ddp_ddcases *cases, const char *const *only, size_t nonly,
+                    int jobs, const char *workdir)
+{
+	make_job *j = calloc(nrefs, sizeof(*j));
+	pthread_t *t = calloc(nrefs, sizeof(*t));
+	int rc = DDP_EXIT_OK;
+
+	*results = calloc(nrefs * (cases->count ? cases->count : 1), sizeof(ddp_baseline));
+	if (!j || !t || !*results) {
+		free(j);
+		free(t);
+		return ddp_cli_fail("out of memory");
+	}
+	if (jobs < 1)
+		jobs = 1;
+	for (size_t start = 0; start < nrefs; start += (size_t)jobs) {
+		size_t end = start + (size_t)jobs < nrefs ? start + (size_t)jobs : nrefs;
+		for (size_t r = start; r < end; r++) {
+			j[r] = (make_job){&refs[r], cases, only, nonly, *results + r * cases->count,
+			                  workdir, 0, {0}, 0, 0, 0};
+			if (pthread_create(&t[r], NULL, make_thread, &j[r]))
+				make_thread(&j[r]), t[r] = 0;
+		}
+		for (size_t r = start; r < end; r++)
+			if (t[r])
+				pthread_join(t[r], NULL);
+	}
+	for (size_t r = 0; r < nrefs; r++) {
+		if (j[r].rc) {
+			ddp_cli_fail("baselines: qemu-img %s (%s): %s: %s", refs[r].version, refs[r].path,
+			             j[r].err.source, j[r].err.message);
+			rc = DDP_EXIT_USAGE;
+		} else {
+			fprintf(stderr, "baselines: qemu-img %s: %d case%s (%d exit 0, %d failing) in %.1f s\n",
+			        refs[r].version, j[r].made, j[r].made == 1 ? "" : "s",
+			        j[r].made - j[r].failing, j[r].failing, j[r].seconds);
+		}
+	}
+	free(j);
+	free(t);
+	return rc;
+}
+
+/* Writes one version's baselines: the whole directory swapped in, or the named cases. */
+static int write_version(const char *root, const ddp_bl_ref *ref, const ddp_ddcases *cases,
+                         const ddp_baseline *res, int whole)
+{
+	char dir[4200], tmp[4300], old[4300];
+	ddp_error err;
+
+	snprintf(dir, sizeof(dir), "%s/%s", root, ref->version);
+	if (!whole) {
+		for (size_t i = 0; i < cases->count; i++)
+			if (res[i].meta_text && ddp_baseline_write(&res[i], dir, cases->items[i].name, &err))
+				return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
+		return DDP_EXIT_OK;
+	}
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%ld", root, ref->version, (long)getpid());
+	snprintf(old, sizeof(old), "%s/.old-%s-%ld", root, ref->version, (long)getpid());
+	ddp_remove_tree(tmp);
+	ddp_remove_tree(old);
+	for (size_t i = 0; i < cases->count; i++)
+		if (ddp_baseline_write(&res[i], tmp, cases->items[i].name, &err)) {
+			ddp_remove_tree(tmp);
+			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
+		}
+	if (!cases->count && mkdir(tmp, 0755))
+		return ddp_cli_fail("baselines: %s: %s", tmp, strerror(errno));
+	if ((access(dir, F_OK) == 0 && rename(dir, old)) || rename(tmp, dir)) {
+		int e = errno;
+		ddp_remove_tree(tmp);
+		return ddp_cli_fail("baselines: %s: cannot put in place: %s", dir, strerror(e));
+	}
+	ddp_remove_tree(old);
+	return DDP_EXIT_OK;
+}
+
+static int generate(int argc, char **argv)
+{
+	const char **given = calloc((size_t)argc, sizeof(char *));
+	const char **only = calloc((size_t)argc, sizeof(char *));
+	size_t ngiven = 0, nonly = 0, nrefs = 0;
+	const char *cases_arg = NULL, *out_arg = NULL, *workdir_arg = NULL;
+	char cases_path[4200], root[4200], workdir[4200];
+	int all_versions = 0, jobs = 0, own = 0, rc;
+	ddp_bl_ref *refs = NULL;
+	ddp_ddcases cases;
+	ddp_baseline *res = NULL;
+	ddp_error err;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		if (!strcmp(a, "--all-versions")) {
+			all_versions = 1;
+			continue;
+		}
+		if (!v)
+			return ddp_cli_fail("baselines generate: %s needs a value (see --help)", a);
+		i++;
+		if (!strcmp(a, "--reference"))
+			given[ngiven++] = v;
+		else if (!strcmp(a, "--only"))
+			only[nonly++] = v;
+		else if (!strcmp(a, "--cases"))
+			cases_arg = v;
+		else if (!strcmp(a, "--out"))
+			out_arg = v;
+		else if (!strcmp(a, "--workdir"))
+			workdir_arg = v;
+		else if (!strcmp(a, "--jobs")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 64)
+				return ddp_cli_fail("baselines generate: --jobs '%s': use 1 to 64", v);
+			jobs = (int)n;
+		} else
+			return ddp_cli_fail("baselines generate: unknown option '%s' (see --help)", a);
+	}
+	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
+	if (out_arg)
+		snprintf(root, sizeof(root), "%s", out_arg);
+	else
+		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
+	if (ddp_ddcases_load(&cases, cases_path, &err)) {
+		free(given);
+		free(only);
+		return ddp_cli_fail_error(cases_path, &err);
+	}
+	for (size_t k = 0; k < nonly; k++)
+		if (!ddp_ddcases_find(&cases, only[k])) {
+			ddp_cli_fail("baselines generate: --only %s: no such case in %s", only[k], cases_path);
+			rc = DDP_EXIT_USAGE;
+			goto out;
+		}
+	rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions, "baselines generate");
+	if (rc)
+		goto out;
+	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), workdir_arg, &own)))
+		goto out;
+	if (mkdir(root, 0755) && errno != EEXIST) {
+		rc = ddp_cli_fail("baselines generate: %s: %s", root, strerror(errno));
+		goto out;
+	}
+	if (!jobs)
+		jobs = ncpu > 0 ? (int)ncpu : 1;
+	rc = ddp_bl_make_all(&res, refs, nrefs, &cases, only, nonly, jobs, workdir);
+	for (size_t r = 0; r < nrefs && !rc; r++) {
+		rc = write_version(root, &refs[r], &cases, res + r * cases.count, nonly == 0);
+		if (!rc)
+			printf("baselines: %s/%s: %zu case%s\n", root, refs[r].version,
+			       nonly ? nonly : cases.count, (nonly ? nonly : cases.count) == 1 ? "" : "s");
+	}
+out:
+	if (res)
+		for (size_t k = 0; k < nrefs * cases.count; k++)
+			ddp_baseline_free(&res[k]);
+	free(res);
+	if (own)
+		ddp_remove_tree(workdir);
+	ddp_ddcases_free(&cases);
+	free(refs);
+	free(given);
+	free(only);
+	return rc;
+}
+
+static int profiles(int argc, char **argv)
+{
+	const char *out_arg = NULL;
+	char root[4200];
+	ddp_error err;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out_arg = argv[++i];
+		else
+			return ddp_cli_fail("baselines profiles: unexpected '%s' (see --help)", argv[i]);
+	}
+	if (out_arg)
+		snprintf(root, sizeof(root), "%s", out_arg);
+	else
+		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
+	if (ddp_baseline_profiles(root, stdout, &err))
+		return ddp_cli_fail("baselines profiles: %s: %s", err.source, err.message);
+	printf("baselines: %s/version-map.json written\n", root);
+	return DDP_EXIT_OK;
+}
+
+int ddp_cmd_baselines(int argc, char **argv)
+{
+	if (argc < 2)
+		return ddp_cli_fail("baselines: generate or profiles? (see --help)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, stdout);
+		return DDP_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "generate"))
+		return generate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "profiles"))
+		return profiles(argc - 1, argv + 1);
+	return ddp_cli_fail("baselines: unknown subcommand '%s' (generate or profiles)", argv[1]);
+}

@@ -1,0 +1,457 @@
+/*
+ * cmd_minimise.c: `ddparity minimise FINDING` (a finding shrunk to the
+ * smallest dd case with the same signature) and `ddparity promote`
+ * (that case appended to dd-cases, with its baselines for every qemu-img
+ * and the profiles refreshed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baselines_cli.h"
+#include "cli.h"
+#include "engine_setup.h"
+
+static const char minimise_usage[] =
+	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
+	"                         [--reference PATH] [--candidate SPEC] [--workdir DIR]\n"
+	"\n"
+	"Shrinks a finding to the smallest dd case that keeps its signature:\n"
+	"the same arguments in dd-cases form first (-O as the output format, if=\n"
+	"and of= given by the runner, an input of the fixture's size and format),\n"
+	"then fewer operands, plainer and smaller numbers, raw input, a smaller\n"
+	"input; both tools run again at each step, with the finding's tools and\n"
+	"modes (or those given).  --seconds bounds the whole run (default 50,\n"
+	"setting up included): the smallest case so far is kept.  Cases run under\n"
+	"--workdir, else $TMPDIR, else /dev/shm when it has 2 GiB free, else /tmp.\n"
+	"\n"
+	"Prints two lines on stdout: the dd-cases line, and the same case as a\n"
+	"tuple for instar's generate-baselines.py DD_CASES (VHD output named\n"
+	"'vhd' there); the steps and a summary go to stderr.\n"
+	"Exit status: 0 minimised, 2 error (the finding does not reproduce, or\n"
+	"cannot be written as a dd case).\n";
+
+static const char promote_usage[] =
+	"usage: ddparity promote FINDING_DIR|NAME [--reference PATH]... [--all-versions]\n"
+	"                        [--cases FILE] [--out DIR] [--force] [--name NAME]\n"
+	"                        [--seconds N] [--jobs N] [--workdir DIR]\n"
+	"\n"
+	"With a finding: minimises it (see `ddparity minimise`), appends the case\n"
+	"to dd-cases (default expected-outputs/dd-cases; refused when the name is\n"
+	"taken or the same case is there under another name).  With a NAME already\n"
+	"in dd-cases: that case.  Then makes its baselines with every qemu-img\n"
+	"given (--reference, again for more; --all-versions; default: every\n"
+	"version `ci/qemu-versions list` has, else qemu-img on PATH) under DIR\n"
+	"(default expected-outputs/dd-info-json) and refreshes the profiles.\n"
+	"An existing baseline that differs is never overwritten without --force.\n"
+	"Exit status: 0 promoted, 2 error or refused.\n";
+
+typedef struct min_args {
+	const char *finding, *reference, *candidate, *workdir, *name;
+	double seconds;
+} min_args;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Where the cases run when no --workdir is given: $TMPDIR, else /dev/shm
+ * when it has room (structured images are written with many small syncs,
+ * several times faster in memory), else /tmp.
+ */
+static int private_workdir(char *buf, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct statvfs vfs;
+
+	if ((!tmp || !*tmp) && statvfs("/dev/shm", &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (2ULL << 30) &&
+	    access("/dev/shm", W_OK) == 0)
+		tmp = "/dev/shm";
+	snprintf(buf, size, "%s/ddparity-min-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+/* Minimises a finding; *out gets the case.  A ddparity exit status. */
+static int minimise(ddp_minimise_result *out, const min_args *a)
+{
+	double t0 = now();
+	char own[4200] = "";
+	char path[4200], fixdir[4400], *text = NULL;
+	json_t *result;
+	json_error_t je;
+	ddp_case c;
+	ddp_engine_setup s;
+	ddp_error err;
+	ddp_minimise_opts opts;
+	const char *signature;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/result.json", a->finding);
+	if (ddp_read_file(&text, NULL, path, 1 << 20, &err))
+		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
+	result = json_loads(text, 0, &je);
+	free(text);
+	signature = json_string_value(json_object_get(result, "signature"));
+	if (!signature || !json_is_string(json_object_get(result, "reference")) ||
+	    !json_is_string(json_object_get(result, "candidate"))) {
+		json_decref(result);
+		return ddp_cli_fail("minimise: %s: not a finding's result (line %d: %s)", path, je.line,
+		                    result ? "missing signature/reference/candidate" : je.text);
+	}
+	snprintf(path, sizeof(path), "%s/case.json", a->finding);
+	if (ddp_read_file(&text, NULL, path, 1 << 20, &err) || ddp_case_from_json(&c, text, path, &err)) {
+		free(text);
+		json_decref(result);
+		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
+	}
+	free(text);
+	if (!a->workdir && private_workdir(own, sizeof(own))) {
+		ddp_case_free(&c);
+		json_decref(result);
+		return ddp_cli_fail("minimise: cannot make a work directory: %s", strerror(errno));
+	}
+	rc = ddp_cli_engine_setup(&s,
+	        a->reference ? a->reference : json_string_value(json_object_get(result, "reference")),
+	        a->candidate ? a->candidate : json_string_value(json_object_get(result, "candidate")),
+	        json_string_value(json_object_get(result, "stderr_mode")),
+	        json_string_value(json_object_get(result, "info_profile")),
+	        a->workdir ? a->workdir : own, 0);
+	if (rc) {
+		ddp_case_free(&c);
+		json_decref(result);
+		if (own[0])
+			ddp_remove_tree(own);
+		return rc;
+	}
+	snprintf(fixdir, sizeof(fixdir), "%s/inputs-%d.%d.%d", s.cfg.workdir, s.cfg.reference.version.major,
+	         s.cfg.reference.version.minor, s.cfg.reference.version.micro);
+	/* The budget counts from the start: setting up (the engine's fixtures) is in it. */
+	opts = (ddp_minimise_opts){a->seconds - (now() - t0) > 5 ? a->seconds - (now() - t0) : 5,
+	                           stderr, fixdir};
+	fprintf(stderr, "minimise: %s, signature %s, reference %s, candidate %s\n", a->finding,
+	        signature, s.cfg.reference.spec, s.cfg.candidate.spec);
+	rc = ddp_minimise(out, &s.cfg, &c, signature, &opts, &err);
+	if (rc)
+		rc = ddp_cli_fail("minimise: %s", err.message);
+	else {
+		if (a->name)
+			snprintf(out->ddcase.name, sizeof(out->ddcase.name), "%s", a->name);
+		if (ddp_ddcase_check(&out->ddcase, "minimise", &err)) {
+			rc = ddp_cli_fail("minimise: the smallest case cannot be a dd-cases line: %s",
+			                  err.message);
+			ddp_minimise_result_free(out);
+		} else {
+			size_t chars = 0;
+			for (int i = 0; i < out->ddcase.nops; i++)
+				chars += strlen(out->ddcase.ops[i]);
+			fprintf(stderr, "minimise: signature %s kept; operands %d -> %d, characters "
+			        "%zu -> %zu, input %s -> %s %s; %d runs in %.1f s\n", signature,
+			        out->orig_args, out->ddcase.nops, out->orig_chars, chars,
+			        out->orig_fixture, out->ddcase.size_text, out->ddcase.in_fmt, out->runs,
+			        out->seconds);
+		}
+	}
+	ddp_case_free(&c);
+	json_decref(result);
+	ddp_cli_engine_teardown(&s);
+	if (own[0])
+		ddp_remove_tree(own);
+	return rc ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+}
+
+static int parse_seconds(double *out, const char *v, const char *who)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (end == v || *end || !(d > 0) || d > 1e6)
+		return ddp_cli_fail("%s: --seconds '%s' is not a positive number", who, v);
+	*out = d;
+	return DDP_EXIT_OK;
+}
+
+int ddp_cmd_minimise(int argc, char **argv)
+{
+	min_args a = {NULL, NULL, NULL, NULL, NULL, 50};
+	ddp_minimise_result r;
+	char *line, *py;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			fputs(minimise_usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		if (o[0] != '-') {
+			if (a.finding)
+				return ddp_cli_fail("minimise: unexpected '%s' (see --help)", o);
+			a.finding = o;
+			continue;
+		}
+		if (!v)
+			return ddp_cli_fail("minimise: %s needs a value (see --help)", o);
+		i++;
+		if (!strcmp(o, "--seconds")) {
+			if ((rc = parse_seconds(&a.seconds, v, "minimise")))
+				return rc;
+		} else if (!strcmp(o, "--reference"))
+			a.reference = v;
+		else if (!strcmp(o, "--candidate"))
+			a.candidate = v;
+		else if (!strcmp(o, "--workdir"))
+			a.workdir = v;
+		else if (!strcmp(o, "--name"))
+			a.name = v;
+		else
+			return ddp_cli_fail("minimise: unknown option '%s' (see --help)", o);
+	}
+	if (!a.finding)
+		return ddp_cli_fail("minimise: which finding? (see --help)");
+	if ((rc = minimise(&r, &a)))
+		return rc;
+	line = ddp_ddcase_line(&r.ddcase);
+	py = ddp_ddcase_python(&r.ddcase);
+	fputs(line, stdout);
+	fputs(py, stdout);
+	free(line);
+	free(py);
+	ddp_minimise_result_free(&r);
+	return DDP_EXIT_OK;
+}
+
+/* ---- promote ------------------------------------------------------------- */
+
+static int append_line(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "a+");
+	int last = '\n';
+
+	if (!f)
+		return ddp_cli_fail("promote: %s: %s", path, strerror(errno));
+	if (fseek(f, -1, SEEK_END) == 0)
+		last = fgetc(f);
+	fseek(f, 0, SEEK_END);
+	if (last != '\n' && last != EOF)
+		fputc('\n', f);
+	fputs(line, f);
+	if (fflush(f) || fsync(fileno(f)) || fclose(f))
+		return ddp_cli_fail("promote: %s: cannot write: %s", path, strerror(errno));
+	return DDP_EXIT_OK;
+}
+
+int ddp_cmd_promote(int argc, char **argv)
+{
+	min_args a = {NULL, NULL, NULL, NULL, NULL, 50};
+	const char **given = calloc((size_t)argc, sizeof(char *));
+	const char *cases_arg = NULL, *out_arg = NULL, *what = NULL;
+	char cases_path[4200], root[4200], workdir[4200], probe[4300], script[4200];
+	int all_versions = 0, force = 0, jobs = 0, own = 0, rc = DDP_EXIT_OK, is_new = 0;
+	size_t ngiven = 0, nrefs = 0;
+	ddp_bl_ref *refs = NULL;
+	ddp_ddcases cases, one = {NULL, 0};
+	ddp_ddcase c;
+	ddp_baseline *res = NULL;
+	ddp_error err;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&c, 0, sizeof(c));
+	memset(&cases, 0, sizeof(cases));
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			fputs(promote_usage, stdout);
+			free(given);
+			return DDP_EXIT_OK;
+		}
+		if (!strcmp(o, "--all-versions") || !strcmp(o, "--force")) {
+			*(!strcmp(o, "--force") ? &force : &all_versions) = 1;
+			continue;
+		}
+		if (o[0] != '-') {
+			if (what) {
+				free(given);
+				return ddp_cli_fail("promote: unexpected '%s' (see --help)", o);
+			}
+			what = o;
+			continue;
+		}
+		if (!v) {
+			free(given);
+			return ddp_cli_fail("promote: %s needs a value (see --help)", o);
+		}
+		i++;
+		if (!strcmp(o, "--reference"))
+			given[ngiven++] = v;
+		else if (!strcmp(o, "--cases"))
+			cases_arg = v;
+		else if (!strcmp(o, "--out"))
+			out_arg = v;
+		else if (!strcmp(o, "--workdir"))
+			a.workdir = v;
+		else if (!strcmp(o, "--name"))
+			a.name = v;
+		else if (!strcmp(o, "--seconds")) {
+			if ((rc = parse_seconds(&a.seconds, v, "promote"))) {
+				free(given);
+				return rc;
+			}
+		} else if (!strcmp(o, "--jobs")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || n < 1 || n > 64) {
+				free(given);
+				return ddp_cli_fail("promote: --jobs '%s': use 1 to 64", v);
+			}
+			jobs = (int)n;
+		} else {
+			free(given);
+			return ddp_cli_fail("promote: unknown option '%s' (see --help)", o);
+		}
+	}
+	if (!what) {
+		free(given);
+		return ddp_cli_fail("promote: which finding or case? (see --help)");
+	}
+	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
+	if (out_arg)
+		snprintf(root, sizeof(root), "%s", out_arg);
+	else
+		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
+	if (ddp_ddcases_load(&cases, cases_path, &err)) {
+		free(given);
+		return ddp_cli_fail_error(cases_path, &err);
+	}
+
+	/* The case: a finding minimised, or a line already in dd-cases. */
+	snprintf(probe, sizeof(probe), "%s/case.json", what);
+	if (access(probe, F_OK) == 0) {
+		ddp_minimise_result m;
+		const ddp_ddcase *same;
+		a.finding = what;
+		if ((rc = minimise(&m, &a)))
+			goto out;
+		c = m.ddcase;
+		if ((same = ddp_ddcases_find(&cases, c.name))) {
+			rc = ddp_cli_fail("promote: %s already has a case named %s (line %d); give "
+			                  "another with --name", cases_path, c.name, same->line);
+			goto out;
+		}
+		if ((same = ddp_ddcases_same(&cases, &c))) {
+			rc = ddp_cli_fail("promote: %s line %d, %s, is the same case", cases_path,
+			                  same->line, same->name);
+			goto out;
+		}
+		is_new = 1;
+	} else {
+		const ddp_ddcase *found = ddp_ddcases_find(&cases, what);
+		if (!found) {
+			rc = ddp_cli_fail("promote: %s is neither a finding directory nor a case of %s",
+			                  what, cases_path);
+			goto out;
+		}
+		if (ddp_ddcase_copy(&c, found)) {
+			rc = ddp_cli_fail("promote: out of memory");
+			goto out;
+		}
+	}
+
+	/* Every qemu-img given; by default every materialised version. */
+	ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
+	if (!ngiven && !all_versions && access(script, X_OK) == 0) {
+		if (ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") == DDP_EXIT_OK)
+			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", nrefs);
+		else
+			fprintf(stderr, "promote: no materialised versions; qemu-img on PATH only\n");
+	}
+	if (!nrefs && (rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions, "promote")))
+		goto out;
+	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), a.workdir, &own)))
+		goto out;
+	one.items = &c;
+	one.count = 1;
+	rc = ddp_bl_make_all(&res, refs, nrefs, &one, NULL, 0,
+	                     jobs ? jobs : ncpu > 0 ? (int)ncpu : 1, workdir);
+	if (rc)
+		goto out;
+	/* Nothing is written when a different baseline would be overwritten. */
+	for (size_t r = 0; r < nrefs; r++) {
+		char dir[4300];
+		int exists, same;
+		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
+		if (ddp_baseline_compare_files(&exists, &same, &res[r], dir, c.name, &err)) {
+			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
+			goto out;
+		}
+		if (exists && !same && !force) {
+			ddp_cli_fail("promote: %s/%s.* exists and differs from what qemu-img %s gives now "
+			             "(--force to overwrite)", dir, c.name, refs[r].version);
+			rc = DDP_EXIT_USAGE;
+		}
+	}
+	if (rc)
+		goto out;
+	if (mkdir(root, 0755) && errno != EEXIST) {
+		rc = ddp_cli_fail("promote: %s: %s", root, strerror(errno));
+		goto out;
+	}
+	for (size_t r = 0; r < nrefs; r++) {
+		char dir[4300];
+		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
+		if (ddp_baseline_write(&res[r], dir, c.name, &err)) {
+			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
+			goto out;
+		}
+		printf("promote: %s/%s.{stdout.txt,stderr.txt,meta.json} (dd exit %d)\n", dir, c.name,
+		       res[r].dd_rc);
+		/* A version without the other cases' baselines makes a profile of its own. */
+		for (size_t k = 0; k < cases.count; k++) {
+			char meta[4500];
+			snprintf(meta, sizeof(meta), "%s/%s.meta.json", dir, cases.items[k].name);
+			if (access(meta, F_OK)) {
+				fprintf(stderr, "promote: note: %s lacks other cases' baselines (%s...): run "
+				        "`ddparity baselines generate --reference %s`\n", dir,
+				        cases.items[k].name, refs[r].path);
+				break;
+			}
+		}
+	}
+	if (is_new) {
+		char *line = ddp_ddcase_line(&c);
+		rc = append_line(cases_path, line);
+		if (!rc)
+			printf("promote: appended to %s: %s", cases_path, line);
+		free(line);
+		if (rc)
+			goto out;
+	}
+	if (ddp_baseline_profiles(root, stdout, &err))
+		rc = ddp_cli_fail("promote: profiles: %s: %s", err.source, err.message);
+	else {
+		char *py = ddp_ddcase_python(&c);
+		printf("promote: profiles refreshed; for instar's DD_CASES: %s", py);
+		free(py);
+	}
+out:
+	if (res)
+		for (size_t r = 0; r < nrefs; r++)
+			ddp_baseline_free(&res[r]);
+	free(res);
+	if (own)
+		ddp_remove_tree(workdir);
+	ddp_ddcase_free(&c);
+	ddp_ddcases_free(&cases);
+	free(refs);
+	free(given);
+	return rc;
+}

@@ -1,0 +1,434 @@
+/*
+ * cmd_replay.c: `ddparity replay`, the consuming side of the baselines.
+ * Every dd-cases line runs through a candidate on a freshly made input; the
+ * reference qemu-img reads its output; the result is held against the
+ * baseline of the reference's version profile.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "baselines_cli.h"
+#include "cli.h"
+
+static const char usage[] =
+	"usage: ddparity replay [--candidate SPEC] [--reference PATH] [--cases FILE]\n"
+	"                       [--baselines DIR] [--known FILE] [--profile parity|strict]\n"
+	"                       [--only GLOB] [--workdir DIR]\n"
+	"\n"
+	"Checks a candidate against the committed baselines of the reference's\n"
+	"version profile (DIR/version-map.json; DIR defaults to\n"
+	"expected-outputs/dd-info-json).  For each case of the dd-cases list: the\n"
+	"input is made again with the reference, the candidate runs the dd, the\n"
+	"reference's `info --output=json` of its output is normalised and compared\n"
+	"with the baseline under the info profile (default parity).  A case whose\n"
+	"baseline records a failing qemu-img dd only needs the candidate to fail\n"
+	"too.  Differences listed in the known-divergences file (default\n"
+	"expected-outputs/known-divergences) are reported as known, not failed.\n"
+	"\n"
+	"  --candidate SPEC  'model' (the core's prediction for the reference's\n"
+	"                    version: exit code, virtual-size, format and\n"
+	"                    cluster-size) or a command, split on spaces, to which\n"
+	"                    'dd' and the arguments are appended (default: the\n"
+	"                    reference itself)\n"
+	"  --reference PATH  the qemu-img whose version picks the profile and which\n"
+	"                    makes the inputs and reads the outputs (default\n"
+	"                    qemu-img on PATH)\n"
+	"\n"
+	"Prints a line per case (pass, fail with what differs, known, skip with\n"
+	"why) and a summary.  Exit status: 0 nothing failed, 1 a case failed,\n"
+	"2 error.\n";
+
+typedef struct replay {
+	ddp_tool ref, cand;
+	const ddp_profile *model_profile;
+	const ddp_info_profile *info_profile;
+	ddp_known_divergences *known;
+	char profile_dir[4300];
+	char workdir[4200];
+	char fixdir[4300];
+	int npass, nfail, nknown, nskip, nerror;
+} replay;
+
+static char *first_line(const char *s)
+{
+	size_t n = s ? strcspn(s, "\n") : 0;
+	return strndup(s ? s : "", n > 160 ? 160 : n);
+}
+
+static void say(const char *verdict, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(const char *verdict, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-5s %s", verdict, name);
+	if (fmt && *fmt) {
+		printf("%*s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+/* The baseline's info fields the model knows, against its prediction. */
+static void model_fields(char *out, size_t size, const char *base, const ddp_outcome *o)
+{
+	json_t *j = json_loads(base, 0, NULL), *cs = json_object_get(j, "cluster-size");
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	json_int_t vs = json_integer_value(json_object_get(j, "virtual-size"));
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!j) {
+		snprintf(out, size, "the baseline's info is not JSON");
+		return;
+	}
+	if ((uint64_t)vs != o->virtual_size)
+		n += (size_t)snprintf(out + n, size - n, "virtual-size: baseline %lld, model %llu; ",
+		                      (long long)vs, (unsigned long long)o->virtual_size);
+	if (n < size && (!fmt || !o->format || strcmp(fmt, o->format)))
+		n += (size_t)snprintf(out + n, size - n, "format: baseline %s, model %s; ",
+		                      fmt ? fmt : "(none)", o->format ? o->format : "(none)");
+	if (n < size && ((cs != NULL) != (o->has_cluster_size != 0) ||
+	                 (cs && (uint64_t)json_integer_value(cs) != o->cluster_size))) {
+		char b[32] = "(none)", m[32] = "(none)";
+		if (cs)
+			snprintf(b, sizeof(b), "%lld", (long long)json_integer_value(cs));
+		if (o->has_cluster_size)
+			snprintf(m, sizeof(m), "%llu", (unsigned long long)o->cluster_size);
+		n += (size_t)snprintf(out + n, size - n, "cluster-size: baseline %s, model %s; ", b, m);
+	}
+	if (n >= 2 && n < size)
+		out[n - 2] = '\0';
+	json_decref(j);
+}
+
+static void run_model(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
+                      int base_info, const char *base_out)
+{
+	ddp_input in = {strcmp(f->format, "raw") ? f->virtual_size : f->file_length, f->format,
+	                f->file, f->file_length};
+	char **args;
+	int nargs, rc;
+	ddp_outcome o;
+	ddp_error perr;
+	char diff[600];
+
+	if (ddp_ddcase_args(c, &args, &nargs)) {
+		R->nerror++;
+		say("error", c->name, "out of memory");
+		return;
+	}
+	rc = ddp_predict(&o, R->model_profile, &in, nargs, (const char *const *)args, &perr);
+	if (rc == DDP_EUNMODELLED) {
+		R->nskip++;
+		say("skip", c->name, "the model does not know this case: %s", perr.message);
+	} else if (rc) {
+		R->nerror++;
+		say("error", c->name, "predict: %s", perr.message);
+	} else if (base_dd != 0) {
+		if (o.exit_code != 0) {
+			R->npass++;
+			say("pass", c->name, "(exit %d; qemu-img's baseline exits %d)", o.exit_code, base_dd);
+		} else {
+			R->nfail++;
+			say("fail", c->name, "exit: baseline %d, model 0", base_dd);
+		}
+	} else if (o.exit_code != 0) {
+		R->nfail++;
+		say("fail", c->name, "exit: baseline 0, model %d", o.exit_code);
+	} else if (base_info != 0) {
+		/* qemu-img could not read its own output: the model cannot say that. */
+		if (o.has_info) {
+			R->nfail++;
+			say("fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
+			    "the model predicts a readable one", base_info);
+		} else {
+			R->npass++;
+			say("pass", c->name, "(no readable output, as the baseline)");
+		}
+	} else if (!o.has_info) {
+		R->nfail++;
+		say("fail", c->name, "info: the model predicts no readable output");
+	} else {
+		model_fields(diff, sizeof(diff), base_out, &o);
+		if (diff[0]) {
+			R->nfail++;
+			say("fail", c->name, "%s", diff);
+		} else {
+			R->npass++;
+			say("pass", c->name, NULL);
+		}
+	}
+	ddp_ddcase_args_free(args, nargs);
+}
+
+static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
+                        int base_info, const char *base_out)
+{
+	char casedir[4400], link[4500], in[64], outn[64], outpath[4500];
+	const char *argv[DDP_DDCASE_MAX_OPS + 32];
+	char **args = NULL;
+	int nargs = 0, n = 0;
+	ddp_proc_opts o = {casedir, 300, 1 << 20};
+	ddp_proc_result r;
+	ddp_error err;
+	struct stat st;
+
+	ddp_ddcase_in_name(in, sizeof(in), c);
+	ddp_ddcase_out_name(outn, sizeof(outn), c);
+	snprintf(casedir, sizeof(casedir), "%s/case-%s", R->workdir, c->name);
+	snprintf(link, sizeof(link), "%s/%s", casedir, in);
+	snprintf(outpath, sizeof(outpath), "%s/%s", casedir, outn);
+	ddp_remove_tree(casedir);
+	if (mkdir(casedir, 0755) || symlink(f->path, link) || ddp_ddcase_args(c, &args, &nargs)) {
+		R->nerror++;
+		say("error", c->name, "cannot set up %s: %s", casedir, strerror(errno));
+		ddp_remove_tree(casedir);
+		return;
+	}
+	for (int i = 0; i < R->cand.argc; i++)
+		argv[n++] = R->cand.argv[i];
+	argv[n++] = "dd";
+	for (int i = 0; i < nargs; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (ddp_proc_run(&r, argv, &o, &err)) {
+		R->nerror++;
+		say("error", c->name, "cannot run the candidate: %s", err.message);
+		goto out;
+	}
+	if (!r.exited) {
+		R->nfail++;
+		say("fail", c->name, "the candidate %s", r.timed_out ? "timed out"
+		    : "was killed by a signal");
+	} else if (base_dd != 0) {
+		if (r.exit_code != 0) {
+			R->npass++;
+			say("pass", c->name, "(exit %d; qemu-img's baseline exits %d)", r.exit_code, base_dd);
+		} else {
+			R->nfail++;
+			say("fail", c->name, "exit: baseline %d, candidate 0", base_dd);
+		}
+	} else if (r.exit_code != 0) {
+		char *l = first_line(r.err);
+		R->nfail++;
+		say("fail", c->name, "exit: baseline 0, candidate %d (%s)", r.exit_code, l);
+		free(l);
+	} else if (lstat(outpath, &st)) {
+		R->nfail++;
+		say("fail", c->name, "output: the candidate made no %s", outn);
+	} else {
+		const char *iargv[] = {R->ref.argv[0], "info", "--output=json", outn, NULL};
+		const char *paths[] = {outn};
+		ddp_proc_result ir;
+		char *norm = NULL;
+		ddp_info_diff *d = NULL;
+
+		if (ddp_proc_run(&ir, iargv, &o, &err)) {
+			R->nerror++;
+			say("error", c->name, "cannot run info: %s", err.message);
+			ddp_proc_result_free(&r);
+			goto out;
+		}
+		if (!ir.exited || ir.exit_code) {
+			if (base_info != 0) {
+				R->npass++;
+				say("pass", c->name, "(an output info cannot read, as the baseline)");
+			} else {
+				char *l = first_line(ir.err);
+				R->nfail++;
+				say("fail", c->name, "info-failed: info of the candidate's output: %s", l);
+				free(l);
+			}
+		} else if (base_info != 0) {
+			R->nfail++;
+			say("fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
+			    "the candidate's is readable", base_info);
+		} else if (ddp_info_normalise(&norm, ir.out, ir.out_len, paths, 1, &err) ||
+		           ddp_info_compare(&d, base_out, strlen(base_out), norm, strlen(norm),
+		                            R->info_profile, &err)) {
+			R->nerror++;
+			say("error", c->name, "info: %s: %s", err.source, err.message);
+		} else if (!d->count) {
+			R->npass++;
+			say("pass", c->name, NULL);
+		} else {
+			const ddp_known_divergence *k = NULL;
+			if (R->known)
+				ddp_known_divergences_match(&k, R->known, c->name, d->signature, NULL);
+			if (k) {
+				R->nknown++;
+				say("known", c->name, "%s: %s (%s:%d)", d->signature, k->reason,
+				    R->known->source, k->line);
+			} else {
+				R->nfail++;
+				say("fail", c->name, "info:%s (%s: baseline %s, candidate %s)", d->signature,
+				    d->items[0].pointer, d->items[0].a ? d->items[0].a : "absent",
+				    d->items[0].b ? d->items[0].b : "absent");
+			}
+		}
+		ddp_info_diff_free(d);
+		ddp_info_free(norm);
+		ddp_proc_result_free(&ir);
+	}
+	ddp_proc_result_free(&r);
+out:
+	ddp_ddcase_args_free(args, nargs);
+	ddp_remove_tree(casedir);
+}
+
+static int read_baseline(const char *dir, const char *name, const char *suffix, char **text)
+{
+	char path[4600];
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
+	return ddp_read_file(text, NULL, path, 16 << 20, NULL);
+}
+
+int ddp_cmd_replay(int argc, char **argv)
+{
+	const char *candidate = NULL, *reference = "qemu-img", *cases_arg = NULL;
+	const char *root_arg = NULL, *known_arg = NULL, *profile = "parity", *only = NULL;
+	const char *workdir_arg = NULL;
+	char cases_path[4200], root[4200], known_path[4200], version[32], used[32];
+	replay R;
+	ddp_ddcases cases;
+	ddp_error err;
+	int own = 0, rc = DDP_EXIT_OK;
+
+	memset(&R, 0, sizeof(R));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char **dst;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		dst = !strcmp(a, "--candidate") ? &candidate : !strcmp(a, "--reference") ? &reference
+		      : !strcmp(a, "--cases") ? &cases_arg : !strcmp(a, "--baselines") ? &root_arg
+		      : !strcmp(a, "--known") ? &known_arg : !strcmp(a, "--profile") ? &profile
+		      : !strcmp(a, "--only") ? &only : !strcmp(a, "--workdir") ? &workdir_arg : NULL;
+		if (!dst)
+			return ddp_cli_fail("replay: unknown option '%s' (see --help)", a);
+		if (!v)
+			return ddp_cli_fail("replay: %s needs a value (see --help)", a);
+		*dst = v;
+		i++;
+	}
+	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
+	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs/dd-info-json");
+	ddp_bl_path(known_path, sizeof(known_path), known_arg ? known_arg : "expected-outputs/known-divergences");
+	if (ddp_info_profile_lookup(&R.info_profile, profile, &err))
+		return ddp_cli_fail("replay: --profile: %s", err.message);
+	if (ddp_ddcases_load(&cases, cases_path, &err))
+		return ddp_cli_fail_error(cases_path, &err);
+	if (ddp_tool_init(&R.ref, reference, &err) || !R.ref.is_qemu) {
+		ddp_ddcases_free(&cases);
+		return ddp_cli_fail("replay: --reference %s: %s", reference,
+		                    R.ref.spec ? "not a qemu-img (its --version does not say so)" : err.message);
+	}
+	ddp_version_text(version, sizeof(version), R.ref.version);
+	R.model_profile = ddp_profile_for(R.ref.version, NULL);
+	if (ddp_baseline_profile_for(R.profile_dir, sizeof(R.profile_dir), used, root, version, &err)) {
+		rc = ddp_cli_fail("replay: %s: %s", err.source, err.message);
+		goto out;
+	}
+	if (ddp_tool_init(&R.cand, candidate ? candidate : reference, &err)) {
+		rc = ddp_cli_fail("replay: --candidate %s: %s", err.source, err.message);
+		goto out;
+	}
+	/* The tools run in each case's directory: a relative command must still be found. */
+	{
+		ddp_tool *tools[] = {&R.ref, &R.cand};
+		for (int t = 0; t < 2; t++) {
+			char abs[4096];
+			char *cmd = tools[t]->argc ? tools[t]->argv[0] : NULL;
+			if (cmd && cmd[0] != '/' && strchr(cmd, '/') && realpath(cmd, abs)) {
+				free(tools[t]->argv[0]);
+				tools[t]->argv[0] = strdup(abs);
+			}
+		}
+	}
+	if (access(known_path, F_OK) == 0) {
+		char *text;
+		size_t len;
+		if (ddp_read_file(&text, &len, known_path, 1 << 20, &err) ||
+		    ddp_known_divergences_parse(&R.known, text, len, known_path, &err)) {
+			rc = ddp_cli_fail_error(known_path, &err);
+			goto out;
+		}
+		free(text);
+	} else if (known_arg) {
+		rc = ddp_cli_fail("replay: --known %s: no such file", known_arg);
+		goto out;
+	}
+	if ((rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), workdir_arg, &own)))
+		goto out;
+	snprintf(R.fixdir, sizeof(R.fixdir), "%s/inputs-%s", R.workdir, version);
+	printf("replay: %zu cases, candidate %s, reference qemu-img %s, baselines %s (qemu-img %s), "
+	       "info profile %s\n", cases.count, R.cand.is_model ? "model" : R.cand.spec, version,
+	       R.profile_dir, used, R.info_profile->name);
+	if (R.cand.is_model)
+		printf("replay: model profile %s; compared: exit code, virtual-size, format, "
+		       "cluster-size\n", ddp_profile_name(R.model_profile));
+	for (size_t i = 0; i < cases.count; i++) {
+		const ddp_ddcase *c = &cases.items[i];
+		char *meta_text = NULL, *out_text = NULL;
+		json_t *meta;
+		ddp_fixture f;
+		int base_dd, base_info;
+
+		if (only && fnmatch(only, c->name, 0))
+			continue;
+		if (read_baseline(R.profile_dir, c->name, ".meta.json", &meta_text) ||
+		    read_baseline(R.profile_dir, c->name, ".stdout.txt", &out_text)) {
+			R.nskip++;
+			say("skip", c->name, "no baseline in %s (run `ddparity baselines generate` and "
+			    "`profiles`, or `ddparity promote %s`)", R.profile_dir, c->name);
+			free(meta_text);
+			continue;
+		}
+		meta = json_loads(meta_text, 0, NULL);
+		free(meta_text);
+		if (!json_is_integer(json_object_get(meta, "dd_return_code"))) {
+			R.nerror++;
+			say("error", c->name, "%s/%s.meta.json has no dd_return_code", R.profile_dir, c->name);
+			json_decref(meta);
+			free(out_text);
+			continue;
+		}
+		base_dd = (int)json_integer_value(json_object_get(meta, "dd_return_code"));
+		base_info = json_is_integer(json_object_get(meta, "info_return_code"))
+		            ? (int)json_integer_value(json_object_get(meta, "info_return_code")) : -1;
+		json_decref(meta);
+		if (ddp_fixture_adhoc(&f, R.fixdir, R.ref.argv[0], c->size, c->in_fmt, c->pattern, &err)) {
+			R.nerror++;
+			say("error", c->name, "cannot make the input: %s", err.message);
+		} else if (R.cand.is_model) {
+			run_model(&R, c, &f, base_dd, base_info, out_text);
+		} else {
+			run_command(&R, c, &f, base_dd, base_info, out_text);
+		}
+		free(out_text);
+	}
+	printf("replay: %d passed, %d failed, %d known, %d skipped%s%.0d%s\n", R.npass, R.nfail,
+	       R.nknown, R.nskip, R.nerror ? ", " : "", R.nerror, R.nerror ? " errors" : "");
+	rc = R.nerror ? DDP_EXIT_USAGE : R.nfail ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+out:
+	if (own)
+		ddp_remove_tree(R.workdir);
+	ddp_known_divergences_free(R.known);
+	ddp_tool_free(&R.ref);
+	ddp_tool_free(&R.cand);
+	ddp_ddcases_free(&cases);
+	return rc;
+}
