@@ -1,5 +1,6 @@
 /* tool.c: the reference and the candidate, as argv prefixes or the model. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,21 @@ int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
 			free(copy);
 			ddp_tool_free(t);
 			return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s", "more than 15 words in a tool's command");
+		}
+		/*
+		 * Tools run inside each case's directory: a relative path to a
+		 * program ("build/qemu-versions/5.2.0/qemu-img") becomes absolute.
+		 */
+		if (t->argc == 0 && strchr(tok, '/') && tok[0] != '/') {
+			char *abs = realpath(tok, NULL);
+			if (!abs) {
+				int e = errno;
+				free(copy);
+				ddp_tool_free(t);
+				return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s: %s", tok, strerror(e));
+			}
+			t->argv[t->argc++] = abs;
+			continue;
 		}
 		t->argv[t->argc++] = strdup(tok);
 	}

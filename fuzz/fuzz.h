@@ -44,21 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #endif
 
 /*
- * Known core bugs: reported, not yet fixed.  Each names the inputs it
- * covers, and the targets skip exactly those (nothing else), so that a
- * run still finds every other bug.  Build with -DDDP_FUZZ_STRICT to skip
- * none; remove an entry once the core is fixed, and move its reproducer
- * from fuzz/known/ into the corpus.
- *
- * full_outcome: an outcome holds DDP_MAX_MSGS stderr lines and drops the
- * rest silently, qemu's error line included (fuzz/known/
- * operands-9-lines-drop-error: eight hex-suffix warnings, then bs=x).
+ * Known core bugs: reported, not yet fixed.  While one is open, a macro
+ * here names the inputs it covers, the targets skip exactly those (so
+ * that a run still finds every other bug), -DDDP_FUZZ_STRICT skips none,
+ * and its reproducer sits in fuzz/known/ (see fuzz/README.md).  None is
+ * open now: the last (an outcome dropping lines past DDP_MAX_MSGS) was
+ * fixed, and its reproducer lives on in corpus/operands/.
  */
-#ifdef DDP_FUZZ_STRICT
-#define FUZZ_KNOWN_FULL_OUTCOME(out) 0
-#else
-#define FUZZ_KNOWN_FULL_OUTCOME(out) ((out)->nmsgs >= DDP_MAX_MSGS)
-#endif
 
 /* The profile the byte picks: every profile is reachable. */
 static inline const ddp_profile *fuzz_profile(uint8_t b)

@@ -1,36 +1,30 @@
 /*
  * args.c: the arguments of `qemu-img dd`, read as img_dd reads them.
  *
- * First getopt_long(":hf:O:U", help/object/image-opts/force-share) over
- * the whole vector, permuting as glibc does; then the operands, left to
- * right, each through its callback.  Only the first error is printed.
+ * First getopt_long over the whole vector, permuting as glibc does, with
+ * the profile's long options: either silenced (":hf:O:U", qemu prints
+ * the element) or printing glibc's own errors ("hf:O:U", 10.0 on); then
+ * the operands, left to right, each through its callback.  Only the
+ * first error is printed.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <string.h>
 
 #include "internal.h"
 
-enum { OPT_OBJECT = 256, OPT_IMAGE_OPTS };
-
-static const struct {
-	const char *name;
-	int has_arg;
-	int val;
-} long_options[] = {
-	{"help", 0, 'h'},
-	{"object", 1, OPT_OBJECT},
-	{"image-opts", 0, OPT_IMAGE_OPTS},
-	{"force-share", 0, 'U'},
-};
-
 /* One step of getopt: an option (with its argument) or an error. */
 typedef struct getopt_event {
-	int c;              /* option value, '?' unrecognized, ':' missing argument, 0 end */
-	const char *optarg;
-	const char *token;  /* what qemu prints for '?' and ':' (argv[optind - 1]) */
+	int c;              /* option value, 1 a non-option, '?' an error, 0 end */
+	const char *optarg; /* the option's argument; a non-option's text */
+	ddp_msg_id err;     /* for '?': the line printed */
+	const char *s0;     /* what it quotes */
+	size_t len0;
+	int64_t n0;         /* the ambiguous long options, as bits */
 } getopt_event;
 
 typedef struct getopt_state {
+	const ddp_profile *p;
 	int argc;
 	const char *const *argv;
 	int idx;              /* the element being read */
@@ -42,6 +36,12 @@ typedef struct getopt_state {
 static int is_nonopt(const char *s)
 {
 	return s[0] != '-' || s[1] == '\0';
+}
+
+static getopt_event error_event(ddp_msg_id id, const char *s, size_t len, int64_t n0)
+{
+	getopt_event ev = {'?', NULL, id, s, len, n0};
+	return ev;
 }
 
 /*
@@ -56,77 +56,93 @@ static const char *element_before(const getopt_state *st)
 	return st->idx > 0 ? st->argv[st->idx - 1] : "dd";
 }
 
+/*
+ * glibc's process_long_option(): an exact name, else a unique prefix
+ * (prefixes of options that differ only in name are not ambiguous).
+ * qemu's ":" silences glibc and prints the element itself; without it
+ * glibc prints its own line.
+ */
 static getopt_event long_option(getopt_state *st)
 {
+	const ddp_long_option *lo = st->p->long_options;
+	int glibc = st->p->getopt == DDP_GETOPT_GLIBC;
 	const char *arg = st->argv[st->idx];
 	const char *name = arg + 2;
 	const char *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	getopt_event ev = {'?', NULL, arg};
-	int found = -1, matches = 0;
+	int found = -1;
+	int64_t ambiguous = 0;
+	getopt_event ev = {0, NULL, DDP_MSG__COUNT, NULL, 0, 0};
 
-	for (size_t i = 0; i < DDP_ARRAY_SIZE(long_options); i++)
-		if (strlen(long_options[i].name) == len && !strncmp(long_options[i].name, name, len))
-			found = (int)i;
-	if (found < 0) {
-		for (size_t i = 0; i < DDP_ARRAY_SIZE(long_options); i++)
-			if (!strncmp(long_options[i].name, name, len)) {
-				found = (int)i;
-				matches++;
-			}
-		if (matches != 1) { /* unknown, or an ambiguous abbreviation */
-			st->idx++;
-			return ev;
+	for (int i = 0; lo[i].name; i++)
+		if (strlen(lo[i].name) == len && !strncmp(lo[i].name, name, len)) {
+			found = i;
+			break;
 		}
+	for (int i = 0, exact = found >= 0; !exact && lo[i].name; i++) {
+		if (strncmp(lo[i].name, name, len))
+			continue;
+		if (found < 0)
+			found = i;
+		else if (lo[i].has_arg != lo[found].has_arg || lo[i].val != lo[found].val)
+			ambiguous |= (int64_t)1 << i | (int64_t)1 << found;
 	}
 	st->idx++;
+	if (found < 0)
+		return error_event(DDP_MSG_UNRECOGNIZED_OPTION, arg, strlen(arg), 0);
+	if (ambiguous)
+		return glibc ? error_event(DDP_MSG_AMBIGUOUS_OPTION, arg, strlen(arg), ambiguous)
+		             : error_event(DDP_MSG_UNRECOGNIZED_OPTION, arg, strlen(arg), 0);
 	if (eq) {
-		if (!long_options[found].has_arg)
-			return ev; /* "doesn't allow an argument" */
+		if (!lo[found].has_arg)
+			return glibc ? error_event(DDP_MSG_OPTION_NO_ARGUMENT, lo[found].name,
+			                           strlen(lo[found].name), 0)
+			             : error_event(DDP_MSG_UNRECOGNIZED_OPTION, arg, strlen(arg), 0);
 		ev.optarg = eq + 1;
-	} else if (long_options[found].has_arg) {
-		if (st->idx >= st->argc) {
-			ev.c = ':';
-			return ev;
-		}
+	} else if (lo[found].has_arg) {
+		if (st->idx >= st->argc)
+			return glibc ? error_event(DDP_MSG_OPTION_NEEDS_ARGUMENT, lo[found].name,
+			                           strlen(lo[found].name), 0)
+			             : error_event(DDP_MSG_MISSING_ARGUMENT, arg, strlen(arg), 0);
 		ev.optarg = st->argv[st->idx++];
 	}
-	ev.c = long_options[found].val;
+	ev.c = lo[found].val;
 	return ev;
 }
 
+/* One character of a short-option cluster, against "hf:O:U". */
 static getopt_event short_option(getopt_state *st)
 {
+	int glibc = st->p->getopt == DDP_GETOPT_GLIBC;
 	const char *elem = st->argv[st->idx];
-	char c = *st->nextchar++;
+	const char *at = st->nextchar++;
+	char c = *at;
 	int last = *st->nextchar == '\0';
-	getopt_event ev = {c, NULL, NULL};
+	getopt_event ev = {c, NULL, DDP_MSG__COUNT, NULL, 0, 0};
 
-	if (last)
+	if (last) {
 		st->idx++;
-	if (c == 'h' || c == 'U') {
-		if (last)
-			st->nextchar = NULL;
-		return ev;
+		st->nextchar = NULL;
 	}
+	if (c == 'h' || c == 'U')
+		return ev;
 	if (c == 'f' || c == 'O') {
 		if (!last) {
 			ev.optarg = st->nextchar;
 			st->idx++;
+			st->nextchar = NULL;
 		} else if (st->idx >= st->argc) {
-			ev.c = ':';
-			ev.token = elem;
+			return glibc ? error_event(DDP_MSG_MISSING_ARGUMENT, at, 1, 0)
+			             : error_event(DDP_MSG_MISSING_ARGUMENT, elem, strlen(elem), 0);
 		} else {
 			ev.optarg = st->argv[st->idx++];
 		}
-		st->nextchar = NULL;
 		return ev;
 	}
-	ev.c = '?';
-	ev.token = last ? elem : element_before(st);
-	if (last)
-		st->nextchar = NULL;
-	return ev;
+	if (glibc)
+		return error_event(DDP_MSG_INVALID_OPTION, at, 1, 0);
+	elem = last ? elem : element_before(st);
+	return error_event(DDP_MSG_UNRECOGNIZED_OPTION, elem, strlen(elem), 0);
 }
 
 /*
@@ -136,7 +152,7 @@ static getopt_event short_option(getopt_state *st)
  */
 static getopt_event next_event(getopt_state *st)
 {
-	getopt_event ev = {0, NULL, NULL};
+	getopt_event ev = {0, NULL, DDP_MSG__COUNT, NULL, 0, 0};
 
 	if (st->nextchar && *st->nextchar)
 		return short_option(st);
@@ -147,7 +163,7 @@ static getopt_event next_event(getopt_state *st)
 		if (st->idx < st->dashdash)
 			st->last_nonopt = st->idx;
 		ev.c = 1;
-		ev.token = st->argv[st->idx++];
+		ev.optarg = st->argv[st->idx++];
 		return ev;
 	}
 	if (!strcmp(st->argv[st->idx], "--")) {
@@ -168,21 +184,71 @@ static void fail_line(ddp_request *req, ddp_outcome *out, ddp_msg_id id,
 	out->exit_code = 1;
 }
 
-/* cvtnum_full(): a size operand with qemu's messages on failure. */
+/*
+ * --object ARG, when qemu creates the object: the error it prints, where
+ * the model knows it.  Nothing, or a single KEY=VALUE with a plain key
+ * other than qom-type and id, misses the type in every version.  A bare
+ * word is the type: 5.2's QemuOpts then miss the id; 6.0 on (keyval and
+ * QAPI) check the type first, and a word with a character no QOM type
+ * name has (they are [a-z0-9_-]) is no type in any build.  Whether a
+ * lowercase word names a type is the build's business.
+ */
+static int object_option(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
+                         const char *arg, ddp_error *err)
+{
+	static const char type_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789-_";
+
+	static const char key_chars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+	const char *eq = strchr(arg, '=');
+	size_t keylen = eq ? (size_t)(eq - arg) : 0;
+
+	/* Nothing, or one plain KEY=VALUE that is neither the type nor the id. */
+	if (!*arg || (eq && !strchr(arg, ',') && keylen && isalpha((unsigned char)*arg) &&
+	              strspn(arg, key_chars) == keylen &&
+	              !(keylen == 8 && !memcmp(arg, "qom-type", 8)) &&
+	              !(keylen == 2 && !memcmp(arg, "id", 2)))) {
+		fail_line(req, out, DDP_MSG_OBJECT_MISSING, "qom-type", 8, NULL, 0);
+		return DDP_OK;
+	}
+	if (strpbrk(arg, ",=") || *arg == '{' || !strcmp(arg, "help") || !strcmp(arg, "?"))
+		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0,
+		                "--object with an object definition or help; the model follows "
+		                "only a bare type name or one other parameter");
+	if (p->object == DDP_OBJECT_AFTER_OPERANDS) {
+		fail_line(req, out, DDP_MSG_OBJECT_MISSING, "id", 2, NULL, 0);
+		return DDP_OK;
+	}
+	if (strspn(arg, type_chars) == strlen(arg))
+		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0,
+		                "--object '%.60s': whether it names a QOM type depends on the build", arg);
+	fail_line(req, out, DDP_MSG_OBJECT_BAD_TYPE, arg, strlen(arg), NULL, 0);
+	return DDP_OK;
+}
+
+/* cvtnum_full(): a number operand with qemu's messages on failure. */
 static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
-                          const ddp_profile *p, const char *key, size_t keylen,
-                          const char *value, int64_t min, int64_t max,
-                          ddp_error *err, int operand_no)
+                          const ddp_profile *p, ddp_number_kind kind,
+                          const char *key, size_t keylen, const char *value,
+                          int64_t min, int64_t max, ddp_error *err, int operand_no)
 {
 	uint64_t res = 0;
 	int hex_warning = 0;
-	int rc = ddp_strtosz(&res, &hex_warning, value, p);
+	int rc = ddp_parse_number(&res, &hex_warning, kind, value, p);
 
 	if (rc == DDP_EUNMODELLED)
 		return ddp_fail(err, rc, "operand", (size_t)operand_no,
-		                "qemu reads past the end of '%.100s' (undefined)", value);
-	if (hex_warning)
+		                kind != DDP_NUMBER_BS && p->count_parser == DDP_COUNT_STRTOU64
+		                ? "'%.100s': a 0b prefix reads as binary only with C23 glibc (build-dependent)"
+		                : "qemu reads past the end of '%.100s' (undefined)", value);
+	if (hex_warning) {
+		/* Room for this line and the two qemu may still print after it. */
+		if (out->nmsgs + 3 > DDP_MAX_MSGS)
+			return ddp_fail(err, DDP_EUNMODELLED, "operand", (size_t)operand_no,
+			                "more hex-suffix warnings than an outcome holds (%d lines)",
+			                DDP_MAX_MSGS);
 		ddp_outcome_add(out, DDP_MSG_HEX_SUFFIX, value, strlen(value), NULL, 0);
+	}
 	if (rc == DDP_EINVAL) {
 		fail_line(req, out, DDP_MSG_INVALID_NUMBER, key, keylen, value, strlen(value));
 		if (p->msg[DDP_MSG_INVALID_NUMBER_2])
@@ -214,17 +280,17 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 	value = eq + 1;
 #define KEY(k) (keylen == sizeof(k) - 1 && !memcmp(arg, k, keylen))
 	if (KEY("bs"))
-		return number_operand(&req->bs, req, out, p, arg, keylen, value, 1,
-		                      INT_MAX, err, operand_no);
+		return number_operand(&req->bs, req, out, p, DDP_NUMBER_BS, arg, keylen,
+		                      value, 1, INT_MAX, err, operand_no);
 	if (KEY("count")) {
-		int rc = number_operand(&req->count, req, out, p, arg, keylen, value,
-		                        0, INT64_MAX, err, operand_no);
+		int rc = number_operand(&req->count, req, out, p, DDP_NUMBER_COUNT, arg,
+		                        keylen, value, 0, INT64_MAX, err, operand_no);
 		req->has_count |= !req->failed;
 		return rc;
 	}
 	if (KEY("skip")) {
-		int rc = number_operand(&req->skip, req, out, p, arg, keylen, value,
-		                        0, INT64_MAX, err, operand_no);
+		int rc = number_operand(&req->skip, req, out, p, DDP_NUMBER_SKIP, arg,
+		                        keylen, value, 0, INT64_MAX, err, operand_no);
 		req->has_skip |= !req->failed;
 		return rc;
 	}
@@ -244,14 +310,17 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
                    int argc, const char *const *argv, ddp_error *err)
 {
-	getopt_state st = {argc, argv, 0, NULL, -1, argc + 1};
+	getopt_state st = {p, argc, argv, 0, NULL, -1, argc + 1};
 	getopt_event ev;
+	const char *object = NULL; /* the first --object, created after the operands */
 	int operand_no = 0;
 
 	memset(req, 0, sizeof(*req));
 	memset(out, 0, sizeof(*out));
 	req->bs = 512;
 	req->out_fmt = "raw";
+	if (!p)
+		return ddp_fail(err, DDP_EINVAL, "arguments", 0, "no profile");
 	if (argc < 0 || (argc > 0 && !argv))
 		return ddp_fail(err, DDP_EINVAL, "arguments", 0, "no argument vector");
 	for (int i = 0; i < argc; i++)
@@ -275,33 +344,37 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 		case 'U':
 			req->force_share = 1;
 			break;
-		case OPT_IMAGE_OPTS:
+		case DDP_OPT_IMAGE_OPTS:
 			req->image_opts = 1;
 			break;
-		case OPT_OBJECT:
-			return ddp_fail(err, DDP_EUNMODELLED, "arguments", (size_t)st.idx,
-			                "--object creates QOM objects; the model does not follow them");
-		default: /* '?' or ':' ends qemu-img at once */
-			fail_line(req, out, ev.c == ':' ? DDP_MSG_MISSING_ARGUMENT
-			                                : DDP_MSG_UNRECOGNIZED_OPTION,
-			          ev.token, strlen(ev.token), NULL, 0);
+		case DDP_OPT_OBJECT:
+			if (p->object == DDP_OBJECT_AT_OPTION)
+				return object_option(req, out, p, ev.optarg, err);
+			if (!object)
+				object = ev.optarg;
+			break;
+		default: /* an option error ends qemu-img at once */
+			fail_line(req, out, ev.err, ev.s0, ev.len0, NULL, 0);
+			out->msgs[out->nmsgs - 1].n[0] = ev.n0;
 			ddp_outcome_add(out, DDP_MSG_TRY_HELP, NULL, 0, NULL, 0);
 			return DDP_OK;
 		}
 	}
 
 	/* Operands: the same scan again, reading only the non-options. */
-	st = (getopt_state){argc, argv, 0, NULL, -1, argc + 1};
+	st = (getopt_state){p, argc, argv, 0, NULL, -1, argc + 1};
 	while (!req->failed && (ev = next_event(&st)).c) {
 		int rc;
 
 		if (ev.c != 1)
 			continue;
-		rc = operand(req, out, p, ev.token, ++operand_no, err);
+		rc = operand(req, out, p, ev.optarg, ++operand_no, err);
 		if (rc)
 			return rc;
 	}
 	if (!req->failed && !(req->in_path && req->out_path))
 		fail_line(req, out, DDP_MSG_NEED_IF_OF, NULL, 0, NULL, 0);
+	if (!req->failed && object)
+		return object_option(req, out, p, object, err);
 	return DDP_OK;
 }

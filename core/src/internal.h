@@ -19,6 +19,34 @@ typedef enum ddp_hex_suffix {
 	DDP_HEX_SUFFIX_ERROR  /* a parse error */
 } ddp_hex_suffix;
 
+/* How count= and skip= are read (bs= always goes through qemu_strtosz). */
+typedef enum ddp_count_parser {
+	DDP_COUNT_STRTOSZ,  /* like bs: qemu_strtosz of the profile's era */
+	DDP_COUNT_STRTOU64  /* cvtnum(issize=false): qemu_strtou64(base 0), a plain
+	                       integer (octal after a 0, hex after 0x, no suffix) */
+} ddp_count_parser;
+
+/* Who prints getopt's errors. */
+typedef enum ddp_getopt_style {
+	DDP_GETOPT_QEMU,  /* ":hf:O:U": getopt is silent, qemu names argv[optind-1] */
+	DDP_GETOPT_GLIBC  /* "hf:O:U": glibc prints its own line, then qemu's Try line */
+} ddp_getopt_style;
+
+/* When --object's objects are created, and so when their errors show. */
+typedef enum ddp_object_rule {
+	DDP_OBJECT_AFTER_OPERANDS, /* after the if/of check (qemu_opts_foreach) */
+	DDP_OBJECT_AT_OPTION       /* as getopt returns each (user_creatable_process_cmdline) */
+} ddp_object_rule;
+
+/* One entry of img_dd's long_options[]; the table ends with a NULL name. */
+typedef struct ddp_long_option {
+	const char *name;
+	int has_arg;  /* 0 no_argument, 1 required_argument */
+	int val;      /* the short option it stands for, or DDP_OPT_* */
+} ddp_long_option;
+
+enum { DDP_OPT_OBJECT = 256, DDP_OPT_IMAGE_OPTS };
+
 /* What -O FMT does, after the format is found. */
 typedef enum ddp_fmt_kind {
 	DDP_FMT_OUTPUT,       /* modelled: created, opened and copied into */
@@ -53,18 +81,30 @@ typedef struct ddp_format_rule {
 	uint64_t cluster_size;
 	ddp_zero_rule zero;
 	const char *reason;      /* the failure text for CREATE_FAILS and zero rules */
-	const char *open_mismatch; /* -f NAME on a raw input: qemu's open error, or NULL */
+	const char *open_mismatch; /* -f NAME on another format's file: qemu's open error, or NULL */
+	int mismatch_errno;      /* ...which bdrv_open words as an errno ("Could not open 'x': %s") */
+	int64_t small_below;     /* a raw input shorter than this, in whole sectors, gets small_text */
+	const char *small_text;
+	const char *mismatch_unmodelled_for; /* the input format whose header it reads otherwise */
+	int path_first;          /* CREATE_FAILS: the file is made first, so of='s own errors come first */
+	const char *no_path;     /* the creation error for an empty of=, when not "Could not create ''" */
 } ddp_format_rule;
 
 struct ddp_profile {
 	const char *name;          /* "7.2" */
-	ddp_version first;         /* first version it applies to */
-	ddp_version last;          /* last version measured with it */
-	const char *measured;      /* the builds it was checked against */
+	ddp_version first;         /* the first version of the range it models */
+	ddp_version measured_lo;   /* the versions a real build was measured on */
+	ddp_version measured_hi;   /* ({0,0,0} twice: never measured) */
+	const char *measured;      /* the builds, or where the rules come from */
 	ddp_parser parser;
 	ddp_hex_suffix hex_suffix;
 	int fraction_one_bug;      /* a fraction that rounds to 1.0 counts as 0 */
-	const char *msg[DDP_MSG__COUNT]; /* templates: {0} {1} strings, {n0} {n1} numbers */
+	ddp_count_parser count_parser;
+	ddp_getopt_style getopt;
+	const ddp_long_option *long_options; /* img_dd's table, in its order */
+	ddp_object_rule object;
+	const char *msg[DDP_MSG__COUNT]; /* templates: {0} {1} strings, {n0} {n1}
+	                                    numbers, {L} the long options in n0's bits */
 	const ddp_format_rule *formats; /* ends with a NULL name */
 	const char *const *drivers; /* every driver -f may name, NULL-terminated */
 	const char *const *protocols; /* protocol prefixes it knows, NULL-terminated */

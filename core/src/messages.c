@@ -40,6 +40,17 @@ size_t ddp_msg_render(char *buf, size_t size, const ddp_msg *m,
 			int n = snprintf(num, sizeof(num), "%" PRId64, m->n[open[2] - '0']);
 			put(buf, size, &pos, num, (size_t)n);
 			t = open + 4;
+		} else if (!strncmp(open, "{L}", 3)) {
+			/* glibc's possibilities: " '--name'" per bit of n0, in table order */
+			for (size_t i = 0; p->long_options && p->long_options[i].name && i < 63; i++) {
+				if (!(m->n[0] >> i & 1))
+					continue;
+				put(buf, size, &pos, " '--", 4);
+				put(buf, size, &pos, p->long_options[i].name,
+				    strlen(p->long_options[i].name));
+				put(buf, size, &pos, "'", 1);
+			}
+			t = open + 3;
 		} else {
 			put(buf, size, &pos, "{", 1);
 			t = open + 1;

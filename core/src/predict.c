@@ -33,6 +33,60 @@ static int unmodelled(ddp_error *err, const char *what, const char *detail)
 	return ddp_fail(err, DDP_EUNMODELLED, what, 0, "%s", detail);
 }
 
+/*
+ * What a path names from the directory the dd runs in, which the model
+ * takes to hold the input file and nothing else (that is what
+ * ddp_input.path says; an input named with a directory lives elsewhere).
+ * The kernel's walk: "." stays, a name is the input or nothing, and
+ * nothing can follow a file or a missing name.
+ */
+typedef enum path_kind {
+	PATH_DIR,      /* the directory itself: ".", "./", ".//." */
+	PATH_INPUT,    /* the input file */
+	PATH_ABSENT,   /* a name that does not exist, in an existing directory */
+	PATH_ENOENT,   /* a missing directory on the way */
+	PATH_ENOTDIR,  /* a file used as a directory */
+	PATH_ENAMETOOLONG, /* 4096 bytes or more, or a name over 255 on the way */
+	PATH_UNKNOWN   /* outside the directory, or no input name to go by */
+} path_kind;
+
+static path_kind resolve(const char *path, const char *in_name, int *trailing_slash)
+{
+	path_kind at = PATH_DIR;
+	const char *s = path;
+
+	*trailing_slash = 0;
+	if (!in_name)
+		return PATH_UNKNOWN;
+	if (!strcmp(path, in_name))
+		return PATH_INPUT;
+	if (*path == '/')
+		return PATH_UNKNOWN;
+	if (strchr(in_name, '/'))
+		in_name = ""; /* the input lives elsewhere: no name here is it */
+	if (strlen(path) >= 4096) /* PATH_MAX, counting the NUL */
+		return PATH_ENAMETOOLONG;
+	while (*s) {
+		size_t len = strcspn(s, "/");
+		int dot = len == 1 && s[0] == '.', dotdot = len == 2 && !memcmp(s, "..", 2);
+
+		if (at == PATH_INPUT)
+			return PATH_ENOTDIR;
+		if (at == PATH_ABSENT)
+			return PATH_ENOENT;
+		if (dotdot)
+			return PATH_UNKNOWN; /* the parent of the case's directory */
+		if (len > 255) /* NAME_MAX, when the directory looks the name up */
+			return PATH_ENAMETOOLONG;
+		if (!dot)
+			at = strlen(in_name) == len && !memcmp(in_name, s, len) ? PATH_INPUT : PATH_ABSENT;
+		s += len;
+		*trailing_slash = *s == '/';
+		s += strspn(s, "/");
+	}
+	return at;
+}
+
 /* img_open() of the input; *length gets what blk_getlength will see. */
 static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
                       const ddp_profile *p, const ddp_input *in,
@@ -44,6 +98,8 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 	size_t proto = protocol_prefix(path);
 
 	if (req->image_opts) {
+		if (fmt)
+			return fail(out, DDP_MSG_IMAGE_OPTS_WITH_FORMAT, NULL, NULL);
 		if (!*path || strpbrk(path, "=,"))
 			return unmodelled(err, "if", "--image-opts with an option string");
 		return fail(out, DDP_MSG_OPEN_IMAGE_OPTS, path, NULL);
@@ -62,8 +118,31 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 		out->exit_code = 1;
 		return DDP_OK;
 	}
-	if (in->path && strcmp(in->path, path))
-		return fail(out, DDP_MSG_OPEN_MISSING, path, NULL);
+	if (!in->path) {
+		/* No input name: a plain name is the input, anything else unknown. */
+		if (strchr(path, '/') || !strcmp(path, ".") || !strcmp(path, ".."))
+			return unmodelled(err, "if", "an input path with directories, and no input name");
+	} else {
+		int slash;
+
+		switch (resolve(path, in->path, &slash)) {
+		case PATH_DIR:
+			return fail(out, DDP_MSG_OPEN_NOT_REGULAR, path, NULL);
+		case PATH_INPUT:
+			if (slash)
+				return fail(out, DDP_MSG_OPEN_ERRNO, path, "Not a directory");
+			break;
+		case PATH_ABSENT:
+		case PATH_ENOENT:
+			return fail(out, DDP_MSG_OPEN_MISSING, path, NULL);
+		case PATH_ENOTDIR:
+			return fail(out, DDP_MSG_OPEN_ERRNO, path, "Not a directory");
+		case PATH_ENAMETOOLONG:
+			return fail(out, DDP_MSG_OPEN_ERRNO, path, "File name too long");
+		case PATH_UNKNOWN:
+			return unmodelled(err, "if", "an input path outside the case's directory");
+		}
+	}
 	*length = in->length;
 	if (!fmt || !strcmp(fmt, real) || (!strcmp(fmt, "file") && !strcmp(real, "raw")))
 		return DDP_OK;
@@ -75,12 +154,77 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 		*header_as_raw = 1;
 		return DDP_OK;
 	}
-	if (!strcmp(real, "raw")) {
+	/* The driver -f names finds no header of its own (the data's, for vdi). */
+	{
 		const ddp_format_rule *rule = ddp_profile_format(p, fmt);
-		if (rule && rule->open_mismatch)
-			return fail(out, DDP_MSG_OPEN_FAILED, path, rule->open_mismatch);
+		if (rule && rule->open_mismatch &&
+		    !(rule->mismatch_unmodelled_for && !strcmp(rule->mismatch_unmodelled_for, real))) {
+			/* bdrv_getlength() counts whole sectors: 3 bytes are 512 */
+			if (!strcmp(real, "raw") && (in->length + 511) / 512 * 512 < rule->small_below)
+				return fail(out, DDP_MSG_OPEN_FAILED, path, rule->small_text);
+			return fail(out, rule->mismatch_errno ? DDP_MSG_OPEN_ERRNO : DDP_MSG_OPEN_FAILED,
+			            path, rule->open_mismatch);
+		}
 	}
-	return unmodelled(err, "-f", "-f naming another format than the input's");
+	return unmodelled(err, "-f", "-f naming a format whose error depends on the input's data");
+}
+
+/*
+ * Creating of=: the errors of the file itself, which come before any of
+ * the format's own (every format makes its file first).  Returns 1 when
+ * the outcome is decided (a failure, or unmodelled in *rc).
+ */
+static int output_path_fails(int *rc, ddp_outcome *out, const ddp_format_rule *rule,
+                             const char *path, const ddp_input *in, ddp_error *err)
+{
+	path_kind kind;
+	int slash;
+
+	*rc = DDP_OK;
+	if (!*path) {
+		if (rule->no_path)
+			fail(out, DDP_MSG_CREATE_FAILED, path, rule->no_path);
+		else
+			fail(out, DDP_MSG_CREATE_NO_PATH, path, NULL);
+		return 1;
+	}
+	if (!in->path) {
+		if (!strchr(path, '/') && strcmp(path, ".") && strcmp(path, ".."))
+			return 0;
+		*rc = unmodelled(err, "of", "an output path with directories, and no input name");
+		return 1;
+	}
+	/* open(O_CREAT) refuses a trailing slash (EISDIR) once the walk is done. */
+	kind = resolve(path, in->path, &slash);
+	switch (kind) {
+	case PATH_DIR:
+		out->output_created = 1; /* it was there all along */
+		fail(out, DDP_MSG_CREATE_ERRNO, path, "Is a directory");
+		return 1;
+	case PATH_ABSENT:
+	case PATH_INPUT:
+		if (slash) {
+			fail(out, DDP_MSG_CREATE_ERRNO, path, "Is a directory");
+			return 1;
+		}
+		if (kind == PATH_ABSENT)
+			return 0;
+		*rc = unmodelled(err, "of", "the output is the input: qemu reads what it overwrites");
+		return 1;
+	case PATH_ENOTDIR:
+		fail(out, DDP_MSG_CREATE_ERRNO, path, "Not a directory");
+		return 1;
+	case PATH_ENOENT:
+		fail(out, DDP_MSG_CREATE_NO_PATH, path, NULL);
+		return 1;
+	case PATH_ENAMETOOLONG:
+		fail(out, DDP_MSG_CREATE_ERRNO, path, "File name too long");
+		return 1;
+	case PATH_UNKNOWN:
+		break;
+	}
+	*rc = unmodelled(err, "of", "an output path outside the case's directory");
+	return 1;
 }
 
 /* The output's info fields for a created size. */
@@ -111,8 +255,9 @@ static int output_info(ddp_outcome *out, const ddp_format_rule *rule,
 	return DDP_OK;
 }
 
-int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
-                int argc, const char *const *argv, ddp_error *err)
+/* img_dd from the arguments on: the outcome, unless unmodelled. */
+static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
+                   int argc, const char *const *argv, ddp_error *err)
 {
 	ddp_request req;
 	const ddp_format_rule *rule;
@@ -157,6 +302,8 @@ int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	case DDP_FMT_NO_CREATE:
 		return fail(out, DDP_MSG_NO_CREATE, rule->name, NULL);
 	case DDP_FMT_CREATE_FAILS:
+		if (rule->path_first && output_path_fails(&rc, out, rule, req.out_path, in, err))
+			return rc;
 		return fail(out, DDP_MSG_CREATE_FAILED, req.out_path, rule->reason);
 	case DDP_FMT_UNMODELLED:
 		return unmodelled(err, "-O", "a driver whose creation depends on the host");
@@ -170,6 +317,8 @@ int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 		return rc;
 	out->has_window = 1;
 	size = (uint64_t)out->window.out_size;
+	if (output_path_fails(&rc, out, rule, req.out_path, in, err))
+		return rc;
 	/*
 	 * A structured image read with -f raw and copied from its first byte
 	 * into a raw output keeps its header: qemu-img info then probes the
@@ -179,11 +328,6 @@ int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	    !strcmp(rule->info_format, "raw"))
 		return unmodelled(err, "of", "a raw copy of a structured image's header (info probes it)");
 
-	if (!*req.out_path) {
-		if (strcmp(rule->info_format, "raw"))
-			return unmodelled(err, "of", "an empty output name for a structured format");
-		return fail(out, DDP_MSG_CREATE_NO_PATH, req.out_path, NULL);
-	}
 	if (rule->size == DDP_SIZE_VHD_CHS &&
 	    ddp_vhd_round(&vhd_size, NULL, size) == DDP_ERANGE) {
 		out->output_created = 1;
@@ -208,4 +352,24 @@ int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	out->has_info = 1;
 	out->exit_code = 0;
 	return DDP_OK;
+}
+
+int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
+                int argc, const char *const *argv, ddp_error *err)
+{
+	int rc = predict(out, p, in, argc, argv, err);
+	const char *of = rc ? NULL : out->request.out_path;
+	int slash;
+
+	/*
+	 * of= naming something that was there before (the directory, the
+	 * input) exists afterwards whatever qemu did, even when it stopped
+	 * before reading that of=: the last one the parser reached counts.
+	 */
+	if (of && *of && in->path) {
+		path_kind kind = resolve(of, in->path, &slash);
+		if (kind == PATH_DIR || (kind == PATH_INPUT && !slash))
+			out->output_created = 1;
+	}
+	return rc;
 }

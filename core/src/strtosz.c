@@ -304,6 +304,77 @@ out:
 	return rc;
 }
 
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/*
+ * qemu_strtou64(text, NULL, 0): glibc's strtoull in base 0 (leading
+ * blanks, a sign that negates modulo 2^64, 0x hex, octal after a 0;
+ * overflow is ERANGE, but only once the whole text was read), then
+ * qemu's check: nothing read or anything left is a parse error.
+ * Written out rather than called, because glibc 2.38 on reads "0b101"
+ * as binary for programs built with _GNU_SOURCE (C23) and older glibc
+ * does not: what a qemu-img does there depends on the glibc it was
+ * built against, which its version does not tell (DDP_EUNMODELLED).
+ */
+static int strtou64_base0(uint64_t *out, const char *nptr)
+{
+	const char *s = nptr;
+	uint64_t v = 0;
+	int base = 10, neg = 0, overflow = 0;
+	const char *digits;
+
+	while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		s++;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && digit_value(s[2]) < 16) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B') && digit_value(s[2]) < 2) {
+		return DDP_EUNMODELLED;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	digits = s;
+	for (; digit_value(*s) < base; s++) {
+		unsigned d = (unsigned)digit_value(*s);
+		if (v > (UINT64_MAX - d) / (unsigned)base)
+			overflow = 1;
+		v = v * (unsigned)base + d;
+	}
+	if (s == digits || *s)
+		return DDP_EINVAL; /* nothing converted, or text after the number */
+	if (overflow)
+		return DDP_ERANGE;
+	*out = neg ? 0 - v : v;
+	return DDP_OK;
+}
+
+int ddp_parse_number(uint64_t *out, int *hex_warning, ddp_number_kind kind,
+                     const char *text, const ddp_profile *p)
+{
+	uint64_t v = 0;
+	int rc;
+
+	if (kind == DDP_NUMBER_BS || p->count_parser == DDP_COUNT_STRTOSZ)
+		return ddp_strtosz(out, hex_warning, text, p);
+	if (hex_warning)
+		*hex_warning = 0;
+	rc = strtou64_base0(&v, text);
+	if (rc == DDP_OK)
+		*out = v;
+	return rc;
+}
+
 int ddp_strtosz(uint64_t *out, int *hex_warning, const char *text,
                 const ddp_profile *p)
 {

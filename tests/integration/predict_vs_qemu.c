@@ -4,6 +4,12 @@
  * code, every stderr line, whether the output exists, and what
  * `qemu-img info` reports for it.  A disagreement is a model bug.
  *
+ * The set is the same for every version: each case names what one version
+ * or another does differently (docs/qemu-versions.md).  A case the model
+ * must know fails when it says "unmodelled"; a few (module formats, a
+ * lowercase --object word, a 0b count) may be unmodelled in some versions,
+ * and those are counted apart.
+ *
  * usage: predict_vs_qemu [--qemu-img PATH] [--verbose]
  */
 #define _GNU_SOURCE
@@ -23,6 +29,7 @@
 
 typedef struct dd_case {
 	const char *input; /* an entry of inputs[] */
+	int may_be_unmodelled;
 	int argc;
 	const char *argv[MAX_ARGS];
 } dd_case;
@@ -41,27 +48,38 @@ static input_file inputs[] = {
 	{"empty.raw", "raw", 0, 0},
 	{"sparse.raw", "raw", 40 << 20, 40 << 20},
 	{"in.qcow2", "qcow2", 1048576, -1},
+	{"in.vmdk", "vmdk", 1048576, -1},
+	{"in.vpc", "vpc", -1, -1},   /* its virtual size: CHS-rounded, read back */
+	{"in.vhdx", "vhdx", 1048576, -1},
+	{"tiny.raw", "raw", 3, 3},
+	{"short.raw", "raw", 511, 511},
 };
 
 static dd_case *cases;
 static size_t ncases, capcases;
+static int maybe; /* cases added now may be unmodelled */
+
+static void push(dd_case c)
+{
+	if (ncases == capcases) {
+		capcases = capcases ? capcases * 2 : 256;
+		cases = realloc(cases, capcases * sizeof(*cases));
+	}
+	cases[ncases++] = c;
+}
 
 /* Adds a case: input name, then tokens up to NULL. */
 static void add(const char *input, ...)
 {
 	va_list ap;
-	dd_case c = {input, 0, {0}};
+	dd_case c = {input, maybe, 0, {0}};
 	const char *t;
 
 	va_start(ap, input);
 	while ((t = va_arg(ap, const char *)) && c.argc < MAX_ARGS)
 		c.argv[c.argc++] = t;
 	va_end(ap);
-	if (ncases == capcases) {
-		capcases = capcases ? capcases * 2 : 256;
-		cases = realloc(cases, capcases * sizeof(*cases));
-	}
-	cases[ncases++] = c;
+	push(c);
 }
 
 static const char *kv(const char *k, const char *v)
@@ -83,6 +101,16 @@ static const char *const bs_tokens[] = {
 	"0.5k", "00x10", "0x.5", "18446744073709551616k", "inf", "nan",
 	"1.5m", "1e", "+0x10", "-0x10", "0x7fffffff", "0x80000000", "3.5",
 	"1.0", "0.0k", "0x1.8p1",
+	/* 5.2's strtod: exponents, hex floats, signs, truncation */
+	"-512", " -1", "-0k", "-.5k", "-0x0", "+-1", "-+1", "1E3", "1e+3",
+	"1e-3k", "0x1p10", "0x1P10", "0x1.8p9", "0x1p-1k", "1.5e0k", "1e10",
+	"3e9", "1e0", "1e1", "1.5e-1k", "2.9999999999999999", "1.99999999999999k",
+	"0.0005k", "0.9999k", "1.7k", "1.00048828125k", "0.00048828125k",
+	"0.000244140625k", "2147483647.5", "1000.9", "1e-400", "1e400",
+	/* 7.2's fraction bug, hex with a suffix */
+	"15.999999999999999999k", "0x1k", "0x1K", "010", "0b1", "0xg",
+	"0x10.8", "0.k", ".k", "1kk", "INF", "infinity", "nan(1)", "\t512",
+	"\n512", "512\n", "\v+512", ".5", "0x0", "00",
 };
 
 static const char *const count_tokens[] = {
@@ -90,16 +118,44 @@ static const char *const count_tokens[] = {
 	"0x10", "0x10k", "9223372036854775807", "9223372036854775808",
 	"99999999999999999999", "1E", "8E", "16E", "-1k", "1b", "7E", "0.5",
 	"1.5E", "0.0000000000000000001k", ".5", "1e1",
+	/* 10.0's plain integers (base 0) against strtosz elsewhere */
+	"010", "08", "00", "0x1b", "0X1E", "-0x0", " -0", "-0.0", "-0x1",
+	"-9223372036854775808", "-18446744073709551615", "-18446744073709551616",
+	"+0x10", " +1", "\t1", "1.0", "1.", ".5k", "0.0005k", "1.3k", "1.0005k",
+	"0.k", "1kk", "0x", "+-1", "0x-1", "0o7", "1_000", "0b", "0B",
+	"9223372036854775295", "9223372036854775296", "0x7fffffffffffffff",
+	"0x8000000000000000", "18446744073709551615", "9.3e18", "1e18", "-0k",
+	"0x10000000000000000", "1.9999999999999999999999k", "1e1k", "1.5e1",
+	"-1b", "+", "- 1", "0x1.8", "1 ",
 };
 
 static const char *const skip_tokens[] = {
 	"0", "1", "2", "10", "19", "20", "21", "100", "-1", "0x1", "1k",
 	"9223372036854775807", "1.5k", "18014398509481984", "18014398509481983",
+	"010", "-0", "0x10", "1b", "08", "-0x0", "0.5k", "1.0", "1e1", "-1k",
+	"9223372036854775296", "0x14", "024", "+20", " 21", "0.0196k",
 };
+
+/* Values that reach a build-dependent corner in some version. */
+static const char *const count_maybe_tokens[] = {"0b11", "0B1", "-0b1"};
 
 static const char *const formats[] = {
 	"raw", "qcow2", "vmdk", "vpc", "vhdx", "qcow", "qed", "vdi", "parallels",
 	"file", "luks", "bochs", "foo", "dmg", "null-co", "RAW", "",
+};
+
+/* Formats that never create an output: one case each, and an empty of=. */
+static const char *const failing_formats[] = {
+	"nbd", "nvme", "blkdebug", "blklogwrites", "blkverify", "cloop", "compress",
+	"copy-on-read", "null-aio", "quorum", "replication", "throttle", "vvfat",
+	"copy-before-write", "preallocate", "snapshot-access", "io-uring", "gluster2",
+};
+
+/* Module and host drivers: unmodelled wherever the build knows them. */
+static const char *const host_formats[] = {
+	"ssh", "http", "https", "ftp", "ftps", "nfs", "iscsi", "iser", "rbd",
+	"gluster", "io_uring", "nvme-io_uring", "virtio-blk-vfio-pci",
+	"virtio-blk-vhost-user", "virtio-blk-vhost-vdpa", "host_device", "host_cdrom",
 };
 
 static void generate(void)
@@ -110,6 +166,27 @@ static void generate(void)
 		add("in.raw", "bs=512", kv("count", count_tokens[i]), "if=in.raw", "of=out.img", NULL);
 	for (size_t i = 0; i < sizeof(skip_tokens) / sizeof(*skip_tokens); i++)
 		add("in.raw", "bs=512", kv("skip", skip_tokens[i]), "if=in.raw", "of=out.img", NULL);
+	maybe = 1;
+	for (size_t i = 0; i < sizeof(count_maybe_tokens) / sizeof(*count_maybe_tokens); i++) {
+		add("in.raw", "bs=512", kv("count", count_maybe_tokens[i]), "if=in.raw", "of=out.img", NULL);
+		add("in.raw", "bs=512", kv("skip", count_maybe_tokens[i]), "if=in.raw", "of=out.img", NULL);
+	}
+	for (size_t i = 0; i < sizeof(host_formats) / sizeof(*host_formats); i++) {
+		add("in.raw", "-O", host_formats[i], "if=in.raw", "of=out.img", NULL);
+		add("in.raw", "-f", host_formats[i], "if=in.raw", "of=out.img", NULL);
+	}
+	add("in.raw", "--object", "foo", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "help", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "secret,id=s0,data=x", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "-f", "copy-before-write", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "if=gluster+rdma:x", "of=out.img", NULL);
+	add("in.raw", "if=io_uring:x", "of=out.img", NULL);
+	add("in.raw", "if=in.raw", "of=http:x", NULL);
+	maybe = 0;
+	for (size_t i = 0; i < sizeof(failing_formats) / sizeof(*failing_formats); i++) {
+		add("in.raw", "-O", failing_formats[i], "if=in.raw", "of=out.img", NULL);
+		add("in.raw", "-O", failing_formats[i], "skip=100", "if=in.raw", "of=", NULL);
+	}
 	for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++) {
 		const char *f = formats[i];
 		add("in.raw", "-O", f, "if=in.raw", "of=out.img", NULL);
@@ -183,6 +260,76 @@ static void generate(void)
 	add("in.raw", "-O", "qcow2", "-O", "vpc", "if=in.raw", "of=out.img", NULL);
 	add("in.raw", "--image-opts", "if=in.raw", "of=out.img", NULL);
 	add("in.raw", "-U", "--force-share", "--image", "if=in.raw", "of=out.img", NULL);
+	/*
+	 * Each version's getopt texts (glibc's own from 10.0 on), then if= and
+	 * of=: the options alone decide these.
+	 */
+	{
+		static const char *const opts[][4] = {
+			{"-W"},
+			{"-Wfoo"},
+			{"-;"},
+			{"-U-"},
+			{"--forc=1"},
+			{"--fo=x"},
+			{"--o"},
+			{"--ou", "qcow2"},
+			{"--ou"},
+			{"--format="},
+			{"--format", "raw"},
+			{"--format=qcow2"},
+			{"--form=raw", "-O", "vpc"},
+			{"--output-format=qcow2"},
+			{"-O", "qcow2", "--output-format", "vpc"},
+			{"--output-format", "vdi", "-O", "qed"},
+			{"--help=x"},
+			{"--h=1"},
+			{"--image-opts=1"},
+			{"--="},
+			{"--foo=1"},
+		};
+		for (size_t i = 0; i < sizeof(opts) / sizeof(*opts); i++) {
+			dd_case c = {"in.raw", maybe, 0, {0}};
+			for (int j = 0; j < 4 && opts[i][j]; j++)
+				c.argv[c.argc++] = opts[i][j];
+			c.argv[c.argc++] = "if=in.raw";
+			c.argv[c.argc++] = "of=out.img";
+			push(c);
+		}
+	}
+	add("in.raw", "if=in.raw", "of=out.img", "--output-format", NULL);
+	add("in.raw", "if=in.raw", "of=out.img", "--out", NULL);
+	add("in.raw", "if=in.raw", "of=out.img", "--ob", NULL);
+	add("in.raw", "if=in.raw", "of=out.img", "--format", NULL);
+	add("in.raw", "if=in.raw", "of=out.img", "--obj=", NULL);
+	add("in.raw", "--help", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--he", NULL);
+	add("in.raw", "-h", "-x", NULL);
+	add("in.raw", "-U", "-f", NULL);
+	add("in.raw", "if=in.raw", "of=out.img", "-Uf", NULL);
+	add("in.raw", "if=in.raw", "-Ofoo", "-xU", "of=out.img", NULL);
+	add("in.raw", "--force-share", "--i", "-x", "if=in.raw", "of=out.img", NULL);
+	/* --object: 5.2 creates objects after the operands, later ones at once. */
+	add("in.raw", "--object", "", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "Foo", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "a b", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "x.y", "-x", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "-x", "--object", "X", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "X", "bs=x", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "X", "if=in.raw", NULL);
+	add("in.raw", "--object", "X", "-h", NULL);
+	add("in.raw", "--object=", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--obj", "Q", "-f", "foo", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "", "--object", "X", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "help=1", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "Foo=bar", "-x", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--object", "a_b-c=", "bs=x", "if=in.raw", "of=out.img", NULL);
+	/* --image-opts with and without -f */
+	add("in.raw", "--image-opts", "-f", "raw", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "--image-opts", "-f", "foo", "if=x:y", "of=out.img", NULL);
+	add("in.raw", "--image-opts", "if=x:y", "of=out.img", NULL);
+	add("in.raw", "--image-opts", "if=help", "of=out.img", NULL);
+	add("in.raw", "--image-opts", "if=nope", "-O", "foo", "of=out.img", NULL);
 	/* Operands. */
 	add("in.raw", "=5", "if=in.raw", NULL);
 	add("in.raw", "bs==5", "if=in.raw", NULL);
@@ -199,6 +346,12 @@ static void generate(void)
 	add("in.raw", "foo=1", "bs=x", "if=in.raw", "of=out.img", NULL);
 	add("in.raw", "bs=0x10k", "bs=x", "if=in.raw", "of=out.img", NULL);
 	add("in.raw", "bs=0x10kk", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=x",
+	    "if=in.raw", "of=out.img", NULL);
+	maybe = 1; /* 7.2: more warnings than an outcome holds */
+	add("in.raw", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k", "bs=0x1k",
+	    "bs=x", "if=in.raw", "of=out.img", NULL);
+	maybe = 0;
 	add("in.raw", "count=0x10k", "skip=0x1k", "if=in.raw", "of=out.img", NULL);
 	/* Paths: missing, empty, protocol prefixes. */
 	add("in.raw", "if=nope.raw", "of=out.img", NULL);
@@ -207,6 +360,77 @@ static void generate(void)
 	add("in.raw", "if=in.raw", "of=x:y", NULL);
 	add("in.raw", "if=in.raw", "of=", NULL);
 	add("in.raw", "if=in.raw", "of=./x:out.img", NULL);
+	/* -f naming another format than the file's, on every kind of input. */
+	{
+		static const char *const named[] = {
+			"qcow2", "vmdk", "vpc", "vhdx", "qcow", "qed", "parallels", "vdi", "raw", "file",
+		};
+		static const char *const files[] = {
+			"in.raw", "empty.raw", "tiny.raw", "short.raw", "in.qcow2", "in.vmdk",
+			"in.vpc", "in.vhdx",
+		};
+		for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+			for (size_t j = 0; j < sizeof(named) / sizeof(*named); j++) {
+				int vdi = !strcmp(named[j], "vdi"), qcow = !strcmp(named[j], "qcow");
+				/* vdi quotes the data it finds; qcow reads qcow2's header */
+				maybe = vdi || (qcow && !strcmp(files[i], "in.qcow2"));
+				add(files[i], "-f", named[j], "skip=1", "-O", "qcow2", kv("if", files[i]),
+				    "of=out.img", NULL);
+				maybe = 0;
+			}
+			add(files[i], kv("if", files[i]), "-O", "vpc", "of=out.img", NULL);
+			add(files[i], "count=1", "bs=4k", kv("if", files[i]), "of=out.img", NULL);
+		}
+	}
+	/* Paths the case's directory resolves: it holds the input only. */
+	{
+		static const char *const in_paths[] = {
+			".", "./", "./in.raw", ".//in.raw", "in.raw/", "in.raw/.", "sub/x",
+			"sub/../in.raw", "./sub/", "in.raw/x",
+		};
+		static const char *const out_paths[] = {
+			".", "./", "./out.img", ".//out.img", "out.img/", "sub/out.img",
+			"sub/../out.img", "in.raw/x", "in.raw/", "./.", "out img",
+		};
+		static const char *const path_formats[] = {"raw", "qcow2", "vmdk", "qcow", "luks", "nbd"};
+
+		static char name255[256], name256[257], dots[4101], dots4095[4096];
+
+		/* NAME_MAX and PATH_MAX: 255 fits, 256 does not; 4095 bytes fit, 4096 not */
+		memset(name255, 'a', 255);
+		memset(name256, 'a', 256);
+		for (int i = 0; i < 2047; i++)
+			memcpy(dots + 2 * i, "./", 2);
+		memcpy(dots + 4094, "in.raw", 6);
+		memcpy(dots4095, dots, 4092);
+		memcpy(dots4095 + 4092, "abc", 3);
+		add("in.raw", kv("if", name256), "of=out.img", NULL);
+		add("in.raw", kv("if", dots), "of=out.img", NULL);
+		add("in.raw", "-O", "qcow", "count=0", "if=in.raw", kv("of", name256), NULL);
+		add("in.raw", "-O", "qcow", "count=0", "if=in.raw", kv("of", dots4095), NULL);
+		add("in.raw", "count=0", "if=in.raw", kv("of", name255), NULL);
+		add("in.raw", "-O", "vpc", "if=in.raw", kv("of", kv(name256, "x")), NULL);
+		for (size_t i = 0; i < sizeof(in_paths) / sizeof(*in_paths); i++) {
+			add("in.raw", kv("if", in_paths[i]), "of=out.img", NULL);
+			add("in.raw", "-f", "qcow2", kv("if", in_paths[i]), "of=out.img", NULL);
+		}
+		for (size_t i = 0; i < sizeof(out_paths) / sizeof(*out_paths); i++)
+			add("in.raw", "count=1", "if=in.raw", kv("of", out_paths[i]), NULL);
+		for (size_t i = 0; i < sizeof(path_formats) / sizeof(*path_formats); i++) {
+			add("in.raw", "-O", path_formats[i], "if=in.raw", "of=.", NULL);
+			add("in.raw", "-O", path_formats[i], "count=0", "if=in.raw", "of=sub/o", NULL);
+			add("in.raw", "-O", path_formats[i], "skip=99", "if=in.raw", "of=o/", NULL);
+		}
+	}
+	add("in.raw", "if=nbd+vsock:x", "of=out.img", NULL);
+	add("in.raw", "if=vvfat:x", "of=out.img", NULL);
+	add("in.raw", "if=blkio:x", "of=out.img", NULL);
+	add("in.raw", "if=in.raw", "of=vvfat:x", NULL);
+	add("in.raw", "-O", "luks", "if=in.raw", "of=", NULL);
+	add("in.raw", "-f", "parallels", "-O", "parallels", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "-f", "", "if=in.raw", "of=out.img", NULL);
+	add("in.raw", "-f", "preallocate", "if=nope", "of=out.img", NULL);
+	add("in.raw", "-f", "io_uring2", "if=in.raw", "of=out.img", NULL);
 	add("in.raw", "-f", "foo", "if=in.raw", "of=out.img", NULL);
 	add("in.raw", "-f", "foo", "if=", "of=out.img", NULL);
 	add("in.raw", "-f", "foo", "if=x:y", "of=out.img", NULL);
@@ -264,6 +488,23 @@ static void show_case(const dd_case *c)
 	fprintf(stderr, "   (input %s)\n", c->input);
 }
 
+/* Prints text line by line, each quoted, for a disagreement. */
+static void print_lines(const char *who, const char *text, size_t len)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len && start == len)
+			break;
+		if (i == len || text[i] == '\n') {
+			fprintf(stderr, "    %-8s '%.*s'\n", who, (int)(i - start), text + start);
+			start = i + 1;
+		}
+	}
+}
+
+static size_t unmodelled_allowed;
+
 /* Checks one case; returns 0 when the model agrees. */
 static int check(const dd_case *c, const char *dir, const ddp_profile *p)
 {
@@ -276,18 +517,28 @@ static int check(const dd_case *c, const char *dir, const ddp_profile *p)
 	ddp_input di;
 	struct stat st;
 	int bad = 0, rc, exists;
-	size_t line = 0;
-	const char *s, *e;
+	char *want = NULL;
+	size_t want_len = 0;
+	FILE *m;
 
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(*inputs); i++)
 		if (!strcmp(inputs[i].name, c->input))
 			in = &inputs[i];
 	di = (ddp_input){in->length, in->format, in->name, in->file_length};
 	rc = ddp_predict(&o, p, &di, c->argc, c->argv, &err);
-	/* The file the case names, when it names a plain one. */
+	if (rc == DDP_EUNMODELLED && c->may_be_unmodelled) {
+		unmodelled_allowed++;
+		if (verbose) {
+			fprintf(stderr, "unmodelled (allowed): %s:", err.message);
+			show_case(c);
+		}
+		return 0;
+	}
+	/* The path the case names (inside the case's directory), else out.img. */
 	snprintf(out_path, sizeof(out_path), "%s/%s", dir,
 	         !rc && o.request.out_path && *o.request.out_path &&
-	         !strchr(o.request.out_path + 2, '/') ? o.request.out_path : "out.img");
+	         o.request.out_path[0] != '/' && !strstr(o.request.out_path, "..")
+	         ? o.request.out_path : "out.img");
 	unlink(out_path);
 	argv[0] = qemu;
 	argv[1] = "dd";
@@ -310,36 +561,33 @@ static int check(const dd_case *c, const char *dir, const ddp_profile *p)
 		        r.exited ? r.exit_code : -r.signo, o.exit_code);
 		bad = 1;
 	}
-	for (s = r.err; *s; s = *e ? e + 1 : e, line++) {
-		char want[8192];
-		e = strchr(s, '\n');
-		if (!e)
-			e = s + strlen(s);
-		if (line >= o.nmsgs) {
-			fprintf(stderr, "DISAGREE: stderr line %zu: qemu-img '%.*s', model nothing\n",
-			        line + 1, (int)(e - s), s);
-			bad = 1;
-			continue;
-		}
-		ddp_msg_render(want, sizeof(want), &o.msgs[line], p);
-		if (strlen(want) != (size_t)(e - s) || memcmp(want, s, (size_t)(e - s))) {
-			fprintf(stderr, "DISAGREE: stderr line %zu:\n  qemu-img '%.*s'\n  model    '%s'\n",
-			        line + 1, (int)(e - s), s, want);
-			bad = 1;
-		}
+	/* stderr, byte for byte: the model's lines, each ended by '\n'. */
+	m = open_memstream(&want, &want_len);
+	for (size_t i = 0; i < o.nmsgs; i++) {
+		size_t n = ddp_msg_render(NULL, 0, &o.msgs[i], p);
+		char *line = malloc(n + 1);
+		ddp_msg_render(line, n + 1, &o.msgs[i], p);
+		fwrite(line, 1, n, m);
+		fputc('\n', m);
+		free(line);
 	}
-	if (line < o.nmsgs) {
-		fprintf(stderr, "DISAGREE: model predicts %zu stderr lines, qemu-img printed %zu\n",
-		        o.nmsgs, line);
+	fclose(m);
+	if (want_len != r.err_len || memcmp(want, r.err, want_len)) {
+		fprintf(stderr, "DISAGREE: stderr:\n");
+		print_lines("qemu-img", r.err, r.err_len);
+		print_lines("model", want, want_len);
 		bad = 1;
 	}
+	free(want);
 	if (exists != o.output_created) {
 		fprintf(stderr, "DISAGREE: output %s, model says %s\n",
 		        exists ? "exists" : "does not exist", o.output_created ? "created" : "not created");
 		bad = 1;
 	}
-	if (o.help && strncmp(r.out, "qemu-img version", 16)) {
-		fprintf(stderr, "DISAGREE: model predicts help on stdout\n");
+	/* Help goes to stdout: the global help up to 7.2, dd's own from 10.0. */
+	if (o.help != (r.out_len > 0)) {
+		fprintf(stderr, "DISAGREE: stdout has %zu bytes, model predicts %s\n", r.out_len,
+		        o.help ? "help" : "nothing");
 		bad = 1;
 	}
 	ddp_proc_result_free(&r);
@@ -387,31 +635,68 @@ static int check(const dd_case *c, const char *dir, const ddp_profile *p)
 	return bad;
 }
 
+/* The structured inputs, converted from big.raw by the qemu-img under test. */
+static int convert_inputs(const char *dir)
+{
+	static const char *const formats_made[] = {"qcow2", "vmdk", "vpc", "vhdx"};
+	ddp_proc_result r;
+
+	for (size_t i = 0; i < sizeof(formats_made) / sizeof(*formats_made); i++) {
+		char name[32];
+		const char *conv[] = {qemu, "convert", "-f", "raw", "-O", formats_made[i],
+		                      "big.raw", name, NULL};
+
+		snprintf(name, sizeof(name), "in.%s", formats_made[i]);
+		if (run_tool(&r, conv, dir) || !r.exited || r.exit_code) {
+			fprintf(stderr, "predict_vs_qemu: qemu-img convert to %s failed\n", formats_made[i]);
+			return -1;
+		}
+		ddp_proc_result_free(&r);
+	}
+	return 0;
+}
+
+/* What blk_getlength sees: the virtual size qemu-img info reports. */
+static int64_t virtual_size(const char *dir, const char *name)
+{
+	const char *iargv[] = {qemu, "info", "--output=json", name, NULL};
+	ddp_proc_result r;
+	json_t *j;
+	int64_t vs = -1;
+
+	if (run_tool(&r, iargv, dir))
+		return -1;
+	if ((j = json_loads(r.out, 0, NULL))) {
+		vs = json_integer_value(json_object_get(j, "virtual-size"));
+		json_decref(j);
+	}
+	ddp_proc_result_free(&r);
+	return vs;
+}
+
 static int make_inputs(const char *dir)
 {
 	char path[4096];
 	int fd;
-	ddp_proc_result r;
-	const char *conv[] = {qemu, "convert", "-f", "raw", "-O", "qcow2", "big.raw", "in.qcow2", NULL};
 
 	if (write_file(dir, "in.raw", 10240, 1) || write_file(dir, "odd.raw", 5000, 2) ||
-	    write_file(dir, "big.raw", 1048576, 3) || write_file(dir, "empty.raw", 0, 4))
+	    write_file(dir, "big.raw", 1048576, 3) || write_file(dir, "empty.raw", 0, 4) ||
+	    write_file(dir, "tiny.raw", 3, 5) || write_file(dir, "short.raw", 511, 6))
 		return -1;
 	snprintf(path, sizeof(path), "%s/sparse.raw", dir);
 	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
 	if (fd < 0 || ftruncate(fd, 40 << 20) || close(fd))
 		return -1;
-	if (run_tool(&r, conv, dir) || !r.exited || r.exit_code) {
-		fprintf(stderr, "predict_vs_qemu: qemu-img convert failed\n");
+	if (convert_inputs(dir))
 		return -1;
-	}
-	ddp_proc_result_free(&r);
 	for (size_t i = 0; i < sizeof(inputs) / sizeof(*inputs); i++) {
 		struct stat st;
 		snprintf(path, sizeof(path), "%s/%s", dir, inputs[i].name);
 		if (stat(path, &st))
 			return -1;
 		inputs[i].file_length = st.st_size;
+		if (inputs[i].length < 0 && (inputs[i].length = virtual_size(dir, inputs[i].name)) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -427,8 +712,14 @@ int main(int argc, char **argv)
 	char rule[256];
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--qemu-img") && i + 1 < argc)
+		if (!strcmp(argv[i], "--qemu-img") && i + 1 < argc) {
+			/* Cases run in a temporary directory: a relative path would break. */
 			qemu = argv[++i];
+			if (strchr(qemu, '/') && !(qemu = realpath(qemu, NULL))) {
+				fprintf(stderr, "predict_vs_qemu: %s: %s\n", argv[i], strerror(errno));
+				return 2;
+			}
+		}
 		else if (!strcmp(argv[i], "--verbose"))
 			verbose = 1;
 		else {
@@ -462,8 +753,9 @@ int main(int argc, char **argv)
 			ddp_proc_result_free(&r);
 	}
 	printf("predict_vs_qemu: %s: %s\n", qemu, rule);
-	printf("predict_vs_qemu: ran %zu combinations, %zu agree, %zu disagree\n",
-	       ncases, ncases - failed, failed);
+	printf("predict_vs_qemu: ran %zu combinations, %zu agree, %zu disagree "
+	       "(%zu of the agreeing are unmodelled where allowed)\n",
+	       ncases, ncases - failed, failed, unmodelled_allowed);
 	printf("%zu passed, %zu failed\n", ncases - failed, failed);
 	return failed ? 1 : 0;
 }

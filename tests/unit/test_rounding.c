@@ -136,7 +136,11 @@ static void vhdx_block_size(void **state)
 	}
 }
 
-/* Per output format, what info reports for a created size (7.2.22 runs). */
+/*
+ * Per output format, what info reports for a created size: runs of 7.2.22,
+ * and the same in 5.2.0, 10.0.2, 10.0.13 and 11.1.3 (ci/probe-versions'
+ * format table), except parallels, which 5.2.0 does not have.
+ */
 static const struct {
 	const char *fmt;
 	const char *count; /* with bs=1 on a 10240-byte input */
@@ -164,34 +168,49 @@ static const struct {
 	{"vdi", "1", 0, 512, "vdi", 1048576},
 	{"parallels", "0", 0, 0, "parallels", -1},
 	{"parallels", "3000", 0, 3072, "parallels", -1},
+	/* the probes' 1 MiB window (bs=64k), all five */
+	{"raw", "1048576", 0, 1048576, "raw", -1},
+	{"vpc", "1048576", 0, 1079296, "vpc", 2097152},
+	{"vpc", "2097152", 0, 2123776, "vpc", 2097152},
+	{"vhdx", "1048576", 0, 1048576, "vhdx", 8388608},
+	{"qcow", "1048576", 0, 1048576, "qcow", 4096},
+	{"vdi", "1048576", 0, 1048576, "vdi", 1048576},
+	{"parallels", "1048576", 0, 1048576, "parallels", -1},
 };
 
 static void format_sizes(void **state)
 {
-	const ddp_profile *p = profile_named("7.2");
+	static const char *const measured[] = {"5.2", "7.2", "10.0", "11.1"};
 	(void)state;
-	for (size_t i = 0; i < N_ROWS(format_rows); i++) {
+	for (size_t i = 0; i < N_ROWS(format_rows) * N_ROWS(measured); i++) {
+		const ddp_profile *p = profile_named(measured[i / N_ROWS(format_rows)]);
+		size_t row = i % N_ROWS(format_rows);
+		int absent = !strcmp(ddp_profile_name(p), "5.2") &&
+		             !strcmp(format_rows[row].fmt, "parallels");
 		char count[64];
-		const char *argv[] = {"-O", format_rows[i].fmt, "bs=1", count, "if=in.raw", "of=out.img"};
-		ddp_input in = {10240, "raw", NULL, -1};
+		const char *argv[] = {"-O", format_rows[row].fmt, "bs=1", count, "if=in.raw", "of=out.img"};
+		ddp_input in = {2 << 20, "raw", NULL, -1};
 		ddp_outcome o;
 		ddp_error err;
 
-		snprintf(count, sizeof(count), "count=%s", format_rows[i].count);
+		snprintf(count, sizeof(count), "count=%s", format_rows[row].count);
 		assert_int_equal(ddp_predict(&o, p, &in, 6, argv, &err), DDP_OK);
-		if (o.exit_code != format_rows[i].exit_code)
-			fail_msg("-O %s count=%s: exit %d, want %d", format_rows[i].fmt,
-			         format_rows[i].count, o.exit_code, format_rows[i].exit_code);
-		if (!format_rows[i].info_format) {
+		if (o.exit_code != (absent ? 1 : format_rows[row].exit_code))
+			fail_msg("%s -O %s count=%s: exit %d, want %d", ddp_profile_name(p),
+			         format_rows[row].fmt, format_rows[row].count, o.exit_code,
+			         format_rows[row].exit_code);
+		if (absent || !format_rows[row].info_format) {
 			assert_false(o.has_info);
 			continue;
 		}
 		assert_true(o.has_info);
-		if (o.virtual_size != format_rows[i].vsize || strcmp(o.format, format_rows[i].info_format) ||
-		    (format_rows[i].cluster < 0 ? o.has_cluster_size
-		                                : (int64_t)o.cluster_size != format_rows[i].cluster))
-			fail_msg("-O %s count=%s: got %llu %s %lld", format_rows[i].fmt,
-			         format_rows[i].count, (unsigned long long)o.virtual_size, o.format,
+		if (o.virtual_size != format_rows[row].vsize ||
+		    strcmp(o.format, format_rows[row].info_format) ||
+		    (format_rows[row].cluster < 0 ? o.has_cluster_size
+		                                  : (int64_t)o.cluster_size != format_rows[row].cluster))
+			fail_msg("%s -O %s count=%s: got %llu %s %lld", ddp_profile_name(p),
+			         format_rows[row].fmt, format_rows[row].count,
+			         (unsigned long long)o.virtual_size, o.format,
 			         o.has_cluster_size ? (long long)o.cluster_size : -1LL);
 	}
 }

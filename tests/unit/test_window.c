@@ -1,4 +1,9 @@
-/* img_dd's window: each row as Debian's qemu-img 7.2.22 ran it. */
+/*
+ * img_dd's window: each row as Debian's qemu-img ran it.  The window is the
+ * same in every version measured; rows marked "all five" were probed on
+ * 5.2.0, 7.2.22, 10.0.2, 10.0.13 and 11.1.3 (ci/probe-versions), the
+ * others on 7.2.22.
+ */
 #include "testutil.h"
 
 #define NONE -1
@@ -26,6 +31,20 @@ static const struct {
 	{10240, 2147483647, 4294967299LL, NONE, 0, 10240, 0},
 	{0, 512, NONE, 1, 0, 0, 1},
 	{0, 512, NONE, 0, 0, 0, 0},
+	/* all five */
+	{5000, 1000, NONE, 5, 5000, 5120, 0},       /* skip against the rounded size */
+	{5000, 1000, NONE, 6, 5120, 5120, 1},
+	{10240, 512, NONE, 20, 10240, 10240, 0},
+	{10240, 512, NONE, 21, 10240, 10240, 1},
+	{10240, 1000, 3, 2, 2000, 3000, 0},         /* 1000 bytes, a 1024-byte output */
+	{10240, 1000, NONE, 10, 10000, 10240, 0},
+	{10240, 1000, NONE, 11, 10240, 10240, 1},
+	{10240, 20000, NONE, NONE, 0, 10240, 0},
+	{10240, 3000, NONE, NONE, 0, 10240, 0},
+	{10240, 512, 0, 1, 0, 0, 1},                /* count=0 skip=1 warns */
+	{10240, 1024, 9007199254740991LL, NONE, 0, 10240, 0},
+	{10240, 1024, NONE, 9007199254740991LL, 10240, 10240, 1},
+	{5000, 5000, NONE, NONE, 0, 5120, 0},
 };
 
 static void window_rows(void **state)

@@ -39,7 +39,8 @@ const char *ddp_profile_name(const ddp_profile *p); /* "7.2" */
 /*
  * The profile for version v: the newest profile whose first version is at
  * or below v, or the oldest one when v predates them all.  *exact (optional)
- * is set when v falls within the versions the profile was measured on.
+ * is set when v falls within the versions the profile was measured on
+ * (never for a profile built from upstream history alone).
  */
 const ddp_profile *ddp_profile_for(ddp_version v, int *exact);
 
@@ -59,6 +60,24 @@ size_t ddp_profile_explain(char *buf, size_t size, ddp_version v);
  */
 int ddp_strtosz(uint64_t *out, int *hex_warning, const char *text,
                 const ddp_profile *p);
+
+/* Which operand of img_dd a number is for. */
+typedef enum ddp_number_kind {
+	DDP_NUMBER_BS,
+	DDP_NUMBER_COUNT,
+	DDP_NUMBER_SKIP
+} ddp_number_kind;
+
+/*
+ * Parses the value of bs=, count= or skip= as profile p's img_dd does,
+ * before its range check: bs always through qemu_strtosz (ddp_strtosz);
+ * count and skip too, except in versions that read them as plain
+ * integers (Debian's 10.0: qemu_strtou64, base 0).  Same statuses as
+ * ddp_strtosz; DDP_EUNMODELLED where the answer depends on the build
+ * (a "0b" binary prefix, which C23 glibc reads and older glibc does not).
+ */
+int ddp_parse_number(uint64_t *out, int *hex_warning, ddp_number_kind kind,
+                     const char *text, const ddp_profile *p);
 
 /* ---- window ------------------------------------------------------------ */
 
@@ -106,7 +125,7 @@ int ddp_vhdx_block_size(uint64_t *out, uint64_t bytes);
  * version live in the profile. */
 typedef enum ddp_msg_id {
 	DDP_MSG_UNRECOGNIZED_OPTION,  /* s0: option token */
-	DDP_MSG_MISSING_ARGUMENT,     /* s0: option token */
+	DDP_MSG_MISSING_ARGUMENT,     /* s0: option token (glibc's: the character) */
 	DDP_MSG_TRY_HELP,
 	DDP_MSG_UNRECOGNIZED_OPERAND, /* s0: token or key */
 	DDP_MSG_INVALID_NUMBER,       /* s0: operand key, s1: value */
@@ -126,6 +145,17 @@ typedef enum ddp_msg_id {
 	DDP_MSG_CREATE_FAILED,        /* s0: path, s1: reason */
 	DDP_MSG_CREATE_NO_PATH,       /* s0: path (empty) */
 	DDP_MSG_SKIP_PAST_EOF,        /* s0: input path */
+	/* glibc's getopt errors (10.0 on), then qemu's Try line. */
+	DDP_MSG_INVALID_OPTION,       /* s0: the option character */
+	DDP_MSG_AMBIGUOUS_OPTION,     /* s0: the element; n0: bits of the long options it matches */
+	DDP_MSG_OPTION_NO_ARGUMENT,   /* s0: long option name */
+	DDP_MSG_OPTION_NEEDS_ARGUMENT, /* s0: long option name */
+	DDP_MSG_IMAGE_OPTS_WITH_FORMAT, /* --image-opts and -f together */
+	DDP_MSG_OBJECT_MISSING,       /* s0: the missing parameter (id, qom-type) */
+	DDP_MSG_OBJECT_BAD_TYPE,      /* s0: the qom-type given */
+	DDP_MSG_OPEN_ERRNO,           /* s0: path, s1: strerror text */
+	DDP_MSG_OPEN_NOT_REGULAR,     /* s0: path (a directory) */
+	DDP_MSG_CREATE_ERRNO,         /* s0: path, s1: strerror text */
 	DDP_MSG__COUNT
 } ddp_msg_id;
 
@@ -170,7 +200,10 @@ typedef struct ddp_request {
 typedef struct ddp_input {
 	int64_t length;     /* raw file length, or the image's virtual size */
 	const char *format; /* its real format ("raw" when NULL) */
-	const char *path;   /* when set, an if= naming another file fails to open */
+	const char *path;   /* when set: the dd runs in a directory holding this
+	                       file only (or, named with a '/', none), so other
+	                       if= and of= paths are missing, directories, or
+	                       outside it (unmodelled) */
 	int64_t file_length; /* the file's own length, read by -f raw; -1 unknown */
 } ddp_input;
 
@@ -179,7 +212,7 @@ typedef struct ddp_outcome {
 	size_t nmsgs;
 	ddp_msg msgs[DDP_MAX_MSGS]; /* stderr lines, in order */
 	int help;                   /* help text on stdout */
-	int output_created;         /* of= exists afterwards */
+	int output_created;         /* of= exists afterwards (of=. always does) */
 	int has_info;               /* exit 0 and an output qemu-img info reads */
 	uint64_t virtual_size;
 	const char *format;         /* as info reports it ("file" reads as raw) */
