@@ -269,8 +269,11 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 
 	if (!out || !p || !in)
 		return ddp_fail(err, DDP_EINVAL, "predict", 0, "missing argument");
-	if (in->length < 0)
-		return ddp_fail(err, DDP_EINVAL, "input", 0, "negative input length");
+	/* qemu counts whole sectors of an int64 length: past this it cannot be. */
+	if (in->length < 0 || in->length > INT64_MAX - 511 || in->file_length > INT64_MAX - 511)
+		return ddp_fail(err, DDP_EINVAL, "input", 0,
+		                "input length %lld (file %lld) is not a length qemu can read",
+		                (long long)in->length, (long long)in->file_length);
 	rc = ddp_parse_args(&req, out, p, argc, argv, err);
 	out->request = req;
 	if (rc || req.failed)
