@@ -20,7 +20,7 @@
 static const char usage[] =
 	"usage: ddparity replay [--candidate SPEC] [--reference PATH] [--cases FILE]\n"
 	"                       [--baselines DIR] [--known FILE] [--profile parity|strict]\n"
-	"                       [--only GLOB] [--workdir DIR]\n"
+	"                       [--only GLOB] [--workdir DIR] [--all-versions]\n"
 	"\n"
 	"Checks a candidate against the committed baselines of the reference's\n"
 	"version profile (DIR/version-map.json; DIR defaults to\n"
@@ -40,6 +40,11 @@ static const char usage[] =
 	"  --reference PATH  the qemu-img whose version picks the profile and which\n"
 	"                    makes the inputs and reads the outputs (default\n"
 	"                    qemu-img on PATH)\n"
+	"\n"
+	"  --all-versions    replay once per materialised qemu-img version\n"
+	"                    (`ci/qemu-versions list`), each as the reference (and,\n"
+	"                    without --candidate, as the candidate), printing only\n"
+	"                    what did not pass, then a case x version table\n"
 	"\n"
 	"Prints a line per case (pass, fail with what differs, known, skip with\n"
 	"why) and a summary.  Exit status: 0 nothing failed, 1 a case failed,\n"
@@ -64,10 +69,49 @@ static char *first_line(const char *s)
 
 static void say(const char *verdict, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* --all-versions: each case's verdict per version, and pass lines not printed. */
+#define REC_MAX_VERSIONS 32
+typedef struct rec_row {
+	char name[128];
+	char verdict[REC_MAX_VERSIONS][8];
+} rec_row;
+static struct {
+	int on, col;
+	rec_row *rows;
+	size_t n, cap;
+} rec;
+
+static void record(const char *verdict, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rec.n && strcmp(rec.rows[i].name, name); i++)
+		;
+	if (i == rec.n) {
+		if (rec.n == rec.cap) {
+			size_t cap = rec.cap ? rec.cap * 2 : 64;
+			rec_row *r = realloc(rec.rows, cap * sizeof(*r));
+			if (!r)
+				return;
+			rec.rows = r;
+			rec.cap = cap;
+		}
+		memset(&rec.rows[rec.n], 0, sizeof(rec.rows[rec.n]));
+		snprintf(rec.rows[rec.n].name, sizeof(rec.rows[rec.n].name), "%s", name);
+		rec.n++;
+	}
+	snprintf(rec.rows[i].verdict[rec.col], sizeof(rec.rows[i].verdict[rec.col]), "%s", verdict);
+}
+
 static void say(const char *verdict, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (rec.on) {
+		record(verdict, name);
+		if (!strcmp(verdict, "pass"))
+			return;
+	}
 	printf("%-5s %s", verdict, name);
 	if (fmt && *fmt) {
 		printf("%*s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "");
@@ -294,7 +338,7 @@ static int read_baseline(const char *dir, const char *name, const char *suffix, 
 	return ddp_read_file(text, NULL, path, 16 << 20, NULL);
 }
 
-int ddp_cmd_replay(int argc, char **argv)
+static int replay_one(int argc, char **argv)
 {
 	const char *candidate = NULL, *reference = "qemu-img", *cases_arg = NULL;
 	const char *root_arg = NULL, *known_arg = NULL, *profile = "parity", *only = NULL;
@@ -431,4 +475,97 @@ out:
 	ddp_tool_free(&R.cand);
 	ddp_ddcases_free(&cases);
 	return rc;
+}
+
+/* `replay --all-versions`: replay_one per materialised version, then the table. */
+static int replay_all(int argc, char **argv)
+{
+	char **args = calloc((size_t)argc + 3, sizeof(char *));
+	ddp_bl_ref *refs = NULL;
+	size_t nrefs = 0;
+	int n = 0, rc = DDP_EXIT_OK, rcs[REC_MAX_VERSIONS];
+	size_t width = 4;
+
+	if (!args)
+		return ddp_cli_fail("replay: out of memory");
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--all-versions"))
+			continue;
+		if (!strcmp(argv[i], "--reference")) {
+			free(args);
+			return ddp_cli_fail("replay: --all-versions takes every version as the reference; "
+			                    "no --reference");
+		}
+		args[n++] = argv[i];
+	}
+	if ((rc = ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "replay"))) {
+		free(args);
+		return rc;
+	}
+	if (nrefs > REC_MAX_VERSIONS)
+		nrefs = REC_MAX_VERSIONS;
+	rec.on = 1;
+	for (size_t r = 0; r < nrefs; r++) {
+		args[n] = "--reference";
+		args[n + 1] = refs[r].path;
+		args[n + 2] = NULL;
+		rec.col = (int)r;
+		printf("== qemu-img %s (%s)\n", refs[r].version, refs[r].path);
+		fflush(stdout);
+		rcs[r] = replay_one(n + 2, args);
+		if (rcs[r] == DDP_EXIT_USAGE && rec.n == 0 && r == 0) {
+			rc = DDP_EXIT_USAGE; /* a usage error: the same for every version */
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < rec.n; i++)
+		if (strlen(rec.rows[i].name) > width)
+			width = strlen(rec.rows[i].name);
+	printf("\n%-*s", (int)width, "case");
+	for (size_t r = 0; r < nrefs; r++)
+		printf("  %-8s", refs[r].version);
+	fputc('\n', stdout);
+	for (size_t i = 0; i < rec.n; i++) {
+		printf("%-*s", (int)width, rec.rows[i].name);
+		for (size_t r = 0; r < nrefs; r++)
+			printf("  %-8s", rec.rows[i].verdict[r][0] ? rec.rows[i].verdict[r] : "-");
+		fputc('\n', stdout);
+	}
+	printf("%-*s", (int)width, "(exit)");
+	for (size_t r = 0; r < nrefs; r++) {
+		printf("  %-8d", rcs[r]);
+		if (rcs[r] > rc)
+			rc = rcs[r];
+	}
+	fputc('\n', stdout);
+	for (size_t r = 0; r < nrefs; r++) {
+		int c[5] = {0};
+		const char *names[5] = {"pass", "fail", "known", "skip", "error"};
+		for (size_t i = 0; i < rec.n; i++)
+			for (int k = 0; k < 5; k++)
+				c[k] += !strcmp(rec.rows[i].verdict[r], names[k]);
+		printf("replay --all-versions: %-8s %d passed, %d failed, %d known, %d skipped, "
+		       "%d errors\n", refs[r].version, c[0], c[1], c[2], c[3], c[4]);
+	}
+	printf("replay --all-versions: %zu versions, %s\n", nrefs,
+	       rc == DDP_EXIT_OK ? "nothing failed" : rc == DDP_EXIT_DIFFERENT ? "FAILED" : "ERRORS");
+out:
+	rec.on = 0;
+	free(rec.rows);
+	rec.rows = NULL;
+	rec.n = rec.cap = 0;
+	free(refs);
+	free(args);
+	return rc;
+}
+
+int ddp_cmd_replay(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			break;
+		if (!strcmp(argv[i], "--all-versions"))
+			return replay_all(argc, argv);
+	}
+	return replay_one(argc, argv);
 }

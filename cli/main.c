@@ -19,6 +19,7 @@ static const struct {
 	{"replay", ddp_cmd_replay, "check a candidate against the committed baselines"},
 	{"minimise", ddp_cmd_minimise, "shrink a finding to the smallest dd case with its signature"},
 	{"promote", ddp_cmd_promote, "add a minimised finding to dd-cases with its baselines"},
+	{"report", ddp_cmd_report, "write an HTML report: case x version matrix, campaign findings"},
 };
 
 int ddp_cli_fail(const char *fmt, ...)

@@ -1,0 +1,688 @@
+/*
+ * cmd_report.c: `ddparity report`, one self-contained HTML file (inline CSS,
+ * no scripts, no external references) showing the committed baselines as a
+ * case x version matrix coloured by profile, what changed from each version
+ * to the next, and optionally the findings of campaigns grouped by
+ * signature with their reproducers.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "baselines_cli.h"
+#include "cli.h"
+
+static const char usage[] =
+	"usage: ddparity report [--output FILE] [--cases FILE] [--baselines DIR]\n"
+	"                       [--findings DIR]... [--title TEXT]\n"
+	"\n"
+	"Writes one self-contained HTML file (default report.html; inline CSS only,\n"
+	"no scripts, nothing fetched): the matrix of the dd-cases (rows) against\n"
+	"every version of the baselines (DIR, default expected-outputs/dd-info-json;\n"
+	"columns), each cell coloured by the version's profile and showing the\n"
+	"outcome (dd's exit code, the output's virtual size and format, the first\n"
+	"stderr line) and what differs from the version to its left; a summary of\n"
+	"the cases that change between adjacent versions; and, for each --findings\n"
+	"DIR (repeatable), the campaign's findings grouped by signature, with their\n"
+	"counts, cases, stderr texts and reproducers.  The file is written\n"
+	"atomically.  Exit status: 0 written, 2 error.\n";
+
+#define MAX_VERSIONS 32
+#define MAX_FINDINGS 16
+
+/* ---- escaping ------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xE0) == 0xC0)
+		len = 2, cp = s[0] & 0x1F;
+	else if ((s[0] & 0xF0) == 0xE0)
+		len = 3, cp = s[0] & 0x0F;
+	else if ((s[0] & 0xF8) == 0xF0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/*
+ * Writes n bytes of s as HTML text: &, <, >, " and ' as entities, control
+ * bytes and invalid UTF-8 as a visible \xNN (in a span of class "byte").
+ */
+static void esc_n(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	if (!s)
+		n = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t l;
+		switch (c) {
+		case '&': fputs("&amp;", f); i++; continue;
+		case '<': fputs("&lt;", f); i++; continue;
+		case '>': fputs("&gt;", f); i++; continue;
+		case '"': fputs("&quot;", f); i++; continue;
+		case '\'': fputs("&#39;", f); i++; continue;
+		default: break;
+		}
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || !(l = utf8_len(p + i, n - i))) {
+			fprintf(f, "<span class=\"byte\">\\x%02x</span>", c);
+			i++;
+			continue;
+		}
+		fwrite(p + i, 1, l, f);
+		i += l;
+	}
+}
+
+static void esc(FILE *f, const char *s)
+{
+	esc_n(f, s, s ? strlen(s) : 0);
+}
+
+/* A class name: letters, digits, '-' and '_' kept, the rest '_'. */
+static void cls(FILE *f, const char *s)
+{
+	for (; s && *s; s++)
+		fputc((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')
+		      || *s == '-' || *s == '_' ? *s : '_', f);
+}
+
+/* ---- the baselines ------------------------------------------------------- */
+
+typedef struct cell {
+	int present;
+	int dd_rc, info_rc;
+	char *dd_err;        /* dd's stderr (before the marker) */
+	char *out;           /* normalised info JSON */
+	long long vsize;     /* -1: none */
+	char format[32];
+} cell;
+
+static char *slurp(const char *dir, const char *name, const char *suffix)
+{
+	char path[4600], *text = NULL;
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
+	if (ddp_read_file(&text, NULL, path, 16 << 20, NULL))
+		return NULL;
+	return text;
+}
+
+static void cell_load(cell *c, const char *dir, const char *name)
+{
+	char *meta = slurp(dir, name, ".meta.json"), *err, *mark;
+	json_t *m, *o;
+
+	memset(c, 0, sizeof(*c));
+	c->vsize = -1;
+	if (!meta)
+		return;
+	m = json_loads(meta, 0, NULL);
+	free(meta);
+	if (!m)
+		return;
+	c->present = 1;
+	c->dd_rc = (int)json_integer_value(json_object_get(m, "dd_return_code"));
+	c->info_rc = json_is_integer(json_object_get(m, "info_return_code"))
+	             ? (int)json_integer_value(json_object_get(m, "info_return_code")) : -1;
+	json_decref(m);
+	err = slurp(dir, name, ".stderr.txt");
+	if (err && (mark = strstr(err, DDP_BASELINE_STDERR_MARKER)))
+		*mark = '\0';
+	c->dd_err = err ? err : strdup("");
+	c->out = slurp(dir, name, ".stdout.txt");
+	if (!c->out)
+		c->out = strdup("");
+	if ((o = json_loads(c->out, 0, NULL))) {
+		json_t *v = json_object_get(o, "virtual-size");
+		const char *fmt = json_string_value(json_object_get(o, "format"));
+		if (json_is_integer(v))
+			c->vsize = (long long)json_integer_value(v);
+		if (fmt)
+			snprintf(c->format, sizeof(c->format), "%s", fmt);
+		json_decref(o);
+	}
+}
+
+static void cell_free(cell *c)
+{
+	free(c->dd_err);
+	free(c->out);
+}
+
+static int cell_same(const cell *a, const cell *b)
+{
+	return a->present == b->present && a->dd_rc == b->dd_rc && a->info_rc == b->info_rc &&
+	       !strcmp(a->dd_err ? a->dd_err : "", b->dd_err ? b->dd_err : "") &&
+	       !strcmp(a->out ? a->out : "", b->out ? b->out : "");
+}
+
+/* The top-level info keys that differ: " +added -removed ~changed" (a few). */
+static void info_keys(FILE *f, const char *a_text, const char *b_text)
+{
+	json_t *a = json_loads(a_text, 0, NULL), *b = json_loads(b_text, 0, NULL), *v;
+	const char *k;
+	int shown = 0;
+
+	if (json_is_object(a) && json_is_object(b)) {
+		json_object_foreach(b, k, v) {
+			json_t *o = json_object_get(a, k);
+			if ((!o || !json_equal(o, v)) && shown++ < 3) {
+				fputs(o ? " ~" : " +", f);
+				esc(f, k);
+			}
+		}
+		json_object_foreach(a, k, v)
+			if (!json_object_get(b, k) && shown++ < 3) {
+				fputs(" -", f);
+				esc(f, k);
+			}
+		if (shown > 3)
+			fputs(" &hellip;", f);
+	}
+	json_decref(a);
+	json_decref(b);
+}
+
+/* What differs from a (the version to the left) to b, for people. */
+static void cell_delta(FILE *f, const cell *a, const cell *b)
+{
+	const char *sep = "";
+
+	if (!a->present || !b->present) {
+		fputs(b->present ? "baseline added" : "no baseline", f);
+		return;
+	}
+	if (a->dd_rc != b->dd_rc)
+		fprintf(f, "%sexit %d&rarr;%d", sep, a->dd_rc, b->dd_rc), sep = "; ";
+	if (a->vsize != b->vsize) {
+		fputs(sep, f);
+		sep = "; ";
+		fputs("size ", f);
+		if (a->vsize < 0) fputs("&ndash;", f); else fprintf(f, "%lld", a->vsize);
+		fputs("&rarr;", f);
+		if (b->vsize < 0) fputs("&ndash;", f); else fprintf(f, "%lld", b->vsize);
+	}
+	if (strcmp(a->dd_err, b->dd_err))
+		fprintf(f, "%sstderr text", sep), sep = "; ";
+	if (a->vsize == b->vsize && strcmp(a->out, b->out)) {
+		fprintf(f, "%sinfo", sep), sep = "; ";
+		info_keys(f, a->out, b->out);
+	}
+	if (a->info_rc != b->info_rc)
+		fprintf(f, "%sinfo exit %d&rarr;%d", sep, a->info_rc, b->info_rc), sep = "; ";
+}
+
+typedef struct version_col {
+	char name[64];
+	char profile[64];
+	int pindex;          /* colour */
+} version_col;
+
+static int version_cmp(const void *a, const void *b)
+{
+	return ddp_version_text_cmp(((const version_col *)a)->name, ((const version_col *)b)->name);
+}
+
+static int load_versions(version_col *v, size_t *n, const char *root, char profiles[][64],
+                         size_t *nprof)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+	char map_path[4300];
+	json_t *map, *v2p;
+
+	*n = 0;
+	*nprof = 0;
+	if (!d)
+		return ddp_cli_fail("report: %s: %s", root, strerror(errno));
+	while ((e = readdir(d)) && *n < MAX_VERSIONS) {
+		char path[4400];
+		struct stat st;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || strlen(e->d_name) >= 64)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+		if (stat(path, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(v[*n].name, sizeof(v[*n].name), "%s", e->d_name);
+		(*n)++;
+	}
+	closedir(d);
+	if (!*n)
+		return ddp_cli_fail("report: %s has no version directories", root);
+	qsort(v, *n, sizeof(*v), version_cmp);
+	snprintf(map_path, sizeof(map_path), "%s/version-map.json", root);
+	map = json_load_file(map_path, 0, NULL);
+	v2p = json_object_get(map, "version_to_profile");
+	for (size_t i = 0; i < *n; i++) {
+		const char *p = json_string_value(json_object_get(v2p, v[i].name));
+		size_t k;
+		snprintf(v[i].profile, sizeof(v[i].profile), "%s", p ? p : "no-profile");
+		for (k = 0; k < *nprof && strcmp(profiles[k], v[i].profile); k++)
+			;
+		if (k == *nprof && *nprof < MAX_VERSIONS)
+			snprintf(profiles[(*nprof)++], 64, "%s", v[i].profile);
+		v[i].pindex = (int)k;
+	}
+	json_decref(map);
+	return DDP_EXIT_OK;
+}
+
+/* ---- the page ------------------------------------------------------------- */
+
+static const char css[] =
+	"body{font:12px/1.35 system-ui,-apple-system,'Segoe UI',sans-serif;margin:16px;color:#1b1b1b;background:#fff}"
+	"h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:18px 0 6px}h3{font-size:13px;margin:12px 0 4px}"
+	"p.meta{color:#555;margin:0 0 8px}"
+	"table{border-collapse:collapse}"
+	"table.matrix{table-layout:fixed}"
+	"table.matrix th,table.matrix td{border:1px solid #bbb;padding:2px 4px;vertical-align:top;text-align:left}"
+	"table.matrix thead th{position:sticky;top:0;background:#eee;z-index:1}"
+	"table.matrix th.case{width:300px;font-weight:normal;font-family:ui-monospace,monospace;font-size:11px;word-break:break-all}"
+	"table.matrix th.case .ops{color:#666}"
+	"table.matrix td.cell{width:220px;font-size:11px}"
+	"table.matrix tr.drift-row th.case{font-weight:bold}"
+	"td.cell .o{font-family:ui-monospace,monospace}"
+	"td.cell .e{color:#7a1010;font-family:ui-monospace,monospace;white-space:pre-wrap;word-break:break-word}"
+	"td.cell .d{color:#000;background:#ffe36b;border-radius:2px;padding:0 2px;display:inline-block;margin-top:1px}"
+	"td.cell.changed{border-left:4px solid #d01c1c}"
+	"td.cell.fail .o{font-weight:bold}"
+	"td.cell.missing{background:#f4f4f4;color:#999}"
+	".p0{background:#dbeafe}.p1{background:#dcfce7}.p2{background:#fde2e2}.p3{background:#efe1fb}"
+	".p4{background:#fef3c7}.p5{background:#ccfbf1}.p6{background:#fce7f3}.p7{background:#e5e7eb}"
+	".legend span.sw{display:inline-block;padding:2px 8px;margin-right:8px;border:1px solid #bbb}"
+	".byte{color:#b00;background:#fee}"
+	"table.list th,table.list td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}"
+	"table.list th{background:#eee}"
+	"pre{margin:2px 0;white-space:pre-wrap;word-break:break-all;font:11px ui-monospace,monospace;background:#f6f6f6;padding:3px}"
+	"section.campaign{margin-bottom:16px}";
+
+static void write_cell(FILE *f, const version_col *v, const cell *c, const cell *left,
+                       const version_col *lv)
+{
+	int changed = left && !cell_same(left, c);
+
+	fputs("<td class=\"cell p", f);
+	fprintf(f, "%d prof-", v->pindex);
+	cls(f, v->profile);
+	if (!c->present)
+		fputs(" missing", f);
+	else if (c->dd_rc)
+		fputs(" fail", f);
+	if (changed)
+		fputs(" changed", f);
+	fputs("\" data-version=\"", f);
+	esc(f, v->name);
+	fputs("\">", f);
+	if (!c->present) {
+		fputs("no baseline", f);
+	} else {
+		size_t n = strcspn(c->dd_err, "\n");
+		fprintf(f, "<div class=\"o\">exit %d", c->dd_rc);
+		if (c->vsize >= 0) {
+			fprintf(f, " &middot; %lld", c->vsize);
+			if (c->format[0]) {
+				fputs(" ", f);
+				esc(f, c->format);
+			}
+		} else if (!c->dd_rc && c->info_rc > 0) {
+			fprintf(f, " &middot; info exit %d", c->info_rc);
+		}
+		fputs("</div>", f);
+		if (n) {
+			fputs("<div class=\"e\">", f);
+			esc_n(f, c->dd_err, n > 200 ? 200 : n);
+			if (n > 200)
+				fputs("&hellip;", f);
+			fputs("</div>", f);
+		}
+	}
+	if (changed) {
+		fputs("<div class=\"d\" title=\"differs from ", f);
+		esc(f, lv->name);
+		fputs("\">&#916; ", f);
+		esc(f, lv->name);
+		fputs(": ", f);
+		cell_delta(f, left, c);
+		fputs("</div>", f);
+	}
+	fputs("</td>", f);
+}
+
+static void write_case_head(FILE *f, const ddp_ddcase *c)
+{
+	char size[64];
+
+	ddp_ddcase_size_column(size, sizeof(size), c);
+	fputs("<th class=\"case\" scope=\"row\">", f);
+	esc(f, c->name);
+	fputs("<div class=\"ops\">", f);
+	esc(f, size);
+	fputs(" ", f);
+	esc(f, c->in_fmt);
+	fputs(" &rarr; ", f);
+	esc(f, c->out_fmt);
+	for (int i = 0; i < c->nops; i++) {
+		fputs(" ", f);
+		esc(f, c->ops[i]);
+	}
+	fputs("</div></th>", f);
+}
+
+/* The first line of a file under dir (malloc'd, "" when none). */
+static char *first_line_of(const char *dir, const char *name)
+{
+	char *t = slurp(dir, name, "");
+	if (!t)
+		return strdup("");
+	t[strcspn(t, "\n")] = '\0';
+	return t;
+}
+
+static void write_text_file(FILE *f, const char *dir, const char *name, const char *label)
+{
+	char *t = slurp(dir, name, "");
+	if (!t)
+		return;
+	fputs("<div>", f);
+	esc(f, label);
+	fputs(":</div><pre>", f);
+	esc_n(f, t, strlen(t) > 4000 ? 4000 : strlen(t));
+	fputs("</pre>", f);
+	free(t);
+}
+
+static int write_findings(FILE *f, const char *dir)
+{
+	char path[4300];
+	json_t *sigs, *val, *first = NULL;
+	const char *sig;
+	size_t total = 0;
+
+	snprintf(path, sizeof(path), "%s/signatures.json", dir);
+	sigs = json_load_file(path, 0, NULL);
+	if (!sigs && access(path, F_OK) && errno == ENOENT) {
+		struct stat st;
+		if (!stat(dir, &st) && S_ISDIR(st.st_mode))
+			sigs = json_object(); /* a campaign that found nothing */
+	}
+	if (!json_is_object(sigs)) {
+		json_decref(sigs);
+		return ddp_cli_fail("report: --findings %s: no readable signatures.json", dir);
+	}
+	json_object_foreach(sigs, sig, val)
+		total += (size_t)json_integer_value(json_object_get(val, "count"));
+	fputs("<section class=\"campaign\"><h3>", f);
+	esc(f, dir);
+	fputs("</h3>", f);
+	/* The tools, from the first finding's result.json. */
+	json_object_foreach(sigs, sig, val) {
+		char rp[4600];
+		snprintf(rp, sizeof(rp), "%s/%s/result.json", dir,
+		         json_string_value(json_object_get(val, "dir")) ? json_string_value(json_object_get(val, "dir")) : "");
+		if ((first = json_load_file(rp, 0, NULL)))
+			break;
+	}
+	fputs("<p class=\"meta\">", f);
+	if (first) {
+		fputs("reference <code>", f);
+		esc(f, json_string_value(json_object_get(first, "reference")));
+		fputs("</code>, candidate <code>", f);
+		esc(f, json_string_value(json_object_get(first, "candidate")));
+		fputs("</code>, stderr compared ", f);
+		esc(f, json_string_value(json_object_get(first, "stderr_mode")));
+		fputs("; ", f);
+		json_decref(first);
+	}
+	fprintf(f, "%zu signatures, %zu divergences</p>", json_object_size(sigs), total);
+	fputs("<table class=\"list findings\"><thead><tr><th>signature</th><th>count</th>"
+	      "<th>case and what differs</th><th>stderr (reference / candidate)</th>"
+	      "<th>reproducer</th></tr></thead><tbody>", f);
+	json_object_foreach(sigs, sig, val) {
+		const char *sub = json_string_value(json_object_get(val, "dir"));
+		char fdir[4600], rp[4700];
+		json_t *r;
+		char *rs, *cs;
+
+		snprintf(fdir, sizeof(fdir), "%s/%s", dir, sub ? sub : "");
+		snprintf(rp, sizeof(rp), "%s/result.json", fdir);
+		r = json_load_file(rp, 0, NULL);
+		fputs("<tr class=\"finding\"><td><code>", f);
+		esc(f, sig);
+		fprintf(f, "</code></td><td>%lld</td><td><pre>",
+		        (long long)json_integer_value(json_object_get(val, "count")));
+		esc(f, json_string_value(json_object_get(r, "case")));
+		fputs("</pre><pre>", f);
+		esc(f, json_string_value(json_object_get(r, "detail")));
+		fputs("</pre></td><td>", f);
+		rs = first_line_of(fdir, "reference.stderr");
+		cs = first_line_of(fdir, "candidate.stderr");
+		fputs("<pre>", f);
+		esc(f, *rs ? rs : "(nothing)");
+		fputs("</pre><pre>", f);
+		esc(f, *cs ? cs : "(nothing)");
+		fputs("</pre></td><td>", f);
+		free(rs);
+		free(cs);
+		write_text_file(f, fdir, "reproduce", "reproduce");
+		write_text_file(f, fdir, "minimised", "minimised dd-cases line");
+		fputs("</td></tr>", f);
+		json_decref(r);
+	}
+	fputs("</tbody></table></section>", f);
+	json_decref(sigs);
+	return DDP_EXIT_OK;
+}
+
+int ddp_cmd_report(int argc, char **argv)
+{
+	const char *out_arg = "report.html", *cases_arg = NULL, *root_arg = NULL;
+	const char *title = "qemu-img dd across qemu versions";
+	const char *findings[MAX_FINDINGS];
+	size_t nfindings = 0, nv = 0, nprof = 0;
+	char cases_path[4200], root[4200];
+	char profiles[MAX_VERSIONS][64];
+	version_col v[MAX_VERSIONS];
+	ddp_ddcases cases;
+	ddp_error err;
+	cell *cells;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc = DDP_EXIT_OK;
+	size_t *nchanged;
+	time_t now = time(NULL);
+	char when[64];
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return DDP_EXIT_OK;
+		}
+		if (strcmp(a, "--output") && strcmp(a, "--cases") && strcmp(a, "--baselines") &&
+		    strcmp(a, "--findings") && strcmp(a, "--title"))
+			return ddp_cli_fail("report: unknown option '%s' (see --help)", a);
+		if (!val)
+			return ddp_cli_fail("report: %s needs a value (see --help)", a);
+		i++;
+		if (!strcmp(a, "--output"))
+			out_arg = val;
+		else if (!strcmp(a, "--cases"))
+			cases_arg = val;
+		else if (!strcmp(a, "--baselines"))
+			root_arg = val;
+		else if (!strcmp(a, "--title"))
+			title = val;
+		else if (nfindings < MAX_FINDINGS)
+			findings[nfindings++] = val;
+		else
+			return ddp_cli_fail("report: at most %d --findings", MAX_FINDINGS);
+	}
+	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
+	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs/dd-info-json");
+	if (ddp_ddcases_load(&cases, cases_path, &err))
+		return ddp_cli_fail_error(cases_path, &err);
+	if ((rc = load_versions(v, &nv, root, profiles, &nprof))) {
+		ddp_ddcases_free(&cases);
+		return rc;
+	}
+	cells = calloc(cases.count * nv + 1, sizeof(*cells));
+	nchanged = calloc(nv + 1, sizeof(*nchanged));
+	if (!cells || !nchanged) {
+		ddp_ddcases_free(&cases);
+		free(cells);
+		free(nchanged);
+		return ddp_cli_fail("report: out of memory");
+	}
+	for (size_t i = 0; i < cases.count; i++)
+		for (size_t j = 0; j < nv; j++) {
+			char dir[4400];
+			snprintf(dir, sizeof(dir), "%s/%s", root, v[j].name);
+			cell_load(&cells[i * nv + j], dir, cases.items[i].name);
+			if (j && !cell_same(&cells[i * nv + j - 1], &cells[i * nv + j]))
+				nchanged[j]++;
+		}
+
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		rc = ddp_cli_fail("report: out of memory");
+		goto out;
+	}
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<meta name=\"generator\" content=\"ddparity report\"><title>", f);
+	esc(f, title);
+	fprintf(f, "</title><style>%s</style></head><body>\n<h1>", css);
+	esc(f, title);
+	fprintf(f, "</h1><p class=\"meta\">%zu cases &times; %zu versions, %zu profiles; "
+	        "baselines ", cases.count, nv, nprof);
+	{
+		char *rp = realpath(root, NULL);
+		esc(f, rp ? rp : root);
+		free(rp);
+	}
+	fprintf(f, "; generated %s by ddparity %s</p>\n", when, DDP_VERSION_STRING);
+
+	/* Legend: one colour per profile. */
+	fputs("<p class=\"legend\" id=\"profiles\">", f);
+	for (size_t k = 0; k < nprof; k++) {
+		fprintf(f, "<span class=\"sw p%zu prof-", k % 8);
+		cls(f, profiles[k]);
+		fputs("\">", f);
+		esc(f, profiles[k]);
+		fputs(": ", f);
+		for (size_t j = 0, first = 1; j < nv; j++)
+			if (v[j].pindex == (int)k) {
+				fputs(first ? "" : ", ", f);
+				esc(f, v[j].name);
+				first = 0;
+			}
+		fputs("</span>", f);
+	}
+	fputs(" A red left edge and a yellow &#916; mark a cell that differs from the version "
+	      "to its left.</p>\n", f);
+
+	/* The matrix. */
+	fputs("<h2>Case &times; version</h2>\n<table class=\"matrix\" id=\"matrix\"><thead><tr>"
+	      "<th class=\"case\">case</th>", f);
+	for (size_t j = 0; j < nv; j++) {
+		fprintf(f, "<th class=\"version p%d prof-", v[j].pindex % 8);
+		cls(f, v[j].profile);
+		fputs("\" scope=\"col\">", f);
+		esc(f, v[j].name);
+		fputs("<br><small>", f);
+		esc(f, v[j].profile);
+		fputs("</small></th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+	for (size_t i = 0; i < cases.count; i++) {
+		int drift = 0;
+		for (size_t j = 1; j < nv; j++)
+			drift |= !cell_same(&cells[i * nv + j - 1], &cells[i * nv + j]);
+		fputs(drift ? "<tr class=\"case-row drift-row\" data-case=\"" : "<tr class=\"case-row\" data-case=\"", f);
+		esc(f, cases.items[i].name);
+		fputs("\">", f);
+		write_case_head(f, &cases.items[i]);
+		for (size_t j = 0; j < nv; j++) {
+			version_col c = v[j];
+			c.pindex %= 8;
+			write_cell(f, &c, &cells[i * nv + j], j ? &cells[i * nv + j - 1] : NULL,
+			           j ? &v[j - 1] : NULL);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+
+	/* Changes between adjacent versions. */
+	fputs("<h2>Changes between adjacent versions</h2>\n<table class=\"list\" id=\"changes\"><thead><tr><th>from</th><th>to</th>"
+	      "<th>cases that change</th></tr></thead><tbody>", f);
+	for (size_t j = 1; j < nv; j++) {
+		const char *sep = "";
+		fputs("<tr><td>", f);
+		esc(f, v[j - 1].name);
+		fputs("</td><td>", f);
+		esc(f, v[j].name);
+		fprintf(f, "</td><td>%zu", nchanged[j]);
+		if (nchanged[j])
+			fputs(": ", f);
+		for (size_t i = 0; i < cases.count; i++)
+			if (!cell_same(&cells[i * nv + j - 1], &cells[i * nv + j])) {
+				fputs(sep, f);
+				esc(f, cases.items[i].name);
+				sep = ", ";
+			}
+		fputs("</td></tr>", f);
+	}
+	fputs("</tbody></table>\n", f);
+
+	if (nfindings) {
+		fputs("<h2 id=\"findings\">Campaign findings, by signature</h2>\n", f);
+		for (size_t k = 0; k < nfindings && !rc; k++)
+			rc = write_findings(f, findings[k]);
+	}
+	fputs("</body></html>\n", f);
+	if (fclose(f)) {
+		rc = ddp_cli_fail("report: out of memory");
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if (ddp_write_atomic(out_arg, buf, len, &err))
+		rc = ddp_cli_fail("report: %s: %s", out_arg, err.message);
+	else
+		printf("report: %s (%zu cases x %zu versions, %zu profiles, %zu campaigns, %zu bytes)\n",
+		       out_arg, cases.count, nv, nprof, nfindings, len);
+out:
+	free(buf);
+	for (size_t i = 0; i < cases.count * nv; i++)
+		cell_free(&cells[i]);
+	free(cells);
+	free(nchanged);
+	ddp_ddcases_free(&cases);
+	return rc;
+}
