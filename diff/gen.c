@@ -110,7 +110,7 @@ static char *render_number(ddp_source *src, int64_t v)
 		if (k)
 			return fmt("0x%" PRIx64 "%c", (uint64_t)(v >> (10 * k)), suffixes[k - 1]);
 		if (v >= 1024) /* the nearest KiB above */
-			return fmt("0x%" PRIx64 "%c", (uint64_t)(v + 1023) / 1024,
+			return fmt("0x%" PRIx64 "%c", ((uint64_t)v + 1023) / 1024,
 			           ddp_source_chance(src, 50) ? 'k' : 'K');
 		break;
 	case 7:
@@ -169,7 +169,8 @@ static int64_t pick_blocks(ddp_source *src, int64_t size, int64_t bs)
 	case 5:
 		return n > 0 ? n - 1 : 0;
 	case 6:
-		return bs > 0 ? INT64_MAX / bs + (int64_t)ddp_source_below(src, 2) : INT64_MAX;
+		/* The last count*bs that fits, or the first that overflows. */
+		return bs > 1 ? INT64_MAX / bs + (int64_t)ddp_source_below(src, 2) : INT64_MAX;
 	case 7:
 		return ddp_source_chance(src, 50) ? INT64_MAX : 4294967296LL;
 	default:
