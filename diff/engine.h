@@ -56,6 +56,13 @@ typedef struct ddp_fixtures {
 	char dir[4096];
 } ddp_fixtures;
 
+/*
+ * Makes one fixture under dir (or reuses it when a stamp says it is
+ * complete): f's name, format, size and pattern say what; its path, flat
+ * view, virtual size and file length are filled in.
+ */
+int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_error *err);
+
 /* Makes (or reuses, when already complete) every fixture under dir. */
 int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img,
                       ddp_error *err);

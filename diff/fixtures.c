@@ -62,34 +62,38 @@ static char *qemu_io_for(const char *qemu_img)
 static int run(const char *const *argv, const char *what, ddp_error *err)
 {
 	ddp_proc_result r;
-	ddp_proc_opts o = {NULL, 120, 1 << 16};
+	ddp_proc_opts o = {NULL, 300, 1 << 16};
 	int ok;
 
 	if (ddp_proc_run(&r, argv, &o, err))
 		return DDP_ERROR;
 	ok = r.exited && r.exit_code == 0;
-	if (!ok) {
-		char detail[300];
-		snprintf(detail, sizeof(detail), "%s failed: %.200s", argv[0], r.err);
-		ddp_proc_result_free(&r);
-		return fail(err, what, detail);
-	}
+	if (!ok)
+		ddp_error_set(err, DDP_ERROR, what, 0, 0, "fixture: %s %s failed: %.200s",
+		              argv[0], argv[1], r.err);
 	ddp_proc_result_free(&r);
-	return DDP_OK;
+	return ok ? DDP_OK : DDP_ERROR;
 }
 
-static int write_raw(const char *path, const ddp_fixture *f)
+/* The pattern's bytes: an LCG seeded by the size, zeros, or sparse blocks. */
+static int write_raw(const char *path, int64_t size, const char *pattern)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	uint32_t seed = 0x9e3779b9u ^ (uint32_t)f->size;
-	static char block[65536];
+	uint32_t seed = 0x9e3779b9u ^ (uint32_t)size;
+	char *block;
 	int64_t done = 0;
+	int rc = 0;
 
 	if (fd < 0)
 		return -1;
-	if (!strcmp(f->pattern, "random")) {
-		while (done < f->size) {
-			size_t n = f->size - done < (int64_t)sizeof(block) ? (size_t)(f->size - done) : sizeof(block);
+	block = malloc(65536);
+	if (!block) {
+		close(fd);
+		return -1;
+	}
+	if (!strcmp(pattern, "random")) {
+		while (done < size) {
+			size_t n = size - done < 65536 ? (size_t)(size - done) : 65536;
 			for (size_t i = 0; i < n; i++) {
 				seed = seed * 1103515245u + 12345u;
 				block[i] = (char)(seed >> 16);
@@ -98,25 +102,29 @@ static int write_raw(const char *path, const ddp_fixture *f)
 				break;
 			done += (int64_t)n;
 		}
-	} else if (ftruncate(fd, f->size)) {
-		close(fd);
-		return -1;
-	} else if (!strcmp(f->pattern, "sparse") && f->size >= 8192) {
+		rc = done == size ? 0 : -1;
+	} else if (ftruncate(fd, size)) {
+		rc = -1;
+	} else if (!strcmp(pattern, "sparse") && size >= 8192) {
 		/* Data at the start, the middle and the very end; holes between. */
-		int64_t at[] = {0, f->size / 2 - 4096, f->size - 4096};
+		int64_t at[] = {0, size / 2 - 4096, size - 4096};
 		memset(block, 0x5a, 4096);
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < 3 && !rc; i++) {
 			block[0] = (char)i;
 			if (pwrite(fd, block, 4096, at[i]) != 4096)
-				break;
+				rc = -1;
 		}
 	}
-	return close(fd);
+	free(block);
+	if (close(fd))
+		rc = -1;
+	return rc;
 }
 
-static int info_of(ddp_fixture *f, const char *qemu_img, ddp_error *err)
+/* What the reference's info says of it (with -f: nothing is probed). */
+static int read_info(ddp_fixture *f, const char *qemu_img, ddp_error *err)
 {
-	const char *argv[] = {qemu_img, "info", "--output=json", f->path, NULL};
+	const char *argv[] = {qemu_img, "info", "--output=json", "-f", f->format, f->path, NULL};
 	ddp_proc_opts o = {NULL, 60, 1 << 20};
 	ddp_proc_result r;
 	json_t *j;
@@ -138,80 +146,83 @@ static int info_of(ddp_fixture *f, const char *qemu_img, ddp_error *err)
 	return DDP_OK;
 }
 
-static int make_one(ddp_fixture *f, const char *dir, const char *qemu_img,
-                    const char *qemu_io, ddp_error *err)
+int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_error *err)
 {
-	char size[32], stamp[4200], tmp[4200];
+	char stamp[4200], src[4200], sz[32];
 	struct stat st;
+	int raw = !strcmp(f->format, "raw");
 
 	snprintf(f->path, sizeof(f->path), "%s/%s.%s", dir, f->name, f->format);
-	snprintf(f->flat, sizeof(f->flat), "%s/%s.flat", dir, f->name);
+	/* A raw fixture is its own flat view (read as whole sectors). */
+	if (raw)
+		snprintf(f->flat, sizeof(f->flat), "%s", f->path);
+	else
+		snprintf(f->flat, sizeof(f->flat), "%s/%s.flat", dir, f->name);
 	snprintf(stamp, sizeof(stamp), "%s/%s.done", dir, f->name);
-	snprintf(size, sizeof(size), "%lld", (long long)f->size);
+	snprintf(sz, sizeof(sz), "%lld", (long long)f->size);
 	if (stat(stamp, &st) == 0)
-		return info_of(f, qemu_img, err);
+		return read_info(f, qemu_img, err);
 
-	if (!strcmp(f->format, "raw")) {
-		if (write_raw(f->path, f))
+	if (raw) {
+		if (write_raw(f->path, f->size, f->pattern))
 			return fail(err, f->name, strerror(errno));
 	} else if (!strcmp(f->pattern, "random")) {
-		ddp_fixture raw = *f;
-		const char *conv[] = {qemu_img, "convert", "-f", "raw", "-O", f->format, tmp, f->path, NULL};
-		snprintf(tmp, sizeof(tmp), "%s/%s.src", dir, f->name);
-		raw.format = "raw";
-		if (write_raw(tmp, &raw) || run(conv, f->name, err))
+		const char *conv[] = {qemu_img, "convert", "-f", "raw", "-O", f->format, src, f->path, NULL};
+		int rc;
+		snprintf(src, sizeof(src), "%s/%s.src", dir, f->name);
+		if (write_raw(src, f->size, "random"))
+			return fail(err, f->name, strerror(errno));
+		rc = run(conv, f->name, err);
+		unlink(src);
+		if (rc)
 			return DDP_ERROR;
-		unlink(tmp);
 	} else {
-		/* qemu-io writes patterns: a start, a middle, the very end; holes between. */
-		char w0[64], w1[64], w2[64];
-		const char *create[] = {qemu_img, "create", "-q", "-f", f->format, f->path, size, NULL};
-		const char *io[] = {qemu_io, "-f", f->format, "-c", w0, "-c", w1, "-c", w2, f->path, NULL};
-		int64_t end = f->size / 512 * 512;
-		snprintf(w0, sizeof(w0), "write -P 0x5a 0 4096");
-		snprintf(w1, sizeof(w1), "write -P 0xa5 %lld 4096", (long long)(end / 2 / 512 * 512));
-		snprintf(w2, sizeof(w2), "write -P 0x3c %lld 512", (long long)(end - 512));
-		if (run(create, f->name, err) || run(io, f->name, err))
+		const char *create[] = {qemu_img, "create", "-q", "-f", f->format, f->path, sz, NULL};
+		if (run(create, f->name, err))
 			return DDP_ERROR;
+		if (!strcmp(f->pattern, "sparse")) {
+			/* qemu-io writes patterns: a start, a middle, the very end; holes between. */
+			char w0[64], w1[64], w2[64];
+			char *io = qemu_io_for(qemu_img);
+			const char *w[] = {io, "-f", f->format, "-c", w0, "-c", w1, "-c", w2, f->path, NULL};
+			int64_t end = f->size / 512 * 512;
+			int rc;
+			snprintf(w0, sizeof(w0), "write -P 0x5a 0 4096");
+			snprintf(w1, sizeof(w1), "write -P 0xa5 %lld 4096", (long long)(end / 2 / 512 * 512));
+			snprintf(w2, sizeof(w2), "write -P 0x3c %lld 512", (long long)(end - 512));
+			rc = io ? run(w, f->name, err) : fail(err, f->name, "out of memory");
+			free(io);
+			if (rc)
+				return DDP_ERROR;
+		}
 	}
-	if (info_of(f, qemu_img, err))
-		return DDP_ERROR;
-	if (strcmp(f->format, "raw")) {
+	if (!raw) {
 		const char *conv[] = {qemu_img, "convert", "-f", f->format, "-O", "raw", f->path, f->flat, NULL};
 		if (run(conv, f->name, err))
 			return DDP_ERROR;
 	}
+	if (read_info(f, qemu_img, err))
+		return DDP_ERROR;
 	return ddp_write_atomic(stamp, "done\n", 5, err);
 }
 
 int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img, ddp_error *err)
 {
-	char *qemu_io = qemu_io_for(qemu_img);
-
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "%s", dir);
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		free(qemu_io);
+	if (mkdir(dir, 0755) && errno != EEXIST)
 		return fail(err, dir, strerror(errno));
-	}
 	fx->items = malloc(sizeof(table));
-	if (!fx->items || !qemu_io) {
-		free(qemu_io);
+	if (!fx->items)
 		return fail(err, dir, "out of memory");
-	}
 	memcpy(fx->items, table, sizeof(table));
 	fx->count = sizeof(table) / sizeof(table[0]);
 	for (size_t i = 0; i < fx->count; i++) {
-		if (make_one(&fx->items[i], dir, qemu_img, qemu_io, err)) {
-			free(qemu_io);
+		if (ddp_fixture_make(&fx->items[i], dir, qemu_img, err)) {
 			ddp_fixtures_free(fx);
 			return DDP_ERROR;
 		}
-		/* A raw fixture is its own flat view (read as whole sectors). */
-		if (!strcmp(fx->items[i].format, "raw"))
-			snprintf(fx->items[i].flat, sizeof(fx->items[i].flat), "%s", fx->items[i].path);
 	}
-	free(qemu_io);
 	return DDP_OK;
 }
 
