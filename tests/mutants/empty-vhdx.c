@@ -22,16 +22,8 @@ int main(int argc, char **argv)
 	char *json;
 	int64_t vsize;
 
-	mq_start(argc, argv, "empty-vhdx");
-	mq_parse_dd(&dd, argc - 1, argv + 1);
-	if (!mq_dd_clean(&dd) || !dd.ofmt || strcmp(dd.ofmt, "vhdx") != 0 ||
-	    !mq_plain_path(dd.op_value[MQ_OP_OF]))
-		mq_exec_qemu(argv + 1);
-	out = dd.op_value[MQ_OP_OF];
-
-	rc = mq_run_qemu(argv + 1, MQ_INHERIT, NULL, NULL);
-	if (rc != 0)
-		mq_exit(rc < 0 ? 1 : rc);
+	out = mq_run_dd_for_format(&dd, argc, argv, "empty-vhdx", "vhdx");
+	rc = 0;
 	json = mq_info_json(out, "vhdx");
 	if (json && mq_json_int(json, "virtual-size", &vsize) == 0 && vsize == 0) {
 		if (truncate(out, 4096) != 0)

@@ -757,3 +757,19 @@ void mq_put_be16(unsigned char *p, uint16_t v)
 	p[0] = (unsigned char)(v >> 8);
 	p[1] = (unsigned char)v;
 }
+
+const char *mq_run_dd_for_format(mq_dd *dd, int argc, char **argv, const char *name,
+                                 const char *fmt)
+{
+	int rc;
+
+	mq_start(argc, argv, name);
+	mq_parse_dd(dd, argc - 1, argv + 1);
+	if (!mq_dd_clean(dd) || !dd->ofmt || strcmp(dd->ofmt, fmt) != 0 ||
+	    !mq_plain_path(dd->op_value[MQ_OP_OF]))
+		mq_exec_qemu(argv + 1);
+	rc = mq_run_qemu(argv + 1, MQ_INHERIT, NULL, NULL);
+	if (rc != 0)
+		mq_exit(rc < 0 ? 1 : rc);
+	return dd->op_value[MQ_OP_OF];
+}

@@ -108,6 +108,16 @@ void mq_parse_dd(mq_dd *dd, int argc, char **args);
 /* All of options_ok, operands_ok, numbers_ok, both files, no -h/--object/--image-opts. */
 int mq_dd_clean(const mq_dd *dd);
 
+/*
+ * The shape of every mutant that fixes up an output of one format: parse
+ * the arguments, pass through to the real qemu-img (exec, no return) unless
+ * the case is clean, -O is fmt and of= a plain path, else run the real dd
+ * and exit with its status when it failed.  Returns of= once qemu-img made
+ * it.
+ */
+const char *mq_run_dd_for_format(mq_dd *dd, int argc, char **argv, const char *name,
+                                 const char *fmt);
+
 /* True when the effective -O is exactly fmt (NULL or "raw": raw output). */
 int mq_dd_ofmt_is(const mq_dd *dd, const char *fmt);
 

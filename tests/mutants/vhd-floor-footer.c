@@ -43,16 +43,8 @@ int main(int argc, char **argv)
 	uint64_t cur;
 	mq_chs have, floor_g;
 
-	mq_start(argc, argv, "vhd-floor-footer");
-	mq_parse_dd(&dd, argc - 1, argv + 1);
-	if (!mq_dd_clean(&dd) || !dd.ofmt || strcmp(dd.ofmt, "vpc") != 0 ||
-	    !mq_plain_path(dd.op_value[MQ_OP_OF]))
-		mq_exec_qemu(argv + 1);
-	out = dd.op_value[MQ_OP_OF];
-
-	rc = mq_run_qemu(argv + 1, MQ_INHERIT, NULL, NULL);
-	if (rc != 0)
-		mq_exit(rc < 0 ? 1 : rc);
+	out = mq_run_dd_for_format(&dd, argc, argv, "vhd-floor-footer", "vpc");
+	rc = 0;
 
 	flen = mq_file_size(out);
 	if (flen < 1024 || mq_read_at(out, flen - 512, f, sizeof(f)) != 0 ||

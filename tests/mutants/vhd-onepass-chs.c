@@ -52,17 +52,9 @@ int main(int argc, char **argv)
 	char *json, tmp[4096], size_s[32], *src_opts = NULL;
 	int64_t in_len, len, q_size, m_size;
 
-	mq_start(argc, argv, "vhd-onepass-chs");
-	mq_parse_dd(&dd, argc - 1, argv + 1);
-	if (!mq_dd_clean(&dd) || !dd.ofmt || strcmp(dd.ofmt, "vpc") != 0 ||
-	    !mq_plain_path(dd.op_value[MQ_OP_OF]))
-		mq_exec_qemu(argv + 1);
+	out = mq_run_dd_for_format(&dd, argc, argv, "vhd-onepass-chs", "vpc");
 	in = dd.op_value[MQ_OP_IF];
-	out = dd.op_value[MQ_OP_OF];
-
-	rc = mq_run_qemu(argv + 1, MQ_INHERIT, NULL, NULL);
-	if (rc != 0)
-		mq_exit(rc < 0 ? 1 : rc);
+	rc = 0;
 
 	/* The window, as img_dd computes it from the input's length. */
 	json = mq_info_json(in, dd.fmt);
