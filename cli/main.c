@@ -37,13 +37,8 @@ int ddp_cli_error(ddp_error *err, const char *source, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return DDP_ERROR;
-	memset(err, 0, sizeof(*err));
-	err->code = DDP_ERROR;
-	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	ddp_error_vset(err, DDP_ERROR, source, 0, 0, 0, fmt, ap);
 	va_end(ap);
 	return DDP_ERROR;
 }

@@ -27,19 +27,28 @@ void ddp_error_clear(ddp_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
+int ddp_error_vset(ddp_error *err, int code, const char *source, int line,
+                   int column, size_t position, const char *fmt, va_list ap)
+{
+	if (!err)
+		return code;
+	memset(err, 0, sizeof(*err));
+	err->code = code;
+	err->line = line;
+	err->column = column;
+	err->position = position;
+	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	return code;
+}
+
 int ddp_fail(ddp_error *err, int code, const char *source, size_t position,
              const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!err)
-		return code;
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	err->position = position;
-	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	ddp_error_vset(err, code, source, 0, 0, position, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -49,15 +58,8 @@ int ddp_error_set(ddp_error *err, int code, const char *source, int line,
 {
 	va_list ap;
 
-	if (!err)
-		return code;
-	memset(err, 0, sizeof(*err));
-	err->code = code;
-	err->line = line;
-	err->column = column;
-	snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	ddp_error_vset(err, code, source, line, column, 0, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -9,6 +9,7 @@
 #ifndef DDPARITY_COMMON_H
 #define DDPARITY_COMMON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,10 @@ int ddp_error_set(ddp_error *err, int code, const char *source, int line,
 	__attribute__((format(printf, 6, 7)))
 #endif
 	;
+
+/* ddp_error_set with a va_list, and the byte position too. */
+int ddp_error_vset(ddp_error *err, int code, const char *source, int line,
+                   int column, size_t position, const char *fmt, va_list ap);
 
 /* ddp_error_set with strerror(errno) after the message: "what: reason". */
 int ddp_error_errno(ddp_error *err, const char *source, const char *what);
