@@ -1,10 +1,12 @@
 #!/bin/bash -eu
 # ClusterFuzzLite / OSS-Fuzz build of ddparity's fuzz targets: the same
 # fuzz/*_fuzzer.c that ctest replays and ci/fuzz runs, compiled with the
-# engine's $CC $CFLAGS and linked with $LIB_FUZZING_ENGINE.  Next to each
-# binary in $OUT: <name>.dict, <name>.options and <name>_seed_corpus.zip
-# (corpus/<target>/).  jansson is linked statically (the runner image has no
-# libjansson); it is not instrumented, so MemorySanitizer is not offered.
+# engine's $CC $CFLAGS and linked with $LIB_FUZZING_ENGINE against the core
+# and the engine (diff/, whose parsers some targets call).  Next to each
+# binary in $OUT: <name>.dict, <name>.options (the target's, or the
+# defaults) and <name>_seed_corpus.zip (corpus/<target>/).  jansson is
+# linked statically (the runner image has no libjansson); it is not
+# instrumented, so MemorySanitizer is not offered.
 cd "$SRC/ddparity"
 
 jansson_libdir=$(pkg-config --variable=libdir jansson)
@@ -22,14 +24,30 @@ done
 rm -f "$build/libddpcore.a"
 ar rcs "$build/libddpcore.a" "${objs[@]}"
 
+# The engine: every diff/*.c but afl_driver.c (a harness with its own main).
+objs=()
+for src in diff/*.c; do
+	[ "$src" = diff/afl_driver.c ] && continue
+	obj="$build/diff-$(basename "$src" .c).o"
+	$CC $CFLAGS -std=c11 -Icore/include -Idiff $jansson_cflags -c "$src" -o "$obj"
+	objs+=("$obj")
+done
+rm -f "$build/libddpdiff.a"
+ar rcs "$build/libddpdiff.a" "${objs[@]}"
+
 for src in fuzz/*_fuzzer.c; do
 	name=$(basename "$src" .c)
 	target=${name%_fuzzer}
-	$CC $CFLAGS -std=c11 -Icore/include -Icore/src -Ifuzz -c "$src" -o "$build/$name.o"
-	$CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$build/$name.o" "$build/libddpcore.a" \
-		"$jansson_a" -lm -o "$OUT/$name"
+	$CC $CFLAGS -std=c11 -Icore/include -Icore/src -Idiff -Ifuzz $jansson_cflags \
+		-c "$src" -o "$build/$name.o"
+	$CXX $CXXFLAGS $LIB_FUZZING_ENGINE "$build/$name.o" "$build/libddpdiff.a" \
+		"$build/libddpcore.a" "$jansson_a" -lm -lpthread -o "$OUT/$name"
 	cp "dict/$target.dict" "$OUT/$name.dict"
-	cp "fuzz/$name.options" "$OUT/$name.options"
+	if [ -f "fuzz/$name.options" ]; then
+		cp "fuzz/$name.options" "$OUT/$name.options"
+	else
+		printf '[libfuzzer]\ndict = %s.dict\nmax_len = 4096\n' "$name" >"$OUT/$name.options"
+	fi
 	rm -f "$OUT/${name}_seed_corpus.zip"
 	(cd "corpus/$target" && zip -q -r "$OUT/${name}_seed_corpus.zip" .)
 done

@@ -35,6 +35,35 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
                     const ddp_ddcases *cases, const char *const *only, size_t nonly,
                     int jobs, const char *workdir);
 
+/*
+ * Writes one version's baselines under root/version: with whole, into a
+ * new directory swapped in for the old one (so a kill leaves one or the
+ * other); else only the named cases with a meta_text, each in place.
+ * A ddparity exit status.
+ */
+int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
+                         const ddp_baseline *res, size_t n, int whole);
+
+/* `baselines generate|profiles --command map` (argv[0] the subcommand). */
+int ddp_bl_map(int argc, char **argv);
+
+/* `replay --command map` (the --command words taken out). */
+int ddp_replay_map(int argc, char **argv);
+
+/*
+ * Runs fn on each of n jobs (an array of size-byte items), at_once threads
+ * at a time, and waits for them all.
+ */
+void ddp_bl_parallel(void *jobs, size_t size, size_t n, int at_once, void *(*fn)(void *));
+
+/*
+ * The known-divergences file at path into *out (NULL when there is none and
+ * given is NULL: the default is optional).  A ddparity exit status; an error
+ * names the file and line.
+ */
+int ddp_bl_known_load(ddp_known_divergences **out, const char *path, const char *given,
+                      const char *who);
+
 /* A private work directory under $TMPDIR (or the given one); a ddparity exit status. */
 int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own);
 

@@ -38,6 +38,9 @@ static const char usage[] =
 	"sha256 over their files>/, and DIR/version-map.json maps each version to\n"
 	"its profile.\n"
 	"\n"
+	"--command map: baselines of `qemu-img map` instead (see\n"
+	"`ddparity baselines generate --command map --help`).\n"
+	"\n"
 	"Exit status: 0 done, 2 error.\n";
 
 void ddp_bl_path(char *buf, size_t size, const char *rel)
@@ -75,6 +78,7 @@ int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
 			return ddp_cli_fail("--workdir %s: %s", given, strerror(errno));
 		if (!realpath(given, buf))
 			return ddp_cli_fail("--workdir %s: %s", given, strerror(errno));
+		ddp_workdir_sweep(buf); /* runs of processes killed since */
 		return DDP_EXIT_OK;
 	}
 	snprintf(buf, size, "%s/ddparity-bl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -209,34 +213,45 @@ static void *make_thread(void *arg)
 	return NULL;
 }
 
+void ddp_bl_parallel(void *jobs, size_t size, size_t n, int at_once, void *(*fn)(void *))
+{
+	pthread_t *t = calloc(n ? n : 1, sizeof(*t));
+	char *base = jobs;
+
+	if (at_once < 1)
+		at_once = 1;
+	for (size_t start = 0; start < n; start += (size_t)at_once) {
+		size_t end = start + (size_t)at_once < n ? start + (size_t)at_once : n;
+		for (size_t r = start; r < end; r++)
+			/* No thread (or no memory for its handle): run it here. */
+			if (!t || pthread_create(&t[r], NULL, fn, base + r * size)) {
+				fn(base + r * size);
+				if (t)
+					t[r] = 0;
+			}
+		for (size_t r = start; r < end && t; r++)
+			if (t[r])
+				pthread_join(t[r], NULL);
+	}
+	free(t);
+}
+
 int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs,
                     const ddp_ddcases *cases, const char *const *only, size_t nonly,
                     int jobs, const char *workdir)
 {
 	make_job *j = calloc(nrefs, sizeof(*j));
-	pthread_t *t = calloc(nrefs, sizeof(*t));
 	int rc = DDP_EXIT_OK;
 
 	*results = calloc(nrefs * (cases->count ? cases->count : 1), sizeof(ddp_baseline));
-	if (!j || !t || !*results) {
+	if (!j || !*results) {
 		free(j);
-		free(t);
 		return ddp_cli_fail("out of memory");
 	}
-	if (jobs < 1)
-		jobs = 1;
-	for (size_t start = 0; start < nrefs; start += (size_t)jobs) {
-		size_t end = start + (size_t)jobs < nrefs ? start + (size_t)jobs : nrefs;
-		for (size_t r = start; r < end; r++) {
-			j[r] = (make_job){&refs[r], cases, only, nonly, *results + r * cases->count,
-			                  workdir, 0, {0}, 0, 0, 0};
-			if (pthread_create(&t[r], NULL, make_thread, &j[r]))
-				make_thread(&j[r]), t[r] = 0;
-		}
-		for (size_t r = start; r < end; r++)
-			if (t[r])
-				pthread_join(t[r], NULL);
-	}
+	for (size_t r = 0; r < nrefs; r++)
+		j[r] = (make_job){&refs[r], cases, only, nonly, *results + r * cases->count,
+		                  workdir, 0, {0}, 0, 0, 0};
+	ddp_bl_parallel(j, sizeof(*j), nrefs, jobs, make_thread);
 	for (size_t r = 0; r < nrefs; r++) {
 		if (j[r].rc) {
 			ddp_cli_fail("baselines: qemu-img %s (%s): %s: %s", refs[r].version, refs[r].path,
@@ -249,42 +264,59 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 		}
 	}
 	free(j);
-	free(t);
 	return rc;
 }
 
-/* Writes one version's baselines: the whole directory swapped in, or the named cases. */
-static int write_version(const char *root, const ddp_bl_ref *ref, const ddp_ddcases *cases,
-                         const ddp_baseline *res, int whole)
+int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
+                         const ddp_baseline *res, size_t n, int whole)
 {
 	char dir[4200], tmp[4300], old[4300];
 	ddp_error err;
 
-	snprintf(dir, sizeof(dir), "%s/%s", root, ref->version);
+	snprintf(dir, sizeof(dir), "%s/%s", root, version);
+	/* What a run that was killed left here: half-written files, directories half swapped. */
+	ddp_workdir_sweep(root);
 	if (!whole) {
-		for (size_t i = 0; i < cases->count; i++)
-			if (res[i].meta_text && ddp_baseline_write(&res[i], dir, cases->items[i].name, &err))
+		for (size_t i = 0; i < n; i++)
+			if (res[i].meta_text && ddp_baseline_write(&res[i], dir, names[i], &err))
 				return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		return DDP_EXIT_OK;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%ld", root, ref->version, (long)getpid());
-	snprintf(old, sizeof(old), "%s/.old-%s-%ld", root, ref->version, (long)getpid());
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%ld", root, version, (long)getpid());
+	snprintf(old, sizeof(old), "%s/.old-%s-%ld", root, version, (long)getpid());
 	ddp_remove_tree(tmp);
 	ddp_remove_tree(old);
-	for (size_t i = 0; i < cases->count; i++)
-		if (ddp_baseline_write(&res[i], tmp, cases->items[i].name, &err)) {
+	for (size_t i = 0; i < n; i++)
+		if (ddp_baseline_write(&res[i], tmp, names[i], &err)) {
 			ddp_remove_tree(tmp);
 			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		}
-	if (!cases->count && mkdir(tmp, 0755))
+	if (!n && mkdir(tmp, 0755))
 		return ddp_cli_fail("baselines: %s: %s", tmp, strerror(errno));
-	if ((access(dir, F_OK) == 0 && rename(dir, old)) || rename(tmp, dir)) {
+	/* In one step: a kill leaves the old directory or the new one. */
+	if (ddp_dir_replace(tmp, dir, old)) {
 		int e = errno;
 		ddp_remove_tree(tmp);
 		return ddp_cli_fail("baselines: %s: cannot put in place: %s", dir, strerror(e));
 	}
 	ddp_remove_tree(old);
 	return DDP_EXIT_OK;
+}
+
+/* Writes one version's baselines: the whole directory swapped in, or the named cases. */
+static int write_version(const char *root, const ddp_bl_ref *ref, const ddp_ddcases *cases,
+                         const ddp_baseline *res, int whole)
+{
+	const char **names = calloc(cases->count ? cases->count : 1, sizeof(*names));
+	int rc;
+
+	if (!names)
+		return ddp_cli_fail("baselines: out of memory");
+	for (size_t i = 0; i < cases->count; i++)
+		names[i] = cases->items[i].name;
+	rc = ddp_bl_write_version(root, ref->version, names, res, cases->count, whole);
+	free(names);
+	return rc;
 }
 
 static int generate(int argc, char **argv)
@@ -415,9 +447,29 @@ int ddp_cmd_baselines(int argc, char **argv)
 		fputs(usage, stdout);
 		return DDP_EXIT_OK;
 	}
+	if (strcmp(argv[1], "generate") && strcmp(argv[1], "profiles"))
+		return ddp_cli_fail("baselines: unknown subcommand '%s' (generate or profiles)", argv[1]);
+	/* --command dd (the default) or map: taken out before the subcommand reads its options. */
+	for (int i = 2; i < argc; i++) {
+		const char *cmd = NULL;
+		int words = 2;
+		if (!strcmp(argv[i], "--command") && i + 1 < argc)
+			cmd = argv[i + 1];
+		else if (!strncmp(argv[i], "--command=", 10))
+			cmd = argv[i] + 10, words = 1;
+		else if (!strcmp(argv[i], "--command"))
+			return ddp_cli_fail("baselines: --command needs dd or map");
+		if (!cmd)
+			continue;
+		if (strcmp(cmd, "dd") && strcmp(cmd, "map"))
+			return ddp_cli_fail("baselines: --command '%s': dd or map", cmd);
+		memmove(&argv[i], &argv[i + words], (size_t)(argc - i - words + 1) * sizeof(*argv));
+		argc -= words;
+		if (!strcmp(cmd, "map"))
+			return ddp_bl_map(argc - 1, argv + 1);
+		break;
+	}
 	if (!strcmp(argv[1], "generate"))
 		return generate(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "profiles"))
-		return profiles(argc - 1, argv + 1);
-	return ddp_cli_fail("baselines: unknown subcommand '%s' (generate or profiles)", argv[1]);
+	return profiles(argc - 1, argv + 1);
 }

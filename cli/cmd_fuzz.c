@@ -17,6 +17,7 @@ static const char usage[] =
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
 	"                     [--stop-on-finding] [--stop-on PART]\n"
+	"                     [--command dd|map] [--manifest FILE]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -44,6 +45,12 @@ static const char usage[] =
 	"  --stop-on-finding stop at the first divergence\n"
 	"  --stop-on PART    stop at the first divergence whose signature has PART\n"
 	"                    (a component such as exit, stderr, info:virtual-size)\n"
+	"  --command map     fuzz `qemu-img map` instead: random windows\n"
+	"                    (--start-offset, --max-length) over random fixtures of\n"
+	"                    the map manifest (--manifest, default\n"
+	"                    expected-outputs/map-fixtures), human and JSON output;\n"
+	"                    signatures: exit, stderr, stdout (human), map:<fields>\n"
+	"                    (JSON), crash.  Needs a --candidate command.\n"
 	"\n"
 	"Exit status: 0 no divergence, 1 divergences found, 2 error.\n";
 
@@ -59,7 +66,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 {
 	const char *reference = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
-	const char *trace = NULL, *stop_on = NULL;
+	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL;
 	FILE *logf = NULL;
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 	int stop_on_finding = 0;
@@ -106,6 +113,12 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			trace = v;
 		else if (!strcmp(a, "--stop-on"))
 			stop_on = v;
+		else if (!strcmp(a, "--command")) {
+			if (strcmp(v, "dd") && strcmp(v, "map"))
+				return ddp_cli_fail("fuzz: --command '%s': dd or map", v);
+			command = v;
+		} else if (!strcmp(a, "--manifest"))
+			manifest = v;
 		else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
 			double d = strtod(v, &end);
 			if (end == v || *end || !(d > 0) || d > 1e7)
@@ -132,12 +145,16 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	rc = ddp_cli_engine_setup(&s, reference, candidate, stderr_mode, profile, workdir, timeout);
 	if (rc)
 		return rc;
+	if (!strcmp(command, "map") && (rc = ddp_cli_engine_setup_map(&s, manifest))) {
+		ddp_cli_engine_teardown(&s);
+		return rc;
+	}
 	if (ddp_findings_open(&f, findings_dir, &err)) {
 		ddp_cli_engine_teardown(&s);
-		return ddp_cli_fail("fuzz: %s: %s", err.source, err.message);
+		return ddp_cli_fail_error(err.source, &err);
 	}
-	fprintf(stderr, "ddparity fuzz: reference %s (qemu %d.%d.%d), candidate %s, stderr %s, "
-	        "profile %s, seed %llu, jobs %d\n",
+	fprintf(stderr, "ddparity fuzz: %s, reference %s (qemu %d.%d.%d), candidate %s, stderr %s, "
+	        "profile %s, seed %llu, jobs %d\n", command,
 	        s.cfg.reference.spec, s.cfg.reference.version.major, s.cfg.reference.version.minor,
 	        s.cfg.reference.version.micro,
 	        s.cfg.candidate.is_model ? "model" : s.cfg.candidate.spec,

@@ -17,6 +17,7 @@
 #include "baselines_cli.h"
 #include "cli.h"
 #include "engine_setup.h"
+#include "suitefiles.h"
 
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
@@ -87,9 +88,8 @@ static int minimise(ddp_minimise_result *out, const min_args *a)
 {
 	double t0 = now();
 	char own[4200] = "";
-	char path[4200], fixdir[4400], *text = NULL;
-	json_t *result;
-	json_error_t je;
+	char path[4200], fixdir[4400];
+	ddp_finding_result result;
 	ddp_case c;
 	ddp_engine_setup s;
 	ddp_error err;
@@ -98,38 +98,27 @@ static int minimise(ddp_minimise_result *out, const min_args *a)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/result.json", a->finding);
-	if (ddp_read_file(&text, NULL, path, 1 << 20, &err))
-		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
-	result = json_loads(text, 0, &je);
-	free(text);
-	signature = json_string_value(json_object_get(result, "signature"));
-	if (!signature || !json_is_string(json_object_get(result, "reference")) ||
-	    !json_is_string(json_object_get(result, "candidate"))) {
-		json_decref(result);
-		return ddp_cli_fail("minimise: %s: not a finding's result (line %d: %s)", path, je.line,
-		                    result ? "missing signature/reference/candidate" : je.text);
-	}
+	if (ddp_finding_result_load(&result, path, &err))
+		return ddp_cli_fail_error(path, &err);
+	signature = result.signature;
 	snprintf(path, sizeof(path), "%s/case.json", a->finding);
-	if (ddp_read_file(&text, NULL, path, 1 << 20, &err) || ddp_case_from_json(&c, text, path, &err)) {
-		free(text);
-		json_decref(result);
-		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
+	if (ddp_case_load(&c, path, &err)) {
+		ddp_finding_result_free(&result);
+		return ddp_cli_fail_error(path, &err);
 	}
-	free(text);
 	if (!a->workdir && private_workdir(own, sizeof(own))) {
 		ddp_case_free(&c);
-		json_decref(result);
+		ddp_finding_result_free(&result);
 		return ddp_cli_fail("minimise: cannot make a work directory: %s", strerror(errno));
 	}
 	rc = ddp_cli_engine_setup(&s,
-	        a->reference ? a->reference : json_string_value(json_object_get(result, "reference")),
-	        a->candidate ? a->candidate : json_string_value(json_object_get(result, "candidate")),
-	        json_string_value(json_object_get(result, "stderr_mode")),
-	        json_string_value(json_object_get(result, "info_profile")),
+	        a->reference ? a->reference : result.reference,
+	        a->candidate ? a->candidate : result.candidate,
+	        result.stderr_mode, result.info_profile,
 	        a->workdir ? a->workdir : own, 0);
 	if (rc) {
 		ddp_case_free(&c);
-		json_decref(result);
+		ddp_finding_result_free(&result);
 		if (own[0])
 			ddp_remove_tree(own);
 		return rc;
@@ -163,7 +152,7 @@ static int minimise(ddp_minimise_result *out, const min_args *a)
 		}
 	}
 	ddp_case_free(&c);
-	json_decref(result);
+	ddp_finding_result_free(&result);
 	ddp_cli_engine_teardown(&s);
 	if (own[0])
 		ddp_remove_tree(own);
@@ -232,22 +221,24 @@ int ddp_cmd_minimise(int argc, char **argv)
 
 /* ---- promote ------------------------------------------------------------- */
 
+/* path with line at its end, written whole (temporary name, fsync, rename): a kill leaves the old or the new. */
 static int append_line(const char *path, const char *line)
 {
-	FILE *f = fopen(path, "a+");
-	int last = '\n';
+	char *text, *whole;
+	size_t len;
+	ddp_error err;
+	int rc = DDP_EXIT_OK;
 
-	if (!f)
-		return ddp_cli_fail("promote: %s: %s", path, strerror(errno));
-	if (fseek(f, -1, SEEK_END) == 0)
-		last = fgetc(f);
-	fseek(f, 0, SEEK_END);
-	if (last != '\n' && last != EOF)
-		fputc('\n', f);
-	fputs(line, f);
-	if (fflush(f) || fsync(fileno(f)) || fclose(f))
-		return ddp_cli_fail("promote: %s: cannot write: %s", path, strerror(errno));
-	return DDP_EXIT_OK;
+	ddp_write_atomic_sweep(path);
+	if (ddp_read_file(&text, &len, path, 16 << 20, &err))
+		return ddp_cli_fail("promote: %s: %s", err.source, err.message);
+	if (asprintf(&whole, "%s%s%s", text, len && text[len - 1] != '\n' ? "\n" : "", line) < 0)
+		whole = NULL, rc = ddp_cli_fail("promote: out of memory");
+	else if (ddp_write_atomic(path, whole, strlen(whole), &err))
+		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
+	free(whole);
+	free(text);
+	return rc;
 }
 
 int ddp_cmd_promote(int argc, char **argv)
@@ -426,6 +417,11 @@ int ddp_cmd_promote(int argc, char **argv)
 			}
 		}
 	}
+	if (ddp_baseline_profiles(root, stdout, &err)) {
+		rc = ddp_cli_fail("promote: profiles: %s: %s", err.source, err.message);
+		goto out;
+	}
+	/* dd-cases last: with the case in it, its baselines and profiles are there (promote again till then). */
 	if (is_new) {
 		char *line = ddp_ddcase_line(&c);
 		rc = append_line(cases_path, line);
@@ -435,9 +431,7 @@ int ddp_cmd_promote(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
-	if (ddp_baseline_profiles(root, stdout, &err))
-		rc = ddp_cli_fail("promote: profiles: %s: %s", err.source, err.message);
-	else {
+	{
 		char *py = ddp_ddcase_python(&c);
 		printf("promote: profiles refreshed; for instar's DD_CASES: %s", py);
 		free(py);

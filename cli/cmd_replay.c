@@ -16,6 +16,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
+#include "suitefiles.h"
 
 static const char usage[] =
 	"usage: ddparity replay [--candidate SPEC] [--reference PATH] [--cases FILE]\n"
@@ -45,6 +46,9 @@ static const char usage[] =
 	"                    (`ci/qemu-versions list`), each as the reference (and,\n"
 	"                    without --candidate, as the candidate), printing only\n"
 	"                    what did not pass, then a case x version table\n"
+	"\n"
+	"  --command map     replay the `qemu-img map` baselines instead (see\n"
+	"                    `ddparity replay --command map --help`)\n"
 	"\n"
 	"Prints a line per case (pass, fail with what differs, known, skip with\n"
 	"why) and a summary.  Exit status: 0 nothing failed, 1 a case failed,\n"
@@ -331,11 +335,27 @@ out:
 	ddp_remove_tree(casedir);
 }
 
-static int read_baseline(const char *dir, const char *name, const char *suffix, char **text)
+/*
+ * A case's baseline: its meta.json's exit codes and its stdout.txt (in
+ * *out_text).  1 when there is none (no meta.json), 0 when read, -1 when
+ * unreadable or corrupt: then said on stderr as FILE:LINE: message.
+ */
+static int read_baseline(ddp_baseline_meta *meta, char **out_text, const char *dir,
+                         const char *name)
 {
 	char path[4600];
-	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
-	return ddp_read_file(text, NULL, path, 16 << 20, NULL);
+	ddp_error err;
+
+	snprintf(path, sizeof(path), "%s/%s.meta.json", dir, name);
+	if (access(path, F_OK) && errno == ENOENT)
+		return 1;
+	if (ddp_baseline_meta_load(meta, path, name, &err) == DDP_OK) {
+		snprintf(path, sizeof(path), "%s/%s.stdout.txt", dir, name);
+		if (ddp_baseline_stdout_load(out_text, path, meta, &err) == DDP_OK)
+			return 0;
+	}
+	ddp_cli_fail_error(path, &err);
+	return -1;
 }
 
 static int replay_one(int argc, char **argv)
@@ -383,7 +403,7 @@ static int replay_one(int argc, char **argv)
 	ddp_version_text(version, sizeof(version), R.ref.version);
 	R.model_profile = ddp_profile_for(R.ref.version, NULL);
 	if (ddp_baseline_profile_for(R.profile_dir, sizeof(R.profile_dir), used, root, version, &err)) {
-		rc = ddp_cli_fail("replay: %s: %s", err.source, err.message);
+		rc = ddp_cli_fail_error(err.source, &err);
 		goto out;
 	}
 	if (ddp_tool_init(&R.cand, candidate ? candidate : reference, &err)) {
@@ -402,19 +422,8 @@ static int replay_one(int argc, char **argv)
 			}
 		}
 	}
-	if (access(known_path, F_OK) == 0) {
-		char *text;
-		size_t len;
-		if (ddp_read_file(&text, &len, known_path, 1 << 20, &err) ||
-		    ddp_known_divergences_parse(&R.known, text, len, known_path, &err)) {
-			rc = ddp_cli_fail_error(known_path, &err);
-			goto out;
-		}
-		free(text);
-	} else if (known_arg) {
-		rc = ddp_cli_fail("replay: --known %s: no such file", known_arg);
+	if ((rc = ddp_bl_known_load(&R.known, known_path, known_arg, "replay")))
 		goto out;
-	}
 	if ((rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), workdir_arg, &own)))
 		goto out;
 	snprintf(R.fixdir, sizeof(R.fixdir), "%s/inputs-%s", R.workdir, version);
@@ -426,34 +435,28 @@ static int replay_one(int argc, char **argv)
 		       "cluster-size\n", ddp_profile_name(R.model_profile));
 	for (size_t i = 0; i < cases.count; i++) {
 		const ddp_ddcase *c = &cases.items[i];
-		char *meta_text = NULL, *out_text = NULL;
-		json_t *meta;
+		char *out_text = NULL;
+		ddp_baseline_meta meta;
 		ddp_fixture f;
-		int base_dd, base_info;
+		int base_dd, base_info, got;
 
 		if (only && fnmatch(only, c->name, 0))
 			continue;
-		if (read_baseline(R.profile_dir, c->name, ".meta.json", &meta_text) ||
-		    read_baseline(R.profile_dir, c->name, ".stdout.txt", &out_text)) {
+		if ((got = read_baseline(&meta, &out_text, R.profile_dir, c->name)) > 0) {
 			R.nskip++;
 			say("skip", c->name, "no baseline in %s (run `ddparity baselines generate` and "
 			    "`profiles`, or `ddparity promote %s`)", R.profile_dir, c->name);
-			free(meta_text);
 			continue;
 		}
-		meta = json_loads(meta_text, 0, NULL);
-		free(meta_text);
-		if (!json_is_integer(json_object_get(meta, "dd_return_code"))) {
+		if (got < 0) {
+			/* Never a verdict on a corrupt baseline. */
 			R.nerror++;
-			say("error", c->name, "%s/%s.meta.json has no dd_return_code", R.profile_dir, c->name);
-			json_decref(meta);
-			free(out_text);
+			say("error", c->name, "its baseline in %s is corrupt (stderr says where)",
+			    R.profile_dir);
 			continue;
 		}
-		base_dd = (int)json_integer_value(json_object_get(meta, "dd_return_code"));
-		base_info = json_is_integer(json_object_get(meta, "info_return_code"))
-		            ? (int)json_integer_value(json_object_get(meta, "info_return_code")) : -1;
-		json_decref(meta);
+		base_dd = meta.dd_rc;
+		base_info = meta.info_rc;
 		if (ddp_fixture_adhoc(&f, R.fixdir, R.ref.argv[0], c->size, c->in_fmt, c->pattern, &err)) {
 			R.nerror++;
 			say("error", c->name, "cannot make the input: %s", err.message);
@@ -559,8 +562,46 @@ out:
 	return rc;
 }
 
+int ddp_bl_known_load(ddp_known_divergences **out, const char *path, const char *given,
+                      const char *who)
+{
+	char *text = NULL;
+	size_t len;
+	ddp_error err;
+
+	*out = NULL;
+	if (access(path, F_OK)) {
+		if (given)
+			return ddp_cli_fail("%s: --known %s: no such file", who, given);
+		return DDP_EXIT_OK;
+	}
+	if (ddp_read_file(&text, &len, path, 1 << 20, &err) ||
+	    ddp_known_divergences_parse(out, text, len, path, &err)) {
+		free(text);
+		return ddp_cli_fail_error(path, &err);
+	}
+	free(text);
+	return DDP_EXIT_OK;
+}
+
 int ddp_cmd_replay(int argc, char **argv)
 {
+	/* --command dd (the default) or map. */
+	for (int i = 1; i < argc; i++) {
+		const char *cmd = !strcmp(argv[i], "--command") ? (i + 1 < argc ? argv[i + 1] : "")
+		                  : !strncmp(argv[i], "--command=", 10) ? argv[i] + 10 : NULL;
+		int words;
+		if (!cmd)
+			continue;
+		words = argv[i][9] == '=' ? 1 : 2;
+		if (strcmp(cmd, "dd") && strcmp(cmd, "map"))
+			return ddp_cli_fail("replay: --command '%s': dd or map", cmd);
+		memmove(&argv[i], &argv[i + words], (size_t)(argc - i - words + 1) * sizeof(*argv));
+		argc -= words;
+		if (!strcmp(cmd, "map"))
+			return ddp_replay_map(argc, argv);
+		break;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			break;

@@ -18,6 +18,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
+#include "suitefiles.h"
 
 static const char usage[] =
 	"usage: ddparity report [--output FILE] [--cases FILE] [--baselines DIR]\n"
@@ -132,31 +133,34 @@ static char *slurp(const char *dir, const char *name, const char *suffix)
 	return text;
 }
 
-static void cell_load(cell *c, const char *dir, const char *name)
+/*
+ * A case's baseline in dir (none: not present).  DDP_EXIT_USAGE, said as
+ * FILE:LINE: message, when its meta.json or stdout.txt is corrupt.
+ */
+static int cell_load(cell *c, const char *dir, const char *name)
 {
-	char *meta = slurp(dir, name, ".meta.json"), *err, *mark;
-	json_t *m, *o;
+	char path[4600], *err_text, *mark;
+	ddp_baseline_meta meta;
+	ddp_error err;
+	json_t *o;
 
 	memset(c, 0, sizeof(*c));
 	c->vsize = -1;
-	if (!meta)
-		return;
-	m = json_loads(meta, 0, NULL);
-	free(meta);
-	if (!m)
-		return;
+	snprintf(path, sizeof(path), "%s/%s.meta.json", dir, name);
+	if (access(path, F_OK) && errno == ENOENT)
+		return DDP_EXIT_OK;
+	if (ddp_baseline_meta_load(&meta, path, name, &err))
+		return ddp_cli_fail_error(path, &err);
 	c->present = 1;
-	c->dd_rc = (int)json_integer_value(json_object_get(m, "dd_return_code"));
-	c->info_rc = json_is_integer(json_object_get(m, "info_return_code"))
-	             ? (int)json_integer_value(json_object_get(m, "info_return_code")) : -1;
-	json_decref(m);
-	err = slurp(dir, name, ".stderr.txt");
-	if (err && (mark = strstr(err, DDP_BASELINE_STDERR_MARKER)))
+	c->dd_rc = meta.dd_rc;
+	c->info_rc = meta.info_rc;
+	err_text = slurp(dir, name, ".stderr.txt");
+	if (err_text && (mark = strstr(err_text, DDP_BASELINE_STDERR_MARKER)))
 		*mark = '\0';
-	c->dd_err = err ? err : strdup("");
-	c->out = slurp(dir, name, ".stdout.txt");
-	if (!c->out)
-		c->out = strdup("");
+	c->dd_err = err_text ? err_text : strdup("");
+	snprintf(path, sizeof(path), "%s/%s.stdout.txt", dir, name);
+	if (ddp_baseline_stdout_load(&c->out, path, &meta, &err))
+		return ddp_cli_fail_error(path, &err);
 	if ((o = json_loads(c->out, 0, NULL))) {
 		json_t *v = json_object_get(o, "virtual-size");
 		const char *fmt = json_string_value(json_object_get(o, "format"));
@@ -166,6 +170,7 @@ static void cell_load(cell *c, const char *dir, const char *name)
 			snprintf(c->format, sizeof(c->format), "%s", fmt);
 		json_decref(o);
 	}
+	return DDP_EXIT_OK;
 }
 
 static void cell_free(cell *c)
@@ -254,7 +259,8 @@ static int load_versions(version_col *v, size_t *n, const char *root, char profi
 	DIR *d = opendir(root);
 	struct dirent *e;
 	char map_path[4300];
-	json_t *map, *v2p;
+	ddp_version_map map;
+	ddp_error err;
 
 	*n = 0;
 	*nprof = 0;
@@ -276,10 +282,12 @@ static int load_versions(version_col *v, size_t *n, const char *root, char profi
 		return ddp_cli_fail("report: %s has no version directories", root);
 	qsort(v, *n, sizeof(*v), version_cmp);
 	snprintf(map_path, sizeof(map_path), "%s/version-map.json", root);
-	map = json_load_file(map_path, 0, NULL);
-	v2p = json_object_get(map, "version_to_profile");
+	memset(&map, 0, sizeof(map));
+	if (!(access(map_path, F_OK) && errno == ENOENT) && ddp_version_map_load(&map, map_path, &err))
+		return ddp_cli_fail_error(map_path, &err);
 	for (size_t i = 0; i < *n; i++) {
-		const char *p = json_string_value(json_object_get(v2p, v[i].name));
+		const ddp_version_map_entry *m = ddp_version_map_find(&map, v[i].name, 0);
+		const char *p = m ? m->profile : NULL;
 		size_t k;
 		snprintf(v[i].profile, sizeof(v[i].profile), "%s", p ? p : "no-profile");
 		for (k = 0; k < *nprof && strcmp(profiles[k], v[i].profile); k++)
@@ -288,7 +296,7 @@ static int load_versions(version_col *v, size_t *n, const char *root, char profi
 			snprintf(profiles[(*nprof)++], 64, "%s", v[i].profile);
 		v[i].pindex = (int)k;
 	}
-	json_decref(map);
+	ddp_version_map_free(&map);
 	return DDP_EXIT_OK;
 }
 
@@ -416,23 +424,41 @@ static void write_text_file(FILE *f, const char *dir, const char *name, const ch
 	free(t);
 }
 
+/*
+ * A finding's result.json (in the directory fdir): *r zeroed when there is
+ * none; DDP_EXIT_USAGE, said as FILE:LINE: message, when it is corrupt.
+ */
+static int load_result(ddp_finding_result *r, const char *fdir)
+{
+	char rp[4700];
+	ddp_error err;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(rp, sizeof(rp), "%s/result.json", fdir);
+	if (access(rp, F_OK) && errno == ENOENT)
+		return DDP_EXIT_OK;
+	if (ddp_finding_result_load(r, rp, &err))
+		return ddp_cli_fail_error(rp, &err);
+	return DDP_EXIT_OK;
+}
+
 static int write_findings(FILE *f, const char *dir)
 {
-	char path[4300];
-	json_t *sigs, *val, *first = NULL;
+	char path[4300], fdir[4600];
+	json_t *sigs, *val;
+	ddp_finding_result first;
 	const char *sig;
 	size_t total = 0;
+	ddp_error err;
 
 	snprintf(path, sizeof(path), "%s/signatures.json", dir);
-	sigs = json_load_file(path, 0, NULL);
-	if (!sigs && access(path, F_OK) && errno == ENOENT) {
+	if (access(path, F_OK) && errno == ENOENT) {
 		struct stat st;
-		if (!stat(dir, &st) && S_ISDIR(st.st_mode))
-			sigs = json_object(); /* a campaign that found nothing */
-	}
-	if (!json_is_object(sigs)) {
-		json_decref(sigs);
-		return ddp_cli_fail("report: --findings %s: no readable signatures.json", dir);
+		if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+			return ddp_cli_fail("report: --findings %s: no readable signatures.json", dir);
+		sigs = json_object(); /* a campaign that found nothing */
+	} else if (ddp_signatures_load(&sigs, path, &err)) {
+		return ddp_cli_fail_error(path, &err);
 	}
 	json_object_foreach(sigs, sig, val)
 		total += (size_t)json_integer_value(json_object_get(val, "count"));
@@ -440,44 +466,47 @@ static int write_findings(FILE *f, const char *dir)
 	esc(f, dir);
 	fputs("</h3>", f);
 	/* The tools, from the first finding's result.json. */
+	memset(&first, 0, sizeof(first));
 	json_object_foreach(sigs, sig, val) {
-		char rp[4600];
-		snprintf(rp, sizeof(rp), "%s/%s/result.json", dir,
-		         json_string_value(json_object_get(val, "dir")) ? json_string_value(json_object_get(val, "dir")) : "");
-		if ((first = json_load_file(rp, 0, NULL)))
+		snprintf(fdir, sizeof(fdir), "%s/%s", dir, json_string_value(json_object_get(val, "dir")));
+		if (load_result(&first, fdir)) {
+			json_decref(sigs);
+			return DDP_EXIT_USAGE;
+		}
+		if (first.json)
 			break;
 	}
 	fputs("<p class=\"meta\">", f);
-	if (first) {
+	if (first.json) {
 		fputs("reference <code>", f);
-		esc(f, json_string_value(json_object_get(first, "reference")));
+		esc(f, first.reference);
 		fputs("</code>, candidate <code>", f);
-		esc(f, json_string_value(json_object_get(first, "candidate")));
+		esc(f, first.candidate);
 		fputs("</code>, stderr compared ", f);
-		esc(f, json_string_value(json_object_get(first, "stderr_mode")));
+		esc(f, first.stderr_mode);
 		fputs("; ", f);
-		json_decref(first);
+		ddp_finding_result_free(&first);
 	}
 	fprintf(f, "%zu signatures, %zu divergences</p>", json_object_size(sigs), total);
 	fputs("<table class=\"list findings\"><thead><tr><th>signature</th><th>count</th>"
 	      "<th>case and what differs</th><th>stderr (reference / candidate)</th>"
 	      "<th>reproducer</th></tr></thead><tbody>", f);
 	json_object_foreach(sigs, sig, val) {
-		const char *sub = json_string_value(json_object_get(val, "dir"));
-		char fdir[4600], rp[4700];
-		json_t *r;
+		ddp_finding_result r;
 		char *rs, *cs;
 
-		snprintf(fdir, sizeof(fdir), "%s/%s", dir, sub ? sub : "");
-		snprintf(rp, sizeof(rp), "%s/result.json", fdir);
-		r = json_load_file(rp, 0, NULL);
+		snprintf(fdir, sizeof(fdir), "%s/%s", dir, json_string_value(json_object_get(val, "dir")));
+		if (load_result(&r, fdir)) {
+			json_decref(sigs);
+			return DDP_EXIT_USAGE;
+		}
 		fputs("<tr class=\"finding\"><td><code>", f);
 		esc(f, sig);
 		fprintf(f, "</code></td><td>%lld</td><td><pre>",
 		        (long long)json_integer_value(json_object_get(val, "count")));
-		esc(f, json_string_value(json_object_get(r, "case")));
+		esc(f, r.case_text);
 		fputs("</pre><pre>", f);
-		esc(f, json_string_value(json_object_get(r, "detail")));
+		esc(f, r.detail);
 		fputs("</pre></td><td>", f);
 		rs = first_line_of(fdir, "reference.stderr");
 		cs = first_line_of(fdir, "candidate.stderr");
@@ -491,7 +520,7 @@ static int write_findings(FILE *f, const char *dir)
 		write_text_file(f, fdir, "reproduce", "reproduce");
 		write_text_file(f, fdir, "minimised", "minimised dd-cases line");
 		fputs("</td></tr>", f);
-		json_decref(r);
+		ddp_finding_result_free(&r);
 	}
 	fputs("</tbody></table></section>", f);
 	json_decref(sigs);
@@ -563,7 +592,8 @@ int ddp_cmd_report(int argc, char **argv)
 		for (size_t j = 0; j < nv; j++) {
 			char dir[4400];
 			snprintf(dir, sizeof(dir), "%s/%s", root, v[j].name);
-			cell_load(&cells[i * nv + j], dir, cases.items[i].name);
+			if ((rc = cell_load(&cells[i * nv + j], dir, cases.items[i].name)))
+				goto out;
 			if (j && !cell_same(&cells[i * nv + j - 1], &cells[i * nv + j]))
 				nchanged[j]++;
 		}

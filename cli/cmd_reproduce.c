@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "engine_setup.h"
+#include "suitefiles.h"
 
 static const char usage[] =
 	"usage: ddparity reproduce FINDING_DIR [--reference PATH] [--candidate SPEC]\n"
@@ -18,9 +19,8 @@ static const char usage[] =
 int ddp_cmd_reproduce(int argc, char **argv)
 {
 	const char *dir = NULL, *reference = NULL, *candidate = NULL, *workdir = NULL;
-	char path[4200], *text = NULL;
-	json_t *result;
-	json_error_t je;
+	char path[4200];
+	ddp_finding_result result;
 	ddp_case c;
 	ddp_engine_setup s;
 	ddp_result res;
@@ -48,33 +48,23 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	if (!dir)
 		return ddp_cli_fail("reproduce: which finding? (see --help)");
 	snprintf(path, sizeof(path), "%s/result.json", dir);
-	if (ddp_read_file(&text, NULL, path, 1 << 20, &err))
-		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
-	result = json_loads(text, 0, &je);
-	free(text);
-	if (!json_is_string(json_object_get(result, "signature")) ||
-	    !json_is_string(json_object_get(result, "reference")) ||
-	    !json_is_string(json_object_get(result, "candidate"))) {
-		json_decref(result);
-		return ddp_cli_fail("reproduce: %s: not a finding's result (line %d: %s)", path,
-		                    je.line, result ? "missing signature/reference/candidate" : je.text);
-	}
+	if (ddp_finding_result_load(&result, path, &err))
+		return ddp_cli_fail_error(path, &err);
 	snprintf(path, sizeof(path), "%s/case.json", dir);
-	if (ddp_read_file(&text, NULL, path, 1 << 20, &err) ||
-	    ddp_case_from_json(&c, text, path, &err)) {
-		free(text);
-		json_decref(result);
-		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+	if (ddp_case_load(&c, path, &err)) {
+		ddp_finding_result_free(&result);
+		return ddp_cli_fail_error(path, &err);
 	}
-	free(text);
-	rc = ddp_cli_engine_setup(&s,
-	        reference ? reference : json_string_value(json_object_get(result, "reference")),
-	        candidate ? candidate : json_string_value(json_object_get(result, "candidate")),
-	        json_string_value(json_object_get(result, "stderr_mode")),
-	        json_string_value(json_object_get(result, "info_profile")), workdir, 0);
+	rc = ddp_cli_engine_setup(&s, reference ? reference : result.reference,
+	                          candidate ? candidate : result.candidate, result.stderr_mode,
+	                          result.info_profile, workdir, 0);
+	/* A map finding: its fixture is one of the map manifest's. */
+	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&
+	    (rc = ddp_cli_engine_setup_map(&s, NULL)))
+		ddp_cli_engine_teardown(&s);
 	if (rc) {
 		ddp_case_free(&c);
-		json_decref(result);
+		ddp_finding_result_free(&result);
 		return rc;
 	}
 	rc = ddp_case_run(&res, &s.cfg, &c, 0, &err);
@@ -83,7 +73,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		ddp_result_free(&res);
 		rc = DDP_EXIT_USAGE;
 	} else {
-		const char *was = json_string_value(json_object_get(result, "signature"));
+		const char *was = result.signature;
 		char *desc = ddp_case_describe(&c);
 		printf("case: %s\n", desc);
 		free(desc);
@@ -102,7 +92,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		ddp_result_free(&res);
 	}
 	ddp_case_free(&c);
-	json_decref(result);
+	ddp_finding_result_free(&result);
 	ddp_cli_engine_teardown(&s);
 	return rc;
 }

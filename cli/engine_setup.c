@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "baselines_cli.h"
 #include "engine_setup.h"
 
 int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
@@ -96,8 +97,33 @@ usage:
 	return DDP_EXIT_USAGE;
 }
 
+int ddp_cli_engine_setup_map(ddp_engine_setup *s, const char *manifest)
+{
+	char path[4200];
+	ddp_error err;
+
+	if (s->cfg.candidate.is_model)
+		return ddp_cli_fail("--command map: the model does not model `qemu-img map`; give "
+		                    "--candidate a command");
+	ddp_bl_path(path, sizeof(path), manifest ? manifest : "expected-outputs/map-fixtures");
+	if (ddp_map_manifest_load(&s->map, path, &err))
+		return ddp_cli_fail_error(path, &err);
+	snprintf(s->cfg.map_fixdir, sizeof(s->cfg.map_fixdir), "%s/map-fixtures-%d.%d.%d",
+	         s->cfg.workdir, s->cfg.reference.version.major, s->cfg.reference.version.minor,
+	         s->cfg.reference.version.micro);
+	/* Made afresh: the manifest may have changed since a kept work directory saw it. */
+	ddp_remove_tree(s->cfg.map_fixdir);
+	if (mkdir(s->cfg.map_fixdir, 0755))
+		return ddp_cli_fail("%s: %s", s->cfg.map_fixdir, strerror(errno));
+	if (ddp_map_fixtures_make(&s->map, s->cfg.map_fixdir, s->cfg.reference.argv[0], &err))
+		return ddp_cli_fail_error(path, &err);
+	s->cfg.map = &s->map;
+	return DDP_EXIT_OK;
+}
+
 void ddp_cli_engine_teardown(ddp_engine_setup *s)
 {
+	ddp_map_manifest_free(&s->map);
 	ddp_fixtures_free(&s->fixtures);
 	if (s->own_workdir)
 		ddp_remove_tree(s->cfg.workdir);

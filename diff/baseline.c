@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "baseline.h"
+#include "suitefiles.h"
 
 void ddp_version_text(char *buf, size_t size, ddp_version v)
 {
@@ -45,26 +46,6 @@ int ddp_version_text_cmp(const char *a, const char *b)
 		}
 	}
 	return *a ? 1 : *b ? -1 : 0;
-}
-
-/* text with every occurrence of what replaced by with (malloc'd). */
-static char *replace_all(const char *text, size_t len, const char *what, const char *with)
-{
-	char *buf = NULL;
-	size_t blen = 0, wl = strlen(what);
-	FILE *f = open_memstream(&buf, &blen);
-	size_t i = 0;
-
-	while (i < len) {
-		if (wl && i + wl <= len && !memcmp(text + i, what, wl)) {
-			fputs(with, f);
-			i += wl;
-		} else {
-			fputc(text[i++], f);
-		}
-	}
-	fclose(f);
-	return buf;
 }
 
 void ddp_baseline_free(ddp_baseline *b)
@@ -133,7 +114,7 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 		goto out;
 	}
 	out->dd_rc = r.exit_code;
-	dd_err = replace_all(r.err, r.err_len, outn, "$FILENAME");
+	dd_err = ddp_replace_all(r.err, r.err_len, outn, "$FILENAME");
 	ddp_proc_result_free(&r);
 	out->stdout_text = strdup("");
 	if (out->dd_rc == 0) {
@@ -142,7 +123,7 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 		if (ddp_proc_run(&r, iargv, &o, err))
 			goto out;
 		out->info_rc = r.exited ? r.exit_code : 128 + r.signo;
-		info_err = replace_all(r.err, r.err_len, outn, "$FILENAME");
+		info_err = ddp_replace_all(r.err, r.err_len, outn, "$FILENAME");
 		if (out->info_rc == 0) {
 			free(out->stdout_text);
 			if (ddp_info_normalise(&out->stdout_text, r.out, r.out_len, paths, 1, err)) {
@@ -216,6 +197,16 @@ int ddp_baseline_write(const ddp_baseline *b, const char *dir, const char *name,
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return ddp_error_set(err, DDP_ERROR, dir, 0, 0,
 				     "cannot create: %s", strerror(errno));
+	/*
+	 * Three renames cannot be one: meta.json goes first and comes back
+	 * last, and a triple without it is absent (replay and report skip it,
+	 * promote and profiles take it for a write cut short), so a kill
+	 * leaves the old triple, none, or the new one.
+	 */
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffixes[2]);
+	if (unlink(path) && errno != ENOENT)
+		return ddp_error_set(err, DDP_ERROR, path, 0, 0,
+				     "cannot remove: %s", strerror(errno));
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffixes[i]);
 		if (ddp_write_atomic(path, part(b, i), strlen(part(b, i)), err))
@@ -231,6 +222,12 @@ int ddp_baseline_compare_files(int *exists, int *same, const ddp_baseline *b,
 
 	*exists = 0;
 	*same = 1;
+	/* Without its meta.json (written last) a triple is absent: a write cut short. */
+	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffixes[2]);
+	if (access(path, F_OK)) {
+		*same = 0;
+		return DDP_OK;
+	}
 	for (int i = 0; i < 3; i++) {
 		char *text;
 		size_t len;
@@ -288,7 +285,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The baseline files of a directory, sorted; *n gets how many. */
+/* Whether a triple's file has its meta.json (written last): else a write cut short. */
+static int triple_whole(const char *dir, const char *file)
+{
+	char path[4400];
+
+	if (has_suffix(file, ".meta.json"))
+		return 1;
+	/* <case>.stdout.txt or <case>.stderr.txt: 11 characters after the case. */
+	snprintf(path, sizeof(path), "%s/%.*s.meta.json", dir, (int)(strlen(file) - 11), file);
+	return access(path, F_OK) == 0;
+}
+
+/* The baseline files of a directory (whole triples), sorted; *n gets how many. */
 static char **list_files(const char *dir, size_t *n)
 {
 	DIR *d = opendir(dir);
@@ -300,7 +309,7 @@ static char **list_files(const char *dir, size_t *n)
 	if (!d)
 		return NULL;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || !is_baseline_file(e->d_name))
+		if (e->d_name[0] == '.' || !is_baseline_file(e->d_name) || !triple_whole(dir, e->d_name))
 			continue;
 		if (*n == cap) {
 			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
@@ -425,7 +434,7 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	struct dirent *e;
 	version_dir *v = NULL;
 	size_t nv = 0, cap = 0;
-	char tmpdir[4200], newp[4200], oldp[4200], profiles[4200], path[4400];
+	char tmpdir[4200], oldp[4200], profiles[4200], path[4400];
 	json_t *map = NULL, *reps, *v2p, *members;
 	int rc = DDP_OK;
 
@@ -458,6 +467,7 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	}
 	qsort(v, nv, sizeof(*v), cmp_version_dir);
 
+	ddp_workdir_sweep(root); /* what runs that were killed left */
 	snprintf(tmpdir, sizeof(tmpdir), "%s/.profiles-tmp-%ld", root, (long)getpid());
 	ddp_remove_tree(tmpdir);
 	if (mkdir(tmpdir, 0755)) {
@@ -517,23 +527,14 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	json_object_set_new(map, "version_to_profile", v2p);
 	json_object_set_new(map, "profile_versions", members);
 	if (!rc) {
-		/* Swap the new profiles in; the old ones go. */
+		/* Swap the new profiles in, in one step (a kill leaves the old or the new); the old go. */
 		snprintf(profiles, sizeof(profiles), "%s/profiles", root);
-		snprintf(newp, sizeof(newp), "%s/.profiles-new-%ld", root, (long)getpid());
 		snprintf(oldp, sizeof(oldp), "%s/.profiles-old-%ld", root, (long)getpid());
-		ddp_remove_tree(newp);
 		ddp_remove_tree(oldp);
-		if (rename(tmpdir, newp))
-			rc = ddp_error_set(err, DDP_ERROR, newp, 0, 0,
-					   "cannot rename: %s", strerror(errno));
-		else if (access(profiles, F_OK) == 0 && rename(profiles, oldp))
-			rc = ddp_error_set(err, DDP_ERROR, profiles, 0, 0,
-					   "cannot move aside: %s", strerror(errno));
-		else if (rename(newp, profiles))
+		if (ddp_dir_replace(tmpdir, profiles, oldp))
 			rc = ddp_error_set(err, DDP_ERROR, profiles, 0, 0,
 					   "cannot rename into place: %s", strerror(errno));
 		ddp_remove_tree(oldp);
-		ddp_remove_tree(newp);
 	}
 	if (!rc) {
 		char *text = json_dumps(map, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -567,49 +568,26 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 int ddp_baseline_profile_for(char *dir, size_t size, char *version_used,
 			     const char *root, const char *version, ddp_error *err)
 {
-	char path[4200], prefix[64];
-	char *text;
-	json_t *map, *v2p, *hit;
-	json_error_t je;
-	const char *k, *dot;
-	json_t *val;
+	char path[4200];
+	ddp_version_map map;
+	const ddp_version_map_entry *hit;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/version-map.json", root);
-	if (ddp_read_file(&text, NULL, path, 1 << 20, err))
-		return DDP_ERROR;
-	map = json_loads(text, 0, &je);
-	free(text);
-	v2p = json_object_get(map, "version_to_profile");
-	if (!json_is_object(v2p)) {
-		json_decref(map);
-		return ddp_error_set(err, DDP_ERROR, path, 0, 0,
-				     "no version_to_profile object (line %d: %s)", je.line,
-				     map ? "missing" : je.text);
-	}
-	hit = json_object_get(v2p, version);
-	if (hit && version_used)
-		snprintf(version_used, 32, "%s", version);
+	if ((rc = ddp_version_map_load(&map, path, err)))
+		return rc;
 	/* Else a version with the same major.minor (10.0.8 reads 10.0.13's). */
-	dot = strchr(version, '.');
-	dot = dot ? strchr(dot + 1, '.') : NULL;
-	snprintf(prefix, sizeof(prefix), "%.*s.", dot ? (int)(dot - version) : (int)strlen(version),
-		 version);
-	if (!hit)
-		json_object_foreach(v2p, k, val)
-			if (!strncmp(k, prefix, strlen(prefix))) {
-				hit = val;
-				if (version_used)
-					snprintf(version_used, 32, "%s", k);
-				break;
-			}
-	if (!json_is_string(hit)) {
-		json_decref(map);
+	if (!(hit = ddp_version_map_find(&map, version, 1))) {
+		ddp_version_map_free(&map);
 		return ddp_error_set(err, DDP_ERROR, path, 0, 0,
-				     "no baselines for qemu-img %s (nor another %s*): run "
-				     "`ddparity baselines generate --reference` with it, then "
-				     "`ddparity baselines profiles`", version, prefix);
+				     "no baselines for qemu-img %s (nor another of its "
+				     "major.minor): run `ddparity baselines generate "
+				     "--reference` with it, then `ddparity baselines profiles`",
+				     version);
 	}
-	snprintf(dir, size, "%s/profiles/%s", root, json_string_value(hit));
-	json_decref(map);
+	if (version_used)
+		snprintf(version_used, 32, "%s", hit->version);
+	snprintf(dir, size, "%s/profiles/%s", root, hit->profile);
+	ddp_version_map_free(&map);
 	return DDP_OK;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "map.h"
 
 typedef struct shared {
 	const ddp_config *cfg;
@@ -70,7 +71,10 @@ static void *worker(void *arg)
 
 		double t0 = now();
 		ddp_source_seed(&src, sh->opts->seed, n);
-		ddp_case_generate(&c, &src, sh->cfg->fixtures);
+		if (sh->cfg->map)
+			ddp_map_case_generate(&c, &src, sh->cfg->map);
+		else
+			ddp_case_generate(&c, &src, sh->cfg->fixtures);
 		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
 		if (sh->opts->log) {
 			static const char *const names[] = {"same", "diverges", "unmodelled", "inconclusive",

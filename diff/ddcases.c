@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "suitefiles.h"
 
 static const char *const in_formats[] = {"raw", "qcow2", "vmdk", "vpc", "vhdx", NULL};
 
@@ -290,6 +291,11 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 		}
 		out->items[out->count++] = c;
 	}
+	/* A file cut to its comments would replay nothing and pass. */
+	if (!out->count)
+		return ddp_error_set(err, DDP_EINVAL, source, lineno ? lineno : 1, 0,
+				     "no cases (one a line: NAME SIZE IN-FORMAT OUT-FORMAT "
+				     "[OPERAND...])");
 	return DDP_OK;
 }
 
@@ -299,8 +305,8 @@ int ddp_ddcases_load(ddp_ddcases *out, const char *path, ddp_error *err)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (ddp_read_file(&text, NULL, path, 4 << 20, err))
-		return DDP_ERROR;
+	if ((rc = ddp_suitefile_read(&text, NULL, path, 4 << 20, err)))
+		return rc;
 	rc = ddp_ddcases_parse(out, text, path, err);
 	free(text);
 	return rc;

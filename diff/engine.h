@@ -63,6 +63,14 @@ typedef struct ddp_fixtures {
  */
 int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_error *err);
 
+/* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's (malloc'd). */
+char *ddp_qemu_io_for(const char *qemu_img);
+/*
+ * Runs a helper program (qemu-img create, qemu-io...) that must succeed:
+ * anything but exit 0 is an error naming what and its stderr.
+ */
+int ddp_run_checked(const char *const *argv, const char *what, ddp_error *err);
+
 /* Makes (or reuses, when already complete) every fixture under dir. */
 int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img,
                       ddp_error *err);
@@ -121,6 +129,9 @@ typedef struct ddp_config {
 	const ddp_fixtures *fixtures;
 	FILE *trace;                      /* every tool run as a JSON line, when set */
 	pthread_mutex_t *trace_lock;
+	/* `qemu-img map` campaigns (map.h): the manifest, its fixtures made there. */
+	const struct ddp_map_manifest *map;
+	char map_fixdir[4096];
 } ddp_config;
 
 /* ---- one case, both sides ---------------------------------------------- */
@@ -136,6 +147,8 @@ typedef struct ddp_side {
 	char *info_norm;     /* normalised (NULL when info failed) */
 	char *info_err;      /* what failed */
 	int flat_ok;         /* flattened to raw */
+	char *stdout_text;   /* what it printed, when kept (map cases) */
+	size_t stdout_len;
 	char flat_path[4096];
 } ddp_side;
 
@@ -229,9 +242,25 @@ int ddp_write_atomic(const char *path, const char *text, size_t len,
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 int ddp_read_file(char **out, size_t *len, const char *path, size_t max,
                   ddp_error *err);
+/* text (len bytes) with every occurrence of what replaced by with (malloc'd). */
+char *ddp_replace_all(const char *text, size_t len, const char *what, const char *with);
 /* rm -rf, without a shell. */
 int ddp_remove_tree(const char *path);
-/* Removes the case directories of campaigns no longer running; returns how many. */
+/*
+ * Removes what processes no longer running left in workdir and in its
+ * subdirectories (a work, baselines or output directory): case and run
+ * directories, ddp_write_atomic's temporaries, version directories and
+ * profiles half swapped in; returns how many.
+ */
 int ddp_workdir_sweep(const char *workdir);
+/* Removes path's ddp_write_atomic temporaries left by processes no longer running. */
+int ddp_write_atomic_sweep(const char *path);
+/*
+ * Puts the directory fresh in dir's place (dir may not exist) in one step
+ * (renameat2 RENAME_EXCHANGE; a filesystem that cannot has two renames,
+ * and dir missing between them); the old dir, if any, is left at old.
+ * 0, or -1 with errno.
+ */
+int ddp_dir_replace(const char *fresh, const char *dir, const char *old);
 
 #endif

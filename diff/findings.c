@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "suitefiles.h"
 
 static uint64_t fnv1a(const char *s)
 {
@@ -55,9 +55,9 @@ static int save_signatures(ddp_findings *f, ddp_error *err)
 int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 {
 	char path[4200];
-	char *text = NULL;
 	DIR *d;
 	struct dirent *e;
+	int rc;
 
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->lock, NULL);
@@ -66,26 +66,17 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		return ddp_error_set(err, DDP_ERROR, dir, 0, 0, "cannot create the findings directory: %s", strerror(errno));
 	snprintf(path, sizeof(path), "%s/signatures.json", dir);
 	if (access(path, F_OK) == 0) {
-		json_error_t je;
-		if (ddp_read_file(&text, NULL, path, 16 << 20, err))
-			return DDP_ERROR;
-		f->signatures = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-		free(text);
-		if (!f->signatures || !json_is_object((json_t *)f->signatures)) {
-			json_decref(f->signatures);
-			f->signatures = NULL;
-			return ddp_error_set(err, DDP_ERROR, path, 0, 0, "line %d column %d: not a signatures file: %s",
-			            je.line, je.column, je.text);
-		}
+		json_t *sigs;
+		if ((rc = ddp_signatures_load(&sigs, path, err)))
+			return rc;
+		f->signatures = sigs;
 	} else {
 		f->signatures = json_object();
 	}
 	/* A finding renamed into place just before a kill is not counted yet. */
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
-		char *rtext;
-		json_t *r;
-		const char *sig;
+		ddp_finding_result r;
 		long pid;
 		/* Half-written by a campaign that was killed: never a finding. */
 		if (sscanf(e->d_name, ".tmp-%ld-", &pid) == 1 && kill((pid_t)pid, 0) && errno == ESRCH) {
@@ -96,15 +87,19 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "signatures.json"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/result.json", dir, e->d_name);
-		if (ddp_read_file(&rtext, NULL, path, 1 << 20, NULL))
+		if (access(path, F_OK))
 			continue;
-		r = json_loads(rtext, 0, NULL);
-		free(rtext);
-		sig = json_string_value(json_object_get(r, "signature"));
-		if (sig && !json_object_get(f->signatures, sig))
-			json_object_set_new(f->signatures, sig,
+		/* Renamed into place whole: a result that does not parse was damaged since. */
+		if ((rc = ddp_finding_result_load(&r, path, err))) {
+			closedir(d);
+			json_decref(f->signatures);
+			f->signatures = NULL;
+			return rc;
+		}
+		if (!json_object_get(f->signatures, r.signature))
+			json_object_set_new(f->signatures, r.signature,
 			                    json_pack("{s:i,s:s}", "count", 1, "dir", e->d_name));
-		json_decref(r);
+		ddp_finding_result_free(&r);
 	}
 	if (d)
 		closedir(d);
@@ -174,6 +169,10 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	         res->ref.info_norm ? strlen(res->ref.info_norm) : 0, err) ||
 	     put(tmp, "candidate.info.json", res->cand.info_norm,
 	         res->cand.info_norm ? strlen(res->cand.info_norm) : 0, err) ||
+	     (res->ref.stdout_text &&
+	      put(tmp, "reference.stdout", res->ref.stdout_text, res->ref.stdout_len, err)) ||
+	     (res->cand.stdout_text &&
+	      put(tmp, "candidate.stdout", res->cand.stdout_text, res->cand.stdout_len, err)) ||
 	     put(tmp, "reproduce", repro, repro ? strlen(repro) : 0, err)
 	     ? DDP_ERROR : DDP_OK;
 	json_decref(result);

@@ -44,7 +44,7 @@ static int fail(ddp_error *err, const char *what, const char *detail)
 }
 
 /* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's. */
-static char *qemu_io_for(const char *qemu_img)
+char *ddp_qemu_io_for(const char *qemu_img)
 {
 	const char *base = strrchr(qemu_img, '/');
 	char *io;
@@ -59,7 +59,7 @@ static char *qemu_io_for(const char *qemu_img)
 	return strdup("qemu-io");
 }
 
-static int run(const char *const *argv, const char *what, ddp_error *err)
+int ddp_run_checked(const char *const *argv, const char *what, ddp_error *err)
 {
 	ddp_proc_result r;
 	ddp_proc_opts o = {NULL, 300, 1 << 16};
@@ -172,25 +172,25 @@ int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_
 		snprintf(src, sizeof(src), "%s/%s.src", dir, f->name);
 		if (write_raw(src, f->size, "random"))
 			return fail(err, f->name, strerror(errno));
-		rc = run(conv, f->name, err);
+		rc = ddp_run_checked(conv, f->name, err);
 		unlink(src);
 		if (rc)
 			return DDP_ERROR;
 	} else {
 		const char *create[] = {qemu_img, "create", "-q", "-f", f->format, f->path, sz, NULL};
-		if (run(create, f->name, err))
+		if (ddp_run_checked(create, f->name, err))
 			return DDP_ERROR;
 		if (!strcmp(f->pattern, "sparse")) {
 			/* qemu-io writes patterns: a start, a middle, the very end; holes between. */
 			char w0[64], w1[64], w2[64];
-			char *io = qemu_io_for(qemu_img);
+			char *io = ddp_qemu_io_for(qemu_img);
 			const char *w[] = {io, "-f", f->format, "-c", w0, "-c", w1, "-c", w2, f->path, NULL};
 			int64_t end = f->size / 512 * 512;
 			int rc;
 			snprintf(w0, sizeof(w0), "write -P 0x5a 0 4096");
 			snprintf(w1, sizeof(w1), "write -P 0xa5 %lld 4096", (long long)(end / 2 / 512 * 512));
 			snprintf(w2, sizeof(w2), "write -P 0x3c %lld 512", (long long)(end - 512));
-			rc = io ? run(w, f->name, err) : fail(err, f->name, "out of memory");
+			rc = io ? ddp_run_checked(w, f->name, err) : fail(err, f->name, "out of memory");
 			free(io);
 			if (rc)
 				return DDP_ERROR;
@@ -198,7 +198,7 @@ int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_
 	}
 	if (!raw) {
 		const char *conv[] = {qemu_img, "convert", "-f", f->format, "-O", "raw", f->path, f->flat, NULL};
-		if (run(conv, f->name, err))
+		if (ddp_run_checked(conv, f->name, err))
 			return DDP_ERROR;
 	}
 	if (read_info(f, qemu_img, err))

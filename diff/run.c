@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "map.h"
 
 /* One line of the --trace file. */
 static void trace(const ddp_config *cfg, json_t *event)
@@ -521,6 +522,8 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if (cfg->map && !strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)))
+		return ddp_map_case_run(res, cfg, c, err);
 	if (!f) {
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	}
@@ -576,6 +579,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 static void side_free(ddp_side *s)
 {
 	free(s->stderr_text);
+	free(s->stdout_text);
 	free(s->info_raw);
 	ddp_info_free(s->info_norm);
 	free(s->info_err);

@@ -50,26 +50,41 @@ int ddp_write_atomic(const char *path, const char *text, size_t len, ddp_error *
 int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_error *err)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
+	struct stat st;
+	char *buf, *bigger;
+	size_t n = 0, cap;
 
 	if (!f)
 		return ddp_error_errno(err, path, "cannot open");
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		return ddp_error_errno(err, path, "cannot allocate");
-	}
-	n = fread(buf, 1, max, f);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return ddp_error_errno(err, path, "cannot read");
-	}
-	if (n == max && fgetc(f) != EOF) {
-		free(buf);
-		fclose(f);
-		return ddp_error_set(err, DDP_ERANGE, path, 0, 0, "file is larger than %zu bytes", max);
+	/* What the file holds, not the cap: sanitizers pay for every byte asked. */
+	cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < max
+	      ? (size_t)st.st_size : max;
+	buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf) {
+			fclose(f);
+			return ddp_error_errno(err, path, "cannot allocate");
+		}
+		n += fread(buf + n, 1, cap - n, f);
+		if (ferror(f)) {
+			free(buf);
+			fclose(f);
+			return ddp_error_errno(err, path, "cannot read");
+		}
+		if (n < cap)
+			break;
+		if (cap == max) {
+			if (fgetc(f) == EOF)
+				break;
+			free(buf);
+			fclose(f);
+			return ddp_error_set(err, DDP_ERANGE, path, 0, 0, "file is larger than %zu bytes", max);
+		}
+		/* It grew since (or is not a regular file): on, up to the cap. */
+		cap = max - cap > cap + 4096 ? 2 * cap + 4096 : max;
+		if (!(bigger = realloc(buf, cap + 1)))
+			free(buf);
+		buf = bigger;
 	}
 	fclose(f);
 	buf[n] = '\0';
@@ -108,27 +123,130 @@ int ddp_remove_tree(const char *path)
 	return rmdir(path) | rc;
 }
 
-int ddp_workdir_sweep(const char *workdir)
+/*
+ * The process a temporary name of the suite's carries, or 0 when name is
+ * not one: case-<n>-<pid> (a campaign's case), bl-<case>-<pid>-<address>
+ * (a baseline's run), <file>.tmp-<pid> (ddp_write_atomic), .tmp-<x>-<pid>
+ * and .old-<x>-<pid> (a version directory being replaced), .profiles-<x>-<pid>.
+ * (A finding's .tmp-<pid>-<n> is findings.c's: not one of these.)
+ */
+static long temp_owner(const char *name)
 {
-	DIR *d = opendir(workdir);
+	static const char *const ours[] = {"case-", "bl-", ".tmp-", ".old-", ".profiles-"};
+	const char *end = name + strlen(name), *digits;
+	int prefixed = 0;
+	char *stop;
+	long pid;
+
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		prefixed |= !strncmp(name, ours[i], strlen(ours[i]));
+	if (!strncmp(name, "bl-", 3) && (digits = strrchr(name, '-')) && !strncmp(digits, "-0x", 3) &&
+	    strspn(digits + 3, "0123456789abcdef") == strlen(digits + 3))
+		end = digits;
+	for (digits = end; digits > name && digits[-1] != '-'; digits--)
+		;
+	if (digits == name || !(*digits >= '0' && *digits <= '9'))
+		return 0;
+	if (!prefixed && !(digits - name > 5 && !strncmp(digits - 5, ".tmp-", 5)))
+		return 0;
+	if (!strncmp(name, ".tmp-", 5) && strspn(name + 5, "0123456789") == (size_t)(digits - 1 - name - 5))
+		return 0;
+	pid = strtol(digits, &stop, 10);
+	return stop == end && pid > 1 ? pid : 0;
+}
+
+static int gone(long pid)
+{
+	return pid && kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+/* The temporaries of processes gone in dir, and depth levels below. */
+static int sweep(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
 	struct dirent *e;
 	int removed = 0;
 
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		unsigned long long n;
-		long pid;
 		char path[4200];
+		long pid = temp_owner(e->d_name);
+		struct stat st;
 
-		/* case-<number>-<pid> of a campaign that is gone (killed, say). */
-		if (sscanf(e->d_name, "case-%llu-%ld", &n, &pid) != 2 ||
-		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", workdir, e->d_name);
-		if (ddp_remove_tree(path) == 0)
-			removed++;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (pid) {
+			if (gone(pid) && ddp_remove_tree(path) == 0)
+				removed++;
+		} else if (depth > 0 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			removed += sweep(path, depth - 1);
+		}
 	}
 	closedir(d);
 	return removed;
+}
+
+int ddp_workdir_sweep(const char *workdir)
+{
+	return sweep(workdir, 1);
+}
+
+int ddp_write_atomic_sweep(const char *path)
+{
+	char dir[4200];
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t n = strlen(base);
+	DIR *d;
+	struct dirent *e;
+	int removed = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((e = readdir(d))) {
+		char tmp[4400];
+		if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp-", 5) ||
+		    !gone(temp_owner(e->d_name)))
+			continue;
+		snprintf(tmp, sizeof(tmp), "%s/%s", dir, e->d_name);
+		removed += unlink(tmp) == 0;
+	}
+	closedir(d);
+	return removed;
+}
+
+int ddp_dir_replace(const char *fresh, const char *dir, const char *old)
+{
+	if (renameat2(AT_FDCWD, fresh, AT_FDCWD, dir, RENAME_EXCHANGE) == 0)
+		return rename(fresh, old);
+	if (errno == ENOENT && access(dir, F_OK))
+		return rename(fresh, dir);
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+	/* A filesystem that cannot exchange: dir is missing for a moment. */
+	if (rename(dir, old) && errno != ENOENT)
+		return -1;
+	return rename(fresh, dir);
+}
+
+/* text with every occurrence of what replaced by with (malloc'd). */
+char *ddp_replace_all(const char *text, size_t len, const char *what, const char *with)
+{
+	char *buf = NULL;
+	size_t blen = 0, wl = strlen(what);
+	FILE *f = open_memstream(&buf, &blen);
+	size_t i = 0;
+
+	while (i < len) {
+		if (wl && i + wl <= len && !memcmp(text + i, what, wl)) {
+			fputs(with, f);
+			i += wl;
+		} else {
+			fputc(text[i++], f);
+		}
+	}
+	fclose(f);
+	return buf;
 }

@@ -9,5 +9,6 @@
 #include "ddparity/common.h"
 #include "ddparity/model.h"
 #include "ddparity/info.h"
+#include "ddparity/map.h"
 
 #endif

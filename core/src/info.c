@@ -237,18 +237,11 @@ static int check_depth(const json_t *v, int depth, char *where, size_t size,
 	return DDP_OK;
 }
 
-/*
- * Parses info JSON: an object, no duplicate keys, integers within int64,
- * at most DDP_INFO_MAX_DEPTH levels.  *out is a new reference.
- */
-static int info_load(json_t **out, const char *text, size_t len,
-                     const char *source, ddp_error *err)
+int ddp_json_parse(json_t **out, const char *text, size_t len, const char *source,
+                   ddp_error *err)
 {
 	json_error_t je;
-	json_t *root;
-	char where[256] = "";
 	const char *nul;
-	int rc;
 
 	*out = NULL;
 	if (!text && len)
@@ -256,9 +249,26 @@ static int info_load(json_t **out, const char *text, size_t len,
 	/* jansson reads {"a": 1<NUL>} as {"a": 1}: refuse NUL bytes first. */
 	if (len && (nul = memchr(text, '\0', len)))
 		return nul_fail(err, text, (size_t)(nul - text), source);
-	root = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
+	*out = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &je);
+	if (!*out)
 		return json_fail(err, &je, text ? text : "", len, source);
+	return DDP_OK;
+}
+
+/*
+ * Parses info JSON: an object, no duplicate keys, integers within int64,
+ * at most DDP_INFO_MAX_DEPTH levels.  *out is a new reference.
+ */
+static int info_load(json_t **out, const char *text, size_t len,
+                     const char *source, ddp_error *err)
+{
+	json_t *root;
+	char where[256] = "";
+	int rc;
+
+	*out = NULL;
+	if ((rc = ddp_json_parse(&root, text, len, source, err)))
+		return rc;
 	if (!json_is_object(root)) {
 		json_decref(root);
 		rc = ddp_fail(err, DDP_EINVAL, source, 0,

@@ -111,6 +111,15 @@ struct ddp_profile {
 	uint64_t max_modelled_size; /* output sizes above it are not modelled */
 };
 
+/*
+ * jansson's json_loadb with the core's checks and errors: no NUL bytes, no
+ * duplicate keys, integers within int64; a parse error names source, line,
+ * column and what was expected.  *out is a new reference.
+ */
+struct json_t;
+int ddp_json_parse(struct json_t **out, const char *text, size_t len, const char *source,
+                   ddp_error *err);
+
 /* Fills err (when non-NULL) and returns code. */
 int ddp_fail(ddp_error *err, int code, const char *source, size_t position,
              const char *fmt, ...)

@@ -26,9 +26,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 ncases=$(grep -cvE '^[[:space:]]*(#|$)' "$cases")
 
-# VERSION WRAPPER of every materialised qemu-img (nothing when there is none).
-materialised() { "$src/ci/qemu-versions" list 2>/dev/null | awk 'NF >= 3 {print $1, $3}' || true; }
-version_of() { "$1" --version | head -1 | awk '{print $3}'; }
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 case $test in
 cases-file)
@@ -44,30 +43,8 @@ cases-file)
   echo "dd-cases: $ncases cases parse; malformed lines are named by file, line and column" ;;
 
 regenerate)
-  declare -A have=()
-  refs=()
-  while read -r v w; do
-    [ -n "$v" ] && [ -x "$w" ] && { refs+=(--reference "$w"); have[$v]=1; }
-  done < <(materialised)
-  iv=$(version_of "$qemu")
-  if [ -z "${have[$iv]:-}" ]; then refs+=(--reference "$qemu"); have[$iv]=1; fi
-  complete=1
-  for d in "$committed"/*/; do
-    v=$(basename "$d")
-    [ "$v" = profiles ] && continue
-    if [ -z "${have[$v]:-}" ]; then
-      [ "${CI:-}" = true ] && fail "baselines of qemu-img $v are committed but no wrapper is there (CI=true: ci/qemu-versions fetch should have made it)"
-      echo "NOTE: qemu-img $v: committed baselines not checked: no wrapper (run ci/qemu-versions fetch)"
-      complete=0
-    fi
-  done
-  for v in "${!have[@]}"; do
-    if [ ! -d "$committed/$v" ]; then
-      [ "${CI:-}" = true ] && fail "qemu-img $v has no committed baselines (ddparity baselines generate --reference ...)"
-      echo "NOTE: qemu-img $v has no committed baselines; not compared"
-      complete=0
-    fi
-  done
+  collect_references
+  check_committed_versions "$committed" "baselines"
   "$ddp" baselines generate "${refs[@]}" --cases "$cases" --out "$tmp/out" > "$tmp/gen.log" 2>&1 \
     || { cat "$tmp/gen.log"; fail "baselines generate failed"; }
   checked=()
@@ -147,7 +124,14 @@ minimise-promote)
   "$ddp" promote "$dir" --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
     > "$tmp/prom" 2>&1 || { cat "$tmp/prom"; fail "promote failed"; }
   cat "$tmp/prom"
-  [ "$(tail -1 "$tmp/eo/dd-cases")" = "$line" ] || fail "dd-cases does not end with the new line"
+  # promote minimises again, within the same time budget: on a loaded
+  # machine it may stop at another (equally valid) case than minimise did.
+  # dd-cases must end with the line promote says it appended.
+  appended=$(sed -n 's/^promote: appended to [^:]*: //p' "$tmp/prom")
+  [ -n "$appended" ] && [ "$(tail -1 "$tmp/eo/dd-cases")" = "$appended" ] || fail "dd-cases does not end with the new line"
+  [ "$appended" = "$line" ] || echo "NOTE: promote's minimisation stopped at another case than minimise's: $appended"
+  line=$appended
+  case_name=$(awk '{print $1}' <<<"$line")
   iv=$(version_of "$qemu")
   for sfx in stdout.txt stderr.txt meta.json; do
     [ -f "$tmp/eo/dd-info-json/$iv/$case_name.$sfx" ] || fail "no $iv/$case_name.$sfx"

@@ -30,14 +30,19 @@ const char *mq_qemu_img(void)
 	return q && *q ? q : "qemu-img";
 }
 
-void mq_start(int argc, char **argv, const char *name)
+void mq_start_for(int argc, char **argv, const char *name, const char *command)
 {
 	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
 		printf("mutant %s (wrapping qemu-img)\n", name);
 		mq_exit(0);
 	}
-	if (argc < 2 || strcmp(argv[1], "dd") != 0)
+	if (argc < 2 || strcmp(argv[1], command) != 0)
 		mq_exec_qemu(argv + 1);
+}
+
+void mq_start(int argc, char **argv, const char *name)
+{
+	mq_start_for(argc, argv, name, "dd");
 }
 
 static char **qemu_argv(char *const *args)
@@ -131,7 +136,7 @@ int mq_run_qemu(char *const *args, int mode, char **buf, size_t *len)
 	if (len)
 		*len = 0;
 	posix_spawn_file_actions_init(&fa);
-	if (mode == MQ_CAPTURE_ERR || mode == MQ_CAPTURE_OUT) {
+	if (mode == MQ_CAPTURE_ERR || mode == MQ_CAPTURE_OUT || mode == MQ_CAPTURE_STDOUT) {
 		if (pipe(pfd) != 0) {
 			free(v);
 			return -1;

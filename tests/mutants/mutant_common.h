@@ -30,6 +30,8 @@ const char *mq_qemu_img(void);
  * is a dd call.
  */
 void mq_start(int argc, char **argv, const char *name);
+/* mq_start for another subcommand than dd ("map"). */
+void mq_start_for(int argc, char **argv, const char *name, const char *command);
 
 /* ---- running qemu-img ----------------------------------------------------- */
 
@@ -47,6 +49,7 @@ enum {
 	MQ_CAPTURE_ERR,   /* stderr captured into *err; stdout ours */
 	MQ_QUIET,         /* stdout and stderr to /dev/null */
 	MQ_CAPTURE_OUT,   /* stdout captured into *out; stderr to /dev/null */
+	MQ_CAPTURE_STDOUT, /* stdout captured into *out; stderr ours */
 };
 
 /*

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# map_test.sh: the `qemu-img map` baselines against real tools.
+#
+# usage: map_test.sh DDPARITY SOURCE_DIR MUTANTS_DIR TEST [ARG...]
+#   manifest                 malformed map-fixtures lines are errors naming file, line, column
+#   regenerate               `baselines generate --command map` + `profiles --command map`
+#                            reproduce expected-outputs/map-* byte for byte, for every
+#                            qemu-img present (a committed version without its wrapper
+#                            fails when CI=true)
+#   replay-qemu              the installed qemu-img passes as candidate and reference
+#   replay-mutant NAME CASE...  the mutant fails on exactly those cases; listed in a
+#                            known-divergences file, the first one is known instead
+#   fuzz                     `ddparity fuzz --command map`: qemu-img against itself finds
+#                            nothing; against map-merge-extents it finds a map: or stdout
+#                            finding that `reproduce` reproduces
+set -euo pipefail
+ddp=$1 src=$2 mutants=$3 test=$4
+shift 4
+manifest=$src/expected-outputs/map-fixtures
+committed=$src/expected-outputs
+qemu=$(command -v qemu-img) || { echo "FAIL: qemu-img not found (install qemu-utils)"; exit 1; }
+command -v qemu-io > /dev/null || { echo "FAIL: qemu-io not found (install qemu-utils)"; exit 1; }
+tmp=$(mktemp -d /tmp/ddp-map-test-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+nfix=$(grep -c '^fixture ' "$manifest")
+nwin=$(grep -c '^window ' "$manifest")
+ncases=$((nfix * (nwin + 1) * 2))
+
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+case $test in
+manifest)
+  # Each line: a broken manifest line, and the "line:column: message" part it must give.
+  while IFS='|' read -r text want; do
+    printf '# header\nfixture ok raw 1M - -\n%s\n' "$text" > "$tmp/m"
+    rc=0
+    "$ddp" replay --command map --manifest "$tmp/m" > "$tmp/out" 2>&1 || rc=$?
+    [ "$rc" = 2 ] || { cat "$tmp/out"; fail "'$text': exit $rc, want 2"; }
+    grep -qF "ddparity: $tmp/m:3:$want" "$tmp/out" || { cat "$tmp/out"; fail "'$text': want '$tmp/m:3:$want'"; }
+  done <<'CASES'
+fixture a qcow3 1M - -|11: FORMAT 'qcow3' is not one map reads here
+fixture a raw 1Q - -|15: SIZE '1Q' is not a size
+fixture a raw 1M - write -P 1 0 2M|31: the write ends past the image's
+fixture a raw 1M - write -P 300 0 1k|29: -P needs a byte (0 to 255)
+fixture a raw 1M - write -x 0 1k|26: unknown write flag '-x'
+fixture a raw 1M - rm -rf /|20: a write is `write [-P N] [-z] [-c] OFFSET LENGTH`
+fixture a qcow2 1M backing=nope -|28: backing 'nope' is not a fixture above this line
+fixture a qcow2 1M cluster_size=$(id) -|33: option characters are letters
+fixture ok raw 1M - -|9: fixture 'ok' is already named above
+fixture a;b raw 1M - -|10: fixture NAME may hold only letters
+window w sideways 1k|10: START 'sideways' is not a size
+window w mid 1k extra|17: unexpected text at the end of the line
+frobnicate|1: a line is `fixture ...`, `window ...` or a # comment
+CASES
+  printf 'fixture a raw 1M - -\n\xff\n' > "$tmp/m"
+  "$ddp" replay --command map --manifest "$tmp/m" > "$tmp/out" 2>&1 && fail "a non-ASCII byte accepted"
+  grep -qF "$tmp/m:2:1: byte 0xff" "$tmp/out" || { cat "$tmp/out"; fail "a non-ASCII byte: no line and column"; }
+  # Empty, truncated (mid-line), binary and oversized copies: exit 2, the file and a line.
+  : > "$tmp/empty"
+  head -c "$(($(wc -c < "$manifest") / 2))" "$manifest" > "$tmp/truncated"
+  head -c 4096 /dev/urandom > "$tmp/binary"
+  { cat "$manifest"; for _ in $(seq 4000); do printf '# %0500d\n' 0; done; } > "$tmp/oversized"
+  for kind in empty truncated binary oversized; do
+    for cmd in "replay --command map" "baselines generate --command map --out $tmp/o" "fuzz --command map --candidate qemu-img --cases 1 --findings $tmp/f"; do
+      rc=0
+      # shellcheck disable=SC2086
+      "$ddp" $cmd --manifest "$tmp/$kind" > "$tmp/out" 2>&1 || rc=$?
+      [ "$rc" = 2 ] || { cat "$tmp/out"; fail "$cmd on a $kind manifest: exit $rc, want 2"; }
+      grep -qE "^ddparity: $tmp/$kind:[0-9]+:" "$tmp/out" || { cat "$tmp/out"; fail "$cmd on a $kind manifest: the error names no file and line"; }
+      ! grep -qiE "sanitizer|core dumped|segmentation" "$tmp/out" || fail "$cmd on a $kind manifest crashed"
+    done
+    echo "$kind manifest: $(head -1 "$tmp/out")"
+  done
+  [ ! -e "$tmp/o" ] || [ -z "$(ls -A "$tmp/o")" ] || fail "a bad manifest wrote baselines"
+  echo "map-fixtures: $nfix fixtures, $nwin windows parse; malformed lines are named by file, line and column" ;;
+
+regenerate)
+  collect_references
+  check_committed_versions "$committed"/map-human/raw "map baselines"
+  "$ddp" baselines generate --command map "${refs[@]}" --out "$tmp/out" > "$tmp/gen.log" 2>&1 \
+    || { cat "$tmp/gen.log"; fail "baselines generate --command map failed"; }
+  checked=()
+  for v in "${!have[@]}"; do
+    [ -d "$committed/map-human/raw/$v" ] || continue
+    for leaf in "$committed"/map-*/*/ "$committed"/map-*/window/*/; do
+      rel=${leaf#"$committed"/}
+      [ "$(basename "$leaf")" = window ] && continue
+      diff -r "$leaf$v" "$tmp/out/$rel$v" > "$tmp/diff" \
+        || { head -40 "$tmp/diff"; fail "regenerated map baselines $rel$v differ from the committed ones"; }
+    done
+    checked+=("$v")
+  done
+  ((${#checked[@]} > 0)) || fail "no version could be checked"
+  if ((complete)); then
+    "$ddp" baselines profiles --command map --out "$tmp/out" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    for leaf in "$committed"/map-*/*/ "$committed"/map-*/window/*/; do
+      rel=${leaf#"$committed"/}
+      [ "$(basename "$leaf")" = window ] && continue
+      diff -r "${leaf}profiles" "$tmp/out/${rel}profiles" > "$tmp/diff" || { head -40 "$tmp/diff"; fail "regenerated profiles of $rel differ"; }
+      diff "${leaf}version-map.json" "$tmp/out/${rel}version-map.json" || fail "regenerated $rel/version-map.json differs"
+    done
+    echo "map profiles and version-map.json files: identical"
+  else
+    echo "NOTE: map profiles not compared (not every committed version is here)"
+  fi
+  echo "map baselines regenerated byte for byte: ${checked[*]} ($ncases cases each)" ;;
+
+replay-qemu)
+  # (Every materialised version against its own baselines: that is what regenerate checks.)
+  for r in "$qemu"; do
+    rc=0
+    "$ddp" replay --command map --reference "$r" --candidate "$r" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+    [ "$rc" = 0 ] || { grep -v '^pass' "$tmp/out"; fail "replay --command map --candidate $r: exit $rc"; }
+    [ "$(grep -cE '^(pass|fail|known|skip) ' "$tmp/out")" = "$ncases" ] || { cat "$tmp/out"; fail "not one line per case"; }
+    grep -q "^replay: $ncases passed, 0 failed" "$tmp/out" || { grep -v '^pass' "$tmp/out"; fail "$r: not every map case passed"; }
+    echo "qemu-img $(version_of "$r"): $(tail -1 "$tmp/out")"
+  done ;;
+
+replay-mutant)
+  name=$1
+  shift
+  rc=0
+  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+  grep -v '^pass' "$tmp/out"
+  [ "$rc" = 1 ] || fail "replay --command map against $name: exit $rc, want 1"
+  got=$(awk '$1 == "fail" {print $2}' "$tmp/out" | sort | tr '\n' ' ')
+  want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+  [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]"
+  # Known divergences are data: an entry for the first case turns its fail into known.
+  first=$1
+  fields=$(awk -v c="$first" '$1 == "fail" && $2 == c {print $3}' "$tmp/out" | sed 's/:$//')
+  fields=$(sed -e 's/^map:/map\//' -e 's/,\([a-z]\)/,map\/\1/g' -e 's/+/,/g' <<<"$fields")
+  printf '%s  %s  a test entry: %s merges extents\n' "$first" "$fields" "$name" > "$tmp/known"
+  rc=0
+  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" --known "$tmp/known" \
+    --only "${first#map-*/}" > "$tmp/out" 2>&1 || rc=$?
+  grep -q "^known $first " "$tmp/out" || { cat "$tmp/out" "$tmp/known"; fail "a known-divergences entry did not make $first known"; }
+  echo "with $tmp/known listing $first ($fields): $(grep "^known $first " "$tmp/out")" ;;
+
+fuzz)
+  rc=0
+  "$ddp" fuzz --command map --candidate "$qemu" --cases 150 --jobs 2 --seed 7 --findings "$tmp/f0" \
+    --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 0 ] || { cat "$tmp/out"; fail "qemu-img against itself: exit $rc"; }
+  grep "cases in" "$tmp/out"
+  rc=0
+  "$ddp" fuzz --command map --candidate "$mutants/map-merge-extents" --seconds 60 --jobs 2 --seed 7 \
+    --stop-on-finding --findings "$tmp/f" --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/out"; fail "map-merge-extents: exit $rc, want 1 (a finding)"; }
+  dir=$(ls -d "$tmp"/f/*/ | head -1)
+  sig=$(sed -n 's/^  "signature": "\(.*\)",$/\1/p' "$dir/result.json")
+  case $sig in map:*extents*|stdout) ;; *) fail "map-merge-extents: finding '$sig', want map:...extents... or stdout" ;; esac
+  for file in case.json result.json reference.stdout candidate.stdout reference.stderr candidate.stderr reproduce; do
+    [ -f "$dir/$file" ] || fail "the finding has no $file"
+  done
+  rc=0
+  "$ddp" reproduce "$dir" --workdir "$tmp/w" > "$tmp/rep" 2>&1 || rc=$?
+  [ "$rc" = 1 ] && grep -q "^reproduced: $sig" "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }
+  [ -z "$(find "$tmp/w" -maxdepth 1 -name 'case-*')" ] || fail "case directories left in the work dir"
+  echo "map-merge-extents: $sig, $(head -1 "$tmp/rep")" ;;
+
+*) fail "unknown test $test" ;;
+esac
