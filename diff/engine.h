@@ -63,6 +63,14 @@ typedef struct ddp_fixtures {
  */
 int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_error *err);
 
+/*
+ * The virtual size `qemu-img info --output=json -f format path` reports
+ * (run in cwd when set); an error names what.
+ */
+int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *format,
+                           const char *path, const char *cwd, const char *what,
+                           ddp_error *err);
+
 /* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's (malloc'd). */
 char *ddp_qemu_io_for(const char *qemu_img);
 /*

@@ -121,25 +121,39 @@ static int write_raw(const char *path, int64_t size, const char *pattern)
 	return rc;
 }
 
-/* What the reference's info says of it (with -f: nothing is probed). */
-static int read_info(ddp_fixture *f, const char *qemu_img, ddp_error *err)
+int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *format,
+                           const char *path, const char *cwd, const char *what,
+                           ddp_error *err)
 {
-	const char *argv[] = {qemu_img, "info", "--output=json", "-f", f->format, f->path, NULL};
-	ddp_proc_opts o = {NULL, 60, 1 << 20};
+	const char *argv[] = {qemu_img, "info", "--output=json", "-f", format, path, NULL};
+	ddp_proc_opts o = {cwd, 60, 1 << 20};
 	ddp_proc_result r;
 	json_t *j;
-	struct stat st;
 
 	if (ddp_proc_run(&r, argv, &o, err))
 		return DDP_ERROR;
-	j = json_loads(r.out, 0, NULL);
-	ddp_proc_result_free(&r);
-	if (!j || !json_is_integer(json_object_get(j, "virtual-size"))) {
+	j = r.exited && !r.exit_code ? json_loads(r.out, 0, NULL) : NULL;
+	if (!json_is_integer(json_object_get(j, "virtual-size"))) {
 		json_decref(j);
-		return fail(err, f->name, "qemu-img info gave no virtual-size");
+		ddp_error_set(err, DDP_ERROR, what, 0, 0,
+		              "fixture: qemu-img info of %s gave no virtual-size: %.200s", path, r.err);
+		ddp_proc_result_free(&r);
+		return DDP_ERROR;
 	}
-	f->virtual_size = json_integer_value(json_object_get(j, "virtual-size"));
+	ddp_proc_result_free(&r);
+	*out = json_integer_value(json_object_get(j, "virtual-size"));
 	json_decref(j);
+	return DDP_OK;
+}
+
+/* What the reference's info says of it (with -f: nothing is probed). */
+static int read_info(ddp_fixture *f, const char *qemu_img, ddp_error *err)
+{
+	struct stat st;
+
+	if (ddp_image_virtual_size(&f->virtual_size, qemu_img, f->format, f->path, NULL, f->name,
+	                           err))
+		return DDP_ERROR;
 	if (stat(f->path, &st))
 		return fail(err, f->name, strerror(errno));
 	f->file_length = st.st_size;

@@ -470,31 +470,6 @@ void ddp_map_window_resolve(int64_t *start, int64_t *length, const ddp_map_windo
 	*length = w->length;
 }
 
-/* `qemu-img info` of a made fixture: its virtual size. */
-static int virtual_size(int64_t *out, const char *qemu_img, const char *dir,
-                        const ddp_map_fixture *f, ddp_error *err)
-{
-	const char *argv[] = {qemu_img, "info", "--output=json", "-f", f->format, f->file, NULL};
-	ddp_proc_opts o = {dir, 120, 1 << 20};
-	ddp_proc_result r;
-	json_t *j;
-	int rc = DDP_ERROR;
-
-	if (ddp_proc_run(&r, argv, &o, err))
-		return DDP_ERROR;
-	j = r.exited && !r.exit_code ? json_loads(r.out, 0, NULL) : NULL;
-	if (json_is_integer(json_object_get(j, "virtual-size"))) {
-		*out = json_integer_value(json_object_get(j, "virtual-size"));
-		rc = DDP_OK;
-	} else {
-		ddp_error_set(err, DDP_ERROR, f->name, f->line, 0,
-		              "map fixture: qemu-img info of %s failed: %.200s", f->file, r.err);
-	}
-	json_decref(j);
-	ddp_proc_result_free(&r);
-	return rc;
-}
-
 static int make_one(ddp_map_fixture *f, const ddp_map_manifest *m, const char *dir,
                     const char *qemu_img, const char *qemu_io, ddp_error *err)
 {
@@ -578,7 +553,8 @@ static int make_one(ddp_map_fixture *f, const ddp_map_manifest *m, const char *d
 		if (!f->nwrites)
 			break;
 	}
-	return virtual_size(&f->virtual_size, qemu_img, dir, f, err);
+	return ddp_image_virtual_size(&f->virtual_size, qemu_img, f->format, f->file, dir, what,
+	                              err);
 }
 
 int ddp_map_fixtures_make(ddp_map_manifest *m, const char *dir, const char *qemu_img,

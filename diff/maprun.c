@@ -178,10 +178,14 @@ void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_si
 			}
 		} else {
 			ddp_error e;
+			char *norm = NULL;
 			/* Which side is not a map? */
-			int ref_bad = ddp_map_compare(&d, ref->out, strlen(ref->out), "[]", 2, &e) != DDP_OK;
-			if (!ref_bad)
-				ddp_map_compare(&d, "[]", 2, cand->out, strlen(cand->out), &e);
+			int ref_bad = ddp_map_normalise(&norm, ref->out, strlen(ref->out), "reference",
+			                                &e) != DDP_OK;
+			ddp_map_free(norm);
+			if (!ref_bad && !ddp_map_normalise(&norm, cand->out, strlen(cand->out),
+			                                   "candidate", &e))
+				ddp_map_free(norm);
 			add_kind(sig, sig_size, ref_bad ? "map-invalid:reference" : "map-invalid:candidate");
 			if (!detail[0])
 				snprintf(detail, detail_size, "%s", e.message);
