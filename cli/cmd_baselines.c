@@ -434,7 +434,7 @@ static int profiles(int argc, char **argv)
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
 	if (ddp_baseline_profiles(root, stdout, &err))
-		return ddp_cli_fail("baselines profiles: %s: %s", err.source, err.message);
+		return ddp_cli_fail_error(err.source, &err);
 	printf("baselines: %s/version-map.json written\n", root);
 	return DDP_EXIT_OK;
 }

@@ -327,7 +327,7 @@ static int profiles(int argc, char **argv)
 					continue;
 				printf("%s:\n", leaf + strlen(root) + 1);
 				if (ddp_baseline_profiles(leaf, stdout, &err))
-					return ddp_cli_fail("baselines profiles: %s: %s", err.source, err.message);
+					return ddp_cli_fail_error(err.source, &err);
 				done++;
 			}
 	if (!done)

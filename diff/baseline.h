@@ -67,6 +67,14 @@ const ddp_ddcase *ddp_ddcases_same(const ddp_ddcases *list, const ddp_ddcase *c)
 
 void ddp_ddcase_free(ddp_ddcase *c);
 int ddp_ddcase_copy(ddp_ddcase *dst, const ddp_ddcase *src);
+/* A dd-cases name: letters, digits, '.', '_' and '-', not first; at most 100. */
+int ddp_case_name_ok(const char *s);
+/*
+ * A baseline's case name (a meta.json's case_name, the file's name): a
+ * dd-cases name, or a map case's NAME@WINDOW (WINDOW: letters, digits,
+ * '.', '_', '-', '+').  Never a path.
+ */
+int ddp_baseline_case_name_ok(const char *s);
 /* Checks one case as the parser would (name, size, formats, operands). */
 int ddp_ddcase_check(const ddp_ddcase *c, const char *source, ddp_error *err);
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,7 @@ void ddp_ddcase_size_text(char *buf, size_t size, int64_t bytes)
 		snprintf(buf, size, "%lld", (long long)bytes);
 }
 
-static int name_ok(const char *s)
+int ddp_case_name_ok(const char *s)
 {
 	if (!*s || *s == '.' || *s == '-' || strlen(s) > 100)
 		return 0;
@@ -69,6 +70,23 @@ static int name_ok(const char *s)
 		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '_' && *s != '-')
 			return 0;
 	return 1;
+}
+
+int ddp_baseline_case_name_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	char name[128];
+
+	if (!at)
+		return ddp_case_name_ok(s);
+	if (at - s >= (ptrdiff_t)sizeof(name) || !at[1] || strlen(at + 1) > 100)
+		return 0;
+	memcpy(name, s, (size_t)(at - s));
+	name[at - s] = '\0';
+	for (const char *p = at + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-+", *p))
+			return 0;
+	return ddp_case_name_ok(name);
 }
 
 static int out_format_ok(const char *s)
@@ -96,14 +114,86 @@ static const char *op_problem(const char *s)
 	return NULL;
 }
 
+/* Which element of argv (argc of them) holds the byte at s; -1 if none. */
+static int holder(const char *const *argv, int argc, const char *s)
+{
+	for (int k = 0; s && k < argc; k++)
+		if (s >= argv[k] && s <= argv[k] + strlen(argv[k]))
+			return k;
+	return -1;
+}
+
+/*
+ * What the operands mean to qemu-img, by the core's own parser under every
+ * profile: in the argv the runner gives (-O OUT-FORMAT, the operands, then
+ * if= and of=), the -O, if= and of= that apply must be the runner's, and
+ * no operand may give -f, --object or help, however spelt ("-UOqcow2",
+ * "--output-f=qcow2", "--obj=x", "-Uh", a trailing "-f" taking the
+ * runner's if=).  The operands from each position on are parsed too, so an
+ * option error earlier in the line hides nothing after it.  Returns why,
+ * *bad the operand (0-based), or NULL.
+ */
+static const char *ops_meaning(const ddp_ddcase *c, int *bad)
+{
+	char **args;
+	const char *v[DDP_DDCASE_MAX_OPS + 6];
+	int nargs;
+
+	if (ddp_ddcase_args(c, &args, &nargs))
+		return NULL; /* out of memory: the line is not refused for it */
+	for (int from = c->nops - 1; from >= 0; from--)
+		for (size_t pi = 0; pi < ddp_profile_count(); pi++) {
+			ddp_request req;
+			ddp_outcome out;
+			int n = 0, k;
+			const char *why = NULL;
+
+			v[n++] = args[0];
+			v[n++] = args[1];
+			for (int i = 2 + from; i < nargs; i++)
+				v[n++] = args[i];
+			/* Any status: what was read before an unmodelled part is still read. */
+			ddp_parse_args(&req, &out, ddp_profile_at(pi), n, v, NULL);
+			/* The element that gave it: an option's own, when the value is the next element. */
+			if (req.help || req.object) {
+				k = req.object ? holder(v, n, req.object) : -1;
+				k = k < 0 ? 2 : k - (k > 2 && req.object == v[k]);
+				why = req.help ? "-h or --help prints help and copies nothing: not a dd case"
+				      : "--object is refused by the engine (it creates objects, which may "
+				        "read or write files)";
+			} else if (req.out_fmt != args[1] && holder(v, n, req.out_fmt) >= 2) {
+				k = holder(v, n, req.out_fmt);
+				k -= req.out_fmt == v[k];
+				why = "the output format is the OUT-FORMAT column, not an operand";
+			} else if (req.in_fmt) {
+				k = holder(v, n, req.in_fmt);
+				k -= req.in_fmt == v[k];
+				why = "-f or --format: the input's format is the IN-FORMAT column";
+			} else if ((req.in_path && req.in_path != v[n - 2] + 3) ||
+			           (req.out_path && req.out_path != v[n - 1] + 3)) {
+				k = holder(v, n, req.in_path != v[n - 2] + 3 ? req.in_path : req.out_path);
+				why = "if= and of= are given by the runner (in.<IN-FORMAT>, out.<OUT-FORMAT>)";
+			}
+			if (why) {
+				/* v[2] is operand from; the runner's own elements are not operands. */
+				*bad = k < 2 ? from : k - 2 + from < c->nops ? k - 2 + from : c->nops - 1;
+				ddp_ddcase_args_free(args, nargs);
+				return why;
+			}
+		}
+	ddp_ddcase_args_free(args, nargs);
+	return NULL;
+}
+
 /* Checks a case; *field (optional) gets the bad field: 0 name, 1 size, 2 IN, 3 OUT, 4+ operands. */
 static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error *err)
 {
-	int known = 0, dummy;
+	int known = 0, dummy, bad;
+	const char *why = NULL;
 
 	field = field ? field : &dummy;
 	*field = 0;
-	if (!name_ok(c->name))
+	if (!ddp_case_name_ok(c->name))
 		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
 				     "bad case name '%s' (use letters, digits, '.', "
 				     "'_' and '-', not first, at most 100)", c->name);
@@ -128,14 +218,16 @@ static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error 
 	if (!out_format_ok(c->out_fmt))
 		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
 				     "%s: bad output format '%s'", c->name, c->out_fmt);
-	for (int i = 0; i < c->nops; i++) {
-		const char *why = op_problem(c->ops[i]);
-		*field = 4 + i;
-		if (why)
-			return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
-					     "%s: operand %d '%s': %s", c->name, i + 1,
-					     c->ops[i], why);
-	}
+	/* Each operand's spelling, then what they mean together. */
+	for (bad = 0; bad < c->nops && !(why = op_problem(c->ops[bad])); bad++)
+		;
+	if (!why)
+		why = ops_meaning(c, &bad);
+	*field = 4 + bad;
+	if (why)
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+				     "%s: operand %d '%s': %s", c->name, bad + 1,
+				     c->ops[bad], why);
 	return DDP_OK;
 }
 

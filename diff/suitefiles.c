@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "suitefiles.h"
 
 /* ---- where, and failing there --------------------------------------------- */
@@ -173,6 +174,7 @@ enum {
 	M_STRING,      /* any string */
 	M_TEXT,        /* a string, not empty */
 	M_NAME,        /* a file or case name */
+	M_CASE,        /* a baseline's case name (ddp_baseline_case_name_ok) */
 	M_VERSION,     /* a qemu version */
 	M_STATUS,      /* an exit status */
 	M_STATUS_NULL, /* an exit status or null */
@@ -186,6 +188,8 @@ static const char *const member_text[] = {
 	"a string",
 	"a string that is not empty",
 	"a name (no '/' or control characters, not . or .., under 256 bytes)",
+	"a case name (letters, digits, '.', '_' and '-', not first, at most 100; a map "
+	"case's window after '@')",
 	"a version (a digit, then digits, '.', '-' and a-z; under 32 bytes)",
 	"an exit status (0 to 255)",
 	"an exit status (0 to 255) or null",
@@ -263,6 +267,7 @@ static int member_ok(const json_t *v, int what)
 	case M_STRING: return s != NULL;
 	case M_TEXT: return s && *s;
 	case M_NAME: return s && name_ok(s);
+	case M_CASE: return s && ddp_baseline_case_name_ok(s);
 	case M_VERSION: return s && version_ok(s);
 	case M_STATUS: return is_status(v);
 	case M_STATUS_NULL: return is_status(v) || json_is_null(v);
@@ -350,7 +355,7 @@ static int load(void *out, const char *path, size_t max, parse_fn parse, const v
 /* ---- a baseline ------------------------------------------------------------------- */
 
 static const member meta_members[] = {
-	{"case_name", M_NAME, 1},
+	{"case_name", M_CASE, 1},
 	{"command", M_STRING, 0},
 	{"create_return_code", M_STATUS, 0},
 	{"dd_args", M_STRINGS, 0},
@@ -403,6 +408,32 @@ out:
 	json_decref(j);
 	if (rc)
 		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+static const member meta_name_members[] = {
+	{"case_name", M_CASE, 1},
+};
+
+int ddp_baseline_meta_name_check(const char *text, size_t len, const char *source,
+                                 const char *expect_name, ddp_error *err)
+{
+	json_t *j;
+	size_t at;
+	char a[48], b[48];
+	int rc;
+
+	if ((rc = load_object(&j, text, len, source, err)))
+		return rc;
+	at = value_start(text, len);
+	rc = check_members(j, meta_name_members, N_RULES(meta_name_members), text, len, at,
+	                   source, err);
+	if (!rc && strcmp(json_string_value(json_object_get(j, "case_name")), expect_name))
+		rc = fail_at(err, source, text, len, member_pos(text, len, at, "case_name"),
+		             "case_name is '%s', not '%s': the baseline of another case",
+		             shown(a, json_string_value(json_object_get(j, "case_name"))),
+		             shown(b, expect_name));
+	json_decref(j);
 	return rc;
 }
 

@@ -54,6 +54,12 @@ typedef struct ddp_baseline_meta {
  */
 int ddp_baseline_meta_parse(ddp_baseline_meta *out, const char *text, size_t len,
                             const char *source, const char *expect_name, ddp_error *err);
+/*
+ * Any baseline's meta.json (dd or map), as `baselines profiles` reads it:
+ * an object whose case_name is a case name (never a path), expect_name.
+ */
+int ddp_baseline_meta_name_check(const char *text, size_t len, const char *source,
+                                 const char *expect_name, ddp_error *err);
 int ddp_baseline_meta_load(ddp_baseline_meta *out, const char *path,
                            const char *expect_name, ddp_error *err);
 

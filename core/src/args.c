@@ -348,6 +348,8 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 			req->image_opts = 1;
 			break;
 		case DDP_OPT_OBJECT:
+			if (!req->object)
+				req->object = ev.optarg;
 			if (p->object == DDP_OBJECT_AT_OPTION)
 				return object_option(req, out, p, ev.optarg, err);
 			if (!object)

@@ -192,6 +192,7 @@ typedef struct ddp_request {
 	int has_count, has_skip;
 	int force_share;      /* -U */
 	int image_opts;       /* --image-opts */
+	const char *object;   /* the first --object's argument, NULL when absent */
 	int help;             /* -h was reached: help on stdout, exit 0 */
 	int failed;           /* qemu rejects the arguments (see the outcome) */
 } ddp_request;
