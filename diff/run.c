@@ -422,12 +422,18 @@ static const char *const outward[] = {
 	"null-aio", "quorum", "throttle", "replication", "compress", NULL,
 };
 
-/* A path relative to a case's side directory that stays inside the case. */
+/*
+ * A path relative to a case's side directory that stays inside the case,
+ * judged by what the kernel opens, not by its spelling: the path is
+ * normalised ("." and empty components dropped, ".." steps back: the
+ * side's directory holds no link to a directory), so "./in.raw",
+ * ".//in.raw", "sub/../in.raw" and "in.raw/" all name the fixture's link.
+ */
 static const char *path_problem(const char *path, const char *const *links)
 {
-	size_t proto = strcspn(path, ":/");
-	int depth = 0;
-	const char *p = path;
+	size_t proto = strcspn(path, ":/"), len = 0;
+	const char *p = path, *why = NULL;
+	char *norm;
 
 	if (path[0] == '/')
 		return "an absolute path";
@@ -435,36 +441,112 @@ static const char *path_problem(const char *path, const char *const *links)
 		for (const char *const *o = outward; *o; o++)
 			if (strlen(*o) == proto && !strncasecmp(*o, path, proto))
 				return "a protocol that reaches out";
-	while (*p) {
+	if (!(norm = malloc(strlen(path) + 1)))
+		return "out of memory";
+	while (*p && !why) {
 		size_t n = strcspn(p, "/");
-		if (n == 2 && !strncmp(p, "..", 2))
-			depth--;
-		else if (n && !(n == 1 && *p == '.'))
-			depth++;
-		/* Each side keeps to its own directory, so the two never meet. */
-		if (depth < 0)
-			return "a path leaving the case's directory";
+		if (n == 2 && !strncmp(p, "..", 2)) {
+			/* Each side keeps to its own directory, so the two never meet. */
+			if (!len)
+				why = "a path leaving the case's directory";
+			while (len && norm[--len] != '/')
+				;
+		} else if (n && !(n == 1 && *p == '.')) {
+			if (len)
+				norm[len++] = '/';
+			memcpy(norm + len, p, n);
+			len += n;
+		}
 		p += n;
 		while (*p == '/')
 			p++;
 	}
-	for (const char *const *l = links; *l; l++) {
-		const char *q = path;
-		while (!strncmp(q, "./", 2))
-			q += 2;
-		if (!strcmp(q, *l))
-			return "the fixture's link (writing there would change the fixture)";
+	norm[len] = '\0';
+	for (const char *const *l = links; !why && *l; l++)
+		if (!strcmp(norm, *l))
+			why = "the fixture's link (writing there would change the fixture)";
+	free(norm);
+	return why;
+}
+
+/* Local image formats whose driver opens only the file it is given. */
+static const char *const local_drivers[] = {
+	"file", "raw", "qcow2", "qcow", "vmdk", "vpc", "vhdx", "vdi", "qed",
+	"parallels", "cloop", "dmg", "bochs", NULL,
+};
+
+/*
+ * With --image-opts, if= and of= are QemuOpts strings (key=value pairs
+ * split on ',', ",," a comma), and many keys name files (filename,
+ * file.filename, backing.*, x-*...).  Only what is provably local is
+ * accepted: a first element without '=' (qemu's implied "file" key, a node
+ * reference that opens nothing), "driver" with a local format, and
+ * "filename" with a path that passes path_problem.  Everything else is
+ * refused.
+ */
+static const char *image_opts_problem(const char *opts, const char *const *links)
+{
+	const char *p = opts, *why = NULL;
+	char *value = malloc(strlen(opts) + 1);
+
+	if (!value)
+		return "out of memory";
+	for (int first = 1;; first = 0) {
+		const char *key = p;
+		size_t keylen = strcspn(p, "=,"), n = 0;
+		int has_value = p[keylen] == '=';
+
+		p += keylen;
+		if (has_value)
+			for (p++; *p && !(*p == ',' && p[1] != ','); p++) {
+				value[n++] = *p;
+				if (*p == ',') /* ",," is one comma */
+					p++;
+			}
+		value[n] = '\0';
+		if (!has_value) {
+			if (!first || !keylen)
+				why = "--image-opts: an element without '=' after the first";
+			else {
+				memcpy(value, key, keylen);
+				value[keylen] = '\0';
+				why = path_problem(value, links);
+			}
+		} else if (keylen == 6 && !strncmp(key, "driver", 6)) {
+			const char *const *d = local_drivers;
+			while (*d && strcmp(*d, value))
+				d++;
+			if (!*d)
+				why = "--image-opts: a driver that is not a local image format";
+		} else if (keylen == 8 && !strncmp(key, "filename", 8)) {
+			why = path_problem(value, links);
+		} else {
+			why = "--image-opts: a key other than driver and filename (it may name a file)";
+		}
+		if (why || !*p)
+			break;
+		p++; /* the ',' */
 	}
-	return NULL;
+	free(value);
+	return why;
+}
+
+/* Whether arg is --image-opts (or a prefix getopt_long takes for it, with or without "=..."). */
+static int is_image_opts(const char *a)
+{
+	size_t n = strcspn(a, "=");
+	return n >= 3 && !strncmp(a, "--image-opts", n);
 }
 
 int ddp_case_is_safe(const ddp_case *c, const char **why)
 {
 	static const char *const links[] = {"in.raw", "in.qcow2", "in.vmdk", "in.vpc",
 	                                    "in.vhdx", NULL};
-	int after_dashdash = 0;
+	int after_dashdash = 0, image_opts = 0;
 
 	*why = NULL;
+	for (int i = 0; i < c->argc; i++)
+		image_opts |= is_image_opts(c->argv[i]);
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];
 		/* --object (and the prefixes getopt_long accepts for it) creates objects. */
@@ -475,7 +557,14 @@ int ddp_case_is_safe(const ddp_case *c, const char **why)
 		if (!strcmp(a, "--"))
 			after_dashdash = 1;
 		if (!strncmp(a, "of=", 3) || !strncmp(a, "if=", 3)) {
-			const char *problem = path_problem(a + 3, a[0] == 'o' ? links : links + 5);
+			const char *const *l = a[0] == 'o' ? links : links + 5;
+			/*
+			 * The name as a path always (dd creates the output by its
+			 * plain name even with --image-opts), and as options too.
+			 */
+			const char *problem = path_problem(a + 3, l);
+			if (!problem && image_opts)
+				problem = image_opts_problem(a + 3, l);
 			if (problem) {
 				*why = problem;
 				return 0;
@@ -522,11 +611,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (cfg->map && !strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)))
-		return ddp_map_case_run(res, cfg, c, err);
-	if (!f) {
-		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
-	}
+	/* Before either operation: a map case's options may hold --object too. */
 	{
 		const char *why;
 		if (!ddp_case_is_safe(c, &why)) {
@@ -534,6 +619,11 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 			snprintf(res->detail, sizeof(res->detail), "refused: %s", why);
 			return DDP_OK;
 		}
+	}
+	if (cfg->map && !strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)))
+		return ddp_map_case_run(res, cfg, c, err);
+	if (!f) {
+		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	}
 	if (cfg->candidate.is_model) {
 		ddp_error perr;
