@@ -21,14 +21,16 @@
 
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
-	"                         [--reference PATH] [--candidate SPEC] [--workdir DIR]\n"
+	"                         [--reference PATH] [--candidate SPEC] [--trust-finding]\n"
+	"                         [--workdir DIR]\n"
 	"\n"
 	"Shrinks a finding to the smallest dd case that keeps its signature:\n"
 	"the same arguments in dd-cases form first (-O as the output format, if=\n"
 	"and of= given by the runner, an input of the fixture's size and format),\n"
 	"then fewer operands, plainer and smaller numbers, raw input, a smaller\n"
-	"input; both tools run again at each step, with the finding's tools and\n"
-	"modes (or those given).  --seconds bounds the whole run (default 50,\n"
+	"input; both tools run again at each step, with the tools given (the\n"
+	"finding's own only with --trust-finding, as for `ddparity reproduce`) in\n"
+	"the finding's modes.  --seconds bounds the whole run (default 50,\n"
 	"setting up included): the smallest case so far is kept.  Cases run under\n"
 	"--workdir, else $TMPDIR, else /dev/shm when it has 2 GiB free, else /tmp.\n"
 	"\n"
@@ -41,9 +43,11 @@ static const char minimise_usage[] =
 static const char promote_usage[] =
 	"usage: ddparity promote FINDING_DIR|NAME [--reference PATH]... [--all-versions]\n"
 	"                        [--cases FILE] [--out DIR] [--force] [--name NAME]\n"
+	"                        [--candidate SPEC] [--trust-finding]\n"
 	"                        [--seconds N] [--jobs N] [--workdir DIR]\n"
 	"\n"
-	"With a finding: minimises it (see `ddparity minimise`), appends the case\n"
+	"With a finding: minimises it (see `ddparity minimise`; the first\n"
+	"--reference and --candidate are its tools), appends the case\n"
 	"to dd-cases (default expected-outputs/dd-cases; refused when the name is\n"
 	"taken or the same case is there under another name).  With a NAME already\n"
 	"in dd-cases: that case.  Then makes its baselines with every qemu-img\n"
@@ -56,6 +60,8 @@ static const char promote_usage[] =
 typedef struct min_args {
 	const char *finding, *reference, *candidate, *workdir, *name;
 	double seconds;
+	int trust; /* --trust-finding: run the tools the finding names */
+	const char *cmd; /* minimise or promote, for messages */
 } min_args;
 
 static double now(void)
@@ -84,7 +90,7 @@ static int private_workdir(char *buf, size_t size)
 }
 
 /* Minimises a finding; *out gets the case.  A ddparity exit status. */
-static int minimise(ddp_minimise_result *out, const min_args *a)
+static int minimise(ddp_minimise_result *out, min_args *a)
 {
 	double t0 = now();
 	char own[4200] = "";
@@ -106,14 +112,18 @@ static int minimise(ddp_minimise_result *out, const min_args *a)
 		ddp_finding_result_free(&result);
 		return ddp_cli_fail_error(path, &err);
 	}
+	if ((rc = ddp_cli_finding_tools(&a->reference, &a->candidate, &result, &c, a->trust,
+	                                a->cmd, a->finding))) {
+		ddp_case_free(&c);
+		ddp_finding_result_free(&result);
+		return rc;
+	}
 	if (!a->workdir && private_workdir(own, sizeof(own))) {
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);
 		return ddp_cli_fail("minimise: cannot make a work directory: %s", strerror(errno));
 	}
-	rc = ddp_cli_engine_setup(&s,
-	        a->reference ? a->reference : result.reference,
-	        a->candidate ? a->candidate : result.candidate,
+	rc = ddp_cli_engine_setup(&s, a->reference, a->candidate,
 	        result.stderr_mode, result.info_profile,
 	        a->workdir ? a->workdir : own, 0);
 	if (rc) {
@@ -171,7 +181,7 @@ static int parse_seconds(double *out, const char *v, const char *who)
 
 int ddp_cmd_minimise(int argc, char **argv)
 {
-	min_args a = {NULL, NULL, NULL, NULL, NULL, 50};
+	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "minimise"};
 	ddp_minimise_result r;
 	char *line, *py;
 	int rc;
@@ -181,6 +191,10 @@ int ddp_cmd_minimise(int argc, char **argv)
 		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			fputs(minimise_usage, stdout);
 			return DDP_EXIT_OK;
+		}
+		if (!strcmp(o, "--trust-finding")) {
+			a.trust = 1;
+			continue;
 		}
 		if (o[0] != '-') {
 			if (a.finding)
@@ -243,7 +257,7 @@ static int append_line(const char *path, const char *line)
 
 int ddp_cmd_promote(int argc, char **argv)
 {
-	min_args a = {NULL, NULL, NULL, NULL, NULL, 50};
+	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "promote"};
 	const char **given = calloc((size_t)argc, sizeof(char *));
 	const char *cases_arg = NULL, *out_arg = NULL, *what = NULL;
 	char cases_path[4200], root[4200], workdir[4200], probe[4300], script[4200];
@@ -265,8 +279,10 @@ int ddp_cmd_promote(int argc, char **argv)
 			free(given);
 			return DDP_EXIT_OK;
 		}
-		if (!strcmp(o, "--all-versions") || !strcmp(o, "--force")) {
-			*(!strcmp(o, "--force") ? &force : &all_versions) = 1;
+		if (!strcmp(o, "--all-versions") || !strcmp(o, "--force") ||
+		    !strcmp(o, "--trust-finding")) {
+			*(!strcmp(o, "--force") ? &force : !strcmp(o, "--all-versions") ? &all_versions
+			  : &a.trust) = 1;
 			continue;
 		}
 		if (o[0] != '-') {
@@ -284,6 +300,8 @@ int ddp_cmd_promote(int argc, char **argv)
 		i++;
 		if (!strcmp(o, "--reference"))
 			given[ngiven++] = v;
+		else if (!strcmp(o, "--candidate"))
+			a.candidate = v;
 		else if (!strcmp(o, "--cases"))
 			cases_arg = v;
 		else if (!strcmp(o, "--out"))
@@ -330,6 +348,8 @@ int ddp_cmd_promote(int argc, char **argv)
 		ddp_minimise_result m;
 		const ddp_ddcase *same;
 		a.finding = what;
+		/* The finding runs with the first qemu-img given (the user's), not its own. */
+		a.reference = ngiven ? given[0] : NULL;
 		if ((rc = minimise(&m, &a)))
 			goto out;
 		c = m.ddcase;

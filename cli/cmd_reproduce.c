@@ -10,10 +10,13 @@
 
 static const char usage[] =
 	"usage: ddparity reproduce FINDING_DIR [--reference PATH] [--candidate SPEC]\n"
-	"                          [--workdir DIR]\n"
+	"                          [--trust-finding] [--workdir DIR]\n"
 	"\n"
-	"Runs a saved finding's case again, with the tools and modes it was found\n"
-	"with (or those given), and says whether it still diverges.\n"
+	"Runs a saved finding's case again with the tools given, in the modes it\n"
+	"was found with, and says whether it still diverges.  A finding's own\n"
+	"tools (result.json) run only with --trust-finding; without them and\n"
+	"without tools given, it prints what would run and exits 2.  A finding of\n"
+	"the model needs no --candidate.\n"
 	"Exit status: 1 it still diverges, 0 it no longer does, 2 error.\n";
 
 int ddp_cmd_reproduce(int argc, char **argv)
@@ -25,12 +28,16 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	ddp_engine_setup s;
 	ddp_result res;
 	ddp_error err;
-	int rc;
+	int rc, trust = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
 			return DDP_EXIT_OK;
+		}
+		if (!strcmp(argv[i], "--trust-finding")) {
+			trust = 1;
+			continue;
 		}
 		if (argv[i][0] == '-' && i + 1 < argc) {
 			const char **dst = !strcmp(argv[i], "--reference") ? &reference
@@ -55,8 +62,13 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		ddp_finding_result_free(&result);
 		return ddp_cli_fail_error(path, &err);
 	}
-	rc = ddp_cli_engine_setup(&s, reference ? reference : result.reference,
-	                          candidate ? candidate : result.candidate, result.stderr_mode,
+	rc = ddp_cli_finding_tools(&reference, &candidate, &result, &c, trust, "reproduce", dir);
+	if (rc) {
+		ddp_case_free(&c);
+		ddp_finding_result_free(&result);
+		return rc;
+	}
+	rc = ddp_cli_engine_setup(&s, reference, candidate, result.stderr_mode,
 	                          result.info_profile, workdir, 0);
 	/* A map finding: its fixture is one of the map manifest's. */
 	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&

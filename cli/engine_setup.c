@@ -130,3 +130,41 @@ void ddp_cli_engine_teardown(ddp_engine_setup *s)
 	ddp_tool_free(&s->cfg.reference);
 	ddp_tool_free(&s->cfg.candidate);
 }
+
+/* What one side would run: its --version, then the case (the reference also reads the outputs). */
+static void print_runs(const char *side, const char *spec, const char *describe)
+{
+	if (!strcmp(spec, "model")) {
+		fprintf(stderr, "  %s: model (the core's prediction; no program)\n", side);
+		return;
+	}
+	/* describe starts with "qemu-img": the tool's own command takes its place. */
+	fprintf(stderr, "  %s: %s --version; %s%s\n", side, spec, spec, describe + strlen("qemu-img"));
+}
+
+int ddp_cli_finding_tools(const char **reference, const char **candidate,
+                          const ddp_finding_result *r, const ddp_case *c, int trust,
+                          const char *cmd, const char *dir)
+{
+	char *describe;
+
+	if (!*reference && trust)
+		*reference = r->reference;
+	if (!*candidate && (trust || !strcmp(r->candidate, "model")))
+		*candidate = r->candidate;
+	if (*reference && *candidate)
+		return DDP_EXIT_OK;
+	describe = ddp_case_describe(c);
+	fprintf(stderr, "ddparity: %s: not running the programs %s/result.json names: a finding "
+	        "is data, so it runs only the tools you name or, with --trust-finding, its own.\n"
+	        "It would run:\n", cmd, dir);
+	print_runs("reference", r->reference, describe);
+	print_runs("candidate", r->candidate, describe);
+	free(describe);
+	fprintf(stderr, "To run those: ddparity %s ", cmd);
+	ddp_fput_quoted(stderr, dir);
+	fprintf(stderr, " --trust-finding\nWith tools of your own: ddparity %s ", cmd);
+	ddp_fput_quoted(stderr, dir);
+	fprintf(stderr, " --reference QEMU_IMG --candidate SPEC|model\n");
+	return DDP_EXIT_USAGE;
+}

@@ -4,6 +4,7 @@
 
 #include "engine.h"
 #include "map.h"
+#include "suitefiles.h"
 
 typedef struct ddp_engine_setup {
 	ddp_config cfg;
@@ -17,6 +18,19 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
                          const char *stderr_mode, const char *info_profile,
                          const char *workdir, double timeout);
 void ddp_cli_engine_teardown(ddp_engine_setup *s);
+
+/*
+ * The tools a saved finding runs with: those the user named (reference,
+ * candidate: NULL when not named), else, when trusted, those its
+ * result.json names.  A finding is data passed around (a CI artifact, a
+ * bug report's attachment), so the programs it names never run on its
+ * word alone; "model" is no program and needs no trust.  When a tool is
+ * missing, prints what would run and how to run it, and returns
+ * DDP_EXIT_USAGE.  cmd is the subcommand, dir the finding.
+ */
+int ddp_cli_finding_tools(const char **reference, const char **candidate,
+                          const ddp_finding_result *r, const ddp_case *c, int trust,
+                          const char *cmd, const char *dir);
 
 /*
  * Map cases too: the manifest (NULL: expected-outputs/map-fixtures) and its

@@ -51,6 +51,20 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source, ddp_er
 	return ddp_case_parse(c, text, text ? strlen(text) : 0, source, err);
 }
 
+void ddp_fput_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", f);
+		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*p);
+		else
+			fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
 char *ddp_case_describe(const ddp_case *c)
 {
 	char *buf = NULL;
@@ -61,16 +75,8 @@ char *ddp_case_describe(const ddp_case *c)
 
 	fputs(map ? "qemu-img map" : "qemu-img dd", f);
 	for (int i = 0; i < c->argc; i++) {
-		fputs(" '", f);
-		for (const char *p = c->argv[i]; *p; p++) {
-			if (*p == '\'')
-				fputs("'\\''", f);
-			else if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\x%02x", (unsigned char)*p);
-			else
-				fputc(*p, f);
-		}
-		fputc('\'', f);
+		fputc(' ', f);
+		ddp_fput_quoted(f, c->argv[i]);
 	}
 	if (map)
 		fprintf(f, " '<%s>'", c->fixture + 4);

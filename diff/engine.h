@@ -102,6 +102,8 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
                        ddp_error *err);
 /* One line for people: qemu-img dd 'arg' 'arg'... */
 char *ddp_case_describe(const ddp_case *c);
+/* s in single quotes as a shell reads it; control bytes shown as \xNN. */
+void ddp_fput_quoted(FILE *f, const char *s);
 
 /* ---- tools ---------------------------------------------------------------- */
 
@@ -178,9 +180,11 @@ typedef struct ddp_result {
 
 /*
  * Whether a case may run: no --object, and every if=/of= a relative path
- * that stays inside the case's directory, is not the fixture's link, and
- * has no protocol prefix that reaches out (nbd:, http:, json:...).  *why
- * says what is refused.
+ * that, normalised as the kernel resolves it, stays inside the case's
+ * directory, is not the fixture's link, and has no protocol prefix that
+ * reaches out (nbd:, http:, json:...); with --image-opts, also only
+ * driver=<local format> and filename=<such a path> as options.  *why says
+ * what is refused.
  */
 int ddp_case_is_safe(const ddp_case *c, const char **why);
 

@@ -144,8 +144,22 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	json_t *result;
 	int rc;
 
-	if (asprintf(&repro, "ddparity reproduce %s\n# %s\n", final, describe) < 0)
-		repro = NULL;
+	/* The tools named: reproduce runs only those its user names (or trusts). */
+	{
+		size_t rlen;
+		FILE *f = open_memstream(&repro, &rlen);
+		if (f) {
+			fputs("ddparity reproduce ", f);
+			ddp_fput_quoted(f, final);
+			fputs(" --reference ", f);
+			ddp_fput_quoted(f, cfg->reference.spec);
+			fputs(" --candidate ", f);
+			ddp_fput_quoted(f, cfg->candidate.spec);
+			fprintf(f, "\n# %s\n", describe);
+			fclose(f);
+		} else
+			repro = NULL;
+	}
 	result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s}",
 	                   "signature", res->signature,
 	                   "detail", res->detail,

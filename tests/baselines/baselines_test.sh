@@ -108,7 +108,7 @@ minimise-promote)
   [ -n "$dir" ] || { cat "$tmp/fuzz"; fail "$name: no finding with $part"; }
   echo "finding: $(grep '"case"' "$dir/result.json")"
   start=$(date +%s)
-  "$ddp" minimise "$dir" > "$tmp/min" 2> "$tmp/min.err" || { cat "$tmp/min.err"; fail "minimise failed"; }
+  "$ddp" minimise "$dir" --trust-finding > "$tmp/min" 2> "$tmp/min.err" || { cat "$tmp/min.err"; fail "minimise failed"; }
   secs=$(($(date +%s) - start))
   cat "$tmp/min.err" "$tmp/min"
   ((secs <= 60)) || fail "minimise took ${secs} s (more than 60)"
@@ -121,7 +121,7 @@ minimise-promote)
   [ -n "${d:-}" ] && ((b <= a && d <= c)) || fail "the minimised case is longer than the original ($a -> $b operands, $c -> $d characters)"
   # promote it into a copy of the expected outputs, with the installed qemu-img.
   cp -r "$src/expected-outputs" "$tmp/eo"
-  "$ddp" promote "$dir" --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
+  "$ddp" promote "$dir" --trust-finding --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
     > "$tmp/prom" 2>&1 || { cat "$tmp/prom"; fail "promote failed"; }
   cat "$tmp/prom"
   # promote minimises again, within the same time budget: on a loaded
@@ -139,7 +139,7 @@ minimise-promote)
   grep -q "\"$iv\": \"profile-" "$tmp/eo/dd-info-json/version-map.json" || fail "version-map.json lacks $iv"
   if [ "$refusals" = refusals ]; then
   # The same finding again is refused: the name is taken.
-  "$ddp" promote "$dir" --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
+  "$ddp" promote "$dir" --trust-finding --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
     > "$tmp/prom2" 2>&1 && fail "a duplicate case was promoted"
   grep -q "already has a case named $case_name" "$tmp/prom2" || { cat "$tmp/prom2"; fail "no duplicate-name refusal"; }
   # A different existing baseline is not overwritten without --force.

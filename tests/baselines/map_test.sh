@@ -156,7 +156,7 @@ fuzz)
     [ -f "$dir/$file" ] || fail "the finding has no $file"
   done
   rc=0
-  "$ddp" reproduce "$dir" --workdir "$tmp/w" > "$tmp/rep" 2>&1 || rc=$?
+  "$ddp" reproduce "$dir" --trust-finding --workdir "$tmp/w" > "$tmp/rep" 2>&1 || rc=$?
   [ "$rc" = 1 ] && grep -q "^reproduced: $sig" "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }
   [ -z "$(find "$tmp/w" -maxdepth 1 -name 'case-*')" ] || fail "case directories left in the work dir"
   echo "map-merge-extents: $sig, $(head -1 "$tmp/rep")" ;;

@@ -56,13 +56,16 @@ reproduce)
   for file in case.json result.json reference.stderr candidate.stderr reproduce; do
     [ -f "$dir/$file" ] || fail "finding lacks $file"
   done
+  # The finding's own reproduce line (it names the tools: a finding's run only when named).
   rc=0
-  "$ddp" reproduce "$dir" > "$tmp/rep" 2>&1 || rc=$?
+  line=$(head -1 "$dir/reproduce")
+  case $line in "ddparity reproduce "*) ;; *) fail "the reproduce line is not a command: $line" ;; esac
+  (eval "\"\$ddp\"${line#ddparity}") > "$tmp/rep" 2>&1 || rc=$?
   cat "$tmp/rep"
-  [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || fail "reproduce: exit $rc"
+  [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || fail "reproduce ($line): exit $rc"
   # The same case against the real qemu-img: no longer diverges.
   rc=0
-  "$ddp" reproduce "$dir" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
+  "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
   [ "$rc" = 0 ] && grep -q 'no longer diverges' "$tmp/rep2" || { cat "$tmp/rep2"; fail "reproduce with qemu-img: exit $rc"; } ;;
 sigkill)
   work=$tmp/work findings=$tmp/findings

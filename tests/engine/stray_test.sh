@@ -78,10 +78,10 @@ suite fuzz --candidate "$mutants/skip-warning-exit" --cases 80 --seed 3 --jobs 2
 finding=$(grep -l '"signature": "[^"]*exit' "$findings"/mutant/*/result.json 2> /dev/null | awk 'NR == 1 { sub(/\/result\.json$/, ""); print }') || true
 [ -n "$finding" ] || { cat "$logs/mutant"; fail "no finding of the mutant"; }
 # minimise with no TMPDIR and no --workdir: its own directory in /dev/shm or /tmp.
-(cd "$tmp/cwd" && env -u TMPDIR "${as_suite[@]}" "$ddp" minimise "$finding") > "$logs/min" 2>&1 \
+(cd "$tmp/cwd" && env -u TMPDIR "${as_suite[@]}" "$ddp" minimise "$finding" --trust-finding) > "$logs/min" 2>&1 \
   || { cat "$logs/min"; fail "minimise failed"; }
 rc=0
-suite reproduce "$finding" > "$logs/rep" 2>&1 || rc=$?
+suite reproduce "$finding" --trust-finding > "$logs/rep" 2>&1 || rc=$?
 [ "$rc" = 1 ] || { cat "$logs/rep"; fail "reproduce: exit $rc, want 1"; }
 # A finding per hostile operand, reproduced (both sides run the real qemu-img).
 long=$(head -c 65536 /dev/zero | tr '\0' a)
@@ -110,7 +110,7 @@ for h in "${hostile[@]}"; do
   esac
   printf '{"fixture": "raw-1M-random", "args": ["-O", "raw", %s]}\n' "$args" > "$d/case.json"
   rc=0
-  suite reproduce "$d" --candidate "$qemu" --workdir "$work" > "$logs/hostile-$n" 2>&1 || rc=$?
+  suite reproduce "$d" --reference "$qemu" --candidate "$qemu" --workdir "$work" > "$logs/hostile-$n" 2>&1 || rc=$?
   [ "$rc" = 0 ] || { cat "$logs/hostile-$n"; fail "reproduce of hostile operand $n: exit $rc"; }
 done
 refused=$(grep -l 'refused' "$logs"/hostile-* | wc -l) || true

@@ -301,7 +301,7 @@ promote)
   { "$ddp" baselines generate --reference "$qemu" --cases "$tmp/old/dd-cases" --out "$tmp/old/dd-info-json" \
       --workdir "$work" && "$ddp" baselines profiles --out "$tmp/old/dd-info-json"; } > "$tmp/old.log" 2>&1 \
     || { cat "$tmp/old.log"; fail "generate or profiles failed"; }
-  prom=("$ddp" promote --reference "$qemu" --workdir "$work" --jobs 2)
+  prom=("$ddp" promote --trust-finding --reference "$qemu" --workdir "$work" --jobs 2)
   into() { echo --cases "$1/dd-cases" --out "$1/dd-info-json"; } # (no spaces in $tmp)
   cp -r "$tmp/old" "$tmp/new"
   "${prom[@]}" $(into "$tmp/new") "$finding" > "$tmp/ref.log" 2>&1 || { cat "$tmp/ref.log"; fail "promote failed"; }
