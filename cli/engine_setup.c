@@ -158,8 +158,9 @@ int ddp_cli_finding_tools(const char **reference, const char **candidate,
 	fprintf(stderr, "ddparity: %s: not running the programs %s/result.json names: a finding "
 	        "is data, so it runs only the tools you name or, with --trust-finding, its own.\n"
 	        "It would run:\n", cmd, dir);
-	print_runs("reference", r->reference, describe);
-	print_runs("candidate", r->candidate, describe);
+	/* What would run: the tool named, else the finding's. */
+	print_runs("reference", *reference ? *reference : r->reference, describe);
+	print_runs("candidate", *candidate ? *candidate : r->candidate, describe);
 	free(describe);
 	fprintf(stderr, "To run those: ddparity %s ", cmd);
 	ddp_fput_quoted(stderr, dir);
