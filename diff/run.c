@@ -419,7 +419,9 @@ static const char *const outward[] = {
 	"ssh", "iscsi", "iser", "nfs", "rbd", "gluster", "gluster+tcp",
 	"gluster+unix", "gluster+rdma", "json", "file", "host_device",
 	"host_cdrom", "nvme", "fat", "vvfat", "blkdebug", "blkverify", "null-co",
-	"null-aio", "quorum", "throttle", "replication", "compress", NULL,
+	"null-aio", "quorum", "throttle", "replication", "compress",
+	"sheepdog", "sheepdog+tcp", "sheepdog+unix", "vxhs", /* 5.2's, gone since */
+	NULL,
 };
 
 /*
