@@ -69,6 +69,12 @@ json_t *ddp_cli_outcome_json(const ddp_outcome *o, const ddp_profile *p)
 		        "length", (json_int_t)o->window.out_size, "past_eof", o->window.past_eof));
 	else
 		json_object_set_new(j, "window", json_null());
+	{
+		json_t *rules = json_array();
+		for (size_t i = 0; i < o->nrules; i++)
+			json_array_append_new(rules, json_string(ddp_rule_id(o->rules[i])));
+		json_object_set_new(j, "rules", rules);
+	}
 	if (o->has_info && o->has_chs)
 		json_object_set_new(j, "vhd_chs", json_pack("[i,i,i]", (int)o->chs.cyls,
 		                                            (int)o->chs.heads, (int)o->chs.secs));

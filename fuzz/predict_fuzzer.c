@@ -120,6 +120,52 @@ static int same_but_texts(const ddp_outcome *a, const ddp_outcome *b)
 	}
 }
 
+static int has_rule(const ddp_outcome *o, ddp_rule r)
+{
+	for (size_t i = 0; i < o->nrules; i++)
+		if (o->rules[i] == r)
+			return 1;
+	return 0;
+}
+
+static int has_msg(const ddp_outcome *o, ddp_msg_id id)
+{
+	for (size_t i = 0; i < o->nmsgs; i++)
+		if (o->msgs[i].id == id)
+			return 1;
+	return 0;
+}
+
+/* The rules an outcome records agree with the outcome itself. */
+static void check_rules(const ddp_outcome *o)
+{
+	FUZZ_CHECK(o->nrules < DDP_MAX_RULES, "no rule is dropped for want of room");
+	for (size_t i = 0; i < o->nrules; i++) {
+		FUZZ_CHECK(ddp_rule_id(o->rules[i]) != NULL, "every rule has an id");
+		FUZZ_CHECK(i + 1 == o->nrules || !ddp_rule_fails(o->rules[i]),
+		           "only the last rule fails the run");
+		for (size_t j = 0; j < i; j++)
+			FUZZ_CHECK(o->rules[j] != o->rules[i], "a rule is recorded once");
+	}
+	FUZZ_CHECK((o->exit_code == 1) == (o->nrules && ddp_rule_fails(o->rules[o->nrules - 1])),
+	           "a run fails exactly when its last rule is a failing one");
+	FUZZ_CHECK(o->help == has_rule(o, DDP_RULE_HELP), "help is the help rule");
+	FUZZ_CHECK(has_msg(o, DDP_MSG_HEX_SUFFIX) == has_rule(o, DDP_RULE_HEX_SUFFIX_WARNING),
+	           "a hex-suffix warning is the hex-suffix rule");
+	if (o->exit_code == 0 && !o->help)
+		FUZZ_CHECK(has_msg(o, DDP_MSG_SKIP_PAST_EOF) == has_rule(o, DDP_RULE_WINDOW_SKIP_PAST_EOF),
+		           "the skip warning is the skip-past-EOF rule");
+	if (o->has_info) {
+		FUZZ_CHECK(o->has_chs == has_rule(o, DDP_RULE_VHD_CHS), "CHS rounding is the vhd-chs rule");
+		FUZZ_CHECK((!o->has_chs && o->virtual_size != (uint64_t)o->window.out_size) ==
+		           has_rule(o, DDP_RULE_ROUND_512), "a rounded size is the round-512 rule");
+		FUZZ_CHECK((o->window.out_size == 0) == has_rule(o, DDP_RULE_WINDOW_EMPTY),
+		           "an empty window is the window-empty rule");
+		FUZZ_CHECK(!has_rule(o, DDP_RULE_VHDX_BLOCK_SIZE) || o->has_cluster_size,
+		           "the vhdx rule gives a cluster size");
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static ddp_outcome out, again, parsed, other;
@@ -161,10 +207,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!memcmp(&req, &out.request, sizeof(req)), "the request is the parser's");
 	fuzz_check_msgs(&out, p, &args);
 	FUZZ_CHECK(out.exit_code == 0 || out.exit_code == 1, "exit 0 or 1");
+	check_rules(&out);
 
 	if (req.failed) {
 		FUZZ_CHECK(out.exit_code == parsed.exit_code && out.nmsgs == parsed.nmsgs &&
-		           !memcmp(out.msgs, parsed.msgs, sizeof(out.msgs)) && !out.has_info,
+		           !memcmp(out.msgs, parsed.msgs, sizeof(out.msgs)) && !out.has_info &&
+		           out.nrules == parsed.nrules &&
+		           !memcmp(out.rules, parsed.rules, sizeof(out.rules)),
 		           "an argument error is the parser's, and nothing more");
 	} else if (req.help) {
 		FUZZ_CHECK(out.help && out.exit_code == 0 && out.nmsgs == 0 && !out.output_created,

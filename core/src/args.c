@@ -176,9 +176,10 @@ static getopt_event next_event(getopt_state *st)
 	return short_option(st);
 }
 
-static void fail_line(ddp_request *req, ddp_outcome *out, ddp_msg_id id,
+static void fail_line(ddp_request *req, ddp_outcome *out, ddp_rule rule, ddp_msg_id id,
                       const char *s0, size_t len0, const char *s1, size_t len1)
 {
+	ddp_outcome_rule(out, rule);
 	ddp_outcome_add(out, id, s0, len0, s1, len1);
 	req->failed = 1;
 	out->exit_code = 1;
@@ -208,7 +209,7 @@ static int object_option(ddp_request *req, ddp_outcome *out, const ddp_profile *
 	              strspn(arg, key_chars) == keylen &&
 	              !(keylen == 8 && !memcmp(arg, "qom-type", 8)) &&
 	              !(keylen == 2 && !memcmp(arg, "id", 2)))) {
-		fail_line(req, out, DDP_MSG_OBJECT_MISSING, "qom-type", 8, NULL, 0);
+		fail_line(req, out, DDP_RULE_OBJECT_INVALID, DDP_MSG_OBJECT_MISSING, "qom-type", 8, NULL, 0);
 		return DDP_OK;
 	}
 	if (strpbrk(arg, ",=") || *arg == '{' || !strcmp(arg, "help") || !strcmp(arg, "?"))
@@ -216,14 +217,46 @@ static int object_option(ddp_request *req, ddp_outcome *out, const ddp_profile *
 		                "--object with an object definition or help; the model follows "
 		                "only a bare type name or one other parameter");
 	if (p->object == DDP_OBJECT_AFTER_OPERANDS) {
-		fail_line(req, out, DDP_MSG_OBJECT_MISSING, "id", 2, NULL, 0);
+		fail_line(req, out, DDP_RULE_OBJECT_INVALID, DDP_MSG_OBJECT_MISSING, "id", 2, NULL, 0);
 		return DDP_OK;
 	}
 	if (strspn(arg, type_chars) == strlen(arg))
 		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0,
 		                "--object '%.60s': whether it names a QOM type depends on the build", arg);
-	fail_line(req, out, DDP_MSG_OBJECT_BAD_TYPE, arg, strlen(arg), NULL, 0);
+	fail_line(req, out, DDP_RULE_OBJECT_INVALID, DDP_MSG_OBJECT_BAD_TYPE, arg, strlen(arg), NULL, 0);
 	return DDP_OK;
+}
+
+/* The rule of the parser that reads a kind of number in profile p. */
+static ddp_rule parse_rule(const ddp_profile *p, ddp_number_kind kind)
+{
+	if (kind != DDP_NUMBER_BS && p->count_parser == DDP_COUNT_STRTOU64)
+		return DDP_RULE_NUMBER_PARSE_STRTOU64;
+	switch (p->parser) {
+	case DDP_PARSER_STRTOD:
+		return DDP_RULE_NUMBER_PARSE_STRTOD;
+	case DDP_PARSER_U64:
+		return DDP_RULE_NUMBER_PARSE_U64;
+	case DDP_PARSER_UINT:
+		break;
+	}
+	return DDP_RULE_NUMBER_PARSE_UINT;
+}
+
+/* The rule of a getopt error, by the line it prints. */
+static ddp_rule option_rule(ddp_msg_id id)
+{
+	switch (id) {
+	case DDP_MSG_AMBIGUOUS_OPTION:
+		return DDP_RULE_OPTION_AMBIGUOUS;
+	case DDP_MSG_MISSING_ARGUMENT:
+	case DDP_MSG_OPTION_NEEDS_ARGUMENT:
+		return DDP_RULE_OPTION_NEEDS_ARGUMENT;
+	case DDP_MSG_OPTION_NO_ARGUMENT:
+		return DDP_RULE_OPTION_TAKES_NO_ARGUMENT;
+	default:
+		return DDP_RULE_OPTION_UNRECOGNIZED;
+	}
 }
 
 /* cvtnum_full(): a number operand with qemu's messages on failure. */
@@ -247,16 +280,17 @@ static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
 			return ddp_fail(err, DDP_EUNMODELLED, "operand", (size_t)operand_no,
 			                "more hex-suffix warnings than an outcome holds (%d lines)",
 			                DDP_MAX_MSGS);
+		ddp_outcome_rule(out, DDP_RULE_HEX_SUFFIX_WARNING);
 		ddp_outcome_add(out, DDP_MSG_HEX_SUFFIX, value, strlen(value), NULL, 0);
 	}
 	if (rc == DDP_EINVAL) {
-		fail_line(req, out, DDP_MSG_INVALID_NUMBER, key, keylen, value, strlen(value));
+		fail_line(req, out, parse_rule(p, kind), DDP_MSG_INVALID_NUMBER, key, keylen, value, strlen(value));
 		if (p->msg[DDP_MSG_INVALID_NUMBER_2])
 			ddp_outcome_add(out, DDP_MSG_INVALID_NUMBER_2, NULL, 0, NULL, 0);
 		return DDP_OK;
 	}
 	if (rc == DDP_ERANGE || res > (uint64_t)max || res < (uint64_t)min) {
-		fail_line(req, out, DDP_MSG_NUMBER_RANGE, key, keylen, value, strlen(value));
+		fail_line(req, out, DDP_RULE_NUMBER_RANGE, DDP_MSG_NUMBER_RANGE, key, keylen, value, strlen(value));
 		out->msgs[out->nmsgs - 1].n[0] = min;
 		out->msgs[out->nmsgs - 1].n[1] = max;
 		return DDP_OK;
@@ -273,7 +307,7 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 	const char *value;
 
 	if (!eq) {
-		fail_line(req, out, DDP_MSG_UNRECOGNIZED_OPERAND, arg, strlen(arg), NULL, 0);
+		fail_line(req, out, DDP_RULE_OPERAND_UNKNOWN, DDP_MSG_UNRECOGNIZED_OPERAND, arg, strlen(arg), NULL, 0);
 		return DDP_OK;
 	}
 	keylen = (size_t)(eq - arg);
@@ -303,7 +337,7 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 		return DDP_OK;
 	}
 #undef KEY
-	fail_line(req, out, DDP_MSG_UNRECOGNIZED_OPERAND, arg, keylen, NULL, 0);
+	fail_line(req, out, DDP_RULE_OPERAND_UNKNOWN, DDP_MSG_UNRECOGNIZED_OPERAND, arg, keylen, NULL, 0);
 	return DDP_OK;
 }
 
@@ -334,6 +368,7 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 			break;
 		case 'h':
 			req->help = 1;
+			ddp_outcome_rule(out, DDP_RULE_HELP);
 			return DDP_OK;
 		case 'f':
 			req->in_fmt = ev.optarg;
@@ -356,7 +391,7 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 				object = ev.optarg;
 			break;
 		default: /* an option error ends qemu-img at once */
-			fail_line(req, out, ev.err, ev.s0, ev.len0, NULL, 0);
+			fail_line(req, out, option_rule(ev.err), ev.err, ev.s0, ev.len0, NULL, 0);
 			out->msgs[out->nmsgs - 1].n[0] = ev.n0;
 			ddp_outcome_add(out, DDP_MSG_TRY_HELP, NULL, 0, NULL, 0);
 			return DDP_OK;
@@ -375,7 +410,7 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 			return rc;
 	}
 	if (!req->failed && !(req->in_path && req->out_path))
-		fail_line(req, out, DDP_MSG_NEED_IF_OF, NULL, 0, NULL, 0);
+		fail_line(req, out, DDP_RULE_NEED_IF_OF, DDP_MSG_NEED_IF_OF, NULL, 0, NULL, 0);
 	if (!req->failed && object)
 		return object_option(req, out, p, object, err);
 	return DDP_OK;

@@ -135,6 +135,9 @@ int ddp_profile_has(const char *const *list, const char *name, size_t len);
 void ddp_outcome_add(ddp_outcome *out, ddp_msg_id id, const char *s0,
                      size_t len0, const char *s1, size_t len1);
 
+/* Records that rule r fired (once; in the order rules fire). */
+void ddp_outcome_rule(ddp_outcome *out, ddp_rule r);
+
 #define DDP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -8,8 +8,9 @@
 
 #include "internal.h"
 
-static int fail(ddp_outcome *out, ddp_msg_id id, const char *s0, const char *s1)
+static int fail(ddp_outcome *out, ddp_rule rule, ddp_msg_id id, const char *s0, const char *s1)
 {
+	ddp_outcome_rule(out, rule);
 	ddp_outcome_add(out, id, s0, s0 ? strlen(s0) : 0, s1, s1 ? strlen(s1) : 0);
 	out->exit_code = 1;
 	return DDP_OK;
@@ -99,23 +100,20 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 
 	if (req->image_opts) {
 		if (fmt)
-			return fail(out, DDP_MSG_IMAGE_OPTS_WITH_FORMAT, NULL, NULL);
+			return fail(out, DDP_RULE_IMAGE_OPTS_WITH_FORMAT, DDP_MSG_IMAGE_OPTS_WITH_FORMAT, NULL, NULL);
 		if (!*path || strpbrk(path, "=,"))
 			return unmodelled(err, "if", "--image-opts with an option string");
-		return fail(out, DDP_MSG_OPEN_IMAGE_OPTS, path, NULL);
+		return fail(out, DDP_RULE_IMAGE_OPTS_OPEN, DDP_MSG_OPEN_IMAGE_OPTS, path, NULL);
 	}
-	if (fmt && !ddp_profile_has(p->drivers, fmt, strlen(fmt))) {
-		ddp_outcome_add(out, DDP_MSG_OPEN_UNKNOWN_DRIVER, path, strlen(path), fmt, strlen(fmt));
-		out->exit_code = 1;
-		return DDP_OK;
-	}
+	if (fmt && !ddp_profile_has(p->drivers, fmt, strlen(fmt)))
+		return fail(out, DDP_RULE_INPUT_UNKNOWN_DRIVER, DDP_MSG_OPEN_UNKNOWN_DRIVER, path, fmt);
 	if (!*path)
-		return fail(out, DDP_MSG_OPEN_NO_FILENAME, path, NULL);
+		return fail(out, DDP_RULE_INPUT_EMPTY_NAME, DDP_MSG_OPEN_NO_FILENAME, path, NULL);
 	if (proto) {
 		if (ddp_profile_has(p->protocols, path, proto))
 			return unmodelled(err, "if", "an input behind a protocol prefix");
-		ddp_outcome_add(out, DDP_MSG_OPEN_UNKNOWN_PROTOCOL, path, strlen(path), path, proto);
-		out->exit_code = 1;
+		fail(out, DDP_RULE_INPUT_UNKNOWN_PROTOCOL, DDP_MSG_OPEN_UNKNOWN_PROTOCOL, path, NULL);
+		out->msgs[out->nmsgs - 1].s[1] = (ddp_slice){path, proto};
 		return DDP_OK;
 	}
 	if (!in->path) {
@@ -127,18 +125,18 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 
 		switch (resolve(path, in->path, &slash)) {
 		case PATH_DIR:
-			return fail(out, DDP_MSG_OPEN_NOT_REGULAR, path, NULL);
+			return fail(out, DDP_RULE_INPUT_PATH, DDP_MSG_OPEN_NOT_REGULAR, path, NULL);
 		case PATH_INPUT:
 			if (slash)
-				return fail(out, DDP_MSG_OPEN_ERRNO, path, "Not a directory");
+				return fail(out, DDP_RULE_INPUT_PATH, DDP_MSG_OPEN_ERRNO, path, "Not a directory");
 			break;
 		case PATH_ABSENT:
 		case PATH_ENOENT:
-			return fail(out, DDP_MSG_OPEN_MISSING, path, NULL);
+			return fail(out, DDP_RULE_INPUT_PATH, DDP_MSG_OPEN_MISSING, path, NULL);
 		case PATH_ENOTDIR:
-			return fail(out, DDP_MSG_OPEN_ERRNO, path, "Not a directory");
+			return fail(out, DDP_RULE_INPUT_PATH, DDP_MSG_OPEN_ERRNO, path, "Not a directory");
 		case PATH_ENAMETOOLONG:
-			return fail(out, DDP_MSG_OPEN_ERRNO, path, "File name too long");
+			return fail(out, DDP_RULE_INPUT_PATH, DDP_MSG_OPEN_ERRNO, path, "File name too long");
 		case PATH_UNKNOWN:
 			return unmodelled(err, "if", "an input path outside the case's directory");
 		}
@@ -152,6 +150,7 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 			return unmodelled(err, "-f", "-f raw on a structured input of unknown file length");
 		*length = in->file_length;
 		*header_as_raw = 1;
+		ddp_outcome_rule(out, DDP_RULE_INPUT_READ_AS_RAW);
 		return DDP_OK;
 	}
 	/* The driver -f names finds no header of its own (the data's, for vdi). */
@@ -161,8 +160,9 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 		    !(rule->mismatch_unmodelled_for && !strcmp(rule->mismatch_unmodelled_for, real))) {
 			/* bdrv_getlength() counts whole sectors: 3 bytes are 512 */
 			if (!strcmp(real, "raw") && (in->length + 511) / 512 * 512 < rule->small_below)
-				return fail(out, DDP_MSG_OPEN_FAILED, path, rule->small_text);
-			return fail(out, rule->mismatch_errno ? DDP_MSG_OPEN_ERRNO : DDP_MSG_OPEN_FAILED,
+				return fail(out, DDP_RULE_INPUT_FORMAT_MISMATCH, DDP_MSG_OPEN_FAILED, path,
+				            rule->small_text);
+			return fail(out, DDP_RULE_INPUT_FORMAT_MISMATCH, rule->mismatch_errno ? DDP_MSG_OPEN_ERRNO : DDP_MSG_OPEN_FAILED,
 			            path, rule->open_mismatch);
 		}
 	}
@@ -183,9 +183,9 @@ static int output_path_fails(int *rc, ddp_outcome *out, const ddp_format_rule *r
 	*rc = DDP_OK;
 	if (!*path) {
 		if (rule->no_path)
-			fail(out, DDP_MSG_CREATE_FAILED, path, rule->no_path);
+			fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_FAILED, path, rule->no_path);
 		else
-			fail(out, DDP_MSG_CREATE_NO_PATH, path, NULL);
+			fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_NO_PATH, path, NULL);
 		return 1;
 	}
 	if (!in->path) {
@@ -199,12 +199,12 @@ static int output_path_fails(int *rc, ddp_outcome *out, const ddp_format_rule *r
 	switch (kind) {
 	case PATH_DIR:
 		out->output_created = 1; /* it was there all along */
-		fail(out, DDP_MSG_CREATE_ERRNO, path, "Is a directory");
+		fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_ERRNO, path, "Is a directory");
 		return 1;
 	case PATH_ABSENT:
 	case PATH_INPUT:
 		if (slash) {
-			fail(out, DDP_MSG_CREATE_ERRNO, path, "Is a directory");
+			fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_ERRNO, path, "Is a directory");
 			return 1;
 		}
 		if (kind == PATH_ABSENT)
@@ -212,19 +212,39 @@ static int output_path_fails(int *rc, ddp_outcome *out, const ddp_format_rule *r
 		*rc = unmodelled(err, "of", "the output is the input: qemu reads what it overwrites");
 		return 1;
 	case PATH_ENOTDIR:
-		fail(out, DDP_MSG_CREATE_ERRNO, path, "Not a directory");
+		fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_ERRNO, path, "Not a directory");
 		return 1;
 	case PATH_ENOENT:
-		fail(out, DDP_MSG_CREATE_NO_PATH, path, NULL);
+		fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_NO_PATH, path, NULL);
 		return 1;
 	case PATH_ENAMETOOLONG:
-		fail(out, DDP_MSG_CREATE_ERRNO, path, "File name too long");
+		fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_ERRNO, path, "File name too long");
 		return 1;
 	case PATH_UNKNOWN:
 		break;
 	}
 	*rc = unmodelled(err, "of", "an output path outside the case's directory");
 	return 1;
+}
+
+/* The window's rules, from what ddp_window_compute reports. */
+static void window_rules(ddp_outcome *out, int64_t length, const ddp_request *req)
+{
+	const ddp_window *w = &out->window;
+
+	/* The rounded input length matters only where count does not set the end. */
+	if (length % 512 && !w->count_capped)
+		ddp_outcome_rule(out, DDP_RULE_WINDOW_INPUT_SECTORS);
+	if (w->count_capped)
+		ddp_outcome_rule(out, DDP_RULE_WINDOW_COUNT_CAPS_END);
+	if (w->count_overflow)
+		ddp_outcome_rule(out, DDP_RULE_WINDOW_COUNT_OVERFLOW);
+	if (w->past_eof)
+		ddp_outcome_rule(out, DDP_RULE_WINDOW_SKIP_PAST_EOF);
+	else if (req->has_skip && req->skip)
+		ddp_outcome_rule(out, DDP_RULE_WINDOW_SKIP);
+	if (!w->out_size)
+		ddp_outcome_rule(out, DDP_RULE_WINDOW_EMPTY);
 }
 
 /* The output's info fields for a created size. */
@@ -236,8 +256,11 @@ static int output_info(ddp_outcome *out, const ddp_format_rule *rule,
 		if (ddp_vhd_round(&out->virtual_size, &out->chs, size))
 			return unmodelled(err, "of", "a VHD over 2040 GiB");
 		out->has_chs = 1;
+		ddp_outcome_rule(out, DDP_RULE_VHD_CHS);
 	} else if (ddp_round512(&out->virtual_size, size)) {
 		return unmodelled(err, "of", "an output size past INT64_MAX");
+	} else if (out->virtual_size != size) {
+		ddp_outcome_rule(out, DDP_RULE_ROUND_512);
 	}
 	switch (rule->cluster) {
 	case DDP_CLUSTER_NONE:
@@ -250,6 +273,7 @@ static int output_info(ddp_outcome *out, const ddp_format_rule *rule,
 		if (ddp_vhdx_block_size(&out->cluster_size, size))
 			return unmodelled(err, "of", "a vhdx over 64 TiB");
 		out->has_cluster_size = 1;
+		ddp_outcome_rule(out, DDP_RULE_VHDX_BLOCK_SIZE);
 		break;
 	}
 	return DDP_OK;
@@ -291,23 +315,24 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	if (!rule) {
 		if (ddp_profile_has(p->drivers, req.out_fmt, strlen(req.out_fmt)))
 			return unmodelled(err, "-O", "a driver the profile has no rule for");
-		return fail(out, DDP_MSG_UNKNOWN_FORMAT, req.out_fmt, NULL);
+		return fail(out, DDP_RULE_OUTPUT_UNKNOWN_FORMAT, DDP_MSG_UNKNOWN_FORMAT, req.out_fmt, NULL);
 	}
 	proto = protocol_prefix(req.out_path);
 	if (proto) {
 		if (ddp_profile_has(p->protocols, req.out_path, proto))
 			return unmodelled(err, "of", "an output behind a protocol prefix");
-		ddp_outcome_add(out, DDP_MSG_UNKNOWN_PROTOCOL, req.out_path, proto, NULL, 0);
-		out->exit_code = 1;
+		fail(out, DDP_RULE_OUTPUT_UNKNOWN_PROTOCOL, DDP_MSG_UNKNOWN_PROTOCOL, NULL, NULL);
+		out->msgs[out->nmsgs - 1].s[0] = (ddp_slice){req.out_path, proto};
 		return DDP_OK;
 	}
 	switch (rule->kind) {
 	case DDP_FMT_NO_CREATE:
-		return fail(out, DDP_MSG_NO_CREATE, rule->name, NULL);
+		return fail(out, DDP_RULE_OUTPUT_NO_CREATE, DDP_MSG_NO_CREATE, rule->name, NULL);
 	case DDP_FMT_CREATE_FAILS:
 		if (rule->path_first && output_path_fails(&rc, out, rule, req.out_path, in, err))
 			return rc;
-		return fail(out, DDP_MSG_CREATE_FAILED, req.out_path, rule->reason);
+		return fail(out, DDP_RULE_OUTPUT_CREATE_FAILS, DDP_MSG_CREATE_FAILED, req.out_path,
+		            rule->reason);
 	case DDP_FMT_UNMODELLED:
 		return unmodelled(err, "-O", "a driver whose creation depends on the host");
 	case DDP_FMT_OUTPUT:
@@ -319,6 +344,7 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	if (rc)
 		return rc;
 	out->has_window = 1;
+	window_rules(out, length, &req);
 	size = (uint64_t)out->window.out_size;
 	if (output_path_fails(&rc, out, rule, req.out_path, in, err))
 		return rc;
@@ -334,18 +360,20 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	if (rule->size == DDP_SIZE_VHD_CHS &&
 	    ddp_vhd_round(&vhd_size, NULL, size) == DDP_ERANGE) {
 		out->output_created = 1;
-		return fail(out, DDP_MSG_CREATE_FAILED, req.out_path,
+		return fail(out, DDP_RULE_VHD_TOO_LARGE, DDP_MSG_CREATE_FAILED, req.out_path,
 		            "Disk size is too large, max size is 2040 GiB");
 	}
 	if (size > p->max_modelled_size)
 		return unmodelled(err, "of", "an output larger than the sizes the model was measured on");
 	if (size == 0 && rule->zero == DDP_ZERO_CREATE_FAILS) {
 		out->output_created = 1;
-		return fail(out, DDP_MSG_CREATE_FAILED, req.out_path, rule->reason);
+		return fail(out, DDP_RULE_ZERO_CREATE_FAILS, DDP_MSG_CREATE_FAILED, req.out_path,
+		            rule->reason);
 	}
 	out->output_created = 1;
 	if (size == 0 && rule->zero == DDP_ZERO_REOPEN_FAILS)
-		return fail(out, DDP_MSG_OPEN_FAILED, req.out_path, rule->reason);
+		return fail(out, DDP_RULE_ZERO_REOPEN_FAILS, DDP_MSG_OPEN_FAILED, req.out_path,
+		            rule->reason);
 
 	if (out->window.past_eof)
 		ddp_outcome_add(out, DDP_MSG_SKIP_PAST_EOF, req.in_path, strlen(req.in_path), NULL, 0);

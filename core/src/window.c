@@ -18,7 +18,9 @@ int ddp_window_compute(ddp_window *out, int64_t input_length, int64_t bs,
 	/* blk_getlength counts whole sectors: a partial last sector is read. */
 	size = (input_length + 511) / 512 * 512;
 	/* count caps the absolute end; an overflowing count*bs is ignored. */
-	if (has_count && count <= INT64_MAX / bs && count * bs < size)
+	out->count_overflow = has_count && count > INT64_MAX / bs;
+	out->count_capped = has_count && !out->count_overflow && count * bs < size;
+	if (out->count_capped)
 		size = count * bs;
 	/* Then skip is subtracted; an overflowing skip*bs is past the end. */
 	past = has_skip && (skip > INT64_MAX / bs || size < skip * bs);

@@ -87,6 +87,8 @@ typedef struct ddp_window {
 	int64_t end;       /* one past the last input byte copied */
 	int64_t out_size;  /* size the output is created with (end - start) */
 	int past_eof;      /* skip lands past the end: warning, empty output */
+	int count_capped;  /* count*bs was below the rounded input and set the end */
+	int count_overflow; /* count*bs overflowed int64, so count was ignored */
 } ddp_window;
 
 /*
@@ -177,9 +179,73 @@ typedef struct ddp_msg {
 size_t ddp_msg_render(char *buf, size_t size, const ddp_msg *m,
                       const ddp_profile *p);
 
+/* ---- rules -------------------------------------------------------------- */
+
+/*
+ * The rules of img_dd that decide an outcome.  ddp_predict records those
+ * that fired, in the order they fired, each once: the rule that failed the
+ * run (if any) is the last.  Two outcomes that went through the same rules
+ * hit the same code in qemu, which is what groups findings by bug.
+ */
+typedef enum ddp_rule {
+	DDP_RULE_OPTION_UNRECOGNIZED,
+	DDP_RULE_OPTION_AMBIGUOUS,
+	DDP_RULE_OPTION_NEEDS_ARGUMENT,
+	DDP_RULE_OPTION_TAKES_NO_ARGUMENT,
+	DDP_RULE_HELP,
+	DDP_RULE_OBJECT_INVALID,
+	DDP_RULE_OPERAND_UNKNOWN,
+	DDP_RULE_NUMBER_PARSE_STRTOD,
+	DDP_RULE_NUMBER_PARSE_U64,
+	DDP_RULE_NUMBER_PARSE_UINT,
+	DDP_RULE_NUMBER_PARSE_STRTOU64,
+	DDP_RULE_NUMBER_RANGE,
+	DDP_RULE_HEX_SUFFIX_WARNING,
+	DDP_RULE_NEED_IF_OF,
+	DDP_RULE_IMAGE_OPTS_WITH_FORMAT,
+	DDP_RULE_IMAGE_OPTS_OPEN,
+	DDP_RULE_INPUT_UNKNOWN_DRIVER,
+	DDP_RULE_INPUT_EMPTY_NAME,
+	DDP_RULE_INPUT_UNKNOWN_PROTOCOL,
+	DDP_RULE_INPUT_PATH,
+	DDP_RULE_INPUT_FORMAT_MISMATCH,
+	DDP_RULE_INPUT_READ_AS_RAW,
+	DDP_RULE_OUTPUT_UNKNOWN_FORMAT,
+	DDP_RULE_OUTPUT_UNKNOWN_PROTOCOL,
+	DDP_RULE_OUTPUT_NO_CREATE,
+	DDP_RULE_OUTPUT_CREATE_FAILS,
+	DDP_RULE_OUTPUT_PATH,
+	DDP_RULE_WINDOW_INPUT_SECTORS,
+	DDP_RULE_WINDOW_COUNT_CAPS_END,
+	DDP_RULE_WINDOW_COUNT_OVERFLOW,
+	DDP_RULE_WINDOW_SKIP,
+	DDP_RULE_WINDOW_SKIP_PAST_EOF,
+	DDP_RULE_WINDOW_EMPTY,
+	DDP_RULE_VHD_TOO_LARGE,
+	DDP_RULE_ZERO_CREATE_FAILS,
+	DDP_RULE_ZERO_REOPEN_FAILS,
+	DDP_RULE_ROUND_512,
+	DDP_RULE_VHD_CHS,
+	DDP_RULE_VHDX_BLOCK_SIZE,
+	DDP_RULE__COUNT
+} ddp_rule;
+
+/* The rule's stable id ("window-count-caps-end"), or NULL out of range. */
+const char *ddp_rule_id(ddp_rule r);
+
+/* One line on what the rule is, for people reading a finding. */
+const char *ddp_rule_text(ddp_rule r);
+
+/* Whether the rule, when it fires, ends the run with exit code 1. */
+int ddp_rule_fails(ddp_rule r);
+
+/* The rule whose id is id, or -1. */
+int ddp_rule_lookup(const char *id);
+
 /* ---- request and outcome ----------------------------------------------- */
 
 #define DDP_MAX_MSGS 8
+#define DDP_MAX_RULES 16
 
 typedef struct ddp_request {
 	const char *in_path;  /* if=, NULL when absent */
@@ -224,6 +290,8 @@ typedef struct ddp_outcome {
 	int has_chs;
 	ddp_chs chs;                /* vpc footer geometry */
 	ddp_request request;
+	size_t nrules;
+	ddp_rule rules[DDP_MAX_RULES]; /* the rules that fired, in order, each once */
 } ddp_outcome;
 
 /*
