@@ -78,7 +78,8 @@ int ddp_run_checked(const char *const *argv, const char *what, ddp_error *err)
 /* The pattern's bytes: an LCG seeded by the size, zeros, or sparse blocks. */
 static int write_raw(const char *path, int64_t size, const char *pattern)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* In the work directory: a link planted at the name is refused, not written through. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	uint32_t seed = 0x9e3779b9u ^ (uint32_t)size;
 	char *block;
 	int64_t done = 0;
