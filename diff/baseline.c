@@ -596,7 +596,12 @@ int ddp_baseline_profile_for(char *dir, size_t size, char *version_used,
 	}
 	if (version_used)
 		snprintf(version_used, 32, "%s", hit->version);
+	/* Replay reads what is there: never through a link to elsewhere. */
+	snprintf(dir, size, "%s/profiles", root);
+	rc = ddp_own_dir(dir, 0, err);
 	snprintf(dir, size, "%s/profiles/%s", root, hit->profile);
+	if (!rc)
+		rc = ddp_own_dir(dir, 0, err);
 	ddp_version_map_free(&map);
-	return DDP_OK;
+	return rc;
 }

@@ -22,8 +22,8 @@
 #            planted link, say).
 #   linked   A version directory linked elsewhere (dd-info-json/7.2.22 ->
 #            outside) is refused, naming it, by baselines generate --only,
-#            promote, baselines profiles and report, and nothing outside
-#            changes; a finding whose reference.stderr is a link to a secret
+#            promote, baselines profiles and report, and profiles/ linked
+#            elsewhere by replay; nothing outside changes; a finding whose reference.stderr is a link to a secret
 #            is refused by report, reproduce and minimise, naming it, and
 #            the secret is not in the report.
 set -euo pipefail
@@ -230,6 +230,19 @@ go "$ddp" promote "$case_name" --reference "$qemu" --cases "$cases" --out "$bl" 
   --jobs 1
 refused "promote" "$bl/$iv"
 
+# profiles/ linked elsewhere: replay reads its baselines from there.
+rm "$bl/$iv"
+cp -r "$eo/dd-info-json/$iv" "$bl/$iv"
+mv "$bl/profiles" "$out/pdir"
+ln -s "$out/pdir" "$bl/profiles"
+echo "$bl/profiles" >> "$tmp/planted"
+snapshot > "$tmp/outside.before"
+go "$ddp" replay --reference "$qemu" --baselines "$bl" --cases "$cases" --only "$case_name" --workdir "$work"
+refused "replay" "$bl/profiles"
+rm "$bl/profiles"
+mv "$out/pdir" "$bl/profiles"
+snapshot > "$tmp/outside.before"
+
 # A finding whose reference.stderr is a link to a secret.
 "$ddp" fuzz --candidate "$mutant" --seconds 30 --seed 3 --jobs 1 --stop-on-finding --findings "$findings" \
   --workdir "$work" > "$tmp/log" 2>&1 && fail "no finding from $mutant"
@@ -238,8 +251,6 @@ finding=$(find "$findings" -mindepth 1 -maxdepth 1 -type d -name 'exit*' | head 
 rm "$finding/reference.stderr"
 ln -s "$out/shadow" "$finding/reference.stderr"
 echo "$finding/reference.stderr" >> "$tmp/planted"
-rm "$bl/$iv"
-cp -r "$eo/dd-info-json/$iv" "$bl/$iv"
 go "$ddp" report --output "$rep/report.html" --cases "$cases" --baselines "$bl" --findings "$findings"
 refused "report --findings" "$finding/reference.stderr"
 ! grep -rqs SECRET-HASH "$rep" || fail "the secret is in the report"
