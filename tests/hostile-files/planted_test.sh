@@ -23,23 +23,13 @@
 #   linked   A version directory linked elsewhere (dd-info-json/7.2.22 ->
 #            outside) is refused, naming it, by baselines generate --only,
 #            promote, baselines profiles and report, and profiles/ linked
-#            elsewhere by replay; nothing outside changes; a finding whose reference.stderr is a link to a secret
-#            is refused by report, reproduce and minimise, naming it, and
-#            the secret is not in the report.
+#            elsewhere by replay; nothing outside changes; a finding
+#            whose reference.stderr is a link to a secret is refused by
+#            report, reproduce and minimise, naming it, and the secret is
+#            not in the report.
 set -euo pipefail
 ddp=$(realpath "$1") src=$(realpath "$2") mutants=$(realpath "$3") mode=$4
-failed=
-fail() { failed=1; echo "FAIL: $mode: $*"; exit 1; }
-qemu=$(command -v qemu-img) || fail "qemu-img not found (install qemu-utils)"
-tmp=$(mktemp -d /tmp/ddp-planted-test-XXXXXX)
-cleanup() {
-  local rc=$?
-  [ "$rc" = 0 ] || [ -n "$failed" ] || echo "FAIL: $mode: exit $rc after: $BASH_COMMAND"
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-export TMPDIR=$tmp/tmp
-mkdir -p "$TMPDIR"
+. "$(dirname "$0")/../lib.sh" "$mode"
 cd "$tmp"
 iv=$("$qemu" --version | awk 'NR == 1 {print $3}')
 mutant=$mutants/skip-warning-exit
