@@ -121,8 +121,9 @@ run() {
   shift
   bash -c 'kill -STOP $$; exec "$@"' run "$@" > "$tmp/log" 2>&1 &
   pid=$!
-  for i in $(seq 500); do
+  for i in $(seq 1000); do
     [ "$(awk '{print $3}' "/proc/$pid/stat" 2> /dev/null)" = T ] && break
+    [ "$i" != 1000 ] || fail "$what: its shell did not stop before the command"
     sleep 0.01
   done
   plant "$pid"
