@@ -270,33 +270,41 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
                          const ddp_baseline *res, size_t n, int whole)
 {
-	char dir[4200], tmp[4300], old[4300];
+	char dir[4200], tmp[4300], old[4300], prefix[4300];
 	ddp_error err;
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, version);
 	/* What a run that was killed left here: half-written files, directories half swapped. */
 	ddp_workdir_sweep(root);
+	/* A link at the version's name would take the writes elsewhere. */
+	if (ddp_own_dir(dir, 0, &err))
+		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 	if (!whole) {
 		for (size_t i = 0; i < n; i++)
 			if (res[i].meta_text && ddp_baseline_write(&res[i], dir, names[i], &err))
 				return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		return DDP_EXIT_OK;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%ld", root, version, (long)getpid());
-	snprintf(old, sizeof(old), "%s/.old-%s-%ld", root, version, (long)getpid());
-	ddp_remove_tree(tmp);
-	ddp_remove_tree(old);
+	/* Fresh names of this run's (a name planted here is never reused). */
+	snprintf(prefix, sizeof(prefix), "%s/.tmp-%s-", root, version);
+	if (ddp_make_temp(tmp, sizeof(tmp), prefix, 1, &err))
+		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
+	snprintf(prefix, sizeof(prefix), "%s/.old-%s-", root, version);
+	if (ddp_make_temp(old, sizeof(old), prefix, 1, &err)) {
+		ddp_remove_tree(tmp);
+		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (ddp_baseline_write(&res[i], tmp, names[i], &err)) {
 			ddp_remove_tree(tmp);
+			ddp_remove_tree(old);
 			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		}
-	if (!n && mkdir(tmp, 0755))
-		return ddp_cli_fail("baselines: %s: %s", tmp, strerror(errno));
 	/* In one step: a kill leaves the old directory or the new one. */
 	if (ddp_dir_replace(tmp, dir, old)) {
 		int e = errno;
 		ddp_remove_tree(tmp);
+		ddp_remove_tree(old);
 		return ddp_cli_fail("baselines: %s: cannot put in place: %s", dir, strerror(e));
 	}
 	ddp_remove_tree(old);

@@ -103,6 +103,8 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	const char *signature;
 	int rc;
 
+	if (ddp_finding_check(a->finding, &err))
+		return ddp_cli_fail("%s: %s", err.source, err.message);
 	snprintf(path, sizeof(path), "%s/result.json", a->finding);
 	if (ddp_finding_result_load(&result, path, &err))
 		return ddp_cli_fail_error(path, &err);

@@ -84,7 +84,7 @@ static int read_baseline(ddp_map_outcome *o, char *by, size_t by_size, const cha
 
 	memset(o, 0, sizeof(*o));
 	snprintf(path, sizeof(path), "%s/%s.meta.json", dir, name);
-	if (ddp_read_file(&meta_text, &len, path, 1 << 20, err))
+	if (ddp_read_own_file(&meta_text, &len, path, 1 << 20, err))
 		return DDP_ERROR;
 	meta = json_loadb(meta_text, len, JSON_REJECT_DUPLICATES, &je);
 	free(meta_text);
@@ -102,10 +102,10 @@ static int read_baseline(ddp_map_outcome *o, char *by, size_t by_size, const cha
 	snprintf(by, by_size, "%s", json_string_value(maker));
 	json_decref(meta);
 	snprintf(path, sizeof(path), "%s/%s.stdout.txt", dir, name);
-	if (ddp_read_file(&o->out, NULL, path, 16 << 20, err))
+	if (ddp_read_own_file(&o->out, NULL, path, 16 << 20, err))
 		return DDP_ERROR;
 	snprintf(path, sizeof(path), "%s/%s.stderr.txt", dir, name);
-	if (ddp_read_file(&o->err, NULL, path, 16 << 20, err)) {
+	if (ddp_read_own_file(&o->err, NULL, path, 16 << 20, err)) {
 		ddp_map_outcome_free(o);
 		return DDP_ERROR;
 	}

@@ -128,7 +128,7 @@ static char *slurp(const char *dir, const char *name, const char *suffix)
 {
 	char path[4600], *text = NULL;
 	snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffix);
-	if (ddp_read_file(&text, NULL, path, 16 << 20, NULL))
+	if (ddp_read_own_file(&text, NULL, path, 16 << 20, NULL))
 		return NULL;
 	return text;
 }
@@ -274,6 +274,11 @@ static int load_versions(version_col *v, size_t *n, const char *root, char profi
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
 		if (stat(path, &st) || !S_ISDIR(st.st_mode))
 			continue;
+		/* A version directory linked elsewhere would put what it holds in the report. */
+		if (ddp_own_dir(path, 0, &err)) {
+			closedir(d);
+			return ddp_cli_fail("report: %s: %s", err.source, err.message);
+		}
 		snprintf(v[*n].name, sizeof(v[*n].name), "%s", e->d_name);
 		(*n)++;
 	}
@@ -435,6 +440,9 @@ static int load_result(ddp_finding_result *r, const char *fdir)
 
 	memset(r, 0, sizeof(*r));
 	snprintf(rp, sizeof(rp), "%s/result.json", fdir);
+	/* Every file of it read, none through a link (a stderr linked to /etc/shadow). */
+	if (ddp_finding_check(fdir, &err))
+		return ddp_cli_fail("report: %s: %s", err.source, err.message);
 	if (access(rp, F_OK) && errno == ENOENT)
 		return DDP_EXIT_OK;
 	if (ddp_finding_result_load(r, rp, &err))

@@ -54,6 +54,8 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	}
 	if (!dir)
 		return ddp_cli_fail("reproduce: which finding? (see --help)");
+	if (ddp_finding_check(dir, &err))
+		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
 	snprintf(path, sizeof(path), "%s/result.json", dir);
 	if (ddp_finding_result_load(&result, path, &err))
 		return ddp_cli_fail_error(path, &err);

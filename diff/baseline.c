@@ -194,9 +194,8 @@ int ddp_baseline_write(const ddp_baseline *b, const char *dir, const char *name,
 {
 	char path[4400];
 
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return ddp_error_set(err, DDP_ERROR, dir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+	if (ddp_own_dir(dir, 1, err))
+		return DDP_ERROR;
 	/*
 	 * Three renames cannot be one: meta.json goes first and comes back
 	 * last, and a triple without it is absent (replay and report skip it,
@@ -237,7 +236,7 @@ int ddp_baseline_compare_files(int *exists, int *same, const ddp_baseline *b,
 			continue;
 		}
 		*exists = 1;
-		if (ddp_read_file(&text, &len, path, 16 << 20, err))
+		if (ddp_read_own_file(&text, &len, path, 16 << 20, err))
 			return DDP_ERROR;
 		if (len != strlen(part(b, i)) || memcmp(text, part(b, i), len))
 			*same = 0;
@@ -358,7 +357,7 @@ static int version_hash(char hash[65], const char *root, const char *version,
 		char *text = NULL;
 		size_t len;
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		if (ddp_read_file(&text, &len, path, 16 << 20, err)) {
+		if (ddp_read_own_file(&text, &len, path, 16 << 20, err)) {
 			rc = DDP_ERROR;
 			break;
 		}
@@ -420,7 +419,7 @@ static int copy_file(const char *from, const char *to, ddp_error *err)
 	size_t len;
 	int rc;
 
-	if (ddp_read_file(&text, &len, from, 16 << 20, err))
+	if (ddp_read_own_file(&text, &len, from, 16 << 20, err))
 		return DDP_ERROR;
 	rc = ddp_write_atomic(to, text, len, err);
 	free(text);
@@ -448,8 +447,15 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	while ((e = readdir(d))) {
 		struct stat st;
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
-		if (!is_version_name(e->d_name) || stat(path, &st) || !S_ISDIR(st.st_mode) ||
-		    strlen(e->d_name) >= sizeof(v->name))
+		if (!is_version_name(e->d_name) || lstat(path, &st) || strlen(e->d_name) >= sizeof(v->name))
+			continue;
+		/* A version directory linked elsewhere is not the suite's: never read through. */
+		if (S_ISLNK(st.st_mode)) {
+			closedir(d);
+			free(v);
+			return ddp_own_dir(path, 0, err);
+		}
+		if (!S_ISDIR(st.st_mode))
 			continue;
 		if (nv == cap) {
 			version_dir *nvp = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
@@ -472,12 +478,18 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	qsort(v, nv, sizeof(*v), cmp_version_dir);
 
 	ddp_workdir_sweep(root); /* what runs that were killed left */
-	snprintf(tmpdir, sizeof(tmpdir), "%s/.profiles-tmp-%ld", root, (long)getpid());
-	ddp_remove_tree(tmpdir);
-	if (mkdir(tmpdir, 0755)) {
+	snprintf(profiles, sizeof(profiles), "%s/profiles", root);
+	snprintf(path, sizeof(path), "%s/.profiles-tmp-", root);
+	/* Fresh names of this run's: a name planted here is never reused. */
+	if (ddp_own_dir(profiles, 0, err) || ddp_make_temp(tmpdir, sizeof(tmpdir), path, 1, err)) {
 		free(v);
-		return ddp_error_set(err, DDP_ERROR, tmpdir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+		return DDP_ERROR;
+	}
+	snprintf(path, sizeof(path), "%s/.profiles-old-", root);
+	if (ddp_make_temp(oldp, sizeof(oldp), path, 1, err)) {
+		ddp_remove_tree(tmpdir);
+		free(v);
+		return DDP_ERROR;
 	}
 	for (size_t i = 0; i < nv && !rc; i++) {
 		rc = version_hash(v[i].hash, root, v[i].name, tmpdir, err);
@@ -532,14 +544,11 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	json_object_set_new(map, "profile_versions", members);
 	if (!rc) {
 		/* Swap the new profiles in, in one step (a kill leaves the old or the new); the old go. */
-		snprintf(profiles, sizeof(profiles), "%s/profiles", root);
-		snprintf(oldp, sizeof(oldp), "%s/.profiles-old-%ld", root, (long)getpid());
-		ddp_remove_tree(oldp);
 		if (ddp_dir_replace(tmpdir, profiles, oldp))
 			rc = ddp_error_set(err, DDP_ERROR, profiles, 0, 0,
 					   "cannot rename into place: %s", strerror(errno));
-		ddp_remove_tree(oldp);
 	}
+	ddp_remove_tree(oldp);
 	if (!rc) {
 		char *text = json_dumps(map, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		char *with_nl = NULL;
@@ -591,7 +600,12 @@ int ddp_baseline_profile_for(char *dir, size_t size, char *version_used,
 	}
 	if (version_used)
 		snprintf(version_used, 32, "%s", hit->version);
+	/* Replay reads what is there: never through a link to elsewhere. */
+	snprintf(dir, size, "%s/profiles", root);
+	rc = ddp_own_dir(dir, 0, err);
 	snprintf(dir, size, "%s/profiles/%s", root, hit->profile);
+	if (!rc)
+		rc = ddp_own_dir(dir, 0, err);
 	ddp_version_map_free(&map);
-	return DDP_OK;
+	return rc;
 }

@@ -204,12 +204,18 @@ typedef struct ddp_findings {
 	size_t unique, total;   /* signatures, divergences (this campaign and before) */
 	size_t new_unique;      /* signatures first seen by this campaign */
 	void *signatures;       /* json_t: signature -> {count, dir} */
-	unsigned seq;
 } ddp_findings;
 
 /* Opens (creating) a findings directory and what it already holds. */
 int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err);
 void ddp_findings_close(ddp_findings *f);
+/*
+ * DDP_OK when the finding dir is what the suite writes, a directory (no
+ * link) of regular files and its work/ directory, or is missing; else an
+ * error naming the link or odd file.  Its readers (report, reproduce,
+ * minimise, promote) check it first, so nothing is read through a link.
+ */
+int ddp_finding_check(const char *dir, ddp_error *err);
 
 /* ---- campaigns ------------------------------------------------------------ */
 
@@ -248,12 +254,36 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      int *is_new, char *path_out, size_t path_size,
                      ddp_error *err);
 
-/* Writes text to path atomically: temporary name, fsync, rename. */
+/*
+ * Writes text to path atomically: a temporary of ddp_make_temp's beside it,
+ * fsync, rename (a link at path is replaced, never followed).
+ */
 int ddp_write_atomic(const char *path, const char *text, size_t len,
                      ddp_error *err);
+/*
+ * Creates a temporary named prefix<pid>-<six random letters> exclusively: a
+ * directory (dir 1; returns 0), or a file opened for writing with
+ * O_EXCL|O_NOFOLLOW (returns its descriptor).  A name already there (a link
+ * planted to elsewhere, a user's file) is never reused, followed or removed:
+ * another is drawn.  path (size bytes) gets the name; negative on error.
+ */
+int ddp_make_temp(char *path, size_t size, const char *prefix, int dir, ddp_error *err);
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 int ddp_read_file(char **out, size_t *len, const char *path, size_t max,
                   ddp_error *err);
+/*
+ * ddp_read_file for a file the suite wrote (a baseline, a finding's files,
+ * signatures.json): refuses a symbolic link (O_NOFOLLOW) and anything but a
+ * regular file, naming path, so a planted link is never read through.
+ */
+int ddp_read_own_file(char **out, size_t *len, const char *path, size_t max,
+                      ddp_error *err);
+/*
+ * DDP_OK when path is a directory and no symbolic link (or is missing:
+ * created when create is set); else an error naming it.  For the suite's
+ * own directories (version directories, profiles), never followed elsewhere.
+ */
+int ddp_own_dir(const char *path, int create, ddp_error *err);
 /* text (len bytes) with every occurrence of what replaced by with (malloc'd). */
 char *ddp_replace_all(const char *text, size_t len, const char *what, const char *with);
 /* rm -rf, without a shell. */
@@ -270,7 +300,9 @@ int ddp_write_atomic_sweep(const char *path);
 /*
  * Puts the directory fresh in dir's place (dir may not exist) in one step
  * (renameat2 RENAME_EXCHANGE; a filesystem that cannot has two renames,
- * and dir missing between them); the old dir, if any, is left at old.
+ * and dir missing between them); the old dir, if any, is left at old,
+ * which must not exist or be an empty directory of the caller's
+ * (ddp_make_temp's: never a name someone else could have planted).
  * 0, or -1 with errno.
  */
 int ddp_dir_replace(const char *fresh, const char *dir, const char *old);

@@ -40,6 +40,33 @@ static void slug(char *out, size_t size, const char *signature)
 	snprintf(out + n, size - n, "-%08x", (unsigned)(fnv1a(signature) & 0xffffffffu));
 }
 
+int ddp_finding_check(const char *dir, ddp_error *err)
+{
+	DIR *d;
+	struct dirent *e;
+	int rc;
+
+	if ((rc = ddp_own_dir(dir, 0, err)))
+		return rc;
+	if (!(d = opendir(dir)))
+		return errno == ENOENT ? DDP_OK : ddp_error_errno(err, dir, "cannot open");
+	while ((e = readdir(d)) && !rc) {
+		char path[4400];
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		/* The tools' own outputs (and the fixture's link) are in work/, never read. */
+		if (!strcmp(e->d_name, "work"))
+			rc = ddp_own_dir(path, 0, err);
+		else if (lstat(path, &st) || !S_ISREG(st.st_mode))
+			rc = ddp_error_set(err, DDP_ERROR, path, 0, 0,
+			                   "not a regular file (a link?) in a finding: refused");
+	}
+	closedir(d);
+	return rc;
+}
+
 static int save_signatures(ddp_findings *f, ddp_error *err)
 {
 	char path[4200];
@@ -54,7 +81,7 @@ static int save_signatures(ddp_findings *f, ddp_error *err)
 
 int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 {
-	char path[4200];
+	char path[4400], fdir[4200];
 	DIR *d;
 	struct dirent *e;
 	int rc;
@@ -86,11 +113,12 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		}
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "signatures.json"))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/result.json", dir, e->d_name);
+		snprintf(fdir, sizeof(fdir), "%s/%s", dir, e->d_name);
+		snprintf(path, sizeof(path), "%s/result.json", fdir);
 		if (access(path, F_OK))
 			continue;
 		/* Renamed into place whole: a result that does not parse was damaged since. */
-		if ((rc = ddp_finding_result_load(&r, path, err))) {
+		if ((rc = ddp_finding_check(fdir, err)) || (rc = ddp_finding_result_load(&r, path, err))) {
 			closedir(d);
 			json_decref(f->signatures);
 			f->signatures = NULL;
@@ -202,7 +230,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      int *is_new, char *path_out, size_t path_size, ddp_error *err)
 {
 	json_t *entry;
-	char name[128], tmp[4300], final[4300];
+	char name[128], tmp[4300], final[4300], prefix[4300];
 	int rc = DDP_OK, dirfd;
 
 	pthread_mutex_lock(&f->lock);
@@ -221,11 +249,12 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 		return rc;
 	}
 	slug(name, sizeof(name), res->signature);
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", f->dir, (long)getpid(), f->seq++);
+	snprintf(prefix, sizeof(prefix), "%s/.tmp-", f->dir);
 	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
-	ddp_remove_tree(tmp);
-	if (mkdir(tmp, 0755)) {
-		rc = ddp_error_set(err, DDP_ERROR, tmp, 0, 0, "cannot create: %s", strerror(errno));
+	/* A fresh name of this campaign's: one planted here is never reused. */
+	if (ddp_make_temp(tmp, sizeof(tmp), prefix, 1, err)) {
+		rc = DDP_ERROR;
+		tmp[0] = '\0';
 	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err))) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
@@ -253,7 +282,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 			rc = save_signatures(f, err);
 		}
 	}
-	if (rc)
+	if (rc && tmp[0])
 		ddp_remove_tree(tmp);
 	if (path_out)
 		snprintf(path_out, path_size, "%s", final);

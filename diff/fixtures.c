@@ -78,7 +78,8 @@ int ddp_run_checked(const char *const *argv, const char *what, ddp_error *err)
 /* The pattern's bytes: an LCG seeded by the size, zeros, or sparse blocks. */
 static int write_raw(const char *path, int64_t size, const char *pattern)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* In the work directory: a link planted at the name is refused, not written through. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	uint32_t seed = 0x9e3779b9u ^ (uint32_t)size;
 	char *block;
 	int64_t done = 0;
@@ -176,6 +177,13 @@ int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_
 	snprintf(sz, sizeof(sz), "%lld", (long long)f->size);
 	if (stat(stamp, &st) == 0)
 		return read_info(f, qemu_img, err);
+	/* qemu-img follows a link at the name it creates: one planted here is refused. */
+	if (ddp_own_dir(dir, 0, err))
+		return DDP_ERROR;
+	for (int i = 0; i < 2; i++)
+		if (lstat(i ? f->flat : f->path, &st) == 0 && !S_ISREG(st.st_mode))
+			return ddp_error_set(err, DDP_ERROR, i ? f->flat : f->path, 0, 0,
+			                     "a link or not a regular file where a fixture goes: refused");
 
 	if (raw) {
 		if (write_raw(f->path, f->size, f->pattern))
@@ -224,8 +232,8 @@ int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img, d
 {
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "%s", dir);
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return fail(err, dir, strerror(errno));
+	if (ddp_own_dir(dir, 1, err))
+		return DDP_ERROR;
 	fx->items = malloc(sizeof(table));
 	if (!fx->items)
 		return fail(err, dir, "out of memory");

@@ -313,14 +313,16 @@ static int check_members(const json_t *o, const member *rules, size_t n, const c
 
 /* ---- reading ---------------------------------------------------------------- */
 
-int ddp_suitefile_read(char **out, size_t *len, const char *path, size_t max, ddp_error *err)
+/* own: a file the suite wrote (no link, a regular file: ddp_read_own_file). */
+static int read_text(char **out, size_t *len, const char *path, size_t max, int own,
+                     ddp_error *err)
 {
 	const char *nul;
 	size_t n;
 	int rc;
 
 	*out = NULL;
-	if ((rc = ddp_read_file(out, &n, path, max, err)))
+	if ((rc = (own ? ddp_read_own_file : ddp_read_file)(out, &n, path, max, err)))
 		return rc;
 	if ((nul = memchr(*out, '\0', n))) {
 		fail_at(err, path, *out, n, (size_t)(nul - *out), "a NUL byte: not a text file");
@@ -333,11 +335,16 @@ int ddp_suitefile_read(char **out, size_t *len, const char *path, size_t max, dd
 	return DDP_OK;
 }
 
+int ddp_suitefile_read(char **out, size_t *len, const char *path, size_t max, ddp_error *err)
+{
+	return read_text(out, len, path, max, 0, err);
+}
+
 /* A parser as load() calls it: arg is what else it takes. */
 typedef int (*parse_fn)(void *out, const char *text, size_t len, const char *source,
                         const void *arg, ddp_error *err);
 
-/* Reads path (at most max bytes) and parses it. */
+/* Reads path, a file the suite wrote (at most max bytes, no link), and parses it. */
 static int load(void *out, const char *path, size_t max, parse_fn parse, const void *arg,
                 ddp_error *err)
 {
@@ -345,7 +352,7 @@ static int load(void *out, const char *path, size_t max, parse_fn parse, const v
 	size_t len;
 	int rc;
 
-	if ((rc = ddp_suitefile_read(&text, &len, path, max, err)))
+	if ((rc = read_text(&text, &len, path, max, 1, err)))
 		return rc;
 	rc = parse(out, text, len, path, arg, err);
 	free(text);
@@ -512,7 +519,7 @@ int ddp_baseline_stdout_load(char **text, const char *path, const ddp_baseline_m
 	size_t len;
 	int rc;
 
-	if ((rc = ddp_suitefile_read(text, &len, path, DDP_STDOUT_MAX, err)))
+	if ((rc = read_text(text, &len, path, DDP_STDOUT_MAX, 1, err)))
 		return rc;
 	if ((rc = ddp_baseline_stdout_parse(NULL, *text, len, meta, path, err))) {
 		free(*text);

@@ -7,21 +7,61 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine.h"
 
+/* Six random letters (not digits, so that the pid before them stays the last number). */
+static void random_suffix(char out[7])
+{
+	static unsigned long long state;
+	unsigned char bytes[6];
+	struct timespec ts;
+
+	if (getrandom(bytes, sizeof(bytes), GRND_NONBLOCK) != (ssize_t)sizeof(bytes)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		state ^= (unsigned long long)ts.tv_nsec ^ ((unsigned long long)getpid() << 32);
+		for (size_t i = 0; i < sizeof(bytes); i++) {
+			state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+			bytes[i] = (unsigned char)(state >> 56);
+		}
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		out[i] = (char)('a' + bytes[i] % 26);
+	out[6] = '\0';
+}
+
+int ddp_make_temp(char *path, size_t size, const char *prefix, int dir, ddp_error *err)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		char suffix[7];
+		int fd = 0;
+
+		random_suffix(suffix);
+		if ((size_t)snprintf(path, size, "%s%ld-%s", prefix, (long)getpid(), suffix) >= size)
+			return ddp_error_set(err, DDP_ERROR, prefix, 0, 0, "path too long");
+		/* Neither mkdir nor O_EXCL follows a link at the name: a planted one is EEXIST. */
+		if (dir ? mkdir(path, 0755) == 0
+		        : (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return ddp_error_errno(err, path, "cannot create");
+	}
+	return ddp_error_set(err, DDP_ERROR, path, 0, 0, "cannot create: 100 names taken");
+}
+
 int ddp_write_atomic(const char *path, const char *text, size_t len, ddp_error *err)
 {
-	char tmp[4200];
+	char tmp[4200], prefix[4200];
 	int fd;
 	size_t done = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return ddp_error_errno(err, tmp, "cannot create");
+	snprintf(prefix, sizeof(prefix), "%s.tmp-", path);
+	if ((fd = ddp_make_temp(tmp, sizeof(tmp), prefix, 0, err)) < 0)
+		return DDP_ERROR;
 	while (done < len) {
 		ssize_t n = write(fd, text + done, len - done);
 		if (n < 0) {
@@ -47,15 +87,44 @@ int ddp_write_atomic(const char *path, const char *text, size_t len, ddp_error *
 	return DDP_OK;
 }
 
-int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_error *err)
+/* Opens path to read; own: a file of the suite's, so no link and nothing but a regular file. */
+static FILE *open_read(const char *path, int own, ddp_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (own ? O_NOFOLLOW | O_NONBLOCK : 0));
+	FILE *f;
+
+	if (fd < 0) {
+		if (own && errno == ELOOP)
+			ddp_error_set(err, DDP_ERROR, path, 0, 0,
+			              "a symbolic link where the suite keeps its own file: refused");
+		else
+			ddp_error_errno(err, path, "cannot open");
+		return NULL;
+	}
+	if (own && (fstat(fd, &st) || !S_ISREG(st.st_mode))) {
+		ddp_error_set(err, DDP_ERROR, path, 0, 0,
+		              "not a regular file where the suite keeps its own file: refused");
+		close(fd);
+		return NULL;
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		ddp_error_errno(err, path, "cannot open");
+		close(fd);
+	}
+	return f;
+}
+
+static int read_file(char **out, size_t *len, const char *path, size_t max, int own,
+                     ddp_error *err)
+{
+	FILE *f = open_read(path, own, err);
 	struct stat st;
 	char *buf, *bigger;
 	size_t n = 0, cap;
 
 	if (!f)
-		return ddp_error_errno(err, path, "cannot open");
+		return DDP_ERROR;
 	/* What the file holds, not the cap: sanitizers pay for every byte asked. */
 	cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < max
 	      ? (size_t)st.st_size : max;
@@ -94,6 +163,35 @@ int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_err
 	return DDP_OK;
 }
 
+int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_error *err)
+{
+	return read_file(out, len, path, max, 0, err);
+}
+
+int ddp_read_own_file(char **out, size_t *len, const char *path, size_t max, ddp_error *err)
+{
+	return read_file(out, len, path, max, 1, err);
+}
+
+int ddp_own_dir(const char *path, int create, ddp_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st)) {
+		if (errno == ENOENT && !create)
+			return DDP_OK;
+		if (errno == ENOENT && (mkdir(path, 0755) == 0 || errno == EEXIST))
+			return ddp_own_dir(path, 0, err);
+		return ddp_error_errno(err, path, "cannot create");
+	}
+	if (S_ISLNK(st.st_mode))
+		return ddp_error_set(err, DDP_ERROR, path, 0, 0,
+		                     "a symbolic link where the suite keeps its own directory: refused");
+	if (!S_ISDIR(st.st_mode))
+		return ddp_error_set(err, DDP_ERROR, path, 0, 0, "not a directory");
+	return DDP_OK;
+}
+
 int ddp_remove_tree(const char *path)
 {
 	struct stat st;
@@ -127,7 +225,8 @@ int ddp_remove_tree(const char *path)
  * The process a temporary name of the suite's carries, or 0 when name is
  * not one: case-<n>-<pid> (a campaign's case), bl-<case>-<pid>-<address>
  * (a baseline's run), <file>.tmp-<pid> (ddp_write_atomic), .tmp-<x>-<pid>
- * and .old-<x>-<pid> (a version directory being replaced), .profiles-<x>-<pid>.
+ * and .old-<x>-<pid> (a version directory being replaced), .profiles-<x>-<pid>,
+ * each of the last four with ddp_make_temp's -<letters> after the pid.
  * (A finding's .tmp-<pid>-<n> is findings.c's: not one of these.)
  */
 static long temp_owner(const char *name)
@@ -143,6 +242,10 @@ static long temp_owner(const char *name)
 	if (!strncmp(name, "bl-", 3) && (digits = strrchr(name, '-')) && !strncmp(digits, "-0x", 3) &&
 	    strspn(digits + 3, "0123456789abcdef") == strlen(digits + 3))
 		end = digits;
+	/* ddp_make_temp's names end in -<pid>-<six letters>. */
+	if (end - name > 8 && end[-7] == '-' && end[-8] >= '0' && end[-8] <= '9' &&
+	    strspn(end - 6, "abcdefghijklmnopqrstuvwxyz") == 6)
+		end -= 7;
 	for (digits = end; digits > name && digits[-1] != '-'; digits--)
 		;
 	if (digits == name || !(*digits >= '0' && *digits <= '9'))
