@@ -70,7 +70,7 @@ void ddp_bl_path(char *buf, size_t size, const char *rel)
 
 int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
 {
-	const char *tmp = getenv("TMPDIR");
+	ddp_error err;
 
 	*own = 0;
 	if (given) {
@@ -81,9 +81,8 @@ int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
 		ddp_workdir_sweep(buf); /* runs of processes killed since */
 		return DDP_EXIT_OK;
 	}
-	snprintf(buf, size, "%s/ddparity-bl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(buf))
-		return ddp_cli_fail("cannot make a work directory: %s", strerror(errno));
+	if (ddp_private_dir(buf, size, ddp_temp_root(), "bl", &err))
+		return ddp_cli_fail("%s: %s", err.source, err.message);
 	*own = 1;
 	return DDP_EXIT_OK;
 }
@@ -286,13 +285,13 @@ int ddp_bl_write_version(const char *root, const char *version, const char *cons
 	snprintf(old, sizeof(old), "%s/.old-%s-%ld", root, version, (long)getpid());
 	ddp_remove_tree(tmp);
 	ddp_remove_tree(old);
+	if (ddp_tmpdir_make(tmp, &err))
+		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 	for (size_t i = 0; i < n; i++)
 		if (ddp_baseline_write(&res[i], tmp, names[i], &err)) {
 			ddp_remove_tree(tmp);
 			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		}
-	if (!n && mkdir(tmp, 0755))
-		return ddp_cli_fail("baselines: %s: %s", tmp, strerror(errno));
 	/* In one step: a kill leaves the old directory or the new one. */
 	if (ddp_dir_replace(tmp, dir, old)) {
 		int e = errno;
@@ -405,7 +404,7 @@ out:
 			ddp_baseline_free(&res[k]);
 	free(res);
 	if (own)
-		ddp_remove_tree(workdir);
+		ddp_private_dir_remove(workdir);
 	ddp_ddcases_free(&cases);
 	free(refs);
 	free(given);

@@ -472,7 +472,7 @@ static int replay_one(int argc, char **argv)
 	rc = R.nerror ? DDP_EXIT_USAGE : R.nfail ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
 out:
 	if (own)
-		ddp_remove_tree(R.workdir);
+		ddp_private_dir_remove(R.workdir);
 	ddp_known_divergences_free(R.known);
 	ddp_tool_free(&R.ref);
 	ddp_tool_free(&R.cand);

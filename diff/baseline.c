@@ -87,9 +87,8 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	snprintf(casedir, sizeof(casedir), "%s/bl-%s-%ld-%p", workdir, c->name, (long)getpid(),
 		 (void *)out);
 	ddp_remove_tree(casedir);
-	if (mkdir(casedir, 0755))
-		return ddp_error_set(err, DDP_ERROR, casedir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+	if (ddp_tmpdir_make(casedir, err))
+		return DDP_ERROR;
 	snprintf(link, sizeof(link), "%s/%s", casedir, in);
 	if (symlink(fx.path, link)) {
 		ddp_error_set(err, DDP_ERROR, link, 0, 0,
@@ -470,10 +469,9 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	ddp_workdir_sweep(root); /* what runs that were killed left */
 	snprintf(tmpdir, sizeof(tmpdir), "%s/.profiles-tmp-%ld", root, (long)getpid());
 	ddp_remove_tree(tmpdir);
-	if (mkdir(tmpdir, 0755)) {
+	if (ddp_tmpdir_make(tmpdir, err)) {
 		free(v);
-		return ddp_error_set(err, DDP_ERROR, tmpdir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+		return DDP_ERROR;
 	}
 	for (size_t i = 0; i < nv && !rc; i++) {
 		rc = version_hash(v[i].hash, root, v[i].name, tmpdir, err);

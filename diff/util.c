@@ -1,4 +1,4 @@
-/* util.c: files for the engine: atomic writes, whole reads, rm -rf. */
+/* util.c: files for the engine: atomic writes, whole reads (rm -rf and sweeps: tempdir.c). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -94,130 +94,7 @@ int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_err
 	return DDP_OK;
 }
 
-int ddp_remove_tree(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	int rc = 0;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char *child;
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (asprintf(&child, "%s/%s", path, e->d_name) < 0) {
-			rc = -1;
-			break;
-		}
-		rc |= ddp_remove_tree(child);
-		free(child);
-	}
-	closedir(d);
-	return rmdir(path) | rc;
-}
-
-/*
- * The process a temporary name of the suite's carries, or 0 when name is
- * not one: case-<n>-<pid> (a campaign's case), bl-<case>-<pid>-<address>
- * (a baseline's run), <file>.tmp-<pid> (ddp_write_atomic), .tmp-<x>-<pid>
- * and .old-<x>-<pid> (a version directory being replaced), .profiles-<x>-<pid>.
- * (A finding's .tmp-<pid>-<n> is findings.c's: not one of these.)
- */
-static long temp_owner(const char *name)
-{
-	static const char *const ours[] = {"case-", "bl-", ".tmp-", ".old-", ".profiles-"};
-	const char *end = name + strlen(name), *digits;
-	int prefixed = 0;
-	char *stop;
-	long pid;
-
-	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
-		prefixed |= !strncmp(name, ours[i], strlen(ours[i]));
-	if (!strncmp(name, "bl-", 3) && (digits = strrchr(name, '-')) && !strncmp(digits, "-0x", 3) &&
-	    strspn(digits + 3, "0123456789abcdef") == strlen(digits + 3))
-		end = digits;
-	for (digits = end; digits > name && digits[-1] != '-'; digits--)
-		;
-	if (digits == name || !(*digits >= '0' && *digits <= '9'))
-		return 0;
-	if (!prefixed && !(digits - name > 5 && !strncmp(digits - 5, ".tmp-", 5)))
-		return 0;
-	if (!strncmp(name, ".tmp-", 5) && strspn(name + 5, "0123456789") == (size_t)(digits - 1 - name - 5))
-		return 0;
-	pid = strtol(digits, &stop, 10);
-	return stop == end && pid > 1 ? pid : 0;
-}
-
-static int gone(long pid)
-{
-	return pid && kill((pid_t)pid, 0) && errno == ESRCH;
-}
-
-/* The temporaries of processes gone in dir, and depth levels below. */
-static int sweep(const char *dir, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int removed = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char path[4200];
-		long pid = temp_owner(e->d_name);
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (pid) {
-			if (gone(pid) && ddp_remove_tree(path) == 0)
-				removed++;
-		} else if (depth > 0 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			removed += sweep(path, depth - 1);
-		}
-	}
-	closedir(d);
-	return removed;
-}
-
-int ddp_workdir_sweep(const char *workdir)
-{
-	return sweep(workdir, 1);
-}
-
-int ddp_write_atomic_sweep(const char *path)
-{
-	char dir[4200];
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-	size_t n = strlen(base);
-	DIR *d;
-	struct dirent *e;
-	int removed = 0;
-
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
-	if (!(d = opendir(dir)))
-		return 0;
-	while ((e = readdir(d))) {
-		char tmp[4400];
-		if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp-", 5) ||
-		    !gone(temp_owner(e->d_name)))
-			continue;
-		snprintf(tmp, sizeof(tmp), "%s/%s", dir, e->d_name);
-		removed += unlink(tmp) == 0;
-	}
-	closedir(d);
-	return removed;
-}
-
-int ddp_dir_replace(const char *fresh, const char *dir, const char *old)
+static int dir_replace(const char *fresh, const char *dir, const char *old)
 {
 	if (renameat2(AT_FDCWD, fresh, AT_FDCWD, dir, RENAME_EXCHANGE) == 0)
 		return rename(fresh, old);
@@ -229,6 +106,27 @@ int ddp_dir_replace(const char *fresh, const char *dir, const char *old)
 	if (rename(dir, old) && errno != ENOENT)
 		return -1;
 	return rename(fresh, dir);
+}
+
+int ddp_dir_replace(const char *fresh, const char *dir, const char *old)
+{
+	int rc;
+
+	/*
+	 * fresh is a marked temporary (ddp_tmpdir_make); dir is marked too, so
+	 * that once swapped out it is one; the marker dir gets from fresh goes.
+	 * A kill in between leaves a marker in dir, which the sweep removes.
+	 */
+	ddp_tmpdir_mark(dir, NULL);
+	rc = dir_replace(fresh, dir, old);
+	if (rc) {
+		int e = errno;
+		ddp_tmpdir_unmark(dir);
+		errno = e;
+		return rc;
+	}
+	ddp_tmpdir_unmark(dir);
+	return 0;
 }
 
 /* text with every occurrence of what replaced by with (malloc'd). */
