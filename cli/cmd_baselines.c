@@ -269,7 +269,7 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
                          const ddp_baseline *res, size_t n, int whole)
 {
-	char dir[4200], tmp[4300], old[4300];
+	char dir[4200], stage[4300], tmp[4400], old[4400];
 	ddp_error err;
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, version);
@@ -281,24 +281,21 @@ int ddp_bl_write_version(const char *root, const char *version, const char *cons
 				return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		return DDP_EXIT_OK;
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-%ld", root, version, (long)getpid());
-	snprintf(old, sizeof(old), "%s/.old-%s-%ld", root, version, (long)getpid());
-	ddp_remove_tree(tmp);
-	ddp_remove_tree(old);
-	if (ddp_tmpdir_make(tmp, &err))
+	snprintf(stage, sizeof(stage), "%s/.tmp-%s-%ld", root, version, (long)getpid());
+	if (ddp_stage_make(stage, tmp, old, sizeof(tmp), &err))
 		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 	for (size_t i = 0; i < n; i++)
 		if (ddp_baseline_write(&res[i], tmp, names[i], &err)) {
-			ddp_remove_tree(tmp);
+			ddp_remove_tree(stage);
 			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		}
 	/* In one step: a kill leaves the old directory or the new one. */
 	if (ddp_dir_replace(tmp, dir, old)) {
 		int e = errno;
-		ddp_remove_tree(tmp);
+		ddp_remove_tree(stage);
 		return ddp_cli_fail("baselines: %s: cannot put in place: %s", dir, strerror(e));
 	}
-	ddp_remove_tree(old);
+	ddp_remove_tree(stage);
 	return DDP_EXIT_OK;
 }
 

@@ -433,7 +433,7 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	struct dirent *e;
 	version_dir *v = NULL;
 	size_t nv = 0, cap = 0;
-	char tmpdir[4200], oldp[4200], profiles[4200], path[4400];
+	char tmpdir[4200], fresh[4300], oldp[4300], profiles[4200], path[4400];
 	json_t *map = NULL, *reps, *v2p, *members;
 	int rc = DDP_OK;
 
@@ -468,8 +468,7 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 
 	ddp_workdir_sweep(root); /* what runs that were killed left */
 	snprintf(tmpdir, sizeof(tmpdir), "%s/.profiles-tmp-%ld", root, (long)getpid());
-	ddp_remove_tree(tmpdir);
-	if (ddp_tmpdir_make(tmpdir, err)) {
+	if (ddp_stage_make(tmpdir, fresh, oldp, sizeof(fresh), err)) {
 		free(v);
 		return DDP_ERROR;
 	}
@@ -502,11 +501,11 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 		json_array_append_new(list, json_string(v[i].name));
 		json_object_set_new(members, v[i].profile, list);
 		{
-			char from_dir[4200], to_dir[4300], from[4400], to[4400];
+			char from_dir[4200], to_dir[4400], from[4400], to[4500];
 			size_t n;
 			char **files;
 			snprintf(from_dir, sizeof(from_dir), "%s/%s", root, v[i].name);
-			snprintf(to_dir, sizeof(to_dir), "%s/%s", tmpdir, v[i].profile);
+			snprintf(to_dir, sizeof(to_dir), "%s/%s", fresh, v[i].profile);
 			if (mkdir(to_dir, 0755)) {
 				rc = ddp_error_set(err, DDP_ERROR, to_dir, 0, 0,
 						   "cannot create: %s", strerror(errno));
@@ -527,12 +526,9 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	if (!rc) {
 		/* Swap the new profiles in, in one step (a kill leaves the old or the new); the old go. */
 		snprintf(profiles, sizeof(profiles), "%s/profiles", root);
-		snprintf(oldp, sizeof(oldp), "%s/.profiles-old-%ld", root, (long)getpid());
-		ddp_remove_tree(oldp);
-		if (ddp_dir_replace(tmpdir, profiles, oldp))
+		if (ddp_dir_replace(fresh, profiles, oldp))
 			rc = ddp_error_set(err, DDP_ERROR, profiles, 0, 0,
 					   "cannot rename into place: %s", strerror(errno));
-		ddp_remove_tree(oldp);
 	}
 	if (!rc) {
 		char *text = json_dumps(map, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

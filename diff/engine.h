@@ -269,6 +269,13 @@ int ddp_tmpdir_make(const char *dir, ddp_error *err);
 int ddp_tmpdir_mark(const char *dir, ddp_error *err);
 void ddp_tmpdir_unmark(const char *dir);
 /*
+ * A marked staging directory for ddp_dir_replace: fresh (stage/new, made)
+ * to fill, old (stage/old) for what it replaces; remove stage after.  The
+ * marker stays in stage, so neither the directory swapped into place nor
+ * the one swapped out ever holds one, and a kill leaves stage to the sweep.
+ */
+int ddp_stage_make(const char *stage, char *fresh, char *old, size_t size, ddp_error *err);
+/*
  * Removes, in workdir and one level below (a work, baselines, output or
  * findings directory), the marked temporary directories (case-, bl-,
  * .tmp-, .old-, .profiles-, ddparity-) of processes gone; never a file,

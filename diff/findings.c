@@ -237,7 +237,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      int *is_new, char *path_out, size_t path_size, ddp_error *err)
 {
 	json_t *entry;
-	char name[128], tmp[4300], final[4300];
+	char name[128], stage[4300], tmp[4400], old[4400], final[4300];
 	int rc = DDP_OK, dirfd;
 
 	lock_dir(f);
@@ -260,17 +260,18 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 		return rc;
 	}
 	slug(name, sizeof(name), res->signature);
-	snprintf(tmp, sizeof(tmp), "%s/.tmp-%ld-%u", f->dir, (long)getpid(), f->seq++);
+	/* Written in stage/new, marked by stage: a kill leaves it to the sweep. */
+	snprintf(stage, sizeof(stage), "%s/.tmp-%ld-%u", f->dir, (long)getpid(), f->seq++);
 	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
-	ddp_remove_tree(tmp);
-	if (ddp_tmpdir_make(tmp, err)) {
+	if (ddp_stage_make(stage, tmp, old, sizeof(tmp), err)) {
 		rc = DDP_ERROR;
 	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err))) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
-			char work[4400];
+			char work[4500];
 			snprintf(work, sizeof(work), "%s/work", tmp);
-			rename(res->casedir, work);
+			if (rename(res->casedir, work) == 0)
+				ddp_tmpdir_unmark(work); /* part of the finding now */
 		}
 		dirfd = open(tmp, O_RDONLY | O_DIRECTORY);
 		if (dirfd >= 0) {
@@ -282,18 +283,12 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0, "cannot rename the finding into place: %s", strerror(e));
 		} else if (!moved) {
 			/* Another campaign's, renamed just before it was killed: a repeat of it. */
-			ddp_remove_tree(tmp);
 			if (is_new)
 				*is_new = 0;
 			json_object_set_new(f->signatures, res->signature,
 			                    json_pack("{s:i,s:s}", "count", 2, "dir", name));
 			rc = save_signatures(f, err);
 		} else {
-			char work[4400];
-			/* A finding now, no temporary: the markers go (a kill before leaves them to the sweep). */
-			ddp_tmpdir_unmark(final);
-			snprintf(work, sizeof(work), "%s/work", final);
-			ddp_tmpdir_unmark(work);
 			fsync(f->dirfd);
 			json_object_set_new(f->signatures, res->signature,
 			                    json_pack("{s:i,s:s}", "count", 1, "dir", name));
@@ -301,8 +296,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 			rc = save_signatures(f, err);
 		}
 	}
-	if (rc)
-		ddp_remove_tree(tmp);
+	ddp_remove_tree(stage);
 	recount(f);
 	if (path_out)
 		snprintf(path_out, path_size, "%s", final);

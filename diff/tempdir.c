@@ -158,6 +158,21 @@ int ddp_tmpdir_make(const char *dir, ddp_error *err)
 	return DDP_OK;
 }
 
+int ddp_stage_make(const char *stage, char *fresh, char *old, size_t size, ddp_error *err)
+{
+	ddp_remove_tree(stage);
+	if (ddp_tmpdir_make(stage, err))
+		return DDP_ERROR;
+	snprintf(fresh, size, "%s/new", stage);
+	snprintf(old, size, "%s/old", stage);
+	if (mkdir(fresh, 0755)) {
+		ddp_error_errno(err, fresh, "cannot create");
+		ddp_remove_tree(stage);
+		return DDP_ERROR;
+	}
+	return DDP_OK;
+}
+
 /*
  * Whether the directory name under dirfd (ours: a directory, not a link,
  * owned by us) holds the marker of a process that is gone.
@@ -212,9 +227,7 @@ static int temp_name(const char *name)
 
 /*
  * In dir and depth levels below: a temporary directory of a process gone
- * is removed; a directory of another name keeps everything but a dead
- * marker (one left in a directory swapped into place by a run killed just
- * then).  Files are never touched here.
+ * is removed.  Files, and directories of other names, are never touched.
  */
 static int sweep(int dirfd, const char *dir, int depth)
 {
@@ -233,15 +246,10 @@ static int sweep(int dirfd, const char *dir, int depth)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
 			continue;
-		if (marker_dead(fd, e->d_name)) {
-			if (!temp_name(e->d_name)) {
-				char m[4200];
-				snprintf(m, sizeof(m), "%s/" MARKER, e->d_name);
-				unlinkat(fd, m, 0);
-			} else if (remove_at(fd, e->d_name, 0) == 0) {
-				removed++;
-				continue;
-			}
+		if (temp_name(e->d_name) && marker_dead(fd, e->d_name) &&
+		    remove_at(fd, e->d_name, 0) == 0) {
+			removed++;
+			continue;
 		}
 		if (depth > 0)
 			removed += sweep(fd, e->d_name, depth - 1);

@@ -94,7 +94,7 @@ int ddp_read_file(char **out, size_t *len, const char *path, size_t max, ddp_err
 	return DDP_OK;
 }
 
-static int dir_replace(const char *fresh, const char *dir, const char *old)
+int ddp_dir_replace(const char *fresh, const char *dir, const char *old)
 {
 	if (renameat2(AT_FDCWD, fresh, AT_FDCWD, dir, RENAME_EXCHANGE) == 0)
 		return rename(fresh, old);
@@ -106,27 +106,6 @@ static int dir_replace(const char *fresh, const char *dir, const char *old)
 	if (rename(dir, old) && errno != ENOENT)
 		return -1;
 	return rename(fresh, dir);
-}
-
-int ddp_dir_replace(const char *fresh, const char *dir, const char *old)
-{
-	int rc;
-
-	/*
-	 * fresh is a marked temporary (ddp_tmpdir_make); dir is marked too, so
-	 * that once swapped out it is one; the marker dir gets from fresh goes.
-	 * A kill in between leaves a marker in dir, which the sweep removes.
-	 */
-	ddp_tmpdir_mark(dir, NULL);
-	rc = dir_replace(fresh, dir, old);
-	if (rc) {
-		int e = errno;
-		ddp_tmpdir_unmark(dir);
-		errno = e;
-		return rc;
-	}
-	ddp_tmpdir_unmark(dir);
-	return 0;
 }
 
 /* text with every occurrence of what replaced by with (malloc'd). */
