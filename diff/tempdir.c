@@ -27,6 +27,8 @@
 
 #define MARKER ".ddparity-tmp"
 
+static int remove_at(int dirfd, const char *name, int depth);
+
 /* ---- removing, without following links --------------------------------- */
 
 struct linux_dirent64 {
@@ -37,11 +39,41 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/*
+ * What directory fd holds, but keep (when set); only system calls
+ * (async-signal-safe).  A pass can miss entries removed under it or made
+ * meanwhile: again, a few times.
+ */
+static int remove_contents(int fd, int depth, const char *keep)
+{
+	char buf[4096];
+	int rc = 0;
+
+	for (int pass = 0; pass < 4; pass++) {
+		long n;
+		int left = 0;
+		rc = 0;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+			for (long off = 0; off < n;) {
+				struct linux_dirent64 *e = (struct linux_dirent64 *)(buf + off);
+				off += e->d_reclen;
+				if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+				    (keep && !strcmp(e->d_name, keep)))
+					continue;
+				left = 1;
+				rc |= remove_at(fd, e->d_name, depth + 1);
+			}
+		if (!left)
+			return 0;
+	}
+	return rc;
+}
+
 /* name under dirfd, and all below it; only system calls (async-signal-safe). */
 static int remove_at(int dirfd, const char *name, int depth)
 {
-	char buf[4096];
-	int fd, rc = 0;
+	int fd;
 
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
@@ -50,17 +82,8 @@ static int remove_at(int dirfd, const char *name, int depth)
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
-	/* A pass can miss entries removed under it or made meanwhile: again, a few times. */
 	for (int pass = 0; pass < 4; pass++) {
-		long n;
-		lseek(fd, 0, SEEK_SET);
-		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-			for (long off = 0; off < n;) {
-				struct linux_dirent64 *e = (struct linux_dirent64 *)(buf + off);
-				off += e->d_reclen;
-				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-					rc |= remove_at(fd, e->d_name, depth + 1);
-			}
+		remove_contents(fd, depth, NULL);
 		if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) {
 			close(fd);
 			return 0;
@@ -70,6 +93,21 @@ static int remove_at(int dirfd, const char *name, int depth)
 	}
 	close(fd);
 	return -1;
+}
+
+/*
+ * A dead temporary: its marker goes last, so that a removal cut short (a
+ * tool of the dead run still writing there) leaves it marked for the next.
+ */
+static int remove_marked(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = remove_contents(fd, 0, MARKER);
+	close(fd);
+	return rc ? rc : remove_at(dirfd, name, 0);
 }
 
 int ddp_remove_tree(const char *path)
@@ -247,7 +285,7 @@ static int sweep(int dirfd, const char *dir, int depth)
 		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
 			continue;
 		if (temp_name(e->d_name) && marker_dead(fd, e->d_name) &&
-		    remove_at(fd, e->d_name, 0) == 0) {
+		    remove_marked(fd, e->d_name) == 0) {
 			removed++;
 			continue;
 		}

@@ -8,8 +8,9 @@
 #                   command's sweep; the suite's own (marked) temporaries of
 #                   dead processes, and of a pid since reused, are removed;
 #                   a live process's are not
-#   signals         `baselines generate` stopped by SIGTERM and SIGINT and
-#                   `fuzz` by SIGTERM leave no ddparity-* directory; fuzz
+#   signals         `baselines generate` stopped by SIGTERM and SIGINT,
+#                   `fuzz` and `minimise` (in \$DDP_SHM_DIR, standing for
+#                   /dev/shm) by SIGTERM leave no ddparity-* directory; fuzz
 #                   prints its summary, says it was interrupted and exits
 #                   128 + the signal; a SIGKILLed generate's directory is
 #                   swept by the next command
@@ -129,6 +130,16 @@ signals)
   grep -q "interrupted by SIGTERM" "$tmp/out" || fail "fuzz did not say it was interrupted"
   grep -q "cases in" "$tmp/out" || fail "fuzz printed no summary"
   no_private_dirs "fuzz stopped by SIGTERM"
+  # minimise (and promote's) work in memory: \$DDP_SHM_DIR stands for /dev/shm.
+  "$ddp" fuzz --candidate "$faults/crash" --cases 1 --seed 1 --findings "$tmp/fc" > /dev/null 2>&1 || true
+  finding=$(ls -d "$tmp"/fc/*/ | head -1)
+  mkdir -p "$tmp/shm"
+  marked "$tmp/shm/ddparity-min-dead01" "$(dead_pid)" 1
+  rc=$(run_signalled TERM 'compgen -G "$tmp/shm/ddparity-min-*/fixtures-*" > /dev/null' \
+         env TMPDIR= DDP_SHM_DIR="$tmp/shm" "$ddp" minimise "$finding")
+  [ "$rc" = 143 ] || { cat "$tmp/out"; fail "minimise after SIGTERM: exit $rc, want 143"; }
+  left=$(find "$tmp/shm" -mindepth 1 -maxdepth 1)
+  [ -z "$left" ] || fail "minimise stopped by SIGTERM (or the sweep) left $left"
   # SIGKILL cannot be caught: the next command sweeps what it left.
   rc=$(run_signalled KILL 'has_private_dir "ddparity-bl-*/runs-*"' \
          "$ddp" baselines generate --cases "$cases" --reference "$qemu" --out "$tmp/o3" --jobs 1)
