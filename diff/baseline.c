@@ -208,6 +208,7 @@ int ddp_baseline_write(const ddp_baseline *b, const char *dir, const char *name,
 				     "cannot remove: %s", strerror(errno));
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffixes[i]);
+		ddp_write_atomic_sweep(path); /* a killed run's temporary of this file */
 		if (ddp_write_atomic(path, part(b, i), strlen(part(b, i)), err))
 			return DDP_ERROR;
 	}
@@ -536,8 +537,10 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 		snprintf(path, sizeof(path), "%s/version-map.json", root);
 		if (!text || asprintf(&with_nl, "%s\n", text) < 0)
 			rc = ddp_error_set(err, DDP_ERROR, path, 0, 0, "out of memory");
-		else
+		else {
+			ddp_write_atomic_sweep(path); /* a killed run's temporary of it */
 			rc = ddp_write_atomic(path, with_nl, strlen(with_nl), err);
+		}
 		free(text);
 		free(with_nl);
 	}

@@ -50,6 +50,7 @@ static int save_signatures(ddp_findings *f, ddp_error *err)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/signatures.json", f->dir);
+	ddp_write_atomic_sweep(path); /* a killed campaign's temporary of it */
 	rc = ddp_write_atomic(path, text, strlen(text), err);
 	free(text);
 	return rc;

@@ -99,6 +99,12 @@ sweep)
   marked "$w/case-6-$$" $$ 1
   marked "$w/case-7-$$" $$ "$(my_start)"
   marked "$TMPDIR/ddparity-bl-dead01" "$dead" 1
+  # An atomic write's temporary of a dead process (swept), and a user's file linked under such a name (kept).
+  ver=$("$qemu" --version | awk 'NR == 1 {print $3}')
+  mkdir -p "$out/$ver"
+  echo junk > "$out/$ver/$first.stdout.txt.tmp-$dead"
+  echo keep > "$out/linked"
+  ln "$out/linked" "$out/$ver/$first.stderr.txt.tmp-$dead"
   "$ddp" fuzz --cases 2 --seed 1 --workdir "$w" --findings "$f" > "$tmp/log" 2>&1 \
     || { cat "$tmp/log"; fail "fuzz --workdir failed"; }
   "$ddp" baselines generate --cases "$cases" --only "$first" --reference "$qemu" \
@@ -113,7 +119,10 @@ sweep)
   [ ! -e "$w/case-6-$$" ] || fail "the temporary of a pid since reused was not swept"
   [ -e "$w/case-7-$$/sub/file" ] || fail "a live process's temporary was swept"
   [ ! -e "$TMPDIR/ddparity-bl-dead01" ] || fail "a dead process's private directory in \$TMPDIR was not swept"
-  [ -f "$out/$("$qemu" --version | awk 'NR == 1 {print $3}')/$first.meta.json" ] || fail "no baseline written" ;;
+  [ -f "$out/$ver/$first.meta.json" ] || fail "no baseline written"
+  [ ! -e "$out/$ver/$first.stdout.txt.tmp-$dead" ] || fail "a dead process's atomic-write temporary was not swept"
+  [ "$(cat "$out/linked")" = keep ] && [ -e "$out/$ver/$first.stderr.txt.tmp-$dead" ] \
+    || fail "a file with another link was removed" ;;
 signals)
   rc=$(run_signalled TERM 'has_private_dir "ddparity-bl-*/runs-*"' \
          "$ddp" baselines generate --cases "$cases" --reference "$qemu" --out "$tmp/o1" --jobs 1)
