@@ -70,7 +70,7 @@ void ddp_bl_path(char *buf, size_t size, const char *rel)
 
 int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
 {
-	const char *tmp = getenv("TMPDIR");
+	ddp_error err;
 
 	*own = 0;
 	if (given) {
@@ -81,9 +81,8 @@ int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
 		ddp_workdir_sweep(buf); /* runs of processes killed since */
 		return DDP_EXIT_OK;
 	}
-	snprintf(buf, size, "%s/ddparity-bl-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(buf))
-		return ddp_cli_fail("cannot make a work directory: %s", strerror(errno));
+	if (ddp_private_dir(buf, size, ddp_temp_root(), "bl", &err))
+		return ddp_cli_fail("%s: %s", err.source, err.message);
 	*own = 1;
 	return DDP_EXIT_OK;
 }
@@ -270,7 +269,7 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
                          const ddp_baseline *res, size_t n, int whole)
 {
-	char dir[4200], tmp[4300], old[4300], prefix[4300];
+	char dir[4200], stage[4300], tmp[4400], old[4400], prefix[4300];
 	ddp_error err;
 
 	snprintf(dir, sizeof(dir), "%s/%s", root, version);
@@ -285,29 +284,21 @@ int ddp_bl_write_version(const char *root, const char *version, const char *cons
 				return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		return DDP_EXIT_OK;
 	}
-	/* Fresh names of this run's (a name planted here is never reused). */
 	snprintf(prefix, sizeof(prefix), "%s/.tmp-%s-", root, version);
-	if (ddp_make_temp(tmp, sizeof(tmp), prefix, 1, &err))
+	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), &err))
 		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
-	snprintf(prefix, sizeof(prefix), "%s/.old-%s-", root, version);
-	if (ddp_make_temp(old, sizeof(old), prefix, 1, &err)) {
-		ddp_remove_tree(tmp);
-		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
-	}
 	for (size_t i = 0; i < n; i++)
 		if (ddp_baseline_write(&res[i], tmp, names[i], &err)) {
-			ddp_remove_tree(tmp);
-			ddp_remove_tree(old);
+			ddp_remove_tree(stage);
 			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 		}
 	/* In one step: a kill leaves the old directory or the new one. */
 	if (ddp_dir_replace(tmp, dir, old)) {
 		int e = errno;
-		ddp_remove_tree(tmp);
-		ddp_remove_tree(old);
+		ddp_remove_tree(stage);
 		return ddp_cli_fail("baselines: %s: cannot put in place: %s", dir, strerror(e));
 	}
-	ddp_remove_tree(old);
+	ddp_remove_tree(stage);
 	return DDP_EXIT_OK;
 }
 
@@ -413,7 +404,7 @@ out:
 			ddp_baseline_free(&res[k]);
 	free(res);
 	if (own)
-		ddp_remove_tree(workdir);
+		ddp_private_dir_remove(workdir);
 	ddp_ddcases_free(&cases);
 	free(refs);
 	free(given);

@@ -287,7 +287,7 @@ out:
 	free(j);
 	free(cases);
 	if (own)
-		ddp_remove_tree(workdir);
+		ddp_private_dir_remove(workdir);
 	ddp_tool_free(&maker);
 	ddp_map_manifest_free(&m);
 	free(refs);

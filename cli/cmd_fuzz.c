@@ -52,14 +52,16 @@ static const char usage[] =
 	"                    signatures: exit, stderr, stdout (human), map:<fields>\n"
 	"                    (JSON), crash.  Needs a --candidate command.\n"
 	"\n"
-	"Exit status: 0 no divergence, 1 divergences found, 2 error.\n";
+	"Exit status: 0 no divergence, 1 divergences found, 2 error (a divergence\n"
+	"whose finding could not be saved is one); stopped by SIGINT or SIGTERM:\n"
+	"the summary, marked interrupted, then 128 + the signal (130, 143).\n";
 
+/* The signal that stopped the campaign (0: none). */
 static volatile int stop_flag;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	stop_flag = sig;
 }
 
 int ddp_cmd_fuzz(int argc, char **argv)
@@ -153,6 +155,11 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		ddp_cli_engine_teardown(&s);
 		return ddp_cli_fail_error(err.source, &err);
 	}
+	/* From here a signal stops the campaign, which ends as usual, marked interrupted. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	fprintf(stderr, "ddparity fuzz: %s, reference %s (qemu %d.%d.%d), candidate %s, stderr %s, "
 	        "profile %s, seed %llu, jobs %d\n", command,
 	        s.cfg.reference.spec, s.cfg.reference.version.major, s.cfg.reference.version.minor,
@@ -164,10 +171,6 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (s.cfg.candidate.is_model)
 		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(s.cfg.model_profile));
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	if (log && !(logf = fopen(log, "a"))) {
 		ddp_findings_close(&f);
 		ddp_cli_engine_teardown(&s);
@@ -186,9 +189,12 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
 	       (unsigned long long)st.cases, st.seconds, st.seconds > 0 ? st.cases / st.seconds : 0.0,
 	       jobs, jobs == 1 ? "" : "s", seed);
-	printf("ddparity fuzz: %llu same, %llu diverged, %llu unmodelled (not compared), "
+	printf("ddparity fuzz: %llu same, %llu diverged", (unsigned long long)st.same,
+	       (unsigned long long)st.diverged);
+	if (st.unsaved)
+		printf(" (%llu could not be saved)", (unsigned long long)st.unsaved);
+	printf(", %llu unmodelled (not compared), "
 	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
-	       (unsigned long long)st.same, (unsigned long long)st.diverged,
 	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive,
 	       (unsigned long long)st.refused);
 	{
@@ -206,9 +212,13 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		fclose(logf);
 	if (s.cfg.trace)
 		fclose(s.cfg.trace);
+	if (stop_flag)
+		printf("ddparity fuzz: interrupted by %s\n", stop_flag == SIGINT ? "SIGINT" : "SIGTERM");
 	if (rc) {
 		ddp_cli_fail("fuzz: stopped: %s: %s (findings so far are intact)", err.source, err.message);
 		return DDP_EXIT_USAGE;
 	}
+	if (stop_flag)
+		return 128 + stop_flag;
 	return st.diverged ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
 }

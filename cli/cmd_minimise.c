@@ -73,20 +73,23 @@ static double now(void)
 
 /*
  * Where the cases run when no --workdir is given: $TMPDIR, else /dev/shm
- * when it has room (structured images are written with many small syncs,
- * several times faster in memory), else /tmp.
+ * ($DDP_SHM_DIR, for tests) when it has room (structured images are
+ * written with many small syncs, several times faster in memory), else
+ * /tmp.  What killed runs left in the memory one is swept whichever is used.
  */
-static int private_workdir(char *buf, size_t size)
+static int private_workdir(char *buf, size_t size, ddp_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *shm = getenv("DDP_SHM_DIR");
 	struct statvfs vfs;
 
-	if ((!tmp || !*tmp) && statvfs("/dev/shm", &vfs) == 0 &&
+	if (!shm || !*shm)
+		shm = "/dev/shm";
+	ddp_temp_root_sweep(shm);
+	if ((!tmp || !*tmp) && statvfs(shm, &vfs) == 0 &&
 	    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= (2ULL << 30) &&
-	    access("/dev/shm", W_OK) == 0)
-		tmp = "/dev/shm";
-	snprintf(buf, size, "%s/ddparity-min-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	return mkdtemp(buf) ? 0 : -1;
+	    access(shm, W_OK) == 0)
+		tmp = shm;
+	return ddp_private_dir(buf, size, tmp && *tmp ? tmp : "/tmp", "min", err);
 }
 
 /* Minimises a finding; *out gets the case.  A ddparity exit status. */
@@ -120,10 +123,10 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 		ddp_finding_result_free(&result);
 		return rc;
 	}
-	if (!a->workdir && private_workdir(own, sizeof(own))) {
+	if (!a->workdir && private_workdir(own, sizeof(own), &err)) {
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);
-		return ddp_cli_fail("minimise: cannot make a work directory: %s", strerror(errno));
+		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
 	}
 	rc = ddp_cli_engine_setup(&s, a->reference, a->candidate,
 	        result.stderr_mode, result.info_profile,
@@ -132,7 +135,7 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);
 		if (own[0])
-			ddp_remove_tree(own);
+			ddp_private_dir_remove(own);
 		return rc;
 	}
 	snprintf(fixdir, sizeof(fixdir), "%s/inputs-%d.%d.%d", s.cfg.workdir, s.cfg.reference.version.major,
@@ -167,7 +170,7 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	ddp_finding_result_free(&result);
 	ddp_cli_engine_teardown(&s);
 	if (own[0])
-		ddp_remove_tree(own);
+		ddp_private_dir_remove(own);
 	return rc ? DDP_EXIT_USAGE : DDP_EXIT_OK;
 }
 
@@ -464,7 +467,7 @@ out:
 			ddp_baseline_free(&res[r]);
 	free(res);
 	if (own)
-		ddp_remove_tree(workdir);
+		ddp_private_dir_remove(workdir);
 	ddp_ddcase_free(&c);
 	ddp_ddcases_free(&cases);
 	free(refs);

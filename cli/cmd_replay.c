@@ -237,8 +237,13 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 	snprintf(casedir, sizeof(casedir), "%s/case-%s", R->workdir, c->name);
 	snprintf(link, sizeof(link), "%s/%s", casedir, in);
 	snprintf(outpath, sizeof(outpath), "%s/%s", casedir, outn);
-	ddp_remove_tree(casedir);
-	if (mkdir(casedir, 0755) || symlink(f->path, link) || ddp_ddcase_args(c, &args, &nargs)) {
+	/* Marked, and never made over a directory already there (a killed run's is swept). */
+	if (ddp_tmpdir_make(casedir, &err)) {
+		R->nerror++;
+		say("error", c->name, "%s: %s", err.source, err.message);
+		return;
+	}
+	if (symlink(f->path, link) || ddp_ddcase_args(c, &args, &nargs)) {
 		R->nerror++;
 		say("error", c->name, "cannot set up %s: %s", casedir, strerror(errno));
 		ddp_remove_tree(casedir);
@@ -472,7 +477,7 @@ static int replay_one(int argc, char **argv)
 	rc = R.nerror ? DDP_EXIT_USAGE : R.nfail ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
 out:
 	if (own)
-		ddp_remove_tree(R.workdir);
+		ddp_private_dir_remove(R.workdir);
 	ddp_known_divergences_free(R.known);
 	ddp_tool_free(&R.ref);
 	ddp_tool_free(&R.cand);

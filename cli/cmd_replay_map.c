@@ -271,7 +271,7 @@ int ddp_replay_map(int argc, char **argv)
 	}
 out:
 	if (own)
-		ddp_remove_tree(workdir);
+		ddp_private_dir_remove(workdir);
 	ddp_known_divergences_free(known);
 	free(cases);
 	free(lc);

@@ -63,14 +63,8 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
 			goto usage;
 		}
 	} else {
-		const char *tmp = getenv("TMPDIR");
-		snprintf(cfg->workdir, sizeof(cfg->workdir), "%s/ddparity-work-XXXXXX",
-		         tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(cfg->workdir)) {
-			snprintf(err.message, sizeof(err.message), "cannot make a work directory: %s",
-			         strerror(errno));
+		if (ddp_private_dir(cfg->workdir, sizeof(cfg->workdir), ddp_temp_root(), "work", &err))
 			goto usage;
-		}
 		s->own_workdir = 1;
 	}
 	if (!s->own_workdir) {
@@ -126,7 +120,7 @@ void ddp_cli_engine_teardown(ddp_engine_setup *s)
 	ddp_map_manifest_free(&s->map);
 	ddp_fixtures_free(&s->fixtures);
 	if (s->own_workdir)
-		ddp_remove_tree(s->cfg.workdir);
+		ddp_private_dir_remove(s->cfg.workdir);
 	ddp_tool_free(&s->cfg.reference);
 	ddp_tool_free(&s->cfg.candidate);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "engine.h"
 
 static const struct {
 	const char *name;
@@ -65,6 +66,8 @@ int main(int argc, char **argv)
 		printf("ddparity %s\n", DDP_VERSION_STRING);
 		return DDP_EXIT_OK;
 	}
+	/* SIGINT, SIGTERM: private work directories go with us (fuzz stops its campaign instead). */
+	ddp_remove_private_dirs_on_signal();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

@@ -6,7 +6,7 @@
  * and then aborts, so the fuzzer keeps the input too.
  *
  * Environment: DDP_REFERENCE (qemu-img), DDP_CANDIDATE (model),
- * DDP_FINDINGS (findings), DDP_WORKDIR (a private directory under /tmp),
+ * DDP_FINDINGS (findings), DDP_WORKDIR (a private directory under $TMPDIR),
  * DDP_STDERR (exact/class/ignore; default as `ddparity fuzz`).
  */
 #define _GNU_SOURCE
@@ -67,9 +67,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (!realpath(getenv("DDP_WORKDIR"), cfg.workdir))
 			die(getenv("DDP_WORKDIR"), NULL);
 	} else {
-		snprintf(cfg.workdir, sizeof(cfg.workdir), "/tmp/ddp-afl-work-XXXXXX");
-		if (!mkdtemp(cfg.workdir))
-			die("mkdtemp", NULL);
+		/* Marked: once this process is gone, the next one's sweep removes it. */
+		if (ddp_private_dir(cfg.workdir, sizeof(cfg.workdir), ddp_temp_root(), "afl", &err))
+			die("work directory", &err);
 	}
 	ddp_workdir_sweep(cfg.workdir);
 	snprintf(fixdir, sizeof(fixdir), "%s/fixtures", cfg.workdir);

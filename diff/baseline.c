@@ -87,9 +87,8 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	snprintf(casedir, sizeof(casedir), "%s/bl-%s-%ld-%p", workdir, c->name, (long)getpid(),
 		 (void *)out);
 	ddp_remove_tree(casedir);
-	if (mkdir(casedir, 0755))
-		return ddp_error_set(err, DDP_ERROR, casedir, 0, 0,
-				     "cannot create: %s", strerror(errno));
+	if (ddp_tmpdir_make(casedir, err))
+		return DDP_ERROR;
 	snprintf(link, sizeof(link), "%s/%s", casedir, in);
 	if (symlink(fx.path, link)) {
 		ddp_error_set(err, DDP_ERROR, link, 0, 0,
@@ -208,6 +207,7 @@ int ddp_baseline_write(const ddp_baseline *b, const char *dir, const char *name,
 				     "cannot remove: %s", strerror(errno));
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffixes[i]);
+		ddp_write_atomic_sweep(path); /* a killed run's temporary of this file */
 		if (ddp_write_atomic(path, part(b, i), strlen(part(b, i)), err))
 			return DDP_ERROR;
 	}
@@ -437,7 +437,7 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	struct dirent *e;
 	version_dir *v = NULL;
 	size_t nv = 0, cap = 0;
-	char tmpdir[4200], oldp[4200], profiles[4200], path[4400];
+	char tmpdir[4200], fresh[4300], oldp[4300], profiles[4200], path[4400];
 	json_t *map = NULL, *reps, *v2p, *members;
 	int rc = DDP_OK;
 
@@ -480,14 +480,8 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	ddp_workdir_sweep(root); /* what runs that were killed left */
 	snprintf(profiles, sizeof(profiles), "%s/profiles", root);
 	snprintf(path, sizeof(path), "%s/.profiles-tmp-", root);
-	/* Fresh names of this run's: a name planted here is never reused. */
-	if (ddp_own_dir(profiles, 0, err) || ddp_make_temp(tmpdir, sizeof(tmpdir), path, 1, err)) {
-		free(v);
-		return DDP_ERROR;
-	}
-	snprintf(path, sizeof(path), "%s/.profiles-old-", root);
-	if (ddp_make_temp(oldp, sizeof(oldp), path, 1, err)) {
-		ddp_remove_tree(tmpdir);
+	if (ddp_own_dir(profiles, 0, err) ||
+	    ddp_stage_make(tmpdir, sizeof(tmpdir), path, fresh, oldp, sizeof(fresh), err)) {
 		free(v);
 		return DDP_ERROR;
 	}
@@ -520,11 +514,11 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 		json_array_append_new(list, json_string(v[i].name));
 		json_object_set_new(members, v[i].profile, list);
 		{
-			char from_dir[4200], to_dir[4300], from[4400], to[4400];
+			char from_dir[4200], to_dir[4400], from[4400], to[4500];
 			size_t n;
 			char **files;
 			snprintf(from_dir, sizeof(from_dir), "%s/%s", root, v[i].name);
-			snprintf(to_dir, sizeof(to_dir), "%s/%s", tmpdir, v[i].profile);
+			snprintf(to_dir, sizeof(to_dir), "%s/%s", fresh, v[i].profile);
 			if (mkdir(to_dir, 0755)) {
 				rc = ddp_error_set(err, DDP_ERROR, to_dir, 0, 0,
 						   "cannot create: %s", strerror(errno));
@@ -544,7 +538,7 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 	json_object_set_new(map, "profile_versions", members);
 	if (!rc) {
 		/* Swap the new profiles in, in one step (a kill leaves the old or the new); the old go. */
-		if (ddp_dir_replace(tmpdir, profiles, oldp))
+		if (ddp_dir_replace(fresh, profiles, oldp))
 			rc = ddp_error_set(err, DDP_ERROR, profiles, 0, 0,
 					   "cannot rename into place: %s", strerror(errno));
 	}
@@ -555,8 +549,10 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 		snprintf(path, sizeof(path), "%s/version-map.json", root);
 		if (!text || asprintf(&with_nl, "%s\n", text) < 0)
 			rc = ddp_error_set(err, DDP_ERROR, path, 0, 0, "out of memory");
-		else
+		else {
+			ddp_write_atomic_sweep(path); /* a killed run's temporary of it */
 			rc = ddp_write_atomic(path, with_nl, strlen(with_nl), err);
+		}
 		free(text);
 		free(with_nl);
 	}

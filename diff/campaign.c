@@ -59,7 +59,7 @@ static void *worker(void *arg)
 		ddp_result res;
 		ddp_error err;
 		uint64_t n;
-		int rc;
+		int rc, unsaved = 0;
 
 		pthread_mutex_lock(&sh->lock);
 		if (should_stop(sh) || (sh->opts->cases && sh->next >= sh->opts->cases)) {
@@ -93,6 +93,7 @@ static void *worker(void *arg)
 			char where[4300];
 			rc = ddp_findings_add(sh->findings, sh->cfg, &c, &res, sh->opts->seed, n,
 			                      &is_new, where, sizeof(where), &err);
+			unsaved = rc != DDP_OK;
 			if (rc == DDP_OK && is_new && !sh->opts->tty)
 				fprintf(stderr, "ddparity: new finding %s: %s\n", res.signature, where);
 		}
@@ -105,6 +106,9 @@ static void *worker(void *arg)
 		if (rc) {
 			/* The suite's own trouble (a full disk, say): stop, keep what is saved. */
 			sh->st.errors++;
+			/* Found all the same: counted, and told apart from what was saved. */
+			sh->st.diverged += unsaved;
+			sh->st.unsaved += unsaved;
 			snprintf(sh->st.last_error, sizeof(sh->st.last_error), "%s: %s",
 			         err.source, err.message);
 			if (!sh->failed) {

@@ -204,6 +204,7 @@ typedef struct ddp_findings {
 	size_t unique, total;   /* signatures, divergences (this campaign and before) */
 	size_t new_unique;      /* signatures first seen by this campaign */
 	void *signatures;       /* json_t: signature -> {count, dir} */
+	int dirfd;              /* flocked around each change: campaigns may share dir */
 } ddp_findings;
 
 /* Opens (creating) a findings directory and what it already holds. */
@@ -233,6 +234,7 @@ typedef struct ddp_campaign_opts {
 
 typedef struct ddp_campaign_stats {
 	uint64_t cases, same, diverged, unsupported, inconclusive, refused, errors;
+	uint64_t unsaved;     /* divergences (counted in diverged) whose finding could not be saved */
 	double seconds;
 	char last_error[300];
 } ddp_campaign_stats;
@@ -286,23 +288,58 @@ int ddp_read_own_file(char **out, size_t *len, const char *path, size_t max,
 int ddp_own_dir(const char *path, int create, ddp_error *err);
 /* text (len bytes) with every occurrence of what replaced by with (malloc'd). */
 char *ddp_replace_all(const char *text, size_t len, const char *what, const char *with);
-/* rm -rf, without a shell. */
+/* ---- temporary directories (tempdir.c) ---------------------------------- */
+
+/* rm -rf, without a shell, never following a link; async-signal-safe. */
 int ddp_remove_tree(const char *path);
 /*
- * Removes what processes no longer running left in workdir and in its
- * subdirectories (a work, baselines or output directory): case and run
- * directories, ddp_write_atomic's temporaries, version directories and
- * profiles half swapped in; returns how many.
+ * A temporary directory of the suite: made (mkdir) and marked with
+ * .ddparity-tmp ("ddparity <pid> <start time> <boot id>"), which is what
+ * lets a sweep remove it once its process is gone.  Unmark a temporary
+ * before (or right after) it becomes something kept (a finding, a version
+ * directory).
+ */
+int ddp_tmpdir_make(const char *dir, ddp_error *err);
+int ddp_tmpdir_mark(const char *dir, ddp_error *err);
+void ddp_tmpdir_unmark(const char *dir);
+/*
+ * A marked staging directory for ddp_dir_replace, made by ddp_make_temp
+ * (stage gets prefix<pid>-<letters>): fresh (stage/new, made) to fill, old
+ * (stage/old) for what it replaces; remove stage after.  The marker stays
+ * in stage, so neither the directory swapped into place nor the one
+ * swapped out ever holds one, and a kill leaves stage to the sweep.
+ */
+int ddp_stage_make(char *stage, size_t stage_size, const char *prefix, char *fresh, char *old,
+                   size_t size, ddp_error *err);
+/*
+ * Removes, in workdir and one level below (a work, baselines, output or
+ * findings directory), the marked temporary directories (case-, bl-,
+ * .tmp-, .old-, .profiles-, ddparity-) of processes gone; never a file,
+ * never an unmarked directory.  Returns how many.
  */
 int ddp_workdir_sweep(const char *workdir);
-/* Removes path's ddp_write_atomic temporaries left by processes no longer running. */
+/* The same in root only (a temporary root: $TMPDIR, /dev/shm). */
+int ddp_temp_root_sweep(const char *root);
+/* Removes path's own ddp_write_atomic temporaries left by processes gone. */
 int ddp_write_atomic_sweep(const char *path);
+/* $TMPDIR, else /tmp. */
+const char *ddp_temp_root(void);
+/*
+ * A command's private directory root/ddparity-<prefix>-XXXXXX, marked, after
+ * sweeping root; removed by ddp_private_dir_remove, or by the handler
+ * ddp_remove_private_dirs_on_signal installs (SIGINT, SIGTERM: remove, then
+ * die of the signal).
+ */
+int ddp_private_dir(char *buf, size_t size, const char *root, const char *prefix,
+                    ddp_error *err);
+void ddp_private_dir_remove(const char *dir);
+void ddp_remove_private_dirs_on_signal(void);
 /*
  * Puts the directory fresh in dir's place (dir may not exist) in one step
  * (renameat2 RENAME_EXCHANGE; a filesystem that cannot has two renames,
  * and dir missing between them); the old dir, if any, is left at old,
  * which must not exist or be an empty directory of the caller's
- * (ddp_make_temp's: never a name someone else could have planted).
+ * (inside a ddp_stage_make stage: never a name someone else could plant).
  * 0, or -1 with errno.
  */
 int ddp_dir_replace(const char *fresh, const char *dir, const char *old);

@@ -5,7 +5,10 @@
  * carrying the signature so duplicates are visible at a glance; a count per
  * signature in signatures.json.  A finding is written under a temporary
  * name, fsynced, and renamed into place, so a campaign killed at any moment
- * leaves whole findings or none.
+ * leaves whole findings or none.  Campaigns may share a directory: each
+ * change is made under a flock of the directory, with signatures.json read
+ * again first, so their counts add up and a signature's directory made by
+ * the other is a repeat.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,8 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
-#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,9 +77,64 @@ static int save_signatures(ddp_findings *f, ddp_error *err)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/signatures.json", f->dir);
+	ddp_write_atomic_sweep(path); /* a killed campaign's temporary of it */
 	rc = ddp_write_atomic(path, text, strlen(text), err);
 	free(text);
 	return rc;
+}
+
+/* signatures and how many divergences they count. */
+static void recount(ddp_findings *f)
+{
+	const char *k;
+	json_t *v;
+
+	f->unique = f->total = 0;
+	json_object_foreach((json_t *)f->signatures, k, v) {
+		f->unique++;
+		f->total += (size_t)json_integer_value(json_object_get(v, "count"));
+	}
+}
+
+/*
+ * signatures.json as another campaign may have left it (under the lock):
+ * its counts win; what only this one knows (a finding counted on open) stays.
+ */
+static int reload(ddp_findings *f, ddp_error *err)
+{
+	char path[4200];
+	json_t *disk;
+	const char *k;
+	json_t *v;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/signatures.json", f->dir);
+	if (access(path, F_OK))
+		disk = json_object();
+	else if ((rc = ddp_signatures_load(&disk, path, err)))
+		return rc;
+	if (f->signatures)
+		json_object_foreach((json_t *)f->signatures, k, v)
+			if (!json_object_get(disk, k))
+				json_object_set(disk, k, v);
+	json_decref(f->signatures);
+	f->signatures = disk;
+	recount(f);
+	return DDP_OK;
+}
+
+static void lock_dir(ddp_findings *f)
+{
+	pthread_mutex_lock(&f->lock);
+	while (f->dirfd >= 0 && flock(f->dirfd, LOCK_EX) && errno == EINTR)
+		;
+}
+
+static void unlock_dir(ddp_findings *f)
+{
+	if (f->dirfd >= 0)
+		flock(f->dirfd, LOCK_UN);
+	pthread_mutex_unlock(&f->lock);
 }
 
 int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
@@ -87,30 +145,25 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 	int rc;
 
 	memset(f, 0, sizeof(*f));
+	f->dirfd = -1;
 	pthread_mutex_init(&f->lock, NULL);
 	snprintf(f->dir, sizeof(f->dir), "%s", dir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return ddp_error_set(err, DDP_ERROR, dir, 0, 0, "cannot create the findings directory: %s", strerror(errno));
-	snprintf(path, sizeof(path), "%s/signatures.json", dir);
-	if (access(path, F_OK) == 0) {
-		json_t *sigs;
-		if ((rc = ddp_signatures_load(&sigs, path, err)))
-			return rc;
-		f->signatures = sigs;
-	} else {
-		f->signatures = json_object();
+	if ((f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ddp_error_errno(err, dir, "cannot open the findings directory");
+	lock_dir(f);
+	/* Half-written by a campaign that was killed (marked, of a process gone): never a finding. */
+	ddp_workdir_sweep(dir);
+	if ((rc = reload(f, err))) {
+		unlock_dir(f);
+		ddp_findings_close(f);
+		return rc;
 	}
 	/* A finding renamed into place just before a kill is not counted yet. */
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
 		ddp_finding_result r;
-		long pid;
-		/* Half-written by a campaign that was killed: never a finding. */
-		if (sscanf(e->d_name, ".tmp-%ld-", &pid) == 1 && kill((pid_t)pid, 0) && errno == ESRCH) {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			ddp_remove_tree(path);
-			continue;
-		}
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "signatures.json"))
 			continue;
 		snprintf(fdir, sizeof(fdir), "%s/%s", dir, e->d_name);
@@ -120,8 +173,8 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		/* Renamed into place whole: a result that does not parse was damaged since. */
 		if ((rc = ddp_finding_check(fdir, err)) || (rc = ddp_finding_result_load(&r, path, err))) {
 			closedir(d);
-			json_decref(f->signatures);
-			f->signatures = NULL;
+			unlock_dir(f);
+			ddp_findings_close(f);
 			return rc;
 		}
 		if (!json_object_get(f->signatures, r.signature))
@@ -131,14 +184,8 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 	}
 	if (d)
 		closedir(d);
-	{
-		const char *k;
-		json_t *v;
-		json_object_foreach((json_t *)f->signatures, k, v) {
-			f->unique++;
-			f->total += (size_t)json_integer_value(json_object_get(v, "count"));
-		}
-	}
+	recount(f);
+	unlock_dir(f);
 	return DDP_OK;
 }
 
@@ -146,6 +193,9 @@ void ddp_findings_close(ddp_findings *f)
 {
 	json_decref(f->signatures);
 	f->signatures = NULL;
+	if (f->dirfd >= 0)
+		close(f->dirfd);
+	f->dirfd = -1;
 	pthread_mutex_destroy(&f->lock);
 }
 
@@ -230,62 +280,71 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      int *is_new, char *path_out, size_t path_size, ddp_error *err)
 {
 	json_t *entry;
-	char name[128], tmp[4300], final[4300], prefix[4300];
+	char name[128], stage[4300], tmp[4400], old[4400], final[4300], prefix[4300];
 	int rc = DDP_OK, dirfd;
 
-	pthread_mutex_lock(&f->lock);
-	f->total++;
+	lock_dir(f);
+	if ((rc = reload(f, err))) {
+		unlock_dir(f);
+		return rc;
+	}
 	entry = json_object_get(f->signatures, res->signature);
 	if (is_new)
 		*is_new = entry == NULL;
 	if (entry) {
 		json_object_set_new(entry, "count",
 		                    json_integer(json_integer_value(json_object_get(entry, "count")) + 1));
+		f->total++;
 		if (path_out)
 			snprintf(path_out, path_size, "%s/%s", f->dir,
 			         json_string_value(json_object_get(entry, "dir")));
 		rc = save_signatures(f, err);
-		pthread_mutex_unlock(&f->lock);
+		unlock_dir(f);
 		return rc;
 	}
 	slug(name, sizeof(name), res->signature);
+	/* Written in stage/new, marked by stage (a fresh name: one planted is never reused). */
 	snprintf(prefix, sizeof(prefix), "%s/.tmp-", f->dir);
 	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
-	/* A fresh name of this campaign's: one planted here is never reused. */
-	if (ddp_make_temp(tmp, sizeof(tmp), prefix, 1, err)) {
+	stage[0] = '\0';
+	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), err)) {
 		rc = DDP_ERROR;
-		tmp[0] = '\0';
 	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err))) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
-			char work[4400];
+			char work[4500];
 			snprintf(work, sizeof(work), "%s/work", tmp);
-			rename(res->casedir, work);
+			if (rename(res->casedir, work) == 0)
+				ddp_tmpdir_unmark(work); /* part of the finding now */
 		}
 		dirfd = open(tmp, O_RDONLY | O_DIRECTORY);
 		if (dirfd >= 0) {
 			fsync(dirfd);
 			close(dirfd);
 		}
-		if (rename(tmp, final)) {
-			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0, "cannot rename the finding into place: %s", strerror(errno));
+		int moved = rename(tmp, final) == 0, e = errno;
+		if (!moved && e != EEXIST && e != ENOTEMPTY) {
+			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0, "cannot rename the finding into place: %s", strerror(e));
+		} else if (!moved) {
+			/* Another campaign's, renamed just before it was killed: a repeat of it. */
+			if (is_new)
+				*is_new = 0;
+			json_object_set_new(f->signatures, res->signature,
+			                    json_pack("{s:i,s:s}", "count", 2, "dir", name));
+			rc = save_signatures(f, err);
 		} else {
-			dirfd = open(f->dir, O_RDONLY | O_DIRECTORY);
-			if (dirfd >= 0) {
-				fsync(dirfd);
-				close(dirfd);
-			}
+			fsync(f->dirfd);
 			json_object_set_new(f->signatures, res->signature,
 			                    json_pack("{s:i,s:s}", "count", 1, "dir", name));
-			f->unique++;
 			f->new_unique++;
 			rc = save_signatures(f, err);
 		}
 	}
-	if (rc && tmp[0])
-		ddp_remove_tree(tmp);
+	if (stage[0])
+		ddp_remove_tree(stage);
+	recount(f);
 	if (path_out)
 		snprintf(path_out, path_size, "%s", final);
-	pthread_mutex_unlock(&f->lock);
+	unlock_dir(f);
 	return rc;
 }

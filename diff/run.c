@@ -646,8 +646,8 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	snprintf(res->casedir, sizeof(res->casedir), "%s/case-%llu-%ld", cfg->workdir,
 	         (unsigned long long)case_no, (long)getpid());
 	ddp_remove_tree(res->casedir);
-	if (mkdir(res->casedir, 0755))
-		return ddp_error_errno(err, res->casedir, "cannot create the case directory");
+	if (ddp_tmpdir_make(res->casedir, err))
+		return DDP_ERROR;
 	snprintf(refdir, sizeof(refdir), "%s/reference", res->casedir);
 	snprintf(canddir, sizeof(canddir), "%s/candidate", res->casedir);
 	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);

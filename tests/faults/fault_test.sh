@@ -91,6 +91,9 @@ full-findings)
   cat "$tmp/out" | tail -2
   [ "$rc" = 2 ] || fail "exit $rc, want 2"
   grep -q "No space left" "$tmp/out" || fail "no clear error"
+  # Found but not saved: counted as found, and said so (never "0 diverged").
+  grep -qE " [1-9][0-9]* diverged \([1-9][0-9]* could not be saved\)" "$tmp/out" \
+    || { cat "$tmp/out"; fail "the divergence that could not be saved is not reported"; }
   rm -f "$tmp/f/filler"
   after=$(cd "$tmp/f" && find . -type f | sort | xargs sha256sum)
   [ "$before" = "$after" ] || fail "findings changed: $(diff <(echo "$before") <(echo "$after"))"

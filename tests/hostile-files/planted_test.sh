@@ -136,16 +136,14 @@ run() {
   while IFS= read -r l; do
     [ -L "$l" ] || { cat "$tmp/log"; fail "$what removed or replaced $l, planted for its own pid"; }
   done < "$tmp/own"
-  # point 6: enabled after merge (the sweep removes dead pids' names and
-  # look-alikes until then; set DDP_PLANTED_SWEEP=1 to check them now).
-  if [ "${DDP_PLANTED_SWEEP:-0}" = 1 ]; then
-    while IFS= read -r l; do
-      [ -L "$l" ] || { cat "$tmp/log"; fail "$what removed $l (planted)"; }
-    done < "$tmp/planted"
-    while IFS= read -r l; do
-      [ -f "$l" ] || { cat "$tmp/log"; fail "$what removed $l (user data)"; }
-    done < "$tmp/lookalikes"
-  fi
+  # Every other planted name, and the user's look-alikes: the sweep removes
+  # only marked temporaries of processes gone, never these.
+  while IFS= read -r l; do
+    [ -L "$l" ] || { cat "$tmp/log"; fail "$what removed $l (planted)"; }
+  done < "$tmp/planted"
+  while IFS= read -r l; do
+    [ -f "$l" ] || { cat "$tmp/log"; fail "$what removed $l (user data)"; }
+  done < "$tmp/lookalikes"
   echo "ok: $what (exit $rc)"
 }
 expect() { [ "$rc" = "$1" ] || { cat "$tmp/log"; fail "$2: exit $rc, want $1"; }; }
