@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,20 +82,41 @@ static pid_t parent_of(const char *pid)
 	return p && sscanf(p, ") %*c %ld", &ppid) == 1 ? (pid_t)ppid : 0;
 }
 
-/* Kills and reaps our children that are no live tool's; how many. */
-static int kill_strays(void)
+/* The last pid the kernel gave out (0 when unknown). */
+static pid_t last_pid(void)
+{
+	char buf[32];
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)atol(buf);
+}
+
+/*
+ * Kills and reaps our children that are no live tool's; how many.  What a
+ * tool left was born after it: only pids from `from` on are read (reading
+ * every /proc/<pid>/stat costs milliseconds), unless pids wrapped since.
+ */
+static int kill_strays(pid_t from)
 {
 	pid_t self = getpid(), strays[64];
 	int n = 0;
 	DIR *d;
 	struct dirent *e;
 
+	if (last_pid() < from)
+		from = 0;
 	pthread_mutex_lock(&live_lock);
 	if ((d = opendir("/proc"))) {
 		while ((e = readdir(d)) && n < 64) {
 			pid_t pid = (pid_t)atol(e->d_name);
 			size_t i = 0;
-			if (pid <= 0 || parent_of(e->d_name) != self)
+			if (pid <= 0 || pid < from || parent_of(e->d_name) != self)
 				continue;
 			while (i < nlive && live[i] != pid)
 				i++;
@@ -120,7 +142,7 @@ static void kill_descendants(pid_t pgid)
 	double until = now() + 1.0;
 
 	kill(-pgid, SIGKILL);
-	while (kill_strays() || (kill(-pgid, 0) == 0 && now() < until)) {
+	while (kill_strays(pgid) || (kill(-pgid, 0) == 0 && now() < until)) {
 		struct timespec ms = {0, 1000000};
 		kill(-pgid, SIGKILL);
 		nanosleep(&ms, NULL);
@@ -162,7 +184,7 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	posix_spawnattr_t attr;
 	sink so = {0}, se = {0};
 	pid_t pid;
-	int rc, status = 0, open_fds = 2, reaped = 0, cuts = 0;
+	int rc, status = 0, open_fds = 2, reaped = 0, cuts = 0, pidfd = -1;
 	double start = now(), deadline, drain_until = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -234,14 +256,18 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	if (rc)
 		goto fail_pipes;
 
+	/* Readable when it exits: the loop wakes then, whatever the pipes do. */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	deadline = opts->timeout > 0 ? start + opts->timeout : 0;
 	/* The campaign's end comes first: the run is cut short, not timed out. */
 	if (opts->deadline && (!deadline || opts->deadline < deadline))
 		deadline = opts->deadline, cuts = 1;
 	/* Till it is reaped too: a tool that closes its pipes still has its timeout. */
 	while (open_fds > 0 || !reaped) {
-		struct pollfd pfd[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
-		int wait_ms = 100;
+		struct pollfd pfd[3] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0},
+		                        {reaped ? -1 : pidfd, POLLIN, 0}};
+		/* Without a pidfd, a tool that closed its pipes is polled for. */
+		int wait_ms = open_fds || pidfd >= 0 ? 100 : 2;
 
 		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
 			/*
@@ -267,7 +293,7 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 			if (left * 1000 < wait_ms)
 				wait_ms = (int)(left * 1000) + 1;
 		}
-		if (poll(pfd, 2, wait_ms) < 0) {
+		if (poll(pfd, 3, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -293,6 +319,8 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 		close(outp[0]);
 	if (errp[0] >= 0)
 		close(errp[0]);
+	if (pidfd >= 0)
+		close(pidfd);
 	so.buf[so.len] = '\0';
 	se.buf[se.len] = '\0';
 	res->out = so.buf;
