@@ -142,8 +142,12 @@ static void kill_descendants(pid_t pgid)
 	double until = now() + 1.0;
 
 	kill(-pgid, SIGKILL);
-	while (kill_strays(pgid) || (kill(-pgid, 0) == 0 && now() < until)) {
+	for (;;) {
 		struct timespec ms = {0, 1000000};
+		/* Gone before the sweep: all it left had come to us by then. */
+		int gone = kill(-pgid, 0) != 0;
+		if ((!kill_strays(pgid) && gone) || now() >= until)
+			break;
 		kill(-pgid, SIGKILL);
 		nanosleep(&ms, NULL);
 	}
