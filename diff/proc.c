@@ -33,7 +33,6 @@ double ddp_proc_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
-#define now ddp_proc_now
 
 /*
  * A tool's children that call setsid leave its group, so killing the group
@@ -139,14 +138,14 @@ static int kill_strays(pid_t from)
  */
 static void kill_descendants(pid_t pgid)
 {
-	double until = now() + 1.0;
+	double until = ddp_proc_now() + 1.0;
 
 	kill(-pgid, SIGKILL);
 	for (;;) {
 		struct timespec ms = {0, 1000000};
 		/* Gone before the sweep: all it left had come to us by then. */
 		int gone = kill(-pgid, 0) != 0;
-		if ((!kill_strays(pgid) && gone) || now() >= until)
+		if ((!kill_strays(pgid) && gone) || ddp_proc_now() >= until)
 			break;
 		kill(-pgid, SIGKILL);
 		nanosleep(&ms, NULL);
@@ -189,7 +188,7 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	sink so = {0}, se = {0};
 	pid_t pid;
 	int rc, status = 0, open_fds = 2, reaped = 0, cuts = 0, pidfd = -1;
-	double start = now(), deadline, drain_until = 0;
+	double start = ddp_proc_now(), deadline, drain_until = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!opts)
@@ -281,14 +280,14 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 			reaped = 1;
 			live_remove(pid);
 			kill_descendants(pid);
-			drain_until = now() + 1.0;
+			drain_until = ddp_proc_now() + 1.0;
 			if (cuts && drain_until > deadline)
 				drain_until = deadline;
 		}
-		if (reaped && now() >= drain_until)
+		if (reaped && ddp_proc_now() >= drain_until)
 			break;
 		if (deadline && !reaped) {
-			double left = deadline - now();
+			double left = deadline - ddp_proc_now();
 			if (left <= 0) {
 				*(cuts ? &res->cut_short : &res->timed_out) = 1;
 				kill(-pid, SIGKILL);
@@ -333,7 +332,7 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	res->err = se.buf;
 	res->err_len = se.len;
 	res->err_truncated = se.truncated;
-	res->seconds = now() - start;
+	res->seconds = ddp_proc_now() - start;
 	if (WIFEXITED(status)) {
 		res->exited = 1;
 		res->exit_code = WEXITSTATUS(status);
