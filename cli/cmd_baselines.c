@@ -123,7 +123,7 @@ int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, siz
 	if (!rc && all_versions) {
 		char script[4200];
 		const char *argv[] = {script, "list", NULL};
-		ddp_proc_opts o = {NULL, 120, 1 << 20};
+		ddp_proc_opts o = {NULL, 120, 1 << 20, 0, 0};
 		ddp_proc_result r = {0};
 		ddp_error err;
 		char *line, *save = NULL;

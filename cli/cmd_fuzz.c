@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "baseline.h"
 #include "engine_setup.h"
 
 static const char usage[] =
@@ -16,7 +17,7 @@ static const char usage[] =
 	"                     [--findings DIR] [--workdir DIR]\n"
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
-	"                     [--stop-on-finding] [--stop-on PART]\n"
+	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
 	"                     [--command dd|map] [--manifest FILE]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
@@ -27,7 +28,9 @@ static const char usage[] =
 	"  --candidate SPEC  'model' (default: the core's prediction for the\n"
 	"                    reference's version) or a command, split on spaces,\n"
 	"                    to which 'dd' and the dd arguments are appended\n"
-	"  --seconds N       run for N seconds (default 60 when --cases is not given)\n"
+	"  --seconds N       run for N seconds (default 60 when --cases is not given);\n"
+	"                    tool runs still going then are killed, their cases\n"
+	"                    counted as cut short\n"
 	"  --cases N         run N cases\n"
 	"  --seed S          the same seed gives the same cases (default: from the clock)\n"
 	"  --jobs J          cases in parallel (default 1)\n"
@@ -39,6 +42,9 @@ static const char usage[] =
 	"                    for other candidates) or ignore\n"
 	"  --profile NAME    which info fields must match: parity (default) or strict\n"
 	"  --timeout SECONDS per tool run (default 30); a timeout is inconclusive\n"
+	"  --max-output-size SIZE  bytes (k, M, G suffixes) a tool may write to a\n"
+	"                    file (default 256M): a larger output is never read, the\n"
+	"                    divergence output-too-large:<side>\n"
 	"  --log FILE        append a line per case: number, verdict, seconds,\n"
 	"                    signature, the case\n"
 	"  --trace FILE      write every tool run (cwd, argv) as a JSON line\n"
@@ -73,6 +79,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 	int stop_on_finding = 0;
 	double seconds = 0, timeout = 0;
+	int64_t max_output = 0;
 	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	int jobs = 1, rc;
 	ddp_engine_setup s;
@@ -121,6 +128,11 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			command = v;
 		} else if (!strcmp(a, "--manifest"))
 			manifest = v;
+		else if (!strcmp(a, "--max-output-size")) {
+			if ((max_output = ddp_ddcase_parse_size(v)) <= 0)
+				return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or "
+				                    "with k, M, G)", v);
+		}
 		else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
 			double d = strtod(v, &end);
 			if (end == v || *end || !(d > 0) || d > 1e7)
@@ -182,6 +194,8 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		return ddp_cli_fail("fuzz: --trace %s: cannot open", trace);
 	}
 	s.cfg.trace_lock = &trace_lock;
+	if (max_output)
+		s.cfg.max_output = (unsigned long long)max_output;
 	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
 	                           stop_on_finding, stop_on};
 	rc = ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
@@ -197,6 +211,9 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
 	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive,
 	       (unsigned long long)st.refused);
+	if (st.cut_short)
+		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
+		       "no verdict)\n", (unsigned long long)st.cut_short);
 	{
 		const char *k;
 		json_t *v;

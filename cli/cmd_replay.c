@@ -220,6 +220,18 @@ static void run_model(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int 
 	ddp_ddcase_args_free(args, nargs);
 }
 
+/* A run that failed for want of disk is the suite's error, never a fail. */
+static int machine_fault(replay *R, const ddp_ddcase *c, const ddp_proc_result *r)
+{
+	ddp_error err;
+
+	if (!ddp_machine_fault(c->name, R->workdir, r->err, r->err_len, &err))
+		return 0;
+	R->nerror++;
+	say("error", c->name, "%s", err.message);
+	return 1;
+}
+
 static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
                         int base_info, const char *base_out)
 {
@@ -227,7 +239,7 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 	const char *argv[DDP_DDCASE_MAX_OPS + 32];
 	char **args = NULL;
 	int nargs = 0, n = 0;
-	ddp_proc_opts o = {casedir, 300, 1 << 20};
+	ddp_proc_opts o = {casedir, 300, 1 << 20, 0, 0};
 	ddp_proc_result r;
 	ddp_error err;
 	struct stat st;
@@ -260,6 +272,10 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		say("error", c->name, "cannot run the candidate: %s", err.message);
 		goto out;
 	}
+	if (machine_fault(R, c, &r)) {
+		ddp_proc_result_free(&r);
+		goto out;
+	}
 	if (!r.exited) {
 		R->nfail++;
 		say("fail", c->name, "the candidate %s", r.timed_out ? "timed out"
@@ -290,6 +306,11 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		if (ddp_proc_run(&ir, iargv, &o, &err)) {
 			R->nerror++;
 			say("error", c->name, "cannot run info: %s", err.message);
+			ddp_proc_result_free(&r);
+			goto out;
+		}
+		if (machine_fault(R, c, &ir)) {
+			ddp_proc_result_free(&ir);
 			ddp_proc_result_free(&r);
 			goto out;
 		}

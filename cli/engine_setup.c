@@ -50,6 +50,8 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
 	}
 	cfg->timeout = timeout > 0 ? timeout : 30;
 	cfg->output_cap = 1 << 20;
+	/* Fixtures are at most tens of MiB: far past that, an output is a fault. */
+	cfg->max_output = DDP_MAX_OUTPUT_DEFAULT;
 
 	/* The work directory: the user's, or a private one removed at the end. */
 	if (workdir) {

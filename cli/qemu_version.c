@@ -1,58 +1,37 @@
 /* qemu_version.c: asking a qemu-img binary which version it is. */
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cli.h"
-
-extern char **environ;
+#include "proc.h"
 
 int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err)
 {
 	const char *prog = path ? path : "qemu-img";
-	char *argv[] = {(char *)prog, "--version", NULL};
-	char buf[512];
-	size_t used = 0;
-	int fds[2], status = 0, rc;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	ssize_t n;
+	const char *argv[] = {prog, "--version", NULL};
+	/* The engine's runner: a probe that never ends is cut off, not waited on. */
+	ddp_proc_opts o = {NULL, DDP_VERSION_PROBE_SECONDS, 512, 0, 0};
+	ddp_proc_result r;
+	ddp_error perr;
+	int ok;
 
-	if (pipe(fds))
-		return ddp_cli_error(err, prog, "pipe: %s", strerror(errno));
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	rc = path && strchr(path, '/') ? posix_spawn(&pid, prog, &fa, NULL, argv, environ)
-	                               : posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc) {
-		close(fds[0]);
-		return ddp_cli_error(err, prog, "cannot run %s: %s", prog, strerror(rc));
+	if (ddp_proc_run(&r, argv, &o, &perr))
+		return ddp_cli_error(err, prog, "cannot run %s: %s", prog, perr.message);
+	if (r.timed_out) {
+		ddp_proc_result_free(&r);
+		return ddp_cli_error(err, prog, "%s --version did not finish within %d s", prog,
+		                     DDP_VERSION_PROBE_SECONDS);
 	}
-	while (used < sizeof(buf) - 1 &&
-	       (n = read(fds[0], buf + used, sizeof(buf) - 1 - used)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		used += (size_t)n;
-	}
-	buf[used] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	ok = r.exited && r.exit_code == 0;
+	r.out[strcspn(r.out, "\n")] = '\0';
+	if (!ok) {
+		ddp_proc_result_free(&r);
 		return ddp_cli_error(err, prog, "%s --version failed (is it a qemu-img?)", prog);
-	buf[strcspn(buf, "\n")] = '\0';
-	if (ddp_version_parse(out, buf, err))
-		return ddp_cli_error(err, prog, "%s is not a qemu-img: its --version says '%.80s'", prog, buf);
+	}
+	if (ddp_version_parse(out, r.out, err)) {
+		ddp_cli_error(err, prog, "%s is not a qemu-img: its --version says '%.80s'", prog, r.out);
+		ddp_proc_result_free(&r);
+		return DDP_ERROR;
+	}
+	ddp_proc_result_free(&r);
 	return DDP_OK;
 }

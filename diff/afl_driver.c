@@ -61,6 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                                                                   : DDP_STDERR_CLASS;
 	cfg.timeout = 30;
 	cfg.output_cap = 1 << 20;
+	cfg.max_output = DDP_MAX_OUTPUT_DEFAULT;
 	if (getenv("DDP_WORKDIR")) {
 		if (mkdir(getenv("DDP_WORKDIR"), 0755) && errno != EEXIST)
 			die(getenv("DDP_WORKDIR"), NULL);

@@ -73,7 +73,7 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	const char *argv[DDP_DDCASE_MAX_OPS + 12];
 	char **args = NULL;
 	int nargs = 0, n = 0, rc = DDP_ERROR;
-	ddp_proc_opts o = {casedir, 600, 1 << 20};
+	ddp_proc_opts o = {casedir, 600, 1 << 20, 0, 0};
 	ddp_proc_result r;
 	char *dd_err = NULL, *info_err = NULL;
 	json_t *meta;
@@ -106,6 +106,11 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	argv[n] = NULL;
 	if (ddp_proc_run(&r, argv, &o, err))
 		goto out;
+	/* A full disk is the suite's error: never a baseline. */
+	if (ddp_machine_fault(c->name, workdir, r.err, r.err_len, err)) {
+		ddp_proc_result_free(&r);
+		goto out;
+	}
 	if (!r.exited) {
 		ddp_error_set(err, DDP_ERROR, c->name, 0, 0,
 			      "%s dd %s", qemu_img, r.timed_out ? "timed out" : "was killed by a signal");
@@ -121,6 +126,10 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 		const char *paths[] = {outn};
 		if (ddp_proc_run(&r, iargv, &o, err))
 			goto out;
+		if (ddp_machine_fault(c->name, workdir, r.err, r.err_len, err)) {
+			ddp_proc_result_free(&r);
+			goto out;
+		}
 		out->info_rc = r.exited ? r.exit_code : 128 + r.signo;
 		info_err = ddp_replace_all(r.err, r.err_len, outn, "$FILENAME");
 		if (out->info_rc == 0) {
@@ -394,7 +403,7 @@ static int version_hash(char hash[65], const char *root, const char *version,
 				   "cannot write: %s", strerror(errno));
 	if (!rc) {
 		const char *argv[] = {"sha256sum", manifest, NULL};
-		ddp_proc_opts o = {NULL, 60, 4096};
+		ddp_proc_opts o = {NULL, 60, 4096, 0, 0};
 		ddp_proc_result r;
 		if (ddp_proc_run(&r, argv, &o, err))
 			rc = DDP_ERROR;

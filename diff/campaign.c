@@ -78,7 +78,7 @@ static void *worker(void *arg)
 		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
 		if (sh->opts->log) {
 			static const char *const names[] = {"same", "diverges", "unmodelled", "inconclusive",
-			                                    "refused"};
+			                                    "refused", "cut-short"};
 			char *d = ddp_case_describe(&c);
 			pthread_mutex_lock(&sh->lock);
 			fprintf(sh->opts->log, "%llu\t%s\t%.3f\t%s\t%s\n", (unsigned long long)n,
@@ -122,6 +122,7 @@ static void *worker(void *arg)
 			case DDP_UNSUPPORTED: sh->st.unsupported++; break;
 			case DDP_INCONCLUSIVE: sh->st.inconclusive++; break;
 			case DDP_REFUSED: sh->st.refused++; break;
+			case DDP_CUT_SHORT: sh->st.cut_short++; break;
 			}
 		}
 		pthread_mutex_unlock(&sh->lock);
@@ -152,17 +153,21 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
                      const ddp_campaign_opts *opts, ddp_error *err)
 {
 	shared sh;
+	ddp_config timed;
 	pthread_t th[64];
 	int jobs = opts->jobs < 1 ? 1 : opts->jobs > 64 ? 64 : opts->jobs;
 	double start = now(), last = start;
 	int running;
 
 	memset(&sh, 0, sizeof(sh));
-	sh.cfg = cfg;
 	sh.findings = f;
 	sh.opts = opts;
 	pthread_mutex_init(&sh.lock, NULL);
 	sh.deadline = opts->seconds > 0 ? start + opts->seconds : 0;
+	/* Tool runs in flight at the deadline are killed, their cases cut short. */
+	timed = *cfg;
+	timed.deadline = sh.deadline;
+	sh.cfg = &timed;
 	for (int i = 0; i < jobs; i++)
 		pthread_create(&th[i], NULL, worker, &sh);
 	/* Report while they work; they stop by themselves. */

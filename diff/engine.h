@@ -133,6 +133,8 @@ typedef struct ddp_config {
 	const ddp_info_profile *info_profile;
 	ddp_stderr_mode stderr_mode;
 	double timeout;                   /* seconds per tool run */
+	double deadline;                  /* the campaign's end (ddp_proc_now()); 0: none */
+	unsigned long long max_output;    /* bytes an output may have; 0: none */
 	size_t output_cap;                /* bytes kept of stdout/stderr */
 	char workdir[4096];
 	char findings[4096];
@@ -144,11 +146,16 @@ typedef struct ddp_config {
 	char map_fixdir[4096];
 } ddp_config;
 
+/* The default of ddp_config.max_output (fuzz --max-output-size). */
+#define DDP_MAX_OUTPUT_DEFAULT (256ULL << 20)
+
 /* ---- one case, both sides ---------------------------------------------- */
 
 typedef struct ddp_side {
 	int ran;             /* 0: not run (model side: prediction) */
 	int exited, exit_code, signo, timed_out;
+	int cut_short;       /* a run of this side was killed at the campaign's end */
+	int too_large;       /* its output passed cfg->max_output (never read) */
 	char *stderr_text;   /* as printed (for the model: rendered) */
 	size_t stderr_len;
 	int output_exists;
@@ -167,7 +174,8 @@ typedef enum ddp_verdict {
 	DDP_DIVERGES,
 	DDP_UNSUPPORTED,    /* the model does not know this case */
 	DDP_INCONCLUSIVE,   /* a timeout */
-	DDP_REFUSED         /* never run: it could write outside its directory */
+	DDP_REFUSED,        /* never run: it could write outside its directory */
+	DDP_CUT_SHORT       /* a tool run killed at the campaign's deadline */
 } ddp_verdict;
 
 typedef struct ddp_result {
@@ -195,6 +203,21 @@ int ddp_case_is_safe(const ddp_case *c, const char **why);
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err);
 void ddp_result_free(ddp_result *res);
+
+/*
+ * Below this much free space where tools write, a run's failure may be
+ * the machine's: the suite stops rather than record it.
+ */
+#define DDP_MIN_FREE_BYTES (64ULL << 20)
+
+/*
+ * Whether a tool run in dir failed because of the machine, not qemu: its
+ * output (text, len bytes; NULL for none) says the disk or quota is full,
+ * or dir's filesystem has less than DDP_MIN_FREE_BYTES free.  DDP_OK when
+ * not; else DDP_ERROR, err's source what (a case) and its message dir.
+ */
+int ddp_machine_fault(const char *what, const char *dir, const char *text, size_t len,
+                      ddp_error *err);
 
 /* ---- findings ------------------------------------------------------------ */
 
@@ -235,6 +258,7 @@ typedef struct ddp_campaign_opts {
 typedef struct ddp_campaign_stats {
 	uint64_t cases, same, diverged, unsupported, inconclusive, refused, errors;
 	uint64_t unsaved;     /* divergences (counted in diverged) whose finding could not be saved */
+	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;
 	char last_error[300];
 } ddp_campaign_stats;

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,6 +276,47 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	return rc;
 }
 
+/*
+ * A finding keeps each file of its case's work directory up to this size
+ * (fixtures and outputs are at most tens of MiB); a larger one is dropped
+ * and named in dropped.txt, so a finding never holds gigabytes.
+ */
+#define FINDING_FILE_MAX (64ULL << 20)
+
+static __thread FILE *dropped;
+static __thread size_t dropped_prefix;
+
+static int drop_big(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(st->st_mode) &&
+	    ((unsigned long long)st->st_size > FINDING_FILE_MAX ||
+	     (unsigned long long)st->st_blocks * 512 > FINDING_FILE_MAX) && unlink(path) == 0)
+		fprintf(dropped, "work/%s: %lld bytes (%lld allocated), over the %llu a finding keeps\n",
+		        path + dropped_prefix, (long long)st->st_size, (long long)st->st_blocks * 512,
+		        FINDING_FILE_MAX);
+	return 0;
+}
+
+/* Drops the case's files too big to keep; what went is listed in tmp/dropped.txt. */
+static int drop_big_files(const char *tmp, const char *casedir, ddp_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = DDP_OK;
+
+	if (!(dropped = open_memstream(&text, &len)))
+		return ddp_error_set(err, DDP_ERROR, casedir, 0, 0, "%s", strerror(errno));
+	dropped_prefix = strlen(casedir) + 1;
+	nftw(casedir, drop_big, 16, FTW_PHYS);
+	fclose(dropped);
+	dropped = NULL;
+	if (len)
+		rc = put(tmp, "dropped.txt", text, len, err);
+	free(text);
+	return rc;
+}
+
 int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      const ddp_result *res, uint64_t seed, uint64_t case_no,
                      int *is_new, char *path_out, size_t path_size, ddp_error *err)
@@ -309,7 +351,8 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 	stage[0] = '\0';
 	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), err)) {
 		rc = DDP_ERROR;
-	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err))) {
+	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err)) &&
+	           !(rc = res->casedir[0] ? drop_big_files(tmp, res->casedir, err) : DDP_OK)) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
 			char work[4500];

@@ -62,7 +62,7 @@ char *ddp_qemu_io_for(const char *qemu_img)
 int ddp_run_checked(const char *const *argv, const char *what, ddp_error *err)
 {
 	ddp_proc_result r;
-	ddp_proc_opts o = {NULL, 300, 1 << 16};
+	ddp_proc_opts o = {NULL, 300, 1 << 16, 0, 0};
 	int ok;
 
 	if (ddp_proc_run(&r, argv, &o, err))
@@ -127,7 +127,7 @@ int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *forma
                            ddp_error *err)
 {
 	const char *argv[] = {qemu_img, "info", "--output=json", "-f", format, path, NULL};
-	ddp_proc_opts o = {cwd, 60, 1 << 20};
+	ddp_proc_opts o = {cwd, 60, 1 << 20, 0, 0};
 	ddp_proc_result r;
 	json_t *j;
 

@@ -172,6 +172,16 @@ static void fill_side(ddp_side *s, const ddp_map_outcome *o)
 	s->stdout_len = strlen(o->out);
 }
 
+/* A run's timeout, shortened to the campaign's end: a run killed there is cut short. */
+static double run_timeout(const ddp_config *cfg)
+{
+	double left = cfg->deadline - ddp_proc_now();
+
+	if (!cfg->deadline || left >= cfg->timeout)
+		return cfg->timeout;
+	return left > 0.001 ? left : 0.001;
+}
+
 int ddp_map_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                      ddp_error *err)
 {
@@ -185,16 +195,19 @@ int ddp_map_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		return ddp_error_set(err, DDP_EINVAL, c->fixture, 0, 0,
 		                     "not a fixture of the map manifest");
 	if (ddp_map_run_args(&ref, &cfg->reference, f, (const char *const *)c->argv, c->argc,
-	                     cfg->map, cfg->map_fixdir, cfg->timeout, err))
+	                     cfg->map, cfg->map_fixdir, run_timeout(cfg), err))
 		return DDP_ERROR;
 	if (ddp_map_run_args(&cand, &cfg->candidate, f, (const char *const *)c->argv, c->argc,
-	                     cfg->map, cfg->map_fixdir, cfg->timeout, err)) {
+	                     cfg->map, cfg->map_fixdir, run_timeout(cfg), err)) {
 		ddp_map_outcome_free(&ref);
 		return DDP_ERROR;
 	}
 	fill_side(&res->ref, &ref);
 	fill_side(&res->cand, &cand);
-	if (ref.rc == -1 || cand.rc == -1) {
+	if ((ref.rc == -1 || cand.rc == -1) && cfg->deadline && ddp_proc_now() >= cfg->deadline) {
+		res->verdict = DDP_CUT_SHORT;
+		snprintf(res->detail, sizeof(res->detail), "cut short by the campaign's end");
+	} else if (ref.rc == -1 || cand.rc == -1) {
 		res->verdict = DDP_INCONCLUSIVE;
 		snprintf(res->signature, sizeof(res->signature), "timeout");
 		snprintf(res->detail, sizeof(res->detail), "%s timed out",

@@ -478,7 +478,7 @@ static int make_one(ddp_map_fixture *f, const ddp_map_manifest *m, const char *d
 	int n = 0, raw = !strcmp(f->format, "raw");
 	char cmds[DDP_MAP_MAX_WRITES + 1][96];
 	const ddp_map_fixture *b = f->backing[0] ? ddp_map_manifest_find(m, f->backing) : NULL;
-	ddp_proc_opts o = {dir, 300, 1 << 16};
+	ddp_proc_opts o = {dir, 300, 1 << 16, 0, 0};
 	ddp_proc_result r;
 	int ok;
 

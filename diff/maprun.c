@@ -85,7 +85,7 @@ int ddp_map_run_args(ddp_map_outcome *out, const ddp_tool *tool, const ddp_map_f
                      const char *fixdir, double timeout, ddp_error *err)
 {
 	const char *argv[DDP_CASE_MAX_ARGS + 20];
-	ddp_proc_opts o = {fixdir, timeout, 1 << 20};
+	ddp_proc_opts o = {fixdir, timeout, 1 << 20, 0, 0};
 	ddp_proc_result r;
 	const ddp_map_fixture *b;
 	int n = 0;

@@ -2,12 +2,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,11 +27,129 @@ typedef struct sink {
 	int truncated;
 } sink;
 
-static double now(void)
+double ddp_proc_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A tool's children that call setsid leave its group, so killing the group
+ * misses them.  As a child subreaper the suite inherits them when their
+ * parent dies, and kills every child of its own that is not a tool some
+ * thread still waits on.  The lock covers spawning and registering a tool,
+ * so a sweep never sees a worker's tool before it is known.
+ */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t live[256];
+static size_t nlive;
+
+static void subreaper_once(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+static void live_remove(pid_t pid)
+{
+	pthread_mutex_lock(&live_lock);
+	for (size_t i = 0; i < nlive; i++)
+		if (live[i] == pid) {
+			live[i] = live[--nlive];
+			break;
+		}
+	pthread_mutex_unlock(&live_lock);
+}
+
+/* The parent pid in /proc/<pid>/stat (after the command's closing paren). */
+static pid_t parent_of(const char *pid)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+	long ppid;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && sscanf(p, ") %*c %ld", &ppid) == 1 ? (pid_t)ppid : 0;
+}
+
+/* The last pid the kernel gave out (0 when unknown). */
+static pid_t last_pid(void)
+{
+	char buf[32];
+	int fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)atol(buf);
+}
+
+/*
+ * Kills and reaps our children that are no live tool's; how many.  What a
+ * tool left was born after it: only pids from `from` on are read (reading
+ * every /proc/<pid>/stat costs milliseconds), unless pids wrapped since.
+ */
+static int kill_strays(pid_t from)
+{
+	pid_t self = getpid(), strays[64];
+	int n = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (last_pid() < from)
+		from = 0;
+	pthread_mutex_lock(&live_lock);
+	if ((d = opendir("/proc"))) {
+		while ((e = readdir(d)) && n < 64) {
+			pid_t pid = (pid_t)atol(e->d_name);
+			size_t i = 0;
+			if (pid <= 0 || pid < from || parent_of(e->d_name) != self)
+				continue;
+			while (i < nlive && live[i] != pid)
+				i++;
+			if (i == nlive && kill(pid, SIGKILL) == 0)
+				strays[n++] = pid;
+		}
+		closedir(d);
+	}
+	pthread_mutex_unlock(&live_lock);
+	for (int i = 0; i < n; i++)
+		while (waitpid(strays[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	return n;
+}
+
+/*
+ * After the tool is reaped: its group killed, then whatever escaped it,
+ * until the group is gone (a dying member's children come to us only as
+ * it dies) or a second has passed.
+ */
+static void kill_descendants(pid_t pgid)
+{
+	double until = ddp_proc_now() + 1.0;
+
+	kill(-pgid, SIGKILL);
+	for (;;) {
+		struct timespec ms = {0, 1000000};
+		/* Gone before the sweep: all it left had come to us by then. */
+		int gone = kill(-pgid, 0) != 0;
+		if ((!kill_strays(pgid) && gone) || ddp_proc_now() >= until)
+			break;
+		kill(-pgid, SIGKILL);
+		nanosleep(&ms, NULL);
+	}
 }
 
 static int set_error(ddp_error *err, const char *what, int e)
@@ -57,18 +180,30 @@ static int drain(int fd, sink *s)
 int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
                  const ddp_proc_opts *opts, ddp_error *err)
 {
-	static const ddp_proc_opts defaults = {NULL, 0, 0};
+	static const ddp_proc_opts defaults = {NULL, 0, 0, 0, 0};
+	static pthread_once_t subreaper = PTHREAD_ONCE_INIT;
 	int outp[2] = {-1, -1}, errp[2] = {-1, -1};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sink so = {0}, se = {0};
 	pid_t pid;
-	int rc, status = 0, open_fds = 2, reaped = 0;
-	double start = now(), deadline, drain_until = 0;
+	int rc, status = 0, open_fds = 2, reaped = 0, cuts = 0, pidfd = -1;
+	double start = ddp_proc_now(), deadline, drain_until = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!opts)
 		opts = &defaults;
+	if (opts->deadline && start >= opts->deadline) {
+		/* The campaign is over: not started, and said so. */
+		res->cut_short = 1;
+		res->out = calloc(1, 1);
+		res->err = calloc(1, 1);
+		if (!res->out || !res->err) {
+			ddp_proc_result_free(res);
+			return set_error(err, argv[0], ENOMEM);
+		}
+		return DDP_OK;
+	}
 	so.cap = se.cap = opts->cap ? opts->cap : 1 << 20;
 	so.buf = malloc(so.cap + 1);
 	se.buf = malloc(se.cap + 1);
@@ -96,9 +231,26 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 		posix_spawnattr_setsigmask(&attr, &none);
 	}
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-	rc = strchr(argv[0], '/')
-	     ? posix_spawn(&pid, argv[0], &fa, &attr, (char *const *)argv, environ)
-	     : posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+	pthread_once(&subreaper, subreaper_once);
+	pthread_mutex_lock(&live_lock);
+	if (nlive == sizeof(live) / sizeof(live[0]))
+		rc = EAGAIN;
+	else
+		rc = strchr(argv[0], '/')
+		     ? posix_spawn(&pid, argv[0], &fa, &attr, (char *const *)argv, environ)
+		     : posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+	if (!rc)
+		live[nlive++] = pid;
+	pthread_mutex_unlock(&live_lock);
+	if (!rc && opts->max_file_size) {
+		/*
+		 * posix_spawn cannot set a limit: set it at once, while the
+		 * tool is still starting (an interpreter, a loader), so a tool
+		 * writing (or truncating to) 100 GiB gets EFBIG or SIGXFSZ.
+		 */
+		struct rlimit lim = {opts->max_file_size, opts->max_file_size};
+		prlimit(pid, RLIMIT_FSIZE, &lim, NULL);
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(outp[1]);
@@ -107,10 +259,18 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	if (rc)
 		goto fail_pipes;
 
+	/* Readable when it exits: the loop wakes then, whatever the pipes do. */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	deadline = opts->timeout > 0 ? start + opts->timeout : 0;
-	while (open_fds > 0) {
-		struct pollfd pfd[2] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0}};
-		int wait_ms = 100;
+	/* The campaign's end comes first: the run is cut short, not timed out. */
+	if (opts->deadline && (!deadline || opts->deadline < deadline))
+		deadline = opts->deadline, cuts = 1;
+	/* Till it is reaped too: a tool that closes its pipes still has its timeout. */
+	while (open_fds > 0 || !reaped) {
+		struct pollfd pfd[3] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0},
+		                        {reaped ? -1 : pidfd, POLLIN, 0}};
+		/* Without a pidfd, a tool that closed its pipes is polled for. */
+		int wait_ms = open_fds || pidfd >= 0 ? 100 : 2;
 
 		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
 			/*
@@ -118,22 +278,25 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 			 * holds the pipes: kill them, then drain briefly.
 			 */
 			reaped = 1;
-			kill(-pid, SIGKILL);
-			drain_until = now() + 1.0;
+			live_remove(pid);
+			kill_descendants(pid);
+			drain_until = ddp_proc_now() + 1.0;
+			if (cuts && drain_until > deadline)
+				drain_until = deadline;
 		}
-		if (reaped && now() >= drain_until)
+		if (reaped && ddp_proc_now() >= drain_until)
 			break;
 		if (deadline && !reaped) {
-			double left = deadline - now();
+			double left = deadline - ddp_proc_now();
 			if (left <= 0) {
-				res->timed_out = 1;
+				*(cuts ? &res->cut_short : &res->timed_out) = 1;
 				kill(-pid, SIGKILL);
 				break;
 			}
 			if (left * 1000 < wait_ms)
 				wait_ms = (int)(left * 1000) + 1;
 		}
-		if (poll(pfd, 2, wait_ms) < 0) {
+		if (poll(pfd, 3, wait_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -148,15 +311,19 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 			}
 		}
 	}
-	if (!reaped)
+	if (!reaped) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-	/* Reap what it left behind in its group. */
-	kill(-pid, SIGKILL);
+		live_remove(pid);
+		/* Kill and reap what it left behind, in its group or not. */
+		kill_descendants(pid);
+	}
 	if (outp[0] >= 0)
 		close(outp[0]);
 	if (errp[0] >= 0)
 		close(errp[0]);
+	if (pidfd >= 0)
+		close(pidfd);
 	so.buf[so.len] = '\0';
 	se.buf[se.len] = '\0';
 	res->out = so.buf;
@@ -165,11 +332,11 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 	res->err = se.buf;
 	res->err_len = se.len;
 	res->err_truncated = se.truncated;
-	res->seconds = now() - start;
+	res->seconds = ddp_proc_now() - start;
 	if (WIFEXITED(status)) {
 		res->exited = 1;
 		res->exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status) && !res->timed_out) {
+	} else if (WIFSIGNALED(status) && !res->timed_out && !res->cut_short) {
 		res->signo = WTERMSIG(status);
 	}
 	return DDP_OK;

@@ -10,13 +10,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -44,7 +44,7 @@ static int run_tool(ddp_proc_result *r, const ddp_config *cfg, const ddp_tool *t
                     ddp_error *err)
 {
 	const char *argv[DDP_CASE_MAX_ARGS + 24];
-	ddp_proc_opts o = {cwd, cfg->timeout, cfg->output_cap};
+	ddp_proc_opts o = {cwd, cfg->timeout, cfg->output_cap, cfg->deadline, cfg->max_output};
 	int n = 0;
 
 	for (int i = 0; i < t->argc; i++)
@@ -98,10 +98,22 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 	s->info_rc = -1;
 	if (!s->output_exists)
 		return DDP_OK;
+	/* Never read what is too big to compare in a case's time (a sparse 100G). */
+	if (cfg->max_output && stat(out, &st) == 0 &&
+	    ((unsigned long long)st.st_size > cfg->max_output ||
+	     (unsigned long long)st.st_blocks * 512 > cfg->max_output)) {
+		s->too_large = 1;
+		return DDP_OK;
+	}
 	args[0] = "--output=json";
 	args[1] = (char *)name;
 	if (run_tool(&r, cfg, &cfg->reference, "info", 2, args, dir, err))
 		return DDP_ERROR;
+	if (r.cut_short) {
+		s->cut_short = 1;
+		ddp_proc_result_free(&r);
+		return DDP_OK;
+	}
 	s->info_rc = r.exited ? r.exit_code : 128 + r.signo;
 	s->info_raw = strdup(r.out);
 	if (s->info_rc == 0) {
@@ -135,6 +147,7 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 			json_decref(j);
 			return DDP_ERROR;
 		}
+		s->cut_short = r.cut_short;
 		s->flat_ok = r.exited && r.exit_code == 0;
 		if (s->flat_ok)
 			snprintf(s->flat_path, sizeof(s->flat_path), "%s/.ddp-flat.raw", dir);
@@ -173,11 +186,14 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 	s->exit_code = r.exit_code;
 	s->signo = r.signo;
 	s->timed_out = r.timed_out;
+	s->cut_short = r.cut_short;
+	/* Killed by the file-size limit (cfg->max_output): its output was too large. */
+	s->too_large = r.signo == SIGXFSZ;
 	s->stderr_text = r.err;
 	s->stderr_len = r.err_len;
 	r.err = NULL;
 	ddp_proc_result_free(&r);
-	if (s->timed_out)
+	if (s->timed_out || s->cut_short || s->too_large)
 		return DDP_OK;
 	return read_output(s, cfg, dir, output_name(cfg, c), err);
 }
@@ -340,6 +356,16 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 		res->verdict = DDP_INCONCLUSIVE;
 		snprintf(res->detail, sizeof(res->detail), "timeout: %s\n",
 		         a->timed_out ? "reference" : "candidate");
+		return;
+	}
+	/* Its own kind: nothing else of that side was read. */
+	if (a->too_large || b->too_large) {
+		if (a->too_large)
+			add(res, "output-too-large:reference", "the reference's output passed %llu bytes",
+			    cfg->max_output);
+		if (b->too_large)
+			add(res, "output-too-large:candidate", "the candidate's output passed %llu bytes",
+			    cfg->max_output);
 		return;
 	}
 	if (!a->exited)
@@ -578,30 +604,18 @@ int ddp_case_is_safe(const ddp_case *c, const char **why)
 
 /*
  * A tool that ran out of space would look like a divergence: the suite's
- * own trouble must never be reported as the tools'.  Below this much free
- * space in the work directory, or when a tool says the disk is full, the
- * case is void and the campaign stops.
+ * own trouble must never be reported as the tools'.  The case is void and
+ * the campaign stops.
  */
-#define MIN_FREE_BYTES (64ULL << 20)
-
 static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error *err)
 {
-	struct statvfs vfs;
-	unsigned long long avail;
 	const ddp_side *sides[] = {&res->ref, &res->cand};
 
-	if (statvfs(cfg->workdir, &vfs))
-		return ddp_error_errno(err, cfg->workdir, "cannot read the work directory's filesystem");
-	avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
 	for (int i = 0; i < 2; i++)
-		if (sides[i]->stderr_text && memmem(sides[i]->stderr_text, sides[i]->stderr_len,
-		                                     "No space left on device", 23))
-			avail = 0;
-	if (avail >= MIN_FREE_BYTES)
-		return DDP_OK;
-	return ddp_error_set(err, DDP_ERROR, cfg->workdir, 0, 0,
-	                     "the work directory's filesystem is full (%llu bytes free, %llu needed)",
-	                     avail, MIN_FREE_BYTES);
+		if (ddp_machine_fault(cfg->workdir, cfg->workdir, sides[i]->stderr_text,
+		                      sides[i]->stderr_len, err))
+			return DDP_ERROR;
+	return DDP_OK;
 }
 
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
@@ -653,6 +667,12 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);
 	if (!rc && !cfg->candidate.is_model)
 		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, err);
+	if (!rc && (res->ref.cut_short || res->cand.cut_short)) {
+		/* The campaign ended while it ran: no verdict either way. */
+		res->verdict = DDP_CUT_SHORT;
+		snprintf(res->detail, sizeof(res->detail), "cut short by the campaign's end\n");
+		return DDP_OK;
+	}
 	if (!rc)
 		rc = space_problem(cfg, res, err);
 	if (rc) {

@@ -20,7 +20,7 @@ int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
 	char *copy, *tok, *save = NULL;
 	const char *vargv[18];
 	ddp_proc_result r;
-	ddp_proc_opts o = {NULL, 30, 1 << 16};
+	ddp_proc_opts o = {NULL, DDP_VERSION_PROBE_SECONDS, 1 << 16, 0, 0};
 
 	memset(t, 0, sizeof(*t));
 	t->spec = strdup(spec);
@@ -67,6 +67,12 @@ int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err)
 		snprintf(msg, sizeof(msg), "cannot run it: %s", err ? err->message : "");
 		ddp_tool_free(t);
 		return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s", msg);
+	}
+	if (r.timed_out) {
+		ddp_proc_result_free(&r);
+		ddp_tool_free(t);
+		return ddp_error_set(err, DDP_EINVAL, spec, 0, 0, "%s --version did not finish within %d s",
+		                     spec, DDP_VERSION_PROBE_SECONDS);
 	}
 	if (r.exited && r.exit_code == 0 && !strncmp(r.out, "qemu-img version ", 17)) {
 		r.out[strcspn(r.out, "\n")] = '\0';

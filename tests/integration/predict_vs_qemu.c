@@ -474,7 +474,7 @@ static int write_file(const char *dir, const char *name, size_t len, unsigned se
 
 static int run_tool(ddp_proc_result *r, const char *const *argv, const char *dir)
 {
-	ddp_proc_opts o = {dir, 60, 1 << 20};
+	ddp_proc_opts o = {dir, 60, 1 << 20, 0, 0};
 	ddp_error err;
 	if (ddp_proc_run(r, argv, &o, &err)) {
 		fprintf(stderr, "predict_vs_qemu: cannot run %s: %s\n", argv[0], err.message);
