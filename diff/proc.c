@@ -61,24 +61,26 @@ static void live_remove(pid_t pid)
 	pthread_mutex_unlock(&live_lock);
 }
 
-/* The parent pid in /proc/<pid>/stat (after the command's closing paren). */
-static pid_t parent_of(const char *pid)
+unsigned long long ddp_proc_stat_field(long pid, int field)
 {
-	char path[64], buf[512], *p;
-	int fd;
+	char path[64], buf[1024], *p;
 	ssize_t n;
-	long ppid;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (field < 3 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && sscanf(p, ") %*c %ld", &ppid) == 1 ? (pid_t)ppid : 0;
+	/* The command (field 2) may hold spaces and parentheses: count from the last ')'. */
+	if (!(p = strrchr(buf, ')')))
+		return 0;
+	for (int i = 2; i < field && p; i++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
 /* The last pid the kernel gave out (0 when unknown). */
@@ -115,7 +117,7 @@ static int kill_strays(pid_t from)
 		while ((e = readdir(d)) && n < 64) {
 			pid_t pid = (pid_t)atol(e->d_name);
 			size_t i = 0;
-			if (pid <= 0 || pid < from || parent_of(e->d_name) != self)
+			if (pid <= 0 || pid < from || (pid_t)ddp_proc_stat_field(pid, 4) != self)
 				continue;
 			while (i < nlive && live[i] != pid)
 				i++;

@@ -45,6 +45,12 @@ typedef struct ddp_proc_opts {
 double ddp_proc_now(void);
 
 /*
+ * Field `field` of /proc/<pid>/stat, counted as proc(5) does (4: the
+ * parent, 22: the start time); 0 when unknown.
+ */
+unsigned long long ddp_proc_stat_field(long pid, int field);
+
+/*
  * Runs argv[0] (looked up on PATH when it has no '/') with argv, stdin
  * from /dev/null.  DDP_OK once the tool ran, whatever it did; DDP_ERROR
  * when it could not be started (err says why).

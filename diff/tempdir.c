@@ -117,32 +117,6 @@ int ddp_remove_tree(const char *path)
 
 /* ---- markers ------------------------------------------------------------ */
 
-/* Field 22 of /proc/<pid>/stat, the process's start time (0: no such process). */
-static unsigned long long start_time(long pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long t = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The name (field 2) may hold spaces and parentheses: count from the last ')'. */
-	if (!(p = strrchr(buf, ')')))
-		return 0;
-	for (int field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		t = strtoull(p + 1, NULL, 10);
-	return t;
-}
-
 static void boot_id(char out[40])
 {
 	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
@@ -163,7 +137,7 @@ int ddp_tmpdir_mark(const char *dir, ddp_error *err)
 
 	boot_id(boot);
 	n = snprintf(text, sizeof(text), "ddparity %ld %llu %s\n", (long)getpid(),
-	             start_time((long)getpid()), boot);
+	             ddp_proc_stat_field((long)getpid(), 22), boot);
 	snprintf(path, sizeof(path), "%s/" MARKER, dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -250,7 +224,7 @@ static int marker_dead(int dirfd, const char *name)
 	else if (kill((pid_t)pid, 0) && errno == ESRCH)
 		dead = 1;
 	else if (pid != (long)getpid()) {
-		unsigned long long now = start_time(pid);
+		unsigned long long now = ddp_proc_stat_field(pid, 22); /* its start time */
 		dead = now && now != t; /* the pid was reused */
 	}
 	return dead;
