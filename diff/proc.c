@@ -80,6 +80,8 @@ unsigned long long ddp_proc_stat_field(long pid, int field)
 		return 0;
 	for (int i = 2; i < field && p; i++)
 		p = strchr(p + 1, ' ');
+	if (p && field == 3)
+		return (unsigned char)p[1]; /* the state, a letter */
 	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 

@@ -45,8 +45,8 @@ typedef struct ddp_proc_opts {
 double ddp_proc_now(void);
 
 /*
- * Field `field` of /proc/<pid>/stat, counted as proc(5) does (4: the
- * parent, 22: the start time); 0 when unknown.
+ * Field `field` of /proc/<pid>/stat, counted as proc(5) does (3: the
+ * state, as its letter; 4: the parent; 22: the start time); 0 when unknown.
  */
 unsigned long long ddp_proc_stat_field(long pid, int field);
 

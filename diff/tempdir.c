@@ -83,6 +83,12 @@ static int remove_at(int dirfd, const char *name, int depth)
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	for (int pass = 0; pass < 4; pass++) {
+		/*
+		 * A temporary's marker goes last, so that a removal cut short (a
+		 * kill, a tool of a dead run still writing there) leaves it
+		 * marked for the next sweep.
+		 */
+		remove_contents(fd, depth, MARKER);
 		remove_contents(fd, depth, NULL);
 		if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT) {
 			close(fd);
@@ -93,21 +99,6 @@ static int remove_at(int dirfd, const char *name, int depth)
 	}
 	close(fd);
 	return -1;
-}
-
-/*
- * A dead temporary: its marker goes last, so that a removal cut short (a
- * tool of the dead run still writing there) leaves it marked for the next.
- */
-static int remove_marked(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = remove_contents(fd, 0, MARKER);
-	close(fd);
-	return rc ? rc : remove_at(dirfd, name, 0);
 }
 
 int ddp_remove_tree(const char *path)
@@ -130,14 +121,21 @@ static void boot_id(char out[40])
 		strcpy(out, "-");
 }
 
-int ddp_tmpdir_mark(const char *dir, ddp_error *err)
+/* The marker's text for this process: "ddparity <pid> <start time> <boot id>\n". */
+static int marker_text(char text[128])
 {
-	char text[128], boot[40], path[4200];
-	int fd, n;
+	char boot[40];
 
 	boot_id(boot);
-	n = snprintf(text, sizeof(text), "ddparity %ld %llu %s\n", (long)getpid(),
-	             ddp_proc_stat_field((long)getpid(), 22), boot);
+	return snprintf(text, 128, "ddparity %ld %llu %s\n", (long)getpid(),
+	                ddp_proc_stat_field((long)getpid(), 22), boot);
+}
+
+static int write_marker(const char *dir, const char *text, int n, ddp_error *err)
+{
+	char path[4200];
+	int fd;
+
 	snprintf(path, sizeof(path), "%s/" MARKER, dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -152,6 +150,14 @@ int ddp_tmpdir_mark(const char *dir, ddp_error *err)
 	return DDP_OK;
 }
 
+int ddp_tmpdir_mark(const char *dir, ddp_error *err)
+{
+	char text[128];
+	int n = marker_text(text);
+
+	return write_marker(dir, text, n, err);
+}
+
 void ddp_tmpdir_unmark(const char *dir)
 {
 	char path[4200];
@@ -161,9 +167,13 @@ void ddp_tmpdir_unmark(const char *dir)
 
 int ddp_tmpdir_make(const char *dir, ddp_error *err)
 {
+	char text[128];
+	/* Ready before mkdir: a kill between the two leaves an unmarked directory, never swept. */
+	int n = marker_text(text);
+
 	if (mkdir(dir, 0755))
 		return ddp_error_errno(err, dir, "cannot create");
-	if (ddp_tmpdir_mark(dir, err)) {
+	if (write_marker(dir, text, n, err)) {
 		rmdir(dir);
 		return DDP_ERROR;
 	}
@@ -198,7 +208,7 @@ static int marker_dead(int dirfd, const char *name)
 {
 	char text[160], boot[40], mboot[40];
 	long pid;
-	unsigned long long t;
+	unsigned long long t, state;
 	struct stat st;
 	ssize_t n;
 	int dfd, fd, dead = 0;
@@ -223,6 +233,8 @@ static int marker_dead(int dirfd, const char *name)
 		dead = 1; /* made before this boot */
 	else if (kill((pid_t)pid, 0) && errno == ESRCH)
 		dead = 1;
+	else if ((state = ddp_proc_stat_field(pid, 3)) == 'Z' || state == 'X')
+		dead = 1; /* killed, not yet reaped (its parent died too: init reaps it when it can) */
 	else if (pid != (long)getpid()) {
 		unsigned long long now = ddp_proc_stat_field(pid, 22); /* its start time */
 		dead = now && now != t; /* the pid was reused */
@@ -264,7 +276,7 @@ static int sweep(int dirfd, const char *dir, int depth)
 		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
 			continue;
 		if (temp_name(e->d_name) && marker_dead(fd, e->d_name) &&
-		    remove_marked(fd, e->d_name) == 0) {
+		    remove_at(fd, e->d_name, 0) == 0) {
 			removed++;
 			continue;
 		}

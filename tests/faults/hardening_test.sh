@@ -6,7 +6,8 @@
 #                   suite's temporaries of dead processes (in --workdir,
 #                   --out, the findings directory, $TMPDIR) survive every
 #                   command's sweep; the suite's own (marked) temporaries of
-#                   dead processes, and of a pid since reused, are removed;
+#                   dead processes, of a pid since reused and of a zombie
+#                   (killed, not reaped yet), are removed;
 #                   a live process's are not
 #   signals         `baselines generate` stopped by SIGTERM and SIGINT,
 #                   `fuzz` and `minimise` (in \$DDP_SHM_DIR, standing for
@@ -99,6 +100,14 @@ sweep)
   marked "$w/case-6-$$" $$ 1
   marked "$w/case-7-$$" $$ "$(my_start)"
   marked "$TMPDIR/ddparity-bl-dead01" "$dead" 1
+  # A killed process not reaped yet (its parent gone too, or slow): a zombie, and dead.
+  sh -c 'sleep 0 & echo $! > "$1"; exec sleep 60' sh "$tmp/zpid" &
+  pids+=($!)
+  disown $!
+  wait_for 5 test -s "$tmp/zpid" || fail "no zombie pid"
+  zombie=$(cat "$tmp/zpid")
+  wait_for 5 grep -q '^[0-9]* ([^)]*) Z' "/proc/$zombie/stat" || fail "$zombie is no zombie"
+  marked "$w/case-8-$zombie" "$zombie" "$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$zombie/stat")"
   # An atomic write's temporary of a dead process (swept), and a user's file linked under such a name (kept).
   ver=$("$qemu" --version | awk 'NR == 1 {print $3}')
   mkdir -p "$out/$ver"
@@ -117,6 +126,7 @@ sweep)
   [ ! -e "$w/case-5-$dead" ] && [ ! -e "$w/runs-x/bl-c-$dead-0x1" ] \
     || fail "a dead process's marked temporaries were not swept"
   [ ! -e "$w/case-6-$$" ] || fail "the temporary of a pid since reused was not swept"
+  [ ! -e "$w/case-8-$zombie" ] || fail "the temporary of a killed process not yet reaped was not swept"
   [ -e "$w/case-7-$$/sub/file" ] || fail "a live process's temporary was swept"
   [ ! -e "$TMPDIR/ddparity-bl-dead01" ] || fail "a dead process's private directory in \$TMPDIR was not swept"
   [ -f "$out/$ver/$first.meta.json" ] || fail "no baseline written"
