@@ -5,8 +5,8 @@
  * written right after mkdir: "ddparity <pid> <start time> <boot id>".  The
  * sweep removes a directory only when its name is one the suite gives
  * temporaries AND it holds a marker whose process is gone (no such pid, a
- * pid reused by a later process, or another boot): a user's file or
- * directory, whatever its name, is never removed.  Removal never follows a
+ * zombie, a pid reused by a later process, or another boot): a user's file
+ * or directory, whatever its name, is never removed.  Removal never follows a
  * link (openat O_NOFOLLOW, unlinkat) and uses only system calls, so the
  * signal handler that removes a command's private directory on SIGINT or
  * SIGTERM can use it too.
