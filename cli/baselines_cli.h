@@ -21,7 +21,11 @@ void ddp_bl_path(char *buf, size_t size, const char *rel);
  * The qemu-img binaries to use: the given paths, or (all_versions) every
  * version `ci/qemu-versions list` has, or qemu-img on PATH.  *out is
  * malloc'd; a ddparity exit status (a message was printed when not 0).
+ * all_versions DDP_BL_MATERIALISED_OR_PATH: every listed version, and
+ * qemu-img on PATH when the list names none (not an error: the caller
+ * says so as it sees fit).
  */
+#define DDP_BL_MATERIALISED_OR_PATH 2
 int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, size_t ngiven,
                       int all_versions, const char *who);
 

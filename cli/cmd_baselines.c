@@ -139,7 +139,7 @@ int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, siz
 				if (sscanf(line, "%63s %63s %4095s", version, suite, wrapper) == 3)
 					rc = add_ref(out, n, wrapper, who);
 			}
-		if (!rc && !*n)
+		if (!rc && !*n && all_versions != DDP_BL_MATERIALISED_OR_PATH)
 			rc = ddp_cli_fail("%s: --all-versions: %s list named no version (run "
 			                  "`ci/qemu-versions fetch`)", who, script);
 		if (r.out || r.err)

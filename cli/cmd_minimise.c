@@ -385,10 +385,19 @@ int ddp_cmd_promote(int argc, char **argv)
 	/* Every qemu-img given; by default every materialised version. */
 	ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
 	if (!ngiven && !all_versions && access(script, X_OK) == 0) {
-		if (ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") == DDP_EXIT_OK)
-			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", nrefs);
+		/* Fewer than two versions is how a fresh checkout starts: a note, not an error. */
+		if ((rc = ddp_bl_references(&refs, &nrefs, NULL, 0, DDP_BL_MATERIALISED_OR_PATH,
+		                            "promote")))
+			goto out;
+		if (nrefs == 1 && !strcmp(refs[0].path, "qemu-img"))
+			fprintf(stderr, "promote: note: no materialised qemu-img versions (`ci/qemu-versions "
+			        "fetch` makes them): baselines for qemu-img on PATH (%s) only\n",
+			        refs[0].version);
+		else if (nrefs == 1)
+			fprintf(stderr, "promote: note: one materialised qemu-img version (%s): baselines "
+			        "for it only\n", refs[0].version);
 		else
-			fprintf(stderr, "promote: no materialised versions; qemu-img on PATH only\n");
+			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", nrefs);
 	}
 	if (!nrefs && (rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions, "promote")))
 		goto out;

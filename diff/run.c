@@ -67,7 +67,11 @@ static int run_tool(ddp_proc_result *r, const ddp_config *cfg, const ddp_tool *t
 
 /*
  * The output the case names: the last of= qemu reads, as the core's
- * parser finds it (out.img when the arguments never get that far).
+ * parser finds it.  When the arguments never get that far (qemu stops at
+ * a bad operand), the last of= written: a candidate that reads on writes
+ * there, and a case's output must not depend on its of= being out.img
+ * (the same case in dd-cases form names out.<format>).  out.img when
+ * there is no of= at all.
  */
 static const char *output_name(const ddp_config *cfg, const ddp_case *c)
 {
@@ -78,6 +82,9 @@ static const char *output_name(const ddp_config *cfg, const ddp_case *c)
 	                   (const char *const *)c->argv, NULL) == DDP_OK &&
 	    req.out_path && *req.out_path)
 		return req.out_path;
+	for (int i = c->argc - 1; i >= 0; i--)
+		if (!strncmp(c->argv[i], "of=", 3) && c->argv[i][3])
+			return c->argv[i] + 3;
 	return "out.img";
 }
 
