@@ -235,7 +235,7 @@ static int machine_fault(replay *R, const ddp_ddcase *c, const ddp_proc_result *
 static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
                         int base_info, const char *base_out)
 {
-	char casedir[4400], link[4500], in[64], outn[64], outpath[4500];
+	char casedir[4400], link[4500], in[64], outn[DDP_DDCASE_NAME_MAX], outpath[4600];
 	const char *argv[DDP_DDCASE_MAX_OPS + 32];
 	char **args = NULL;
 	int nargs = 0, n = 0;

@@ -69,7 +69,7 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 		      ddp_error *err)
 {
 	ddp_fixture fx;
-	char casedir[4200], link[4300], in[64], outn[64];
+	char casedir[4200], link[4300], in[64], outn[DDP_DDCASE_NAME_MAX];
 	const char *argv[DDP_DDCASE_MAX_OPS + 12];
 	char **args = NULL;
 	int nargs = 0, n = 0, rc = DDP_ERROR;
@@ -118,7 +118,13 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 		goto out;
 	}
 	out->dd_rc = r.exit_code;
-	dd_err = ddp_replace_all(r.err, r.err_len, outn, "$FILENAME");
+	/*
+	 * The output's name as $FILENAME, as info's normalisation has it; a
+	 * line's own name too short to be told from other text ("of=.") is
+	 * kept as it is.
+	 */
+	dd_err = ddp_replace_all(r.err, r.err_len, strlen(outn) >= 4 ? outn : "",
+	                         "$FILENAME");
 	ddp_proc_result_free(&r);
 	out->stdout_text = strdup("");
 	if (out->dd_rc == 0) {
@@ -131,7 +137,8 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 			goto out;
 		}
 		out->info_rc = r.exited ? r.exit_code : 128 + r.signo;
-		info_err = ddp_replace_all(r.err, r.err_len, outn, "$FILENAME");
+		info_err = ddp_replace_all(r.err, r.err_len, strlen(outn) >= 4 ? outn : "",
+		                           "$FILENAME");
 		if (out->info_rc == 0) {
 			free(out->stdout_text);
 			if (ddp_info_normalise(&out->stdout_text, r.out, r.out_len, paths, 1, err)) {

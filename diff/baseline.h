@@ -34,7 +34,9 @@
  * One line of dd-cases:  NAME  SIZE  IN-FORMAT  OUT-FORMAT  [OPERAND...]
  * The dd runs as `qemu-img dd -O OUT OPERAND... if=in.IN of=out.OUT` in a
  * directory of its own, the input made from SIZE bytes of a fixed pattern
- * (SIZE:sparse or SIZE:zero for the engine's other two patterns).
+ * (SIZE:sparse or SIZE:zero for the engine's other two patterns).  When an
+ * operand is an if= or of=, the line names its files itself: the runner
+ * adds none, and the values IN and OUT are in.IN and out.OUT.
  */
 typedef struct ddp_ddcase {
 	char name[128];
@@ -91,10 +93,25 @@ char *ddp_ddcase_line(const ddp_ddcase *c);
 /* The case as a tuple of instar's generate-baselines.py DD_CASES, with '\n'. */
 char *ddp_ddcase_python(const ddp_ddcase *c);
 
-/* in.<fmt> and out.<fmt>: the names the dd is given. */
+/* Room for a case's file names (its own of= values are at most 100 characters). */
+#define DDP_DDCASE_NAME_MAX 128
+/*
+ * Whether the line names its own files: an operand begins with if= or of=.
+ * The runner then adds neither, and IN and OUT as an if= or of= value are
+ * its in.<fmt> and out.<fmt>.
+ */
+int ddp_ddcase_literal_files(const ddp_ddcase *c);
+/* in.<fmt>: the input's name (the runner links the input there). */
 void ddp_ddcase_in_name(char *buf, size_t size, const ddp_ddcase *c);
+/* out.<fmt>: the runner's output name (its of=, and what of=OUT means). */
+void ddp_ddcase_runner_out_name(char *buf, size_t size, const ddp_ddcase *c);
+/* Where the dd writes its output: the last of= of the line, else out.<fmt>. */
 void ddp_ddcase_out_name(char *buf, size_t size, const ddp_ddcase *c);
-/* The arguments after `dd`: -O OUT OPERAND... if=in.IN of=out.OUT (malloc'd). */
+/*
+ * The arguments after `dd` (malloc'd): -O OUT OPERAND... if=in.IN
+ * of=out.OUT, or with the line's own files -O OUT OPERAND... with IN and
+ * OUT values replaced.
+ */
 int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out);
 void ddp_ddcase_args_free(char **argv, int argc);
 

@@ -3,6 +3,13 @@
  * baselined for every qemu-img version, one case a line:
  *
  *     NAME  SIZE  IN-FORMAT  OUT-FORMAT  [OPERAND...]
+ *
+ * run as `qemu-img dd -O OUT OPERAND... if=in.IN of=out.OUT`.  A line whose
+ * operands hold an if= or of= of their own names its files itself (so any
+ * finding has a line: an of= twice, none, in the middle, of=out.img): the
+ * runner then adds neither, and the value IN or OUT of an if= or of=
+ * stands for the runner's in.IN or out.OUT.  Every other value is kept as
+ * written, and must pass the engine's own ddp_case_is_safe.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -99,6 +106,34 @@ static int out_format_ok(const char *s)
 	return 1;
 }
 
+static int is_file_op(const char *s)
+{
+	return !strncmp(s, "if=", 3) || !strncmp(s, "of=", 3);
+}
+
+int ddp_ddcase_literal_files(const ddp_ddcase *c)
+{
+	for (int i = 0; i < c->nops; i++)
+		if (is_file_op(c->ops[i]))
+			return 1;
+	return 0;
+}
+
+/* An operand as the dd gets it: if=IN, of=OUT (and of=IN, if=OUT) the runner's names. */
+static char *op_text(const ddp_ddcase *c, const char *op)
+{
+	char name[64], *s;
+
+	if (is_file_op(op) && (!strcmp(op + 3, "IN") || !strcmp(op + 3, "OUT"))) {
+		if (op[3] == 'I')
+			ddp_ddcase_in_name(name, sizeof(name), c);
+		else
+			ddp_ddcase_runner_out_name(name, sizeof(name), c);
+		return asprintf(&s, "%.3s%s", op, name) < 0 ? NULL : s;
+	}
+	return strdup(op);
+}
+
 /* Why an operand cannot be in a dd-cases line, or NULL. */
 static const char *op_problem(const char *s)
 {
@@ -107,11 +142,49 @@ static const char *op_problem(const char *s)
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
 			return "an operand may hold only printable ASCII without blanks";
-	if (!strncmp(s, "if=", 3) || !strncmp(s, "of=", 3))
-		return "if= and of= are given by the runner (in.<IN-FORMAT>, out.<OUT-FORMAT>)";
 	if (!strncmp(s, "-O", 2) || !strncmp(s, "--output-format", 15))
 		return "the output format is the OUT-FORMAT column, not an operand";
 	return NULL;
+}
+
+/*
+ * A line's own if= and of= values, judged as the engine judges a case
+ * before running it (ddp_case_is_safe: relative, inside the case's
+ * directory, not the input's link, no outward protocol; with
+ * --image-opts only local options).  Each file operand alone, with the
+ * line's --image-opts, so *bad names the one refused.
+ */
+static const char *files_problem(const ddp_ddcase *c, int *bad)
+{
+	ddp_case one;
+	const char *why = NULL;
+	int image_opts = -1;
+
+	for (int i = 0; i < c->nops; i++)
+		if (!strncmp(c->ops[i], "--image-opts", strcspn(c->ops[i], "=")) &&
+		    strcspn(c->ops[i], "=") >= 3)
+			image_opts = i;
+	for (int i = 0; i < c->nops && !why; i++) {
+		if (!is_file_op(c->ops[i]))
+			continue;
+		/* The runner keeps names in buffers of DDP_DDCASE_NAME_MAX. */
+		if (strlen(c->ops[i] + 3) >= DDP_DDCASE_NAME_MAX - 8) {
+			*bad = i;
+			return "a file name longer than 100 characters";
+		}
+		memset(&one, 0, sizeof(one));
+		if (image_opts >= 0)
+			one.argv[one.argc++] = c->ops[image_opts];
+		if (!(one.argv[one.argc] = op_text(c, c->ops[i])))
+			return NULL; /* out of memory: the line is not refused for it */
+		one.argc++;
+		if (!ddp_case_is_safe(&one, &why))
+			*bad = i;
+		else
+			why = NULL;
+		free(one.argv[one.argc - 1]);
+	}
+	return why;
 }
 
 /* Which element of argv (argc of them) holds the byte at s; -1 if none. */
@@ -126,7 +199,8 @@ static int holder(const char *const *argv, int argc, const char *s)
 /*
  * What the operands mean to qemu-img, by the core's own parser under every
  * profile: in the argv the runner gives (-O OUT-FORMAT, the operands, then
- * if= and of=), the -O, if= and of= that apply must be the runner's, and
+ * if= and of= unless the line names its own), the -O (and then the if= and
+ * of=) that apply must be the runner's, and
  * no operand may give -f, --object or help, however spelt ("-UOqcow2",
  * "--output-f=qcow2", "--obj=x", "-Uh", a trailing "-f" taking the
  * runner's if=).  The operands from each position on are parsed too, so an
@@ -137,7 +211,7 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 {
 	char **args;
 	const char *v[DDP_DDCASE_MAX_OPS + 6];
-	int nargs;
+	int nargs, literal = ddp_ddcase_literal_files(c);
 
 	if (ddp_ddcase_args(c, &args, &nargs))
 		return NULL; /* out of memory: the line is not refused for it */
@@ -169,8 +243,8 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 				k = holder(v, n, req.in_fmt);
 				k -= req.in_fmt == v[k];
 				why = "-f or --format: the input's format is the IN-FORMAT column";
-			} else if ((req.in_path && req.in_path != v[n - 2] + 3) ||
-			           (req.out_path && req.out_path != v[n - 1] + 3)) {
+			} else if (!literal && ((req.in_path && req.in_path != v[n - 2] + 3) ||
+			                        (req.out_path && req.out_path != v[n - 1] + 3))) {
 				k = holder(v, n, req.in_path != v[n - 2] + 3 ? req.in_path : req.out_path);
 				why = "if= and of= are given by the runner (in.<IN-FORMAT>, out.<OUT-FORMAT>)";
 			}
@@ -223,6 +297,8 @@ static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error 
 		;
 	if (!why)
 		why = ops_meaning(c, &bad);
+	if (!why)
+		why = files_problem(c, &bad);
 	*field = 4 + bad;
 	if (why)
 		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
@@ -510,6 +586,9 @@ char *ddp_ddcase_python(const ddp_ddcase *c)
 	fputs("),", f);
 	if (c->pattern[0] && strcmp(c->pattern, "random"))
 		fprintf(f, "  # input pattern: %s", c->pattern);
+	if (ddp_ddcase_literal_files(c))
+		fprintf(f, "  # its own if= and of= (IN, OUT: in.%s, out.%s); no others added",
+		        c->in_fmt, c->out_fmt);
 	fputc('\n', f);
 	fclose(f);
 	return buf;
@@ -520,9 +599,29 @@ void ddp_ddcase_in_name(char *buf, size_t size, const ddp_ddcase *c)
 	snprintf(buf, size, "in.%s", c->in_fmt);
 }
 
-void ddp_ddcase_out_name(char *buf, size_t size, const ddp_ddcase *c)
+void ddp_ddcase_runner_out_name(char *buf, size_t size, const ddp_ddcase *c)
 {
 	snprintf(buf, size, "out.%s", out_format_ok(c->out_fmt) ? c->out_fmt : "img");
+}
+
+/*
+ * The last of= written is the one qemu-img writes (the last of a kind
+ * wins), and the one a candidate that reads on past a bad operand writes:
+ * the engine's choice too (run.c, output_name).
+ */
+void ddp_ddcase_out_name(char *buf, size_t size, const ddp_ddcase *c)
+{
+	for (int i = c->nops - 1; i >= 0; i--)
+		if (!strncmp(c->ops[i], "of=", 3)) {
+			if (!strcmp(c->ops[i] + 3, "IN"))
+				ddp_ddcase_in_name(buf, size, c);
+			else if (!strcmp(c->ops[i] + 3, "OUT"))
+				ddp_ddcase_runner_out_name(buf, size, c);
+			else
+				snprintf(buf, size, "%s", c->ops[i] + 3);
+			return;
+		}
+	ddp_ddcase_runner_out_name(buf, size, c);
 }
 
 int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out)
@@ -534,12 +633,13 @@ int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out)
 	if (!argv)
 		return DDP_ENOMEM;
 	ddp_ddcase_in_name(in, sizeof(in), c);
-	ddp_ddcase_out_name(outn, sizeof(outn), c);
+	ddp_ddcase_runner_out_name(outn, sizeof(outn), c);
 	argv[n++] = strdup("-O");
 	argv[n++] = strdup(c->out_fmt);
 	for (int i = 0; i < c->nops; i++)
-		argv[n++] = strdup(c->ops[i]);
-	if (asprintf(&argv[n++], "if=%s", in) < 0 || asprintf(&argv[n++], "of=%s", outn) < 0)
+		argv[n++] = op_text(c, c->ops[i]);
+	if (!ddp_ddcase_literal_files(c) &&
+	    (asprintf(&argv[n++], "if=%s", in) < 0 || asprintf(&argv[n++], "of=%s", outn) < 0))
 		argv[n - 1] = NULL;
 	for (int i = 0; i < n; i++)
 		if (!argv[i]) {

@@ -511,11 +511,16 @@ static int smaller_input(mctx *m, ddp_ddcase *best)
 /* ---- the finding in dd-cases form --------------------------------------- */
 
 /*
- * The finding's arguments as a dd-cases line: -O taken out into OUT, every
- * if= and of= dropped (the runner gives them), the rest kept in order; the
- * input the fixture's size, format and pattern.
+ * The finding's arguments as a dd-cases line: -O taken out into OUT, the
+ * rest kept in order; the input the fixture's size, format and pattern
+ * (ddp_fixture_adhoc remakes the engine's fixture byte for byte).
+ * Plainly (literal 0) every if= and of= is dropped, the runner giving
+ * its own; literally (1) they stay where they were, the fixture's link as
+ * if=IN and every other name as written (the runner then adds none), for
+ * a finding whose files matter: an of= twice or missing, a bad operand
+ * before them, another name.
  */
-static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f)
+static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f, int literal)
 {
 	int after_dashdash = 0;
 
@@ -550,8 +555,16 @@ static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f)
 				continue;
 			}
 		}
-		if (!strncmp(a, "if=", 3) || !strncmp(a, "of=", 3))
-			continue;
+		if (!strncmp(a, "if=", 3) || !strncmp(a, "of=", 3)) {
+			if (!literal)
+				continue;
+			if (!strncmp(a, "if=", 3) && f->file && !strcmp(a + 3, f->file)) {
+				if (d->nops == DDP_DDCASE_MAX_OPS)
+					return DDP_ERANGE;
+				d->ops[d->nops++] = strdup("if=IN");
+				continue;
+			}
+		}
 		if (d->nops == DDP_DDCASE_MAX_OPS)
 			return DDP_ERANGE;
 		d->ops[d->nops++] = strdup(a);
@@ -589,22 +602,44 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 		return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
 				     "the finding does not reproduce its signature %s "
 				     "(this run: %s)", signature, sig);
-	/* 2. The same in dd-cases form, on a dd-cases input just like the fixture. */
-	if (to_ddcase(&best, c, f)) {
-		ddp_ddcase_free(&best);
-		return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
-				     "more than %d operands", DDP_DDCASE_MAX_OPS);
-	}
-	if (!interesting(&m, &best, sig, sizeof(sig))) {
-		char sizecol[48];
-		ddp_ddcase_size_column(sizecol, sizeof(sizecol), &best);
-		ddp_ddcase_free(&best);
-		rc = m.failed ? DDP_ERROR
-		     : ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
-				     "in dd-cases form (-O %s, the runner's if= and of=, a "
-				     "%s %s input) the finding shows %s, not %s", best.out_fmt, sizecol,
-				     best.in_fmt, sig, signature);
-		goto out;
+	/*
+	 * 2. The same in dd-cases form, on a dd-cases input just like the
+	 * fixture: with the runner's if= and of= first, else the finding's own
+	 * (the same line when it has none: then remembered, not run again).
+	 */
+	{
+		ddp_ddcase lit;
+		char lsig[512] = "";
+		int ok = 0;
+
+		int bad = to_ddcase(&best, c, f, 0);
+		bad |= to_ddcase(&lit, c, f, 1);
+		if (bad) {
+			ddp_ddcase_free(&best);
+			ddp_ddcase_free(&lit);
+			return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
+					     "more than %d operands", DDP_DDCASE_MAX_OPS);
+		}
+		ok = interesting(&m, &best, sig, sizeof(sig));
+		if (!ok && !m.failed && interesting(&m, &lit, lsig, sizeof(lsig))) {
+			ddp_ddcase_free(&best);
+			best = lit;
+			ok = 1;
+		} else {
+			ddp_ddcase_free(&lit);
+		}
+		if (!ok) {
+			char sizecol[48];
+			ddp_ddcase_size_column(sizecol, sizeof(sizecol), &best);
+			rc = m.failed ? DDP_ERROR
+			     : ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
+					     "in dd-cases form (-O %s, a %s %s input) the finding "
+					     "shows %s with the runner's if= and of=, %s with its own, "
+					     "not %s", best.out_fmt, sizecol, best.in_fmt, sig,
+					     strcmp(lsig, "(tried before)") ? lsig : "the same", signature);
+			ddp_ddcase_free(&best);
+			goto out;
+		}
 	}
 	note(&m, "dd-cases form", &best);
 	out->orig_args = best.nops;
