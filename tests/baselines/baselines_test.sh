@@ -36,9 +36,13 @@ cases-file)
   "$ddp" replay --cases "$tmp/bad" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 2 ] || { cat "$tmp/out"; fail "a malformed line: exit $rc, want 2"; }
   grep -q "^ddparity: $tmp/bad:4:1: " "$tmp/out" || { cat "$tmp/out"; fail "the error does not name the file and line 4"; }
-  printf 'a 1M raw raw of=x\n' > "$tmp/bad2"
-  "$ddp" baselines generate --cases "$tmp/bad2" --out "$tmp/o" > "$tmp/out" 2>&1 && fail "of= accepted"
-  grep -q "$tmp/bad2:1:14: .*given by the runner" "$tmp/out" || { cat "$tmp/out"; fail "no column for the bad operand"; }
+  # A line may name its own files, but only as a case may: inside its directory.
+  printf 'a 1M raw raw if=IN of=../x\n' > "$tmp/bad2"
+  "$ddp" baselines generate --cases "$tmp/bad2" --out "$tmp/o" > "$tmp/out" 2>&1 && fail "of=../x accepted"
+  grep -q "$tmp/bad2:1:20: .*leaving the case's directory" "$tmp/out" || { cat "$tmp/out"; fail "no column for the bad operand"; }
+  printf 'a 1M raw raw if=IN of=IN\n' > "$tmp/bad3"
+  "$ddp" baselines generate --cases "$tmp/bad3" --out "$tmp/o" > "$tmp/out" 2>&1 && fail "of=IN accepted"
+  grep -q "$tmp/bad3:1:20: .*the fixture's link" "$tmp/out" || { cat "$tmp/out"; fail "of=IN: no column for the bad operand"; }
   "$ddp" baselines generate --cases "$cases" --out "$tmp/o" --only no-such-case > "$tmp/out" 2>&1 && fail "--only of an unknown case accepted"
   echo "dd-cases: $ncases cases parse; malformed lines are named by file, line and column" ;;
 

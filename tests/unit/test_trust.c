@@ -96,6 +96,13 @@ static const struct {
 	{"-x -Oqcow2", 3},              /* hidden behind an option error */
 	{"if=../x", 0},
 	{"of=/etc/x", 0},
+	/* A line's own files: as a case's (ddp_case_is_safe), each named where it is. */
+	{"if=IN of=OUT bs=512", -1},
+	{"bs=512 of=out.img of=b.img", -1},
+	{"if=IN of=sub/../in.raw", 6},   /* the input's link */
+	{"if=IN of=IN", 6},
+	{"--image-opts if=driver=nbd,host=x of=OUT", 13},
+	{"of=nbd:localhost:1", 0},
 };
 
 static void ddcases_operands(void **state)
