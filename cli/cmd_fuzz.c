@@ -18,7 +18,7 @@ static const char usage[] =
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
 	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
-	"                     [--command dd|map] [--manifest FILE]\n"
+	"                     [--command dd|map] [--manifest FILE] [--case FILE]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -57,10 +57,64 @@ static const char usage[] =
 	"                    expected-outputs/map-fixtures), human and JSON output;\n"
 	"                    signatures: exit, stderr, stdout (human), map:<fields>\n"
 	"                    (JSON), crash.  Needs a --candidate command.\n"
+	"  --case FILE       run just this case, a finding's case.json ({\"fixture\":\n"
+	"                    NAME, \"args\": [...]}; NAME an engine fixture or an\n"
+	"                    input dd-FORMAT-SIZE[-sparse|-zero] made for it), and save\n"
+	"                    it as a finding when it diverges: a known case (a\n"
+	"                    mutant's, a dd-cases line's) made a finding to minimise\n"
+	"                    and promote\n"
 	"\n"
 	"Exit status: 0 no divergence, 1 divergences found, 2 error (a divergence\n"
 	"whose finding could not be saved is one); stopped by SIGINT or SIGTERM:\n"
 	"the summary, marked interrupted, then 128 + the signal (130, 143).\n";
+
+/* --case: one given case instead of generated ones, counted as a campaign's. */
+static int run_given(ddp_campaign_stats *st, ddp_engine_setup *s, ddp_findings *f,
+                     const char *path, ddp_error *err)
+{
+	ddp_case c;
+	ddp_result res;
+	struct timespec t0, t1;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (ddp_case_load(&c, path, err))
+		return DDP_ERROR;
+	if (ddp_cli_engine_fixture(s, c.fixture, "fuzz: --case")) {
+		ddp_case_free(&c);
+		return ddp_error_set(err, DDP_EINVAL, path, 0, 0, "its fixture cannot be made "
+		                     "(said above)");
+	}
+	rc = ddp_case_run(&res, &s->cfg, &c, 1, err);
+	if (!rc) {
+		st->cases = 1;
+		switch (res.verdict) {
+		case DDP_SAME: st->same++; break;
+		case DDP_UNSUPPORTED: st->unsupported++; break;
+		case DDP_REFUSED: st->refused++; break;
+		case DDP_CUT_SHORT: st->cut_short++; break;
+		case DDP_DIVERGES: {
+			int is_new = 0;
+			char where[4300];
+			ddp_error ferr;
+			st->diverged++;
+			if (ddp_findings_add(f, &s->cfg, &c, &res, 0, 1, &is_new, where, sizeof(where), &ferr))
+				st->unsaved++;
+			else
+				fprintf(stderr, "ddparity: %s finding %s: %s\n", is_new ? "new" : "a known",
+				        res.signature, where);
+			break;
+		}
+		default: st->inconclusive++; break;
+		}
+	}
+	ddp_result_free(&res);
+	ddp_case_free(&c);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	st->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc ? DDP_ERROR : DDP_OK;
+}
 
 /* The signal that stopped the campaign (0: none). */
 static volatile int stop_flag;
@@ -74,7 +128,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 {
 	const char *reference = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
-	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL;
+	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL, *given = NULL;
 	FILE *logf = NULL;
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 	int stop_on_finding = 0;
@@ -120,6 +174,8 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			log = v;
 		else if (!strcmp(a, "--trace"))
 			trace = v;
+		else if (!strcmp(a, "--case"))
+			given = v;
 		else if (!strcmp(a, "--stop-on"))
 			stop_on = v;
 		else if (!strcmp(a, "--command")) {
@@ -198,7 +254,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		s.cfg.max_output = (unsigned long long)max_output;
 	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
 	                           stop_on_finding, stop_on};
-	rc = ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
+	rc = given ? run_given(&st, &s, &f, given, &err) : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
 	       (unsigned long long)st.cases, st.seconds, st.seconds > 0 ? st.cases / st.seconds : 0.0,

@@ -22,6 +22,7 @@ static const char usage[] =
 	"usage: ddparity replay [--candidate SPEC] [--reference PATH] [--cases FILE]\n"
 	"                       [--baselines DIR] [--known FILE] [--profile parity|strict]\n"
 	"                       [--only GLOB] [--workdir DIR] [--all-versions]\n"
+	"                       [--stderr ignore|class|exact]\n"
 	"\n"
 	"Checks a candidate against the committed baselines of the reference's\n"
 	"version profile (DIR/version-map.json; DIR defaults to\n"
@@ -41,6 +42,10 @@ static const char usage[] =
 	"  --reference PATH  the qemu-img whose version picks the profile and which\n"
 	"                    makes the inputs and reads the outputs (default\n"
 	"                    qemu-img on PATH)\n"
+	"  --stderr MODE     dd's stderr against the baseline's (a command\n"
+	"                    candidate): ignore (the default), class (nothing,\n"
+	"                    warning or error, as the engine compares other tools)\n"
+	"                    or exact (the bytes, the output's name as $FILENAME)\n"
 	"\n"
 	"  --all-versions    replay once per materialised qemu-img version\n"
 	"                    (`ci/qemu-versions list`), each as the reference (and,\n"
@@ -63,6 +68,7 @@ typedef struct replay {
 	char workdir[4200];
 	char fixdir[4300];
 	int npass, nfail, nknown, nskip, nerror;
+	ddp_stderr_mode stderr_mode;
 } replay;
 
 static char *first_line(const char *s)
@@ -232,9 +238,66 @@ static int machine_fault(replay *R, const ddp_ddcase *c, const ddp_proc_result *
 	return 1;
 }
 
-static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
-                        int base_info, const char *base_out)
+/* nothing: empty; warning: said something and exited 0; error: said something and failed. */
+static const char *stderr_class(const char *text, int exit_code)
 {
+	return !*text ? "nothing" : exit_code == 0 ? "warning" : "error";
+}
+
+/*
+ * The candidate's dd stderr against the baseline's (its .stderr.txt up to
+ * the info marker), under R->stderr_mode; NULL when they agree, else what
+ * differs (malloc'd).  Known divergences of the case's "stderr" pass.
+ */
+static char *stderr_differs(replay *R, const ddp_ddcase *c, const char *base, int base_rc,
+                            const char *got, size_t got_len, int got_rc, const char *outn)
+{
+	char *mine, *base_dd, *why = NULL, *a, *b;
+	const char *marker = strstr(base, "\n" DDP_BASELINE_STDERR_MARKER "\n");
+
+	if (R->stderr_mode == DDP_STDERR_IGNORE)
+		return NULL;
+	if (!strncmp(base, DDP_BASELINE_STDERR_MARKER "\n", strlen(DDP_BASELINE_STDERR_MARKER) + 1))
+		marker = base - 1;
+	base_dd = marker ? strndup(base, (size_t)(marker + 1 - base)) : strdup(base);
+	/* As the baseline has it: the output's name as $FILENAME (baseline.c). */
+	mine = ddp_replace_all(got, got_len, strlen(outn) >= 4 ? outn : "", "$FILENAME");
+	if (!base_dd || !mine) {
+		why = strdup("out of memory");
+	} else if (R->stderr_mode == DDP_STDERR_CLASS
+	           ? strcmp(stderr_class(base_dd, base_rc), stderr_class(mine, got_rc)) != 0
+	           : strcmp(base_dd, mine) != 0) {
+		const ddp_known_divergence *k = NULL;
+		if (R->known)
+			ddp_known_divergences_match(&k, R->known, c->name, "stderr", NULL);
+		a = first_line(base_dd);
+		b = first_line(mine);
+		if (k) {
+			R->nknown++;
+			say("known", c->name, "stderr: %s (%s:%d)", k->reason, R->known->source, k->line);
+			why = strdup("");
+		} else if (R->stderr_mode == DDP_STDERR_CLASS) {
+			if (asprintf(&why, "stderr: baseline %s, candidate %s ('%s')",
+			             stderr_class(base_dd, base_rc), stderr_class(mine, got_rc),
+			             *mine ? b : a) < 0)
+				why = NULL;
+		} else if (asprintf(&why, "stderr: baseline '%s', candidate '%s'", a, b) < 0) {
+			why = NULL;
+		}
+		free(a);
+		free(b);
+		if (!why)
+			why = strdup("out of memory");
+	}
+	free(base_dd);
+	free(mine);
+	return why;
+}
+
+static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
+                        int base_info, const char *base_out, const char *base_err)
+{
+	char *serr = NULL;
 	char casedir[4400], link[4500], in[64], outn[DDP_DDCASE_NAME_MAX], outpath[4600];
 	const char *argv[DDP_DDCASE_MAX_OPS + 32];
 	char **args = NULL;
@@ -276,10 +339,18 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		ddp_proc_result_free(&r);
 		goto out;
 	}
+	if (r.exited && (base_dd != 0) == (r.exit_code != 0))
+		serr = stderr_differs(R, c, base_err ? base_err : "", base_dd, r.err, r.err_len,
+		                      r.exit_code, outn);
 	if (!r.exited) {
 		R->nfail++;
 		say("fail", c->name, "the candidate %s", r.timed_out ? "timed out"
 		    : "was killed by a signal");
+	} else if (serr && *serr) {
+		R->nfail++;
+		say("fail", c->name, "%s", serr);
+	} else if (serr) {
+		/* known: said */
 	} else if (base_dd != 0) {
 		if (r.exit_code != 0) {
 			R->npass++;
@@ -357,6 +428,7 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 	}
 	ddp_proc_result_free(&r);
 out:
+	free(serr);
 	ddp_ddcase_args_free(args, nargs);
 	ddp_remove_tree(casedir);
 }
@@ -388,7 +460,7 @@ static int replay_one(int argc, char **argv)
 {
 	const char *candidate = NULL, *reference = "qemu-img", *cases_arg = NULL;
 	const char *root_arg = NULL, *known_arg = NULL, *profile = "parity", *only = NULL;
-	const char *workdir_arg = NULL;
+	const char *workdir_arg = NULL, *stderr_arg = "ignore";
 	char cases_path[4200], root[4200], known_path[4200], version[32], used[32];
 	replay R;
 	ddp_ddcases cases;
@@ -406,7 +478,8 @@ static int replay_one(int argc, char **argv)
 		dst = !strcmp(a, "--candidate") ? &candidate : !strcmp(a, "--reference") ? &reference
 		      : !strcmp(a, "--cases") ? &cases_arg : !strcmp(a, "--baselines") ? &root_arg
 		      : !strcmp(a, "--known") ? &known_arg : !strcmp(a, "--profile") ? &profile
-		      : !strcmp(a, "--only") ? &only : !strcmp(a, "--workdir") ? &workdir_arg : NULL;
+		      : !strcmp(a, "--only") ? &only : !strcmp(a, "--workdir") ? &workdir_arg
+		      : !strcmp(a, "--stderr") ? &stderr_arg : NULL;
 		if (!dst)
 			return ddp_cli_fail("replay: unknown option '%s' (see --help)", a);
 		if (!v)
@@ -419,6 +492,14 @@ static int replay_one(int argc, char **argv)
 	ddp_bl_path(known_path, sizeof(known_path), known_arg ? known_arg : "expected-outputs/known-divergences");
 	if (ddp_info_profile_lookup(&R.info_profile, profile, &err))
 		return ddp_cli_fail("replay: --profile: %s", err.message);
+	if (!strcmp(stderr_arg, "ignore"))
+		R.stderr_mode = DDP_STDERR_IGNORE;
+	else if (!strcmp(stderr_arg, "class"))
+		R.stderr_mode = DDP_STDERR_CLASS;
+	else if (!strcmp(stderr_arg, "exact"))
+		R.stderr_mode = DDP_STDERR_EXACT;
+	else
+		return ddp_cli_fail("replay: --stderr '%s': use ignore, class or exact", stderr_arg);
 	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
 	if (ddp_tool_init(&R.ref, reference, &err) || !R.ref.is_qemu) {
@@ -489,7 +570,17 @@ static int replay_one(int argc, char **argv)
 		} else if (R.cand.is_model) {
 			run_model(&R, c, &f, base_dd, base_info, out_text);
 		} else {
-			run_command(&R, c, &f, base_dd, base_info, out_text);
+			char *err_text = NULL, path[4600];
+			ddp_error rerr;
+			snprintf(path, sizeof(path), "%s/%s.stderr.txt", R.profile_dir, c->name);
+			if (R.stderr_mode != DDP_STDERR_IGNORE &&
+			    ddp_suitefile_read(&err_text, NULL, path, 1 << 20, &rerr)) {
+				R.nerror++;
+				say("error", c->name, "%s: %s", rerr.source, rerr.message);
+			} else {
+				run_command(&R, c, &f, base_dd, base_info, out_text, err_text);
+			}
+			free(err_text);
 		}
 		free(out_text);
 	}

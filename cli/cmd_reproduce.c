@@ -76,6 +76,8 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&
 	    (rc = ddp_cli_engine_setup_map(&s, NULL)))
 		ddp_cli_engine_teardown(&s);
+	else if (!rc && (rc = ddp_cli_engine_fixture(&s, c.fixture, "reproduce")))
+		ddp_cli_engine_teardown(&s);
 	if (rc) {
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);

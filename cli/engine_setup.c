@@ -165,3 +165,15 @@ int ddp_cli_finding_tools(const char **reference, const char **candidate,
 	fprintf(stderr, " --reference QEMU_IMG --candidate SPEC|model\n");
 	return DDP_EXIT_USAGE;
 }
+
+int ddp_cli_engine_fixture(ddp_engine_setup *s, const char *name, const char *who)
+{
+	ddp_error err;
+
+	if (!strncmp(name, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) ||
+	    ddp_fixtures_find(&s->fixtures, name))
+		return DDP_EXIT_OK;
+	if (!ddp_fixtures_adhoc_add(&s->fixtures, name, s->cfg.reference.argv[0], &err))
+		return ddp_cli_fail("%s: %s: %s", who, err.source, err.message);
+	return DDP_EXIT_OK;
+}

@@ -18,6 +18,12 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
                          const char *stderr_mode, const char *info_profile,
                          const char *workdir, double timeout);
 void ddp_cli_engine_teardown(ddp_engine_setup *s);
+/*
+ * A case's fixture when it is not one of the engine's: an ad-hoc input
+ * (dd-<format>-<size>[-<pattern>], ddp_fixtures_adhoc_add) made now.
+ * A map case's, or one already there, needs nothing.  A ddparity exit status.
+ */
+int ddp_cli_engine_fixture(ddp_engine_setup *s, const char *name, const char *who);
 
 /*
  * The tools a saved finding runs with: those the user named (reference,

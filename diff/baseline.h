@@ -134,6 +134,16 @@ int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
                       int64_t size, const char *format, const char *pattern,
                       ddp_error *err);
 
+/*
+ * The fixture a case names: one of fx's, else an ad-hoc input named as
+ * ddp_fixture_adhoc names them (dd-<format>-<size>[-<pattern>]), made
+ * under fx->dir and added to fx.  So a case run on a dd-cases input (a
+ * mutant's case, a replayed line) is a finding like any other.  NULL (err
+ * says why) for any other name.  Earlier pointers into fx may move.
+ */
+const ddp_fixture *ddp_fixtures_adhoc_add(ddp_fixtures *fx, const char *name,
+                                          const char *qemu_img, ddp_error *err);
+
 /* ---- baselines ----------------------------------------------------------- */
 
 typedef struct ddp_baseline {
