@@ -142,9 +142,14 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	}
 	snprintf(fixdir, sizeof(fixdir), "%s/inputs-%d.%d.%d", s.cfg.workdir, s.cfg.reference.version.major,
 	         s.cfg.reference.version.minor, s.cfg.reference.version.micro);
-	/* The budget counts from the start: setting up (the engine's fixtures) is in it. */
-	opts = (ddp_minimise_opts){a->seconds - (now() - t0) > 5 ? a->seconds - (now() - t0) : 5,
-	                           stderr, fixdir};
+	/*
+	 * The budget counts from the start: setting up (the engine's fixtures)
+	 * is in it, but leaves at least 5 s (or all of a shorter budget given).
+	 */
+	{
+		double left = a->seconds - (now() - t0), least = a->seconds < 5 ? a->seconds : 5;
+		opts = (ddp_minimise_opts){left > least ? left : least, stderr, fixdir};
+	}
 	fprintf(stderr, "minimise: %s, signature %s, reference %s, candidate %s\n", a->finding,
 	        signature, s.cfg.reference.spec, s.cfg.candidate.spec);
 	rc = ddp_minimise(out, &s.cfg, &c, signature, &opts, &err);

@@ -611,6 +611,11 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 		ddp_ddcase lit;
 		char lsig[512] = "";
 		int ok = 0;
+		double deadline = m.deadline;
+
+		/* Whatever the budget left: without this step there is no case at all. */
+		if (m.deadline < now() + 60)
+			m.deadline = now() + 60;
 
 		int bad = to_ddcase(&best, c, f, 0);
 		bad |= to_ddcase(&lit, c, f, 1);
@@ -628,6 +633,7 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 		} else {
 			ddp_ddcase_free(&lit);
 		}
+		m.deadline = deadline;
 		if (!ok) {
 			char sizecol[48];
 			ddp_ddcase_size_column(sizecol, sizeof(sizecol), &best);
