@@ -218,7 +218,8 @@ typedef struct ddp_minimise_result {
  * Shrinks the finding (its case c, recorded signature) under cfg, whose
  * tools and modes are the finding's: first into dd-cases form (the same
  * arguments on a dd-cases input of the fixture's size and format, -O
- * taken out, if= and of= given by the runner), then fewer operands,
+ * taken out, if= and of= given by the runner, or when that loses the
+ * signature the finding's own, kept in place), then fewer operands,
  * smaller and plainer numbers, raw input, smaller input, for as long as
  * the signature stays the same.  DDP_EINVAL (err says why) when the
  * finding does not keep its signature in dd-cases form.
