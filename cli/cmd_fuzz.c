@@ -212,7 +212,20 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (!seconds && !cases)
 		seconds = 60;
 
-	rc = ddp_cli_engine_setup(&s, reference, candidate, stderr_mode, profile, workdir, timeout);
+	/* --case: of the fixtures, only its own. */
+	if (given) {
+		ddp_case one;
+		char fixture[sizeof(one.fixture)];
+		if (ddp_case_load(&one, given, &err))
+			return ddp_cli_fail_error(given, &err);
+		snprintf(fixture, sizeof(fixture), "%s", one.fixture);
+		ddp_case_free(&one);
+		rc = ddp_cli_engine_setup_for(&s, reference, candidate, stderr_mode, profile, workdir,
+		                              timeout, fixture);
+	} else {
+		rc = ddp_cli_engine_setup(&s, reference, candidate, stderr_mode, profile, workdir,
+		                          timeout);
+	}
 	if (rc)
 		return rc;
 	if (!strcmp(command, "map") && (rc = ddp_cli_engine_setup_map(&s, manifest))) {

@@ -129,11 +129,9 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 		ddp_finding_result_free(&result);
 		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
 	}
-	rc = ddp_cli_engine_setup(&s, a->reference, a->candidate,
+	rc = ddp_cli_engine_setup_for(&s, a->reference, a->candidate,
 	        result.stderr_mode, result.info_profile,
-	        a->workdir ? a->workdir : own, 0);
-	if (!rc && (rc = ddp_cli_engine_fixture(&s, c.fixture, a->cmd)))
-		ddp_cli_engine_teardown(&s);
+	        a->workdir ? a->workdir : own, 0, c.fixture);
 	if (rc) {
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);

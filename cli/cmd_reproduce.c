@@ -70,13 +70,11 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		ddp_finding_result_free(&result);
 		return rc;
 	}
-	rc = ddp_cli_engine_setup(&s, reference, candidate, result.stderr_mode,
-	                          result.info_profile, workdir, 0);
+	rc = ddp_cli_engine_setup_for(&s, reference, candidate, result.stderr_mode,
+	                              result.info_profile, workdir, 0, c.fixture);
 	/* A map finding: its fixture is one of the map manifest's. */
 	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&
 	    (rc = ddp_cli_engine_setup_map(&s, NULL)))
-		ddp_cli_engine_teardown(&s);
-	else if (!rc && (rc = ddp_cli_engine_fixture(&s, c.fixture, "reproduce")))
 		ddp_cli_engine_teardown(&s);
 	if (rc) {
 		ddp_case_free(&c);

@@ -14,6 +14,14 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
                          const char *stderr_mode, const char *info_profile,
                          const char *workdir, double timeout)
 {
+	return ddp_cli_engine_setup_for(s, reference, candidate, stderr_mode, info_profile, workdir,
+	                                timeout, NULL);
+}
+
+int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *candidate,
+                             const char *stderr_mode, const char *info_profile,
+                             const char *workdir, double timeout, const char *fixture)
+{
 	ddp_error err;
 	char fixdir[4200];
 	ddp_config *cfg = &s->cfg;
@@ -78,12 +86,18 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
 	snprintf(fixdir, sizeof(fixdir), "%s/fixtures-%d.%d.%d", cfg->workdir,
 	         cfg->reference.version.major, cfg->reference.version.minor,
 	         cfg->reference.version.micro);
-	if (ddp_fixtures_make(&s->fixtures, fixdir, cfg->reference.argv[0], &err)) {
+	if (fixture ? ddp_fixtures_make_only(&s->fixtures, fixdir, cfg->reference.argv[0], fixture,
+	                                     &err)
+	            : ddp_fixtures_make(&s->fixtures, fixdir, cfg->reference.argv[0], &err)) {
 		ddp_cli_fail("fixtures: %s: %s", err.source, err.message);
 		ddp_cli_engine_teardown(s);
 		return DDP_EXIT_USAGE;
 	}
 	cfg->fixtures = &s->fixtures;
+	if (fixture && ddp_cli_engine_fixture(s, fixture, "fixtures")) {
+		ddp_cli_engine_teardown(s);
+		return DDP_EXIT_USAGE;
+	}
 	return DDP_EXIT_OK;
 
 usage:

@@ -17,6 +17,13 @@ typedef struct ddp_engine_setup {
 int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
                          const char *stderr_mode, const char *info_profile,
                          const char *workdir, double timeout);
+/*
+ * The same for one case's run: of the fixtures, only the one it names
+ * (an engine fixture, or an ad-hoc input: ddp_cli_engine_fixture).
+ */
+int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *candidate,
+                             const char *stderr_mode, const char *info_profile,
+                             const char *workdir, double timeout, const char *fixture);
 void ddp_cli_engine_teardown(ddp_engine_setup *s);
 /*
  * A case's fixture when it is not one of the engine's: an ad-hoc input

@@ -96,12 +96,13 @@ int ddp_baseline_case_name_ok(const char *s)
 	return ddp_case_name_ok(name);
 }
 
+/* Any -O a finding had ("RAW", "foo": qemu refuses them itself), as long as it names a file safely. */
 static int out_format_ok(const char *s)
 {
 	if (!*s || strlen(s) > 31)
 		return 0;
 	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_' && *s != '-')
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
 			return 0;
 	return 1;
 }
@@ -239,10 +240,12 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 				k = holder(v, n, req.out_fmt);
 				k -= req.out_fmt == v[k];
 				why = "the output format is the OUT-FORMAT column, not an operand";
-			} else if (req.in_fmt) {
+			} else if (req.in_fmt && !ddp_local_driver(req.in_fmt)) {
+				/* A local format reads in.IN as another (a finding's -f raw on qcow2). */
 				k = holder(v, n, req.in_fmt);
 				k -= req.in_fmt == v[k];
-				why = "-f or --format: the input's format is the IN-FORMAT column";
+				why = "-f or --format: only a local image format (raw, qcow2, vmdk, vpc, "
+				      "vhdx, vdi, qed, qcow, parallels, ...), as the engine runs";
 			} else if (!literal && ((req.in_path && req.in_path != v[n - 2] + 3) ||
 			                        (req.out_path && req.out_path != v[n - 1] + 3))) {
 				k = holder(v, n, req.in_path != v[n - 2] + 3 ? req.in_path : req.out_path);

@@ -82,6 +82,12 @@ int ddp_run_checked(const char *const *argv, const char *what, ddp_error *err);
 /* Makes (or reuses, when already complete) every fixture under dir. */
 int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img,
                       ddp_error *err);
+/*
+ * The same, only the fixture named only (none when no fixture has that
+ * name): one case's run (reproduce, minimise, fuzz --case) needs no other.
+ */
+int ddp_fixtures_make_only(ddp_fixtures *fx, const char *dir, const char *qemu_img,
+                           const char *only, ddp_error *err);
 const ddp_fixture *ddp_fixtures_find(const ddp_fixtures *fx, const char *name);
 void ddp_fixtures_free(ddp_fixtures *fx);
 
@@ -195,6 +201,8 @@ typedef struct ddp_result {
  * what is refused.
  */
 int ddp_case_is_safe(const ddp_case *c, const char **why);
+/* Whether a driver (a -f, an --image-opts driver=) is a local image format that opens only its file. */
+int ddp_local_driver(const char *name);
 
 /*
  * Runs c on both sides in a fresh directory under cfg->workdir and

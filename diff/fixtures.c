@@ -230,6 +230,12 @@ int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_
 
 int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img, ddp_error *err)
 {
+	return ddp_fixtures_make_only(fx, dir, qemu_img, NULL, err);
+}
+
+int ddp_fixtures_make_only(ddp_fixtures *fx, const char *dir, const char *qemu_img,
+                           const char *only, ddp_error *err)
+{
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "%s", dir);
 	if (ddp_own_dir(dir, 1, err))
@@ -237,8 +243,9 @@ int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img, d
 	fx->items = malloc(sizeof(table));
 	if (!fx->items)
 		return fail(err, dir, "out of memory");
-	memcpy(fx->items, table, sizeof(table));
-	fx->count = sizeof(table) / sizeof(table[0]);
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!only || !strcmp(table[i].name, only))
+			fx->items[fx->count++] = table[i];
 	for (size_t i = 0; i < fx->count; i++) {
 		if (ddp_fixture_make(&fx->items[i], dir, qemu_img, err)) {
 			ddp_fixtures_free(fx);

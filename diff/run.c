@@ -510,6 +510,14 @@ static const char *const local_drivers[] = {
 	"parallels", "cloop", "dmg", "bochs", NULL,
 };
 
+int ddp_local_driver(const char *name)
+{
+	for (const char *const *d = local_drivers; *d; d++)
+		if (!strcmp(*d, name))
+			return 1;
+	return 0;
+}
+
 /*
  * With --image-opts, if= and of= are QemuOpts strings (key=value pairs
  * split on ',', ",," a comma), and many keys name files (filename,

@@ -124,7 +124,7 @@ operands)
   grep -vE '^[[:space:]]*(#|$)' "$eo/dd-cases" | head -3 > "$cases.head"
   n=0
   for ops in '-UOqcow2' '--object=secret,id=s,data=x' '--help' '-U -O qcow2' '--output-f=qcow2' \
-             '-Uh' '-f raw' 'count=1 -f' '-x -Oqcow2' '--obj secret'; do
+             '-Uh' '-f vvfat' 'count=1 -f' '-x -Oqcow2' '--obj secret'; do
     n=$((n + 1))
     { cat "$cases.head"; echo "planted-$n 1M raw raw bs=512 $ops"; } > "$cases"
     run "op$n" 2 "$ddp" replay --candidate model --cases "$cases" --baselines "$eo/dd-info-json" \

@@ -90,8 +90,10 @@ static const struct {
 	{"bs=1 --obj secret", 5},
 	{"--help", 0},
 	{"-Uh", 0},
-	{"-f raw", 0},
-	{"--format=raw", 0},
+	{"-f raw", -1},                 /* a local format: the input read as another */
+	{"--format=qcow2", -1},
+	{"-f vvfat", 0},                /* a directory as a disk: never */
+	{"--format=nbd", 0},
 	{"count=1 -f", 8},              /* would take the runner's if= */
 	{"-x -Oqcow2", 3},              /* hidden behind an option error */
 	{"if=../x", 0},
