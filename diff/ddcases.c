@@ -201,8 +201,8 @@ static int holder(const char *const *argv, int argc, const char *s)
  * What the operands mean to qemu-img, by the core's own parser under every
  * profile: in the argv the runner gives (-O OUT-FORMAT, the operands, then
  * if= and of= unless the line names its own), the -O (and then the if= and
- * of=) that apply must be the runner's, and
- * no operand may give -f, --object or help, however spelt ("-UOqcow2",
+ * of=) that apply must be the runner's, and no operand may give --object,
+ * help or a -f that is not a local image format, however spelt ("-UOqcow2",
  * "--output-f=qcow2", "--obj=x", "-Uh", a trailing "-f" taking the
  * runner's if=).  The operands from each position on are parsed too, so an
  * option error earlier in the line hides nothing after it.  Returns why,
