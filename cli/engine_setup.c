@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "baselines_cli.h"
 #include "engine_setup.h"
+#include "baseline.h"
 
 int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
                          const char *stderr_mode, const char *info_profile,
@@ -91,6 +92,36 @@ usage:
 	ddp_tool_free(&cfg->reference);
 	ddp_tool_free(&cfg->candidate);
 	return DDP_EXIT_USAGE;
+}
+
+int ddp_cli_engine_setup_case(ddp_engine_setup *s, const ddp_case *c)
+{
+	char dir[4300];
+	ddp_fixture f, *items;
+	ddp_error err;
+
+	if (strncmp(c->fixture, "dd-", 3) || ddp_fixtures_find(&s->fixtures, c->fixture))
+		return DDP_EXIT_OK;
+	snprintf(dir, sizeof(dir), "%s/inputs", s->cfg.workdir);
+	if (ddp_fixture_adhoc_named(&f, dir, s->cfg.reference.argv[0], c->fixture, &err))
+		return ddp_cli_fail("%s: %s", err.source, err.message);
+	if (!(items = realloc(s->fixtures.items, (s->fixtures.count + 1) * sizeof(*items))))
+		return ddp_cli_fail("out of memory");
+	items[s->fixtures.count++] = f;
+	s->fixtures.items = items;
+	s->cfg.fixtures = &s->fixtures;
+	return DDP_EXIT_OK;
+}
+
+void ddp_cli_finding_dir(char *out, size_t size, const char *dir)
+{
+	char path[4300];
+
+	snprintf(path, sizeof(path), "%s/headline/result.json", dir);
+	if (access(path, F_OK) == 0)
+		snprintf(out, size, "%s/headline", dir);
+	else
+		snprintf(out, size, "%s", dir);
 }
 
 int ddp_cli_engine_setup_map(ddp_engine_setup *s, const char *manifest)

@@ -33,6 +33,19 @@ int ddp_cli_finding_tools(const char **reference, const char **candidate,
                           const char *cmd, const char *dir);
 
 /*
+ * The case's fixture when it is an ad hoc input (a group's minimal case,
+ * "dd-raw-1024"): made under the work directory and added to the
+ * fixtures; nothing for an engine fixture.  A ddparity exit status.
+ */
+int ddp_cli_engine_setup_case(ddp_engine_setup *s, const ddp_case *c);
+
+/*
+ * The finding a command reads in dir: a group's headline/ (its minimal
+ * case) when it has one, else dir itself.
+ */
+void ddp_cli_finding_dir(char *out, size_t size, const char *dir);
+
+/*
  * Map cases too: the manifest (NULL: expected-outputs/map-fixtures) and its
  * fixtures, made with the reference under the work directory.  The model
  * cannot be the candidate.  A ddparity exit status.

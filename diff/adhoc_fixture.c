@@ -95,3 +95,18 @@ int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
 		return fail(err, name, "%s: %s", dir, strerror(errno));
 	return ddp_fixture_make(out, dir, qemu_img, err);
 }
+
+int ddp_fixture_adhoc_named(ddp_fixture *out, const char *dir, const char *qemu_img,
+                            const char *name, ddp_error *err)
+{
+	char format[16];
+	long long size;
+	int n = 0;
+
+	/* dd-<format>-<size>[-<pattern>], as ddp_fixture_adhoc names them. */
+	if (sscanf(name, "dd-%15[a-z0-9]-%lld%n", format, &size, &n) != 2 || n <= 0 ||
+	    (name[n] && (name[n] != '-' || !name[n + 1])))
+		return fail(err, name, "not the name of an ad hoc input (dd-FORMAT-SIZE[-PATTERN])");
+	return ddp_fixture_adhoc(out, dir, qemu_img, size, format, name[n] ? name + n + 1 : "random",
+	                         err);
+}
