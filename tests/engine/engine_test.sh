@@ -8,6 +8,9 @@
 #   reproduce            a mutant's finding reproduces with one command
 #   sigkill              campaigns killed with SIGKILL lose no finding and
 #                        leave nothing outside their directories
+#   groups               one mistake (drop-count) is one or two groups, each
+#                        minimised at once to a headline no operand of
+#                        which can be dropped; the headline reproduces
 set -euo pipefail
 ddp=$1 mutants=$2 list=$3 test=$4 arg=${5:-}
 set --
@@ -48,6 +51,32 @@ mutant)
   grep -qE "^ +[0-9]+ +([^ ]*\+)?$(printf '%s' "$want" | sed 's/[+]/\\+/g')(\+[^ ]*)? " "$tmp/out" \
     || { cat "$tmp/out"; fail "$arg: no finding with $want"; }
   grep -E "cases in|signature" "$tmp/out" ;;
+groups)
+  # A mistake met through many kinds and rules (vpc, vmdk, skip, count=0,
+  # an unparsable count): each group's key is its minimal case's.
+  "$ddp" fuzz --candidate "$mutants/drop-count" --cases 60 --seed 1 --findings "$tmp/f" \
+    --stderr exact > "$tmp/out" 2>&1 && { cat "$tmp/out"; fail "drop-count was not found"; }
+  sed -n '/cases in/,$p' "$tmp/out"
+  diverged=$(sed -n 's/.* same, \([0-9]*\) diverged.*/\1/p' "$tmp/out")
+  groups=$(sed -n 's/.*findings in .*: \([0-9]*\) group.*/\1/p' "$tmp/out")
+  [ "${diverged:-0}" -ge 5 ] || fail "only ${diverged:-0} divergences: too few to show grouping"
+  [ "${groups:-99}" -le 2 ] || fail "$groups groups for one mistake, want at most 2"
+  n=0
+  for g in "$tmp"/f/*/; do
+    [ -f "$g/headline/case.json" ] || fail "$g has no headline (not minimised)"
+    n=$((n + 1))
+    # At most 4 arguments besides the runner's if=, of= and -O raw.
+    args=$(grep -o '"[^"]*"' "$g/headline/case.json" | grep -cvE '^"(fixture|args|if=in\.[a-z0-9]*|of=out\.[a-z]*|-O|raw|dd-[a-z0-9-]*)"$' || true)
+    [ "$args" -le 4 ] || fail "$g: headline has $args arguments"
+    rc=0
+    "$ddp" minimise "$g" --reference "$qemu" --candidate "$mutants/drop-count" > "$tmp/min" 2>&1 || rc=$?
+    [ "$rc" = 0 ] || { cat "$tmp/min"; fail "minimise $g: exit $rc"; }
+    grep -q "operands \([0-9]*\) -> \1," "$tmp/min" || { cat "$tmp/min"; fail "$g: the headline was not minimal"; }
+    rc=0
+    "$ddp" reproduce "$g" --reference "$qemu" --candidate "$mutants/drop-count" > "$tmp/rep" 2>&1 || rc=$?
+    [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce $g: exit $rc"; }
+  done
+  [ "$n" = "$groups" ] || fail "$n group directories, $groups groups in the summary" ;;
 reproduce)
   "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding \
     --findings "$tmp/f" > "$tmp/out" 2>&1 && fail "the mutant was not found"
