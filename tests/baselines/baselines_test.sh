@@ -104,7 +104,10 @@ minimise-promote)
   name=$1 part=$2 seed=$3 refusals=${4:-}
   "$ddp" fuzz --candidate "$mutants/$name" --seconds 60 --seed "$seed" --stop-on "$part" \
     --findings "$tmp/f" > "$tmp/fuzz" 2>&1 && { cat "$tmp/fuzz"; fail "$name: no finding"; }
-  dir=$(grep -l "\"signature\": \"[^\"]*$part" "$tmp"/f/*/result.json | head -1 | xargs -r dirname)
+  # A group (minimised at once: its headline is what minimise and promote read).
+  found=$(grep -l "\"signature\": \"[^\"]*$part" "$tmp"/f/*/headline/result.json "$tmp"/f/*/result.json 2>/dev/null || true)
+  dir=${found:+$(dirname "${found%%$'\n'*}")}
+  dir=${dir%/headline}
   [ -n "$dir" ] || { cat "$tmp/fuzz"; fail "$name: no finding with $part"; }
   echo "finding: $(grep '"case"' "$dir/result.json")"
   start=$(date +%s)
