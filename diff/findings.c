@@ -165,15 +165,12 @@ static void recount(ddp_findings *f)
 }
 
 /*
- * signatures.json as another campaign may have left it (under the lock):
- * its counts win; what only this one knows (a finding counted on open) stays.
+ * signatures.json as another campaign may have left it (under the lock).
  */
 static int reload(ddp_findings *f, ddp_error *err)
 {
 	char path[4200];
 	json_t *disk;
-	const char *k;
-	json_t *v;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/signatures.json", f->dir);
@@ -181,10 +178,11 @@ static int reload(ddp_findings *f, ddp_error *err)
 		disk = json_object();
 	else if ((rc = ddp_signatures_load(&disk, path, err)))
 		return rc;
-	if (f->signatures)
-		json_object_foreach((json_t *)f->signatures, k, v)
-			if (!json_object_get(disk, k))
-				json_object_set(disk, k, v);
+	/*
+	 * The disk's index is the whole truth: groups are renamed and merged
+	 * (settle), so one only this campaign's memory holds is one gone.
+	 * What open counted is saved at once, so nothing is lost by this.
+	 */
 	json_decref(f->signatures);
 	f->signatures = disk;
 	recount(f);
@@ -222,7 +220,7 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 	char path[4400], fdir[4200];
 	DIR *d;
 	struct dirent *e;
-	int rc;
+	int rc, counted = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->dirfd = -1;
@@ -257,16 +255,21 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 			ddp_findings_close(f);
 			return rc;
 		}
-		if (!group_of_dir(f->signatures, e->d_name))
+		if (!group_of_dir(f->signatures, e->d_name)) {
 			json_object_set_new(f->signatures, r.group ? r.group : r.signature,
 			                    json_pack("{s:i,s:s}", "count", 1, "dir", e->d_name));
+			counted++;
+		}
 		ddp_finding_result_free(&r);
 	}
 	if (d)
 		closedir(d);
 	recount(f);
+	rc = counted ? save_signatures(f, err) : DDP_OK;
 	unlock_dir(f);
-	return DDP_OK;
+	if (rc)
+		ddp_findings_close(f);
+	return rc;
 }
 
 void ddp_findings_close(ddp_findings *f)

@@ -184,7 +184,9 @@ shared-findings)
   [ "$logged" = "$counted" ] || fail "signatures.json counts $counted divergences, the logs $logged"
   cat "$tmp/log1" "$tmp/log2" | awk -F'\t' '$2 == "diverges" {print $4}' | sort -u > "$tmp/sigs"
   while read -r sig; do
-    dir=$(jq -r --arg s "$sig" '.[$s].dir // empty' "$tmp/f/signatures.json")
+    # Its group: one whose key or folded-in raw keys are "<signature> @ <rules>".
+    dir=$(jq -r --arg s "$sig @ " 'to_entries[] | select(([.key] + (.value.aliases // []))
+          | map(startswith($s)) | any) | .value.dir' "$tmp/f/signatures.json" | head -1)
     [ -n "$dir" ] && [ -f "$tmp/f/$dir/result.json" ] || fail "signature $sig missing"
   done < "$tmp/sigs" ;;
 *) fail "unknown test $test" ;;
