@@ -316,11 +316,13 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
  * with head (the minimal case) and res (its run, diverging), head's finding
  * goes to the group's headline/ and the group takes head's key, or, when
  * a group with that key is there, joins it as one of its examples (its
- * count and keys added).  path_out gets the group's directory.
+ * count and keys added).  The headline's case.json keeps original (the
+ * case minimised) as "original".  path_out gets the group's directory.
  */
 int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state,
                         const ddp_config *cfg, const ddp_case *head, const ddp_result *res,
-                        char *path_out, size_t path_size, ddp_error *err);
+                        const ddp_case *original, char *path_out, size_t path_size,
+                        ddp_error *err);
 
 /* ---- triage: a new group minimised at once (triage.c) ------------------- */
 

@@ -298,13 +298,28 @@ static json_t *side_json(const ddp_side *s)
 
 static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case *c,
                          const ddp_result *res, uint64_t seed, uint64_t case_no,
-                         const char *final, const char *group, ddp_error *err)
+                         const char *final, const char *group, const ddp_case *original,
+                         ddp_error *err)
 {
 	char *case_json = ddp_case_to_json(c), *describe = ddp_case_describe(c);
 	char *result_text, *repro;
 	json_t *result;
 	int rc;
 
+	/* A headline's case.json keeps the case it was minimised from. */
+	if (original && case_json) {
+		char *oj = ddp_case_to_json(original);
+		json_t *cj = json_loads(case_json, 0, NULL), *o = oj ? json_loads(oj, 0, NULL) : NULL;
+		if (cj && o) {
+			json_object_set_new(cj, "original", o);
+			free(case_json);
+			case_json = json_dumps(cj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		} else {
+			json_decref(o);
+		}
+		json_decref(cj);
+		free(oj);
+	}
 	/* The tools named: reproduce runs only those its user names (or trusts). */
 	{
 		size_t rlen;
@@ -416,7 +431,8 @@ static size_t case_size(const ddp_case *c)
  */
 static int save_finding(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                         const ddp_result *res, uint64_t seed, uint64_t case_no,
-                        const char *final, const char *group, int *moved, ddp_error *err)
+                        const char *final, const char *group, const ddp_case *original,
+                        int *moved, ddp_error *err)
 {
 	char stage[4300], tmp[4400], old[4400], prefix[4300];
 	int rc, dirfd;
@@ -427,7 +443,7 @@ static int save_finding(ddp_findings *f, const ddp_config *cfg, const ddp_case *
 	stage[0] = '\0';
 	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), err))
 		return DDP_ERROR;
-	if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, group, err)) &&
+	if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, group, original, err)) &&
 	    !(rc = res->casedir[0] ? drop_big_files(tmp, res->casedir, err) : DDP_OK)) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
@@ -562,7 +578,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 			         (unsigned long long)seed, (unsigned long long)case_no);
 			snprintf(final, sizeof(final), "%s/%s", exdir, name);
 			if (!(rc = ddp_own_dir(exdir, 1, err)) &&
-			    !(rc = save_finding(f, cfg, c, res, seed, case_no, final, key, &moved, err)) &&
+			    !(rc = save_finding(f, cfg, c, res, seed, case_no, final, key, NULL, &moved, err)) &&
 			    moved)
 				add_example(entry, name);
 		}
@@ -574,7 +590,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 	}
 	slug(name, sizeof(name), raw);
 	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
-	rc = save_finding(f, cfg, c, res, seed, case_no, final, raw, &moved, err);
+	rc = save_finding(f, cfg, c, res, seed, case_no, final, raw, NULL, &moved, err);
 	if (!rc) {
 		json_t *g = json_pack("{s:i,s:s,s:s,s:s,s:[s]}", "count", 1, "dir", name,
 		                      "kinds", res->signature, "state", "new", "aliases", raw);
@@ -599,8 +615,8 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 }
 
 int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, const ddp_config *cfg,
-                        const ddp_case *head, const ddp_result *res, char *path_out,
-                        size_t path_size, ddp_error *err)
+                        const ddp_case *head, const ddp_result *res, const ddp_case *original,
+                        char *path_out, size_t path_size, ddp_error *err)
 {
 	json_t *entry, *other = NULL;
 	const char *key = NULL, *k;
@@ -670,7 +686,7 @@ int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, con
 	snprintf(final, sizeof(final), "%s/%s/headline", f->dir,
 	         json_string_value(json_object_get(entry, "dir")));
 	if (access(final, F_OK) == 0 ||
-	    !(rc = save_finding(f, cfg, head, res, 0, 0, final, mkey, &moved, err))) {
+	    !(rc = save_finding(f, cfg, head, res, 0, 0, final, mkey, original, &moved, err))) {
 		char *d = ddp_case_describe(head);
 		add_alias(entry, key);
 		json_object_set_new(entry, "kinds", json_string(res->signature));

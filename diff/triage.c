@@ -69,7 +69,7 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 	if (seconds < 1) {
 		st->unminimised++;
 		return ddp_findings_settle(f, raw, "not minimised (no time left: `ddparity minimise` "
-		                           "the group)", cfg, NULL, NULL, path_out, path_size, err);
+		                           "the group)", cfg, NULL, NULL, NULL, path_out, path_size, err);
 	}
 	snprintf(fixdir, sizeof(fixdir), "%s/minimise-inputs-%d", cfg->workdir, worker);
 	mo = (ddp_minimise_opts){seconds, NULL, fixdir, 1, stop};
@@ -80,7 +80,7 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 		/* Not reproducible, or not in dd-cases form: the group keeps its raw key. */
 		st->unminimised++;
 		snprintf(state, sizeof(state), "not minimised: %s", merr.message);
-		return ddp_findings_settle(f, raw, state, cfg, NULL, NULL, path_out, path_size, err);
+		return ddp_findings_settle(f, raw, state, cfg, NULL, NULL, NULL, path_out, path_size, err);
 	}
 	if (rc) {
 		if (err)
@@ -106,13 +106,13 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 		rc = ddp_case_run(&hres, &hcfg, &hc, (1ULL << 62) + (uint64_t)worker, err);
 		if (!rc && hres.verdict == DDP_DIVERGES) {
 			snprintf(state, sizeof(state), "minimised");
-			rc = ddp_findings_settle(f, raw, state, &hcfg, &hc, &hres, path_out, path_size,
-			                         err);
+			rc = ddp_findings_settle(f, raw, state, &hcfg, &hc, &hres, c, path_out,
+			                         path_size, err);
 			st->minimised++;
 		} else if (!rc) {
 			st->unminimised++;
 			rc = ddp_findings_settle(f, raw, "not minimised: the minimal case did not diverge "
-			                         "again", cfg, NULL, NULL, path_out, path_size, err);
+			                         "again", cfg, NULL, NULL, NULL, path_out, path_size, err);
 		}
 		ddp_result_free(&hres);
 		ddp_case_free(&hc);

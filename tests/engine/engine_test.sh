@@ -39,13 +39,13 @@ mutant)
   if [ "$arg" = stderr-reworded ]; then
     # A reimplementation that words errors its own way: the same class, so
     # no finding by default; by exact stderr it is one.
-    "$ddp" fuzz --candidate "$mutants/$arg" --cases 150 --seed 1 --jobs 2 --findings "$tmp/f0" > "$tmp/out" 2>&1 \
+    "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/$arg" --cases 150 --seed 1 --jobs 2 --findings "$tmp/f0" > "$tmp/out" 2>&1 \
       || { cat "$tmp/out"; fail "stderr-reworded diverged under --stderr class"; }
     grep -q "stderr class" "$tmp/out" || fail "a non-qemu candidate should be compared by stderr class"
     set -- --stderr exact
   fi
   rc=0
-  "$ddp" fuzz --candidate "$mutants/$arg" --seconds 60 --seed 1 --jobs 2 "$@" \
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/$arg" --seconds 60 --seed 1 --jobs 2 "$@" \
     --stop-on "$want" --findings "$tmp/f" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 1 ] || { cat "$tmp/out"; fail "$arg: exit $rc, want 1 (divergences found)"; }
   grep -qE "^ +[0-9]+ +([^ ]*\+)?$(printf '%s' "$want" | sed 's/[+]/\\+/g')(\+[^ ]*)? " "$tmp/out" \
@@ -78,7 +78,7 @@ groups)
   done
   [ "$n" = "$groups" ] || fail "$n group directories, $groups groups in the summary" ;;
 reproduce)
-  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding \
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding \
     --findings "$tmp/f" > "$tmp/out" 2>&1 && fail "the mutant was not found"
   dir=$(find "$tmp/f" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | head -1)
   [ -n "$dir" ] || fail "no finding directory"
@@ -101,7 +101,7 @@ sigkill)
   mkdir -p "$work"
   (cd "$tmp" && find . -mindepth 1 | sort) > "$tmp/before"
   for round in 1 2 3 4; do
-    "$ddp" fuzz --candidate "$mutants/vhdx-32m-blocks" --seconds 60 --jobs 2 --seed "$round" \
+    "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/vhdx-32m-blocks" --seconds 60 --jobs 2 --seed "$round" \
       --findings "$findings" --workdir "$work" > "$tmp/run-$round.log" 2>&1 &
     pid=$!
     sleep "$(( (RANDOM % 4) + 2 )).$(( RANDOM % 10 ))"
@@ -110,7 +110,7 @@ sigkill)
   # A last campaign opens the same directories after the kills, and runs to
   # its first finding: on a loaded machine every kill may come before the
   # fixtures are made, and the check below needs a finding to look at.
-  "$ddp" fuzz --candidate "$mutants/vhdx-32m-blocks" --seconds 90 --stop-on-finding --seed 9 \
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/vhdx-32m-blocks" --seconds 90 --stop-on-finding --seed 9 \
     --findings "$findings" --workdir "$work" > "$tmp/last.log" 2>&1 || true
   n=0
   for d in "$findings"/*/; do

@@ -150,7 +150,7 @@ signals)
   grep -q "cases in" "$tmp/out" || fail "fuzz printed no summary"
   no_private_dirs "fuzz stopped by SIGTERM"
   # minimise (and promote's) work in memory: \$DDP_SHM_DIR stands for /dev/shm.
-  "$ddp" fuzz --candidate "$faults/crash" --cases 1 --seed 1 --findings "$tmp/fc" > /dev/null 2>&1 || true
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$faults/crash" --cases 1 --seed 1 --findings "$tmp/fc" > /dev/null 2>&1 || true
   finding=$(ls -d "$tmp"/fc/*/ | head -1)
   mkdir -p "$tmp/shm"
   marked "$tmp/shm/ddparity-min-dead01" "$(dead_pid)" 1
@@ -169,7 +169,7 @@ signals)
 shared-findings)
   "$ddp" fuzz --cases 1 --workdir "$tmp/w" --findings "$tmp/f0" > /dev/null 2>&1 # fixtures, once
   for s in 1 2; do
-    "$ddp" fuzz --candidate "$faults/crash" --cases 8 --seed "$s" --workdir "$tmp/w" \
+    "$ddp" fuzz --minimise-seconds 0 --candidate "$faults/crash" --cases 8 --seed "$s" --workdir "$tmp/w" \
       --findings "$tmp/f" --log "$tmp/log$s" > "$tmp/out$s" 2>&1 &
     pids+=($!)
   done
