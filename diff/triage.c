@@ -7,8 +7,7 @@
  * through none of the rules the case did not go through) strips what is
  * incidental, so raw keys of one bug meet at the same minimal case and
  * its key, and findings.c folds them into one group.  The budget bounds
- * each minimisation, and the campaign's end bounds the budget; a case that
- * cannot be minimised keeps its raw key.
+ * each minimisation; a case that cannot be minimised keeps its raw key.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -63,14 +62,18 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 	int rc;
 
 	ddp_group_key(raw, sizeof(raw), res->signature, res->ref_modelled, res->ref_rules);
-	/* Within the campaign's time too: --seconds is what a CI job plans for. */
-	if (cfg->deadline > 0 && cfg->deadline - ddp_proc_now() < seconds)
-		seconds = cfg->deadline - ddp_proc_now();
-	if (seconds < 1) {
+	if (seconds <= 0) {
 		st->unminimised++;
-		return ddp_findings_settle(f, raw, "not minimised (no time left: `ddparity minimise` "
-		                           "the group)", cfg, NULL, NULL, NULL, path_out, path_size, err);
+		return ddp_findings_settle(f, raw, "not minimised (--minimise-seconds 0: `ddparity "
+		                           "minimise` the group)", cfg, NULL, NULL, NULL, path_out,
+		                           path_size, err);
 	}
+	/*
+	 * Its own budget, past the campaign's --seconds if need be: a group
+	 * found late is minimised as well as one found early, and a campaign
+	 * ends at most one budget late.  A signal stops it (stop).
+	 */
+	mc.deadline = 0;
 	snprintf(fixdir, sizeof(fixdir), "%s/minimise-inputs-%d", cfg->workdir, worker);
 	mo = (ddp_minimise_opts){seconds, NULL, fixdir, 1, stop};
 	rc = ddp_minimise(&mr, &mc, c, res->signature, &mo, &merr);
