@@ -256,7 +256,7 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err);
 void ddp_findings_close(ddp_findings *f);
 /*
  * DDP_OK when the finding dir is what the suite writes, a directory (no
- * link) of regular files and its work/ directory, or is missing; else an
+ * link) of regular files and its work/ and input/ directories, or is missing; else an
  * error naming the link or odd file.  Its readers (report, reproduce,
  * minimise, promote) check it first, so nothing is read through a link.
  */
