@@ -324,7 +324,7 @@ static const char script_helpers[] =
 	"\texec $run_cmd \"$@\"\n"
 	")\n"
 	"# side NAME COMMAND ARGS...: the dd in $tmp/NAME, its input linked in;\n"
-	"# NAME.stderr, NAME.rc beside, the file size limited as the engine does.\n"
+	"# NAME.stderr, NAME.rc beside, the file size and time limited as the engine does.\n"
 	"side() {\n"
 	"\tside_name=$1 side_cmd=$2\n"
 	"\tshift 2\n"
@@ -332,6 +332,8 @@ static const char script_helpers[] =
 	"\t\tdie \"cannot set up $tmp/$side_name\"\n"
 	"\t(\n"
 	"\t\tif [ \"$max_output\" -gt 0 ]; then ulimit -f $(( (max_output + 511) / 512 )) || exit 125; fi\n"
+	"\t\t# A hang is killed as the engine's timeout would (timeout exits 124, or 137 after -k).\n"
+	"\t\tif [ \"$timeout_s\" != 0 ]; then side_cmd=\"timeout -k 2 $timeout_s $side_cmd\"; fi\n"
 	"\t\trun \"$tmp/$side_name\" \"$side_cmd\" dd \"$@\"\n"
 	"\t) >\"$tmp/$side_name.stdout\" 2>\"$tmp/$side_name.stderr\"\n"
 	"\techo $? >\"$tmp/$side_name.rc\"\n"
@@ -402,6 +404,8 @@ static const char script_compare[] =
 	"side candidate \"$CANDIDATE\" \"$@\"\n"
 	"ref_rc=$(cat \"$tmp/reference.rc\") cand_rc=$(cat \"$tmp/candidate.rc\")\n"
 	"[ \"$ref_rc\" = \"$cand_rc\" ] || say \"exit: reference $ref_rc, candidate $cand_rc\"\n"
+	"case \" $ref_rc $cand_rc \" in *\" 124 \"*|*\" 137 \"*) [ \"$timeout_s\" = 0 ] ||\n"
+	"\techo \"    (124, or 137 after a kill: the timeout of $timeout_s s)\" ;; esac\n"
 	"case $stderr_mode in\n"
 	"exact)\n"
 	"\tif ! cmp -s \"$tmp/reference.stderr\" \"$tmp/candidate.stderr\"; then\n"
@@ -555,6 +559,7 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	fprintf(f, "stderr_mode=%s\n", cfg->stderr_mode == DDP_STDERR_EXACT ? "exact"
 	                                : cfg->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore");
 	fprintf(f, "max_output=%llu\n", cfg->max_output);
+	fprintf(f, "timeout_s=%g\n", cfg->timeout > 0 ? cfg->timeout : 0.0);
 	if (cfg->candidate.is_model) {
 		fprintf(f, "model_exit=%d\n", res->cand.exit_code);
 		fprintf(f, "model_output=%s\n", res->cand.output_exists ? "exists" : "absent");
