@@ -32,6 +32,14 @@
  * script makes it again instead, and the checksum proves it the same.
  */
 #define STANDALONE_COPY_MAX (8LL << 20)
+/*
+ * Random data has no such recipe (sh cannot run fixtures.c's LCG over
+ * megabytes in reasonable time), so a random input is copied above the
+ * bound too, up to what findings.c keeps of a work file; past that (no
+ * fixture today; a minimised headline's could be) the script only says to
+ * use `ddparity reproduce`.
+ */
+#define STANDALONE_KEEP_MAX (64LL << 20)
 
 /* ---- SHA-256 (FIPS 180-4): the input's checksum, for `sha256sum -c` ------ */
 
@@ -497,16 +505,26 @@ static const char script_model[] =
 	"fi\n"
 	"exit \"$differ\"\n";
 
-/* A map case's fixtures come from a manifest (create -o, backing files, qemu-io). */
-static void script_map(FILE *f)
+/* A finding whose input the script cannot have: it says why, and what to use (exit 2). */
+static int script_stub(const char *dir, const char *why, ddp_error *err)
 {
-	fputs("#!/bin/sh\n"
-	      "# reproduce.sh: a `qemu-img map` finding.  Its source images come from the\n"
-	      "# map manifest (qemu-img create -o, backing files, qemu-io writes), and are\n"
-	      "# not kept here: run it again with the `ddparity reproduce` line in the file\n"
-	      "# `reproduce`.\n"
-	      "echo 'reproduce.sh: a qemu-img map finding: use `ddparity reproduce` (see the file reproduce)' >&2\n"
-	      "exit 2\n", f);
+	char path[4400], *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc;
+
+	if (!f)
+		return ddp_error_errno(err, dir, "reproduce.sh");
+	fprintf(f, "#!/bin/sh\n"
+	        "# reproduce.sh: %s: its input is not kept here, so this finding\n"
+	        "# runs again only with the `ddparity reproduce` line in the file `reproduce`.\n"
+	        "echo 'reproduce.sh: %s: use `ddparity reproduce` (see the file reproduce)' >&2\n"
+	        "exit 2\n", why, why);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/reproduce.sh", dir);
+	rc = ddp_write_atomic(path, text, len, err);
+	free(text);
+	return rc;
 }
 
 int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_case *c,
@@ -518,18 +536,13 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	int copied, rc;
 	FILE *f;
 
-	if (!strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX))) {
-		if (!(f = open_memstream(&text, &len)))
-			return ddp_error_errno(err, dir, "reproduce.sh");
-		script_map(f);
-		fclose(f);
-		snprintf(path, sizeof(path), "%s/reproduce.sh", dir);
-		rc = ddp_write_atomic(path, text, len, err);
-		free(text);
-		return rc;
-	}
+	/* Its source images come from the map manifest (create -o, backing files, qemu-io). */
+	if (!strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)))
+		return script_stub(dir, "a qemu-img map finding", err);
 	if (!cfg->fixtures || !(fx = ddp_fixtures_find(cfg->fixtures, c->fixture)))
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
+	if (!has_recipe(fx) && fx->file_length > STANDALONE_KEEP_MAX)
+		return script_stub(dir, "an input too big to keep", err);
 	/* Only a pattern the script can make again is left out; anything else is kept. */
 	copied = fx->file_length <= STANDALONE_COPY_MAX || !has_recipe(fx);
 	snprintf(path, sizeof(path), "%s/input", dir);

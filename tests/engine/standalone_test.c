@@ -8,7 +8,8 @@
  *    runs;
  *  - a big sparse input is made again by the script's recipe and passes
  *    its sha256 check; a small one is copied;
- *  - against the model, the reference is compared with the saved prediction.
+ *  - against the model, the reference is compared with the saved prediction;
+ *  - random data too big to keep: the script says to use ddparity reproduce.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -246,6 +247,40 @@ static void model_prediction(void **state)
 	free(s);
 }
 
+/* Random data past what a finding keeps: the script says to use ddparity reproduce. */
+static void input_too_big(void **state)
+{
+	static const char *const args[] = {"if=in.raw", "of=out.img", NULL};
+	ddp_fixture fx = {"raw-65M-random", "raw", "in.raw", 65 << 20, "random", 0, 0, 65 << 20,
+	                  "/nonexistent", "/nonexistent"};
+	ddp_fixtures one = {&fx, 1, ""};
+	ddp_config cfg;
+	ddp_result res;
+	ddp_case c;
+	char dir[400], path[600], *out;
+	size_t len;
+	int rc;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.fixtures = &one;
+	memset(&res, 0, sizeof(res));
+	set_case(&c, "raw-65M-random", args);
+	snprintf(dir, sizeof(dir), "%s/big", root);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(ddp_finding_standalone(dir, &cfg, &c, &res, NULL), DDP_OK);
+	snprintf(path, sizeof(path), "%s/input", dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+	rc = run_script(dir);
+	assert_int_equal(rc, 2);
+	snprintf(path, sizeof(path), "%s.out", dir);
+	out = read_text(path, &len);
+	assert_non_null(strstr(out, "too big to keep"));
+	assert_non_null(strstr(out, "ddparity reproduce"));
+	free(out);
+	ddp_case_free(&c);
+}
+
 static int make_root(void **state)
 {
 	(void)state;
@@ -265,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(hostile_arguments, make_root, remove_root),
 		cmocka_unit_test_setup_teardown(model_prediction, make_root, remove_root),
+		cmocka_unit_test_setup_teardown(input_too_big, make_root, remove_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
