@@ -256,11 +256,23 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err);
 void ddp_findings_close(ddp_findings *f);
 /*
  * DDP_OK when the finding dir is what the suite writes, a directory (no
- * link) of regular files and its work/ directory, or is missing; else an
+ * link) of regular files and its work/ and input/ directories, or is missing; else an
  * error naming the link or odd file.  Its readers (report, reproduce,
  * minimise, promote) check it first, so nothing is read through a link.
  */
 int ddp_finding_check(const char *dir, ddp_error *err);
+/*
+ * Makes the finding in dir rerunnable by hand (standalone.c): its input in
+ * input/<fixture file> (or, for a big sparse raw one, the commands that
+ * make it again) and reproduce.sh, POSIX sh that needs only qemu-img, the
+ * candidate and coreutils: it recreates the input in a temporary
+ * directory, checks its sha256, runs both sides and prints what differs
+ * (exit 1; 0 when they agree, 2 on its own errors).  Against the model it
+ * compares the reference with the saved prediction.  A map finding's
+ * script only says to use `ddparity reproduce` (exit 2).
+ */
+int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_case *c,
+                           const ddp_result *res, ddp_error *err);
 
 /* ---- campaigns ------------------------------------------------------------ */
 

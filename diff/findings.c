@@ -111,8 +111,8 @@ static int check_finding(const char *dir, int depth, ddp_error *err)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		/* The tools' own outputs (and the fixture's link) are in work/, never read. */
-		if (!strcmp(e->d_name, "work"))
+		/* The tools' own outputs (and the fixture's link) are in work/, never read; input/ is reproduce.sh's. */
+		if (!strcmp(e->d_name, "work") || !strcmp(e->d_name, "input"))
 			rc = ddp_own_dir(path, 0, err);
 		/* A group's minimal case and its examples: findings themselves. */
 		else if (!strcmp(e->d_name, "headline") && depth < FINDING_DEPTH)
@@ -332,6 +332,8 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 			fputs(" --candidate ", f);
 			ddp_fput_quoted(f, cfg->candidate.spec);
 			fprintf(f, "\n# %s\n", describe);
+			if (strncmp(c->fixture, "map:", 4))
+				fputs("sh reproduce.sh   # by hand: needs only qemu-img and the candidate on PATH\n", f);
 			fclose(f);
 		} else
 			repro = NULL;
@@ -365,7 +367,8 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	      put(tmp, "reference.stdout", res->ref.stdout_text, res->ref.stdout_len, err)) ||
 	     (res->cand.stdout_text &&
 	      put(tmp, "candidate.stdout", res->cand.stdout_text, res->cand.stdout_len, err)) ||
-	     put(tmp, "reproduce", repro, repro ? strlen(repro) : 0, err)
+	     put(tmp, "reproduce", repro, repro ? strlen(repro) : 0, err) ||
+	     ddp_finding_standalone(tmp, cfg, c, res, err)
 	     ? DDP_ERROR : DDP_OK;
 	json_decref(result);
 	free(result_text);

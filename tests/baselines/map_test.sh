@@ -155,6 +155,11 @@ fuzz)
   for file in case.json result.json reference.stdout candidate.stdout reference.stderr candidate.stderr reproduce; do
     [ -f "$dir/$file" ] || fail "the finding has no $file"
   done
+  # Its fixtures are the manifest's: no by-hand script, only a pointer to reproduce.
+  rc=0
+  sh "$dir/reproduce.sh" > "$tmp/sh" 2>&1 || rc=$?
+  [ "$rc" = 2 ] && grep -q 'ddparity reproduce' "$tmp/sh" || { cat "$tmp/sh"; fail "a map finding's reproduce.sh: exit $rc, want 2"; }
+  ! grep -q '^sh reproduce.sh' "$dir/reproduce" || fail "a map finding's reproduce names reproduce.sh"
   rc=0
   "$ddp" reproduce "$dir" --trust-finding --workdir "$tmp/w" > "$tmp/rep" 2>&1 || rc=$?
   [ "$rc" = 1 ] && grep -q "^reproduced: $sig" "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }
