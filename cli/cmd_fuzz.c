@@ -18,7 +18,8 @@ static const char usage[] =
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
 	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
-	"                     [--command dd|map] [--manifest FILE] [--case FILE]\n"
+	"                     [--command dd|map] [--manifest FILE] [--minimise-seconds N]\n"
+	"                     [--case FILE]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -48,6 +49,11 @@ static const char usage[] =
 	"  --log FILE        append a line per case: number, verdict, seconds,\n"
 	"                    signature, the case\n"
 	"  --trace FILE      write every tool run (cwd, argv) as a JSON line\n"
+	"  --minimise-seconds N  minimise each new group's first case at once, within N\n"
+	"                    seconds (default 20; 0: not); the minimal case is the\n"
+	"                    group's headline and its key.  A group found near the\n"
+	"                    end is minimised too: a campaign may end up to N s\n"
+	"                    after --seconds\n"
 	"  --stop-on-finding stop at the first divergence\n"
 	"  --stop-on PART    stop at the first divergence whose signature has PART\n"
 	"                    (a component such as exit, stderr, info:virtual-size)\n"
@@ -81,7 +87,7 @@ static int run_given(ddp_campaign_stats *st, ddp_engine_setup *s, ddp_findings *
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ddp_case_load(&c, path, err))
 		return DDP_ERROR;
-	if (ddp_cli_engine_fixture(s, c.fixture, "fuzz: --case")) {
+	if (ddp_cli_engine_setup_case(s, &c)) {
 		ddp_case_free(&c);
 		return ddp_error_set(err, DDP_EINVAL, path, 0, 0, "its fixture cannot be made "
 		                     "(said above)");
@@ -132,7 +138,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	FILE *logf = NULL;
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 	int stop_on_finding = 0;
-	double seconds = 0, timeout = 0;
+	double seconds = 0, timeout = 0, minimise_seconds = 20;
 	int64_t max_output = 0;
 	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	int jobs = 1, rc;
@@ -189,7 +195,13 @@ int ddp_cmd_fuzz(int argc, char **argv)
 				return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or "
 				                    "with k, M, G)", v);
 		}
-		else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
+		else if (!strcmp(a, "--minimise-seconds")) {
+			double d = strtod(v, &end);
+			if (end == v || *end || !(d >= 0) || d > 1e6)
+				return ddp_cli_fail("fuzz: --minimise-seconds '%s' is not a number of seconds "
+				                    "(0: do not minimise)", v);
+			minimise_seconds = d;
+		} else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
 			double d = strtod(v, &end);
 			if (end == v || *end || !(d > 0) || d > 1e7)
 				return ddp_cli_fail("fuzz: %s '%s' is not a positive number of seconds", a, v);
@@ -266,7 +278,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (max_output)
 		s.cfg.max_output = (unsigned long long)max_output;
 	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
-	                           stop_on_finding, stop_on};
+	                           stop_on_finding, stop_on, minimise_seconds};
 	rc = given ? run_given(&st, &s, &f, given, &err) : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
@@ -283,14 +295,26 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (st.cut_short)
 		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
 		       "no verdict)\n", (unsigned long long)st.cut_short);
+	if (st.triage.minimised || st.triage.unminimised)
+		printf("ddparity fuzz: %llu new group%s minimised (%llu runs, %.1f s), %llu not\n",
+		       (unsigned long long)st.triage.minimised, st.triage.minimised == 1 ? "" : "s",
+		       (unsigned long long)st.triage.runs, st.triage.seconds,
+		       (unsigned long long)st.triage.unminimised);
 	{
 		const char *k;
 		json_t *v;
-		printf("ddparity fuzz: findings in %s: %zu signature%s\n", f.dir, f.unique,
-		       f.unique == 1 ? "" : "s");
-		json_object_foreach((json_t *)f.signatures, k, v)
+		printf("ddparity fuzz: findings in %s: %zu group%s (one bug each: kinds @ the "
+		       "reference's rules)\n", f.dir, f.unique, f.unique == 1 ? "" : "s");
+		json_object_foreach((json_t *)f.signatures, k, v) {
+			const char *head = json_string_value(json_object_get(v, "headline"));
+			const char *state = json_string_value(json_object_get(v, "state"));
 			printf("  %6lld  %s  (%s/%s)\n", (long long)json_integer_value(json_object_get(v, "count")),
 			       k, f.dir, json_string_value(json_object_get(v, "dir")));
+			if (head)
+				printf("          minimal: %s\n", head);
+			else if (state && strcmp(state, "new"))
+				printf("          %s\n", state);
+		}
 	}
 	ddp_findings_close(&f);
 	ddp_cli_engine_teardown(&s);

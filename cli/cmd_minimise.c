@@ -63,6 +63,7 @@ typedef struct min_args {
 	double seconds;
 	int trust; /* --trust-finding: run the tools the finding names */
 	const char *cmd; /* minimise or promote, for messages */
+	char head[4300]; /* the finding read: a group's headline/, else the finding */
 } min_args;
 
 static double now(void)
@@ -98,7 +99,7 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 {
 	double t0 = now();
 	char own[4200] = "";
-	char path[4200], fixdir[4400];
+	char path[4400], fixdir[4400];
 	ddp_finding_result result;
 	ddp_case c;
 	ddp_engine_setup s;
@@ -109,6 +110,9 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 
 	if (ddp_finding_check(a->finding, &err))
 		return ddp_cli_fail("%s: %s", err.source, err.message);
+	/* A group: its headline, the minimal case already. */
+	ddp_cli_finding_dir(a->head, sizeof(a->head), a->finding);
+	a->finding = a->head;
 	snprintf(path, sizeof(path), "%s/result.json", a->finding);
 	if (ddp_finding_result_load(&result, path, &err))
 		return ddp_cli_fail_error(path, &err);
@@ -147,7 +151,7 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	 */
 	{
 		double left = a->seconds - (now() - t0), least = a->seconds < 5 ? a->seconds : 5;
-		opts = (ddp_minimise_opts){left > least ? left : least, stderr, fixdir};
+		opts = (ddp_minimise_opts){left > least ? left : least, stderr, fixdir, 1, NULL};
 	}
 	fprintf(stderr, "minimise: %s, signature %s, reference %s, candidate %s\n", a->finding,
 	        signature, s.cfg.reference.spec, s.cfg.candidate.spec);
@@ -165,9 +169,10 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 			size_t chars = 0;
 			for (int i = 0; i < out->ddcase.nops; i++)
 				chars += strlen(out->ddcase.ops[i]);
-			fprintf(stderr, "minimise: signature %s kept; operands %d -> %d, characters "
-			        "%zu -> %zu, input %s -> %s %s; %d runs in %.1f s\n", signature,
-			        out->orig_args, out->ddcase.nops, out->orig_chars, chars,
+			fprintf(stderr, "minimise: %s (rules %s) -> %s (rules %s); operands %d -> %d, "
+			        "characters %zu -> %zu, input %s -> %s %s; %d runs in %.1f s\n", signature,
+			        out->modelled ? out->orig_rules : "unmodelled", out->signature,
+			        out->modelled ? out->rules : "unmodelled", out->orig_args, out->ddcase.nops, out->orig_chars, chars,
 			        out->orig_fixture, out->ddcase.size_text, out->ddcase.in_fmt, out->runs,
 			        out->seconds);
 		}
@@ -192,7 +197,7 @@ static int parse_seconds(double *out, const char *v, const char *who)
 
 int ddp_cmd_minimise(int argc, char **argv)
 {
-	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "minimise"};
+	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "minimise", ""};
 	ddp_minimise_result r;
 	char *line, *py;
 	int rc;
@@ -268,7 +273,7 @@ static int append_line(const char *path, const char *line)
 
 int ddp_cmd_promote(int argc, char **argv)
 {
-	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "promote"};
+	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "promote", ""};
 	const char **given = calloc((size_t)argc, sizeof(char *));
 	const char *cases_arg = NULL, *out_arg = NULL, *what = NULL;
 	char cases_path[4200], root[4200], workdir[4200], probe[4300], script[4200];

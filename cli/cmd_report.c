@@ -495,8 +495,8 @@ static int write_findings(FILE *f, const char *dir)
 		fputs("; ", f);
 		ddp_finding_result_free(&first);
 	}
-	fprintf(f, "%zu signatures, %zu divergences</p>", json_object_size(sigs), total);
-	fputs("<table class=\"list findings\"><thead><tr><th>signature</th><th>count</th>"
+	fprintf(f, "%zu groups, %zu divergences</p>", json_object_size(sigs), total);
+	fputs("<table class=\"list findings\"><thead><tr><th>group (kinds @ rules)</th><th>count</th>"
 	      "<th>case and what differs</th><th>stderr (reference / candidate)</th>"
 	      "<th>reproducer</th></tr></thead><tbody>", f);
 	json_object_foreach(sigs, sig, val) {
@@ -513,6 +513,11 @@ static int write_findings(FILE *f, const char *dir)
 		fprintf(f, "</code></td><td>%lld</td><td><pre>",
 		        (long long)json_integer_value(json_object_get(val, "count")));
 		esc(f, r.case_text);
+		/* A group's minimal case, when it was minimised. */
+		if (json_string_value(json_object_get(val, "headline"))) {
+			fputs("</pre><p>minimal case:</p><pre>", f);
+			esc(f, json_string_value(json_object_get(val, "headline")));
+		}
 		fputs("</pre><pre>", f);
 		esc(f, r.detail);
 		fputs("</pre></td><td>", f);

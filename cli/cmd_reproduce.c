@@ -22,7 +22,7 @@ static const char usage[] =
 int ddp_cmd_reproduce(int argc, char **argv)
 {
 	const char *dir = NULL, *reference = NULL, *candidate = NULL, *workdir = NULL;
-	char path[4200];
+	char path[4400], group_head[4300];
 	ddp_finding_result result;
 	ddp_case c;
 	ddp_engine_setup s;
@@ -56,6 +56,9 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		return ddp_cli_fail("reproduce: which finding? (see --help)");
 	if (ddp_finding_check(dir, &err))
 		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+	/* A group: its headline, the minimal case. */
+	ddp_cli_finding_dir(group_head, sizeof(group_head), dir);
+	dir = group_head;
 	snprintf(path, sizeof(path), "%s/result.json", dir);
 	if (ddp_finding_result_load(&result, path, &err))
 		return ddp_cli_fail_error(path, &err);
@@ -75,6 +78,8 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	/* A map finding: its fixture is one of the map manifest's. */
 	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&
 	    (rc = ddp_cli_engine_setup_map(&s, NULL)))
+		ddp_cli_engine_teardown(&s);
+	else if (!rc && (rc = ddp_cli_engine_setup_case(&s, &c)))
 		ddp_cli_engine_teardown(&s);
 	if (rc) {
 		ddp_case_free(&c);

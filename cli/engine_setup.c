@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "baselines_cli.h"
 #include "engine_setup.h"
+#include "baseline.h"
 
 int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
                          const char *stderr_mode, const char *info_profile,
@@ -94,9 +95,15 @@ int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const c
 		return DDP_EXIT_USAGE;
 	}
 	cfg->fixtures = &s->fixtures;
-	if (fixture && ddp_cli_engine_fixture(s, fixture, "fixtures")) {
-		ddp_cli_engine_teardown(s);
-		return DDP_EXIT_USAGE;
+	if (fixture) {
+		/* Not an engine fixture: an ad hoc input (dd-raw-4096, say). */
+		ddp_case one;
+		memset(&one, 0, sizeof(one));
+		snprintf(one.fixture, sizeof(one.fixture), "%s", fixture);
+		if (ddp_cli_engine_setup_case(s, &one)) {
+			ddp_cli_engine_teardown(s);
+			return DDP_EXIT_USAGE;
+		}
 	}
 	return DDP_EXIT_OK;
 
@@ -105,6 +112,36 @@ usage:
 	ddp_tool_free(&cfg->reference);
 	ddp_tool_free(&cfg->candidate);
 	return DDP_EXIT_USAGE;
+}
+
+int ddp_cli_engine_setup_case(ddp_engine_setup *s, const ddp_case *c)
+{
+	char dir[4300];
+	ddp_fixture f, *items;
+	ddp_error err;
+
+	if (strncmp(c->fixture, "dd-", 3) || ddp_fixtures_find(&s->fixtures, c->fixture))
+		return DDP_EXIT_OK;
+	snprintf(dir, sizeof(dir), "%s/inputs", s->cfg.workdir);
+	if (ddp_fixture_adhoc_named(&f, dir, s->cfg.reference.argv[0], c->fixture, &err))
+		return ddp_cli_fail("%s: %s", err.source, err.message);
+	if (!(items = realloc(s->fixtures.items, (s->fixtures.count + 1) * sizeof(*items))))
+		return ddp_cli_fail("out of memory");
+	items[s->fixtures.count++] = f;
+	s->fixtures.items = items;
+	s->cfg.fixtures = &s->fixtures;
+	return DDP_EXIT_OK;
+}
+
+void ddp_cli_finding_dir(char *out, size_t size, const char *dir)
+{
+	char path[4300];
+
+	snprintf(path, sizeof(path), "%s/headline/result.json", dir);
+	if (access(path, F_OK) == 0)
+		snprintf(out, size, "%s/headline", dir);
+	else
+		snprintf(out, size, "%s", dir);
 }
 
 int ddp_cli_engine_setup_map(ddp_engine_setup *s, const char *manifest)
@@ -178,16 +215,4 @@ int ddp_cli_finding_tools(const char **reference, const char **candidate,
 	ddp_fput_quoted(stderr, dir);
 	fprintf(stderr, " --reference QEMU_IMG --candidate SPEC|model\n");
 	return DDP_EXIT_USAGE;
-}
-
-int ddp_cli_engine_fixture(ddp_engine_setup *s, const char *name, const char *who)
-{
-	ddp_error err;
-
-	if (!strncmp(name, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) ||
-	    ddp_fixtures_find(&s->fixtures, name))
-		return DDP_EXIT_OK;
-	if (!ddp_fixtures_adhoc_add(&s->fixtures, name, s->cfg.reference.argv[0], &err))
-		return ddp_cli_fail("%s: %s: %s", who, err.source, err.message);
-	return DDP_EXIT_OK;
 }

@@ -19,18 +19,12 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
                          const char *workdir, double timeout);
 /*
  * The same for one case's run: of the fixtures, only the one it names
- * (an engine fixture, or an ad-hoc input: ddp_cli_engine_fixture).
+ * (an engine fixture, or an ad hoc input: ddp_cli_engine_setup_case).
  */
 int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *candidate,
                              const char *stderr_mode, const char *info_profile,
                              const char *workdir, double timeout, const char *fixture);
 void ddp_cli_engine_teardown(ddp_engine_setup *s);
-/*
- * A case's fixture when it is not one of the engine's: an ad-hoc input
- * (dd-<format>-<size>[-<pattern>], ddp_fixtures_adhoc_add) made now.
- * A map case's, or one already there, needs nothing.  A ddparity exit status.
- */
-int ddp_cli_engine_fixture(ddp_engine_setup *s, const char *name, const char *who);
 
 /*
  * The tools a saved finding runs with: those the user named (reference,
@@ -44,6 +38,19 @@ int ddp_cli_engine_fixture(ddp_engine_setup *s, const char *name, const char *wh
 int ddp_cli_finding_tools(const char **reference, const char **candidate,
                           const ddp_finding_result *r, const ddp_case *c, int trust,
                           const char *cmd, const char *dir);
+
+/*
+ * The case's fixture when it is an ad hoc input (a group's minimal case,
+ * "dd-raw-1024"): made under the work directory and added to the
+ * fixtures; nothing for an engine fixture.  A ddparity exit status.
+ */
+int ddp_cli_engine_setup_case(ddp_engine_setup *s, const ddp_case *c);
+
+/*
+ * The finding a command reads in dir: a group's headline/ (its minimal
+ * case) when it has one, else dir itself.
+ */
+void ddp_cli_finding_dir(char *out, size_t size, const char *dir);
 
 /*
  * Map cases too: the manifest (NULL: expected-outputs/map-fixtures) and its

@@ -96,41 +96,17 @@ int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
 	return ddp_fixture_make(out, dir, qemu_img, err);
 }
 
-const ddp_fixture *ddp_fixtures_adhoc_add(ddp_fixtures *fx, const char *name,
-                                          const char *qemu_img, ddp_error *err)
+int ddp_fixture_adhoc_named(ddp_fixture *out, const char *dir, const char *qemu_img,
+                            const char *name, ddp_error *err)
 {
-	const ddp_fixture *have = ddp_fixtures_find(fx, name);
-	char format[16], pattern[16] = "", canon[96];
+	char format[16];
 	long long size;
-	int used = 0;
-	ddp_fixture f, *items;
+	int n = 0;
 
-	if (have)
-		return have;
-	/* dd-<format>-<size>[-<pattern>], as ddp_fixture_adhoc names them; nothing else. */
-	if (sscanf(name, "dd-%15[a-z0-9]-%lld%n-%15[a-z]%n", format, &size, &used, pattern,
-	           &used) < 2 || name[used] || size < 0 || size > (1LL << 30) ||
-	    strchr(name, '+') || (pattern[0] && !strcmp(pattern, "random"))) {
-		ddp_error_set(err, DDP_EINVAL, "case", 0, 0,
-		              "no fixture named '%s' (an engine fixture, or dd-FORMAT-SIZE[-PATTERN])",
-		              name);
-		return NULL;
-	}
-	/* Only the name it would give itself: "dd-raw-010" is not dd-raw-10. */
-	snprintf(canon, sizeof(canon), "dd-%s-%lld%s%s", format, size, pattern[0] ? "-" : "", pattern);
-	if (strcmp(canon, name)) {
-		ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s' (did you mean %s?)",
-		              name, canon);
-		return NULL;
-	}
-	if (ddp_fixture_adhoc(&f, fx->dir, qemu_img, size, format, pattern, err))
-		return NULL;
-	items = realloc(fx->items, (fx->count + 1) * sizeof(*items));
-	if (!items) {
-		ddp_error_set(err, DDP_ENOMEM, "case", 0, 0, "out of memory");
-		return NULL;
-	}
-	fx->items = items;
-	fx->items[fx->count] = f;
-	return &fx->items[fx->count++];
+	/* dd-<format>-<size>[-<pattern>], as ddp_fixture_adhoc names them. */
+	if (sscanf(name, "dd-%15[a-z0-9]-%lld%n", format, &size, &n) != 2 || n <= 0 ||
+	    (name[n] && (name[n] != '-' || !name[n + 1])))
+		return fail(err, name, "not the name of an ad hoc input (dd-FORMAT-SIZE[-PATTERN])");
+	return ddp_fixture_adhoc(out, dir, qemu_img, size, format, name[n] ? name + n + 1 : "random",
+	                         err);
 }

@@ -133,16 +133,9 @@ void ddp_ddcase_args_free(char **argv, int argc);
 int ddp_fixture_adhoc(ddp_fixture *out, const char *dir, const char *qemu_img,
                       int64_t size, const char *format, const char *pattern,
                       ddp_error *err);
-
-/*
- * The fixture a case names: one of fx's, else an ad-hoc input named as
- * ddp_fixture_adhoc names them (dd-<format>-<size>[-<pattern>]), made
- * under fx->dir and added to fx.  So a case run on a dd-cases input (a
- * mutant's case, a replayed line) is a finding like any other.  NULL (err
- * says why) for any other name.  Earlier pointers into fx may move.
- */
-const ddp_fixture *ddp_fixtures_adhoc_add(ddp_fixtures *fx, const char *name,
-                                          const char *qemu_img, ddp_error *err);
+/* The same from its name ("dd-raw-1024", a group's headline case's fixture). */
+int ddp_fixture_adhoc_named(ddp_fixture *out, const char *dir, const char *qemu_img,
+                            const char *name, ddp_error *err);
 
 /* ---- baselines ----------------------------------------------------------- */
 
@@ -201,7 +194,17 @@ typedef struct ddp_minimise_opts {
 	double seconds;      /* budget; the best case so far is kept after it */
 	FILE *log;           /* one line per accepted step, when set */
 	const char *fixdir;  /* where inputs are made */
+	/*
+	 * Keep the group, not the signature: every step still diverges, through
+	 * none of the reference's img_dd rules (the model's) the finding did not
+	 * go through and no more than the best so far; its kinds may change (a
+	 * vmdk extent difference becomes a virtual-size one on raw output).
+	 * For a case the model does not know, the signature.
+	 */
+	int keep_group;
+	volatile int *stop;  /* set (by a signal handler): stop at the next step */
 } ddp_minimise_opts;
+
 
 typedef struct ddp_minimise_result {
 	ddp_ddcase ddcase;   /* the minimised case (named by default) */
@@ -212,6 +215,10 @@ typedef struct ddp_minimise_result {
 	size_t orig_chars;   /* and their total length */
 	int64_t orig_size;
 	char orig_fixture[64];
+	char rules[400];     /* the reference's rules on the minimised case */
+	char orig_rules[400];/* and on the finding's */
+	int modelled;        /* the model knows the finding's case (rules are filled) */
+	int out_of_time;     /* the budget ran out: the smallest case so far */
 } ddp_minimise_result;
 
 /*

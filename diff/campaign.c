@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "engine.h"
 #include "map.h"
 
@@ -19,6 +21,7 @@ typedef struct shared {
 	const ddp_campaign_opts *opts;
 	pthread_mutex_t lock;
 	uint64_t next;
+	int workers;          /* started so far: each its own number */
 	double deadline;
 	ddp_campaign_stats st;
 	int failed;
@@ -49,10 +52,32 @@ int ddp_signature_has(const char *signature, const char *component)
 	return 0;
 }
 
+/* The key of the group in directory path (path: findings dir/group dir). */
+static int group_key_of(ddp_findings *f, const char *path, char *key, size_t size)
+{
+	const char *base = strrchr(path, '/'), *k;
+	json_t *v;
+	int found = 0;
+
+	base = base ? base + 1 : path;
+	pthread_mutex_lock(&f->lock);
+	json_object_foreach((json_t *)f->signatures, k, v)
+		if (!found && !strcmp(json_string_value(json_object_get(v, "dir")) ?: "", base)) {
+			snprintf(key, size, "%s", k);
+			found = 1;
+		}
+	pthread_mutex_unlock(&f->lock);
+	return found;
+}
+
 static void *worker(void *arg)
 {
 	shared *sh = arg;
+	int me;
 
+	pthread_mutex_lock(&sh->lock);
+	me = sh->workers++;
+	pthread_mutex_unlock(&sh->lock);
 	for (;;) {
 		ddp_case c;
 		ddp_source src;
@@ -96,6 +121,23 @@ static void *worker(void *arg)
 			unsaved = rc != DDP_OK;
 			if (rc == DDP_OK && is_new && !sh->opts->tty)
 				fprintf(stderr, "ddparity: new finding %s: %s\n", res.signature, where);
+			/* A new group: its first case minimised now (other workers go on). */
+			if (rc == DDP_OK && is_new) {
+				ddp_triage_stats ts = {0};
+				char key[DDP_GROUP_KEY_MAX];
+				rc = ddp_triage(sh->findings, sh->cfg, &c, &res, sh->opts->minimise_seconds,
+				                sh->opts->stop, me, &ts, where, sizeof(where), &err);
+				pthread_mutex_lock(&sh->lock);
+				sh->st.triage.minimised += ts.minimised;
+				sh->st.triage.unminimised += ts.unminimised;
+				sh->st.triage.runs += ts.runs;
+				sh->st.triage.seconds += ts.seconds;
+				pthread_mutex_unlock(&sh->lock);
+				if (rc == DDP_OK && ts.minimised && !sh->opts->tty &&
+				    group_key_of(sh->findings, where, key, sizeof(key)))
+					fprintf(stderr, "ddparity: minimised in %.1f s: %s: %s\n", ts.seconds,
+					        key, where);
+			}
 		}
 		pthread_mutex_lock(&sh->lock);
 		sh->st.cases++;

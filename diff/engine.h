@@ -188,6 +188,14 @@ typedef struct ddp_result {
 	ddp_verdict verdict;
 	char signature[512]; /* "exit+stderr", "info:virtual-size", "data" */
 	char detail[1024];   /* one line per difference, for people */
+	/*
+	 * The img_dd rules the reference's behaviour went through, as the model
+	 * for its version says (ids joined by ','; "" when none fired), filled
+	 * for a divergence; ref_modelled 0 when the model does not know the case
+	 * (a map case, an unmodelled one).  With the signature, a finding's group.
+	 */
+	int ref_modelled;
+	char ref_rules[400];
 	ddp_side ref, cand;
 	char casedir[4096];
 } ddp_result;
@@ -229,6 +237,19 @@ int ddp_machine_fault(const char *what, const char *dir, const char *text, size_
 
 /* ---- findings ------------------------------------------------------------ */
 
+/*
+ * A group of findings is one bug: its key is the divergence's kinds and the
+ * reference's rules, "info:virtual-size+data @ window-count-caps-end"
+ * ("@ unmodelled" when the model does not know the case; map fields fold
+ * into "map", a whole-output kind).  Once the group's first case is
+ * minimised (triage.c), the key is the minimal case's, and a divergence
+ * through all of a minimised group's rules is counted in that group.
+ */
+#define DDP_GROUP_KEY_MAX 1024
+void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, const char *rules);
+/* Whether every rule id of list a ("x,y") is in list b. */
+int ddp_rules_subset(const char *a, const char *b);
+
 typedef struct ddp_findings {
 	pthread_mutex_t lock;
 	char dir[4096];
@@ -243,13 +264,32 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err);
 void ddp_findings_close(ddp_findings *f);
 /*
  * DDP_OK when the finding dir is what the suite writes, a directory (no
- * link) of regular files and its work/ directory, or is missing; else an
+ * link) of regular files and its work/ and input/ directories, or is missing; else an
  * error naming the link or odd file.  Its readers (report, reproduce,
  * minimise, promote) check it first, so nothing is read through a link.
  */
 int ddp_finding_check(const char *dir, ddp_error *err);
+/*
+ * Makes the finding in dir rerunnable by hand (standalone.c): its input in
+ * input/<fixture file> (or, for a big sparse raw one, the commands that
+ * make it again) and reproduce.sh, POSIX sh that needs only qemu-img, the
+ * candidate and coreutils: it recreates the input in a temporary
+ * directory, checks its sha256, runs both sides and prints what differs
+ * (exit 1; 0 when they agree, 2 on its own errors).  Against the model it
+ * compares the reference with the saved prediction.  A map finding's
+ * script only says to use `ddparity reproduce` (exit 2).
+ */
+int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_case *c,
+                           const ddp_result *res, ddp_error *err);
 
 /* ---- campaigns ------------------------------------------------------------ */
+
+/* New groups minimised at once (triage.c). */
+typedef struct ddp_triage_stats {
+	uint64_t minimised, unminimised;         /* groups */
+	uint64_t runs;                           /* cases run while minimising */
+	double seconds;
+} ddp_triage_stats;
 
 typedef struct ddp_campaign_opts {
 	uint64_t seed;
@@ -261,6 +301,7 @@ typedef struct ddp_campaign_opts {
 	FILE *log;            /* one line per case, when set */
 	int stop_on_finding;  /* stop at the first divergence (time to detect) */
 	const char *stop_on;  /* stop at the first whose signature has this component */
+	double minimise_seconds; /* each new group's first case minimised within this (0: not) */
 } ddp_campaign_opts;
 
 typedef struct ddp_campaign_stats {
@@ -268,6 +309,7 @@ typedef struct ddp_campaign_stats {
 	uint64_t unsaved;     /* divergences (counted in diverged) whose finding could not be saved */
 	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;
+	ddp_triage_stats triage; /* minimising new groups (its time is in seconds) */
 	char last_error[300];
 } ddp_campaign_stats;
 
@@ -287,6 +329,33 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      const ddp_result *res, uint64_t seed, uint64_t case_no,
                      int *is_new, char *path_out, size_t path_size,
                      ddp_error *err);
+
+/*
+ * Settles the group the divergence of raw key raw made, once its first
+ * case is minimised: state ("minimised", "not minimised: why") recorded;
+ * with head (the minimal case) and res (its run, diverging), head's finding
+ * goes to the group's headline/ and the group takes head's key, or, when
+ * a group with that key is there, joins it as one of its examples (its
+ * count and keys added).  The headline's case.json keeps original (the
+ * case minimised) as "original".  path_out gets the group's directory.
+ */
+int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state,
+                        const ddp_config *cfg, const ddp_case *head, const ddp_result *res,
+                        const ddp_case *original, char *path_out, size_t path_size,
+                        ddp_error *err);
+
+/* ---- triage: a new group minimised at once (triage.c) ------------------- */
+
+/*
+ * Minimises the first case of a group just made (raw key of res) within
+ * seconds (0: not at all), keeping the group (ddp_minimise's keep_group),
+ * and settles the group with the minimal case as its headline.  worker
+ * names the inputs directory (one per thread).  st (under the caller's
+ * lock, or one per thread) is added to.
+ */
+int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const ddp_result *res,
+               double seconds, volatile int *stop, int worker, ddp_triage_stats *st,
+               char *path_out, size_t path_size, ddp_error *err);
 
 /*
  * Writes text to path atomically: a temporary of ddp_make_temp's beside it,

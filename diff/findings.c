@@ -1,14 +1,19 @@
 /*
- * findings.c: every divergence, kept so that nothing reported is lost.
+ * findings.c: every divergence, kept so that nothing reported is lost, and
+ * grouped so that one bug is one directory.
  *
- * One directory per signature (the first case that showed it), its name
- * carrying the signature so duplicates are visible at a glance; a count per
- * signature in signatures.json.  A finding is written under a temporary
- * name, fsynced, and renamed into place, so a campaign killed at any moment
- * leaves whole findings or none.  Campaigns may share a directory: each
- * change is made under a flock of the directory, with signatures.json read
- * again first, so their counts add up and a signature's directory made by
- * the other is a repeat.
+ * A group's key is the divergence's kinds and the reference's rules (see
+ * ddp_group_key).  Its directory holds the first case's finding; its
+ * repeats bump its count in signatures.json (the group index) and the
+ * first few are kept whole under examples/, named so that they sort
+ * smallest first; once minimised (triage.c), headline/ holds the minimal
+ * case's finding and the group takes the minimal case's key, joining a
+ * group that already has it.  Everything is written under a temporary
+ * name, fsynced, and renamed into place, so a campaign killed at any
+ * moment leaves whole findings or none.  Campaigns may share a directory:
+ * each change is made under a flock of the directory, with
+ * signatures.json read again first, so their counts add up and a group
+ * made by the other is a repeat.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -44,7 +49,53 @@ static void slug(char *out, size_t size, const char *signature)
 	snprintf(out + n, size - n, "-%08x", (unsigned)(fnv1a(signature) & 0xffffffffu));
 }
 
+int ddp_rules_subset(const char *a, const char *b)
+{
+	while (*a) {
+		size_t n = strcspn(a, ",");
+		const char *p = b;
+		int found = 0;
+		while (*p && !found) {
+			size_t k = strcspn(p, ",");
+			found = k == n && !strncmp(p, a, n);
+			p += k + (p[k] == ',');
+		}
+		if (!found)
+			return 0;
+		a += n + (a[n] == ',');
+	}
+	return 1;
+}
+
+void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, const char *rules)
+{
+	size_t n = 0;
+
+	/* map:<fields> -> map: which JSON fields differ is the same bug seen twice. */
+	for (const char *p = kinds; *p && n + 1 < size;) {
+		size_t k = strcspn(p, "+");
+		int w = !strncmp(p, "map:", 4) ? snprintf(out + n, size - n, "%smap", n ? "+" : "")
+		        : snprintf(out + n, size - n, "%s%.*s", n ? "+" : "", (int)k, p);
+		n += w > 0 ? (size_t)w : 0;
+		p += k + (p[k] == '+');
+	}
+	if (n >= size)
+		n = size - 1;
+	snprintf(out + n, size - n, " @ %s", !modelled ? "unmodelled" : *rules ? rules : "no-rule");
+}
+
+/* A group's examples, and the subdirectories a finding may hold, at most this deep. */
+#define GROUP_EXAMPLES 3
+#define FINDING_DEPTH 4
+
+static int check_finding(const char *dir, int depth, ddp_error *err);
+
 int ddp_finding_check(const char *dir, ddp_error *err)
+{
+	return check_finding(dir, 0, err);
+}
+
+static int check_finding(const char *dir, int depth, ddp_error *err)
 {
 	DIR *d;
 	struct dirent *e;
@@ -60,10 +111,26 @@ int ddp_finding_check(const char *dir, ddp_error *err)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		/* The tools' own outputs (and the fixture's link) are in work/, never read. */
-		if (!strcmp(e->d_name, "work"))
+		/* The tools' own outputs (and the fixture's link) are in work/, never read; input/ is reproduce.sh's. */
+		if (!strcmp(e->d_name, "work") || !strcmp(e->d_name, "input"))
 			rc = ddp_own_dir(path, 0, err);
-		else if (lstat(path, &st) || !S_ISREG(st.st_mode))
+		/* A group's minimal case and its examples: findings themselves. */
+		else if (!strcmp(e->d_name, "headline") && depth < FINDING_DEPTH)
+			rc = check_finding(path, depth + 1, err);
+		else if (!strcmp(e->d_name, "examples") && depth < FINDING_DEPTH) {
+			DIR *x;
+			struct dirent *xe;
+			if ((rc = ddp_own_dir(path, 0, err)) || !(x = opendir(path)))
+				continue;
+			while ((xe = readdir(x)) && !rc) {
+				char sub[4700];
+				if (xe->d_name[0] == '.')
+					continue;
+				snprintf(sub, sizeof(sub), "%s/%s", path, xe->d_name);
+				rc = check_finding(sub, depth + 1, err);
+			}
+			closedir(x);
+		} else if (lstat(path, &st) || !S_ISREG(st.st_mode))
 			rc = ddp_error_set(err, DDP_ERROR, path, 0, 0,
 			                   "not a regular file (a link?) in a finding: refused");
 	}
@@ -98,15 +165,12 @@ static void recount(ddp_findings *f)
 }
 
 /*
- * signatures.json as another campaign may have left it (under the lock):
- * its counts win; what only this one knows (a finding counted on open) stays.
+ * signatures.json as another campaign may have left it (under the lock).
  */
 static int reload(ddp_findings *f, ddp_error *err)
 {
 	char path[4200];
 	json_t *disk;
-	const char *k;
-	json_t *v;
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/signatures.json", f->dir);
@@ -114,14 +178,27 @@ static int reload(ddp_findings *f, ddp_error *err)
 		disk = json_object();
 	else if ((rc = ddp_signatures_load(&disk, path, err)))
 		return rc;
-	if (f->signatures)
-		json_object_foreach((json_t *)f->signatures, k, v)
-			if (!json_object_get(disk, k))
-				json_object_set(disk, k, v);
+	/*
+	 * The disk's index is the whole truth: groups are renamed and merged
+	 * (settle), so one only this campaign's memory holds is one gone.
+	 * What open counted is saved at once, so nothing is lost by this.
+	 */
 	json_decref(f->signatures);
 	f->signatures = disk;
 	recount(f);
 	return DDP_OK;
+}
+
+/* The index entry whose directory is name, or NULL. */
+static json_t *group_of_dir(json_t *index, const char *name)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(index, k, v)
+		if (!strcmp(json_string_value(json_object_get(v, "dir")) ?: "", name))
+			return v;
+	return NULL;
 }
 
 static void lock_dir(ddp_findings *f)
@@ -143,7 +220,7 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 	char path[4400], fdir[4200];
 	DIR *d;
 	struct dirent *e;
-	int rc;
+	int rc, counted = 0;
 
 	memset(f, 0, sizeof(*f));
 	f->dirfd = -1;
@@ -178,16 +255,21 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 			ddp_findings_close(f);
 			return rc;
 		}
-		if (!json_object_get(f->signatures, r.signature))
-			json_object_set_new(f->signatures, r.signature,
+		if (!group_of_dir(f->signatures, e->d_name)) {
+			json_object_set_new(f->signatures, r.group ? r.group : r.signature,
 			                    json_pack("{s:i,s:s}", "count", 1, "dir", e->d_name));
+			counted++;
+		}
 		ddp_finding_result_free(&r);
 	}
 	if (d)
 		closedir(d);
 	recount(f);
+	rc = counted ? save_signatures(f, err) : DDP_OK;
 	unlock_dir(f);
-	return DDP_OK;
+	if (rc)
+		ddp_findings_close(f);
+	return rc;
 }
 
 void ddp_findings_close(ddp_findings *f)
@@ -216,13 +298,28 @@ static json_t *side_json(const ddp_side *s)
 
 static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case *c,
                          const ddp_result *res, uint64_t seed, uint64_t case_no,
-                         const char *final, ddp_error *err)
+                         const char *final, const char *group, const ddp_case *original,
+                         ddp_error *err)
 {
 	char *case_json = ddp_case_to_json(c), *describe = ddp_case_describe(c);
 	char *result_text, *repro;
 	json_t *result;
 	int rc;
 
+	/* A headline's case.json keeps the case it was minimised from. */
+	if (original && case_json) {
+		char *oj = ddp_case_to_json(original);
+		json_t *cj = json_loads(case_json, 0, NULL), *o = oj ? json_loads(oj, 0, NULL) : NULL;
+		if (cj && o) {
+			json_object_set_new(cj, "original", o);
+			free(case_json);
+			case_json = json_dumps(cj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		} else {
+			json_decref(o);
+		}
+		json_decref(cj);
+		free(oj);
+	}
 	/* The tools named: reproduce runs only those its user names (or trusts). */
 	{
 		size_t rlen;
@@ -235,12 +332,16 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 			fputs(" --candidate ", f);
 			ddp_fput_quoted(f, cfg->candidate.spec);
 			fprintf(f, "\n# %s\n", describe);
+			if (strncmp(c->fixture, "map:", 4))
+				fputs("sh reproduce.sh   # by hand: needs only qemu-img and the candidate on PATH\n", f);
 			fclose(f);
 		} else
 			repro = NULL;
 	}
-	result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s}",
+	result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s}",
 	                   "signature", res->signature,
+	                   "group", group,
+	                   "rules", res->ref_modelled ? res->ref_rules : "(unmodelled)",
 	                   "detail", res->detail,
 	                   "reference", cfg->reference.spec,
 	                   "candidate", cfg->candidate.spec,
@@ -266,7 +367,8 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	      put(tmp, "reference.stdout", res->ref.stdout_text, res->ref.stdout_len, err)) ||
 	     (res->cand.stdout_text &&
 	      put(tmp, "candidate.stdout", res->cand.stdout_text, res->cand.stdout_len, err)) ||
-	     put(tmp, "reproduce", repro, repro ? strlen(repro) : 0, err)
+	     put(tmp, "reproduce", repro, repro ? strlen(repro) : 0, err) ||
+	     ddp_finding_standalone(tmp, cfg, c, res, err)
 	     ? DDP_ERROR : DDP_OK;
 	json_decref(result);
 	free(result_text);
@@ -317,42 +419,35 @@ static int drop_big_files(const char *tmp, const char *casedir, ddp_error *err)
 	return rc;
 }
 
-int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
-                     const ddp_result *res, uint64_t seed, uint64_t case_no,
-                     int *is_new, char *path_out, size_t path_size, ddp_error *err)
+/* The case's size, for examples smallest first: its arguments' characters. */
+static size_t case_size(const ddp_case *c)
 {
-	json_t *entry;
-	char name[128], stage[4300], tmp[4400], old[4400], final[4300], prefix[4300];
-	int rc = DDP_OK, dirfd;
+	size_t n = 0;
+	for (int i = 0; i < c->argc; i++)
+		n += strlen(c->argv[i]) + 1;
+	return n;
+}
 
-	lock_dir(f);
-	if ((rc = reload(f, err))) {
-		unlock_dir(f);
-		return rc;
-	}
-	entry = json_object_get(f->signatures, res->signature);
-	if (is_new)
-		*is_new = entry == NULL;
-	if (entry) {
-		json_object_set_new(entry, "count",
-		                    json_integer(json_integer_value(json_object_get(entry, "count")) + 1));
-		f->total++;
-		if (path_out)
-			snprintf(path_out, path_size, "%s/%s", f->dir,
-			         json_string_value(json_object_get(entry, "dir")));
-		rc = save_signatures(f, err);
-		unlock_dir(f);
-		return rc;
-	}
-	slug(name, sizeof(name), res->signature);
+/*
+ * Writes c's finding into a fresh staging directory under f->dir and
+ * renames it to final (which must not exist).  *moved 1 when it is there.
+ */
+static int save_finding(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
+                        const ddp_result *res, uint64_t seed, uint64_t case_no,
+                        const char *final, const char *group, const ddp_case *original,
+                        int *moved, ddp_error *err)
+{
+	char stage[4300], tmp[4400], old[4400], prefix[4300];
+	int rc, dirfd;
+
+	*moved = 0;
 	/* Written in stage/new, marked by stage (a fresh name: one planted is never reused). */
 	snprintf(prefix, sizeof(prefix), "%s/.tmp-", f->dir);
-	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
 	stage[0] = '\0';
-	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), err)) {
-		rc = DDP_ERROR;
-	} else if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, err)) &&
-	           !(rc = res->casedir[0] ? drop_big_files(tmp, res->casedir, err) : DDP_OK)) {
+	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), err))
+		return DDP_ERROR;
+	if (!(rc = write_finding(tmp, cfg, c, res, seed, case_no, final, group, original, err)) &&
+	    !(rc = res->casedir[0] ? drop_big_files(tmp, res->casedir, err) : DDP_OK)) {
 		/* Keep the tools' outputs with the finding when they can move. */
 		if (res->casedir[0]) {
 			char work[4500];
@@ -365,29 +460,253 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 			fsync(dirfd);
 			close(dirfd);
 		}
-		int moved = rename(tmp, final) == 0, e = errno;
-		if (!moved && e != EEXIST && e != ENOTEMPTY) {
-			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0, "cannot rename the finding into place: %s", strerror(e));
-		} else if (!moved) {
+		*moved = rename(tmp, final) == 0;
+		if (!*moved && errno != EEXIST && errno != ENOTEMPTY)
+			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0,
+			                   "cannot rename the finding into place: %s", strerror(errno));
+		else
+			fsync(f->dirfd);
+	}
+	ddp_remove_tree(stage);
+	return rc;
+}
+
+static int json_strings_has(const json_t *a, const char *s)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(a, i, e)
+		if (!strcmp(json_string_value(e), s))
+			return 1;
+	return 0;
+}
+
+/*
+ * The group a divergence of raw key raw (rules: the reference's, when
+ * modelled) belongs to: the one that has seen that key, else a minimised
+ * group whose rules it all went through (the same bug met through more
+ * rules: a vpc output, a skip besides).  *key gets the group's key.
+ */
+static json_t *find_group(json_t *index, const char *raw, int modelled, const char *rules,
+                          const char **key)
+{
+	const char *k;
+	json_t *v, *best = NULL;
+	size_t best_n = 0;
+
+	json_object_foreach(index, k, v) {
+		if (!strcmp(k, raw) || json_strings_has(json_object_get(v, "aliases"), raw)) {
+			*key = k;
+			return v;
+		}
+	}
+	if (!modelled)
+		return NULL;
+	json_object_foreach(index, k, v) {
+		const char *gr = json_string_value(json_object_get(v, "rules"));
+		const char *st = json_string_value(json_object_get(v, "state"));
+		/* The most specific such group: the most rules. */
+		if (gr && *gr && st && !strcmp(st, "minimised") && ddp_rules_subset(gr, rules) &&
+		    strlen(gr) > best_n) {
+			best = v;
+			best_n = strlen(gr);
+			*key = k;
+		}
+	}
+	return best;
+}
+
+/* Adds name to the group's examples, kept sorted (names sort smallest first). */
+static void add_example(json_t *group, const char *name)
+{
+	json_t *ex = json_object_get(group, "examples");
+	size_t i, at;
+	json_t *e;
+
+	if (!ex) {
+		ex = json_array();
+		json_object_set_new(group, "examples", ex);
+	}
+	at = json_array_size(ex);
+	json_array_foreach(ex, i, e)
+		if (strcmp(name, json_string_value(e)) < 0) {
+			at = i;
+			break;
+		}
+	json_array_insert_new(ex, at, json_string(name));
+}
+
+static void add_alias(json_t *group, const char *raw)
+{
+	json_t *a = json_object_get(group, "aliases");
+	if (!a) {
+		a = json_array();
+		json_object_set_new(group, "aliases", a);
+	}
+	if (!json_strings_has(a, raw))
+		json_array_append_new(a, json_string(raw));
+}
+
+int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
+                     const ddp_result *res, uint64_t seed, uint64_t case_no,
+                     int *is_new, char *path_out, size_t path_size, ddp_error *err)
+{
+	json_t *entry;
+	const char *key = NULL;
+	char raw[DDP_GROUP_KEY_MAX], name[128], final[4300];
+	int rc = DDP_OK, moved;
+
+	ddp_group_key(raw, sizeof(raw), res->signature, res->ref_modelled, res->ref_rules);
+	lock_dir(f);
+	if ((rc = reload(f, err))) {
+		unlock_dir(f);
+		return rc;
+	}
+	entry = find_group(f->signatures, raw, res->ref_modelled, res->ref_rules, &key);
+	if (is_new)
+		*is_new = entry == NULL;
+	if (entry) {
+		const char *gdir = json_string_value(json_object_get(entry, "dir"));
+		json_t *ex = json_object_get(entry, "examples");
+		json_object_set_new(entry, "count",
+		                    json_integer(json_integer_value(json_object_get(entry, "count")) + 1));
+		add_alias(entry, raw);
+		f->total++;
+		/* The first few repeats are kept whole: the same bug, other cases. */
+		if (json_array_size(ex) < GROUP_EXAMPLES) {
+			char exdir[4400];
+			snprintf(exdir, sizeof(exdir), "%s/%s/examples", f->dir, gdir);
+			snprintf(name, sizeof(name), "%06zu-s%llu-c%llu", case_size(c),
+			         (unsigned long long)seed, (unsigned long long)case_no);
+			snprintf(final, sizeof(final), "%s/%s", exdir, name);
+			if (!(rc = ddp_own_dir(exdir, 1, err)) &&
+			    !(rc = save_finding(f, cfg, c, res, seed, case_no, final, key, NULL, &moved, err)) &&
+			    moved)
+				add_example(entry, name);
+		}
+		if (path_out)
+			snprintf(path_out, path_size, "%s/%s", f->dir, gdir);
+		rc = save_signatures(f, err) ? DDP_ERROR : rc;
+		unlock_dir(f);
+		return rc;
+	}
+	slug(name, sizeof(name), raw);
+	snprintf(final, sizeof(final), "%s/%s", f->dir, name);
+	rc = save_finding(f, cfg, c, res, seed, case_no, final, raw, NULL, &moved, err);
+	if (!rc) {
+		json_t *g = json_pack("{s:i,s:s,s:s,s:s,s:[s]}", "count", 1, "dir", name,
+		                      "kinds", res->signature, "state", "new", "aliases", raw);
+		if (res->ref_modelled)
+			json_object_set_new(g, "rules", json_string(res->ref_rules));
+		if (!moved) {
 			/* Another campaign's, renamed just before it was killed: a repeat of it. */
 			if (is_new)
 				*is_new = 0;
-			json_object_set_new(f->signatures, res->signature,
-			                    json_pack("{s:i,s:s}", "count", 2, "dir", name));
-			rc = save_signatures(f, err);
+			json_object_set_new(g, "count", json_integer(2));
 		} else {
-			fsync(f->dirfd);
-			json_object_set_new(f->signatures, res->signature,
-			                    json_pack("{s:i,s:s}", "count", 1, "dir", name));
 			f->new_unique++;
-			rc = save_signatures(f, err);
 		}
+		json_object_set_new(f->signatures, raw, g);
+		rc = save_signatures(f, err);
 	}
-	if (stage[0])
-		ddp_remove_tree(stage);
 	recount(f);
 	if (path_out)
 		snprintf(path_out, path_size, "%s", final);
+	unlock_dir(f);
+	return rc;
+}
+
+int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, const ddp_config *cfg,
+                        const ddp_case *head, const ddp_result *res, const ddp_case *original,
+                        char *path_out, size_t path_size, ddp_error *err)
+{
+	json_t *entry, *other = NULL;
+	const char *key = NULL, *k;
+	char mkey[DDP_GROUP_KEY_MAX], final[4400];
+	int rc, moved = 0;
+
+	lock_dir(f);
+	if ((rc = reload(f, err))) {
+		unlock_dir(f);
+		return rc;
+	}
+	/* The group raw made (another campaign may have renamed it since). */
+	entry = find_group(f->signatures, raw, 0, "", &key);
+	if (!entry) {
+		unlock_dir(f);
+		return DDP_OK;
+	}
+	json_incref(entry);
+	json_object_set_new(entry, "state", json_string(state));
+	if (!head) {
+		rc = save_signatures(f, err);
+		goto out;
+	}
+	ddp_group_key(mkey, sizeof(mkey), res->signature, res->ref_modelled, res->ref_rules);
+	if (strcmp(mkey, key)) {
+		json_t *v;
+		json_object_foreach(f->signatures, k, v)
+			if (v != entry && !strcmp(k, mkey))
+				other = v;
+	}
+	if (other) {
+		/* The same bug as a group already there: this group becomes one of its examples. */
+		char from[4400], exdir[4400], name[300];
+		const char *odir = json_string_value(json_object_get(other, "dir"));
+		json_t *a, *e;
+		size_t i;
+		snprintf(from, sizeof(from), "%s/%s", f->dir,
+		         json_string_value(json_object_get(entry, "dir")));
+		snprintf(exdir, sizeof(exdir), "%s/%s/examples", f->dir, odir);
+		snprintf(name, sizeof(name), "%06zu-group-%s", case_size(head),
+		         json_string_value(json_object_get(entry, "dir")));
+		snprintf(final, sizeof(final), "%s/%s", exdir, name);
+		if ((rc = ddp_own_dir(exdir, 1, err)))
+			goto out;
+		if (rename(from, final)) {
+			rc = ddp_error_set(err, DDP_ERROR, final, 0, 0, "cannot move the group into %s: %s",
+			                   odir, strerror(errno));
+			goto out;
+		}
+		add_example(other, name);
+		json_object_set_new(other, "count",
+		                    json_integer(json_integer_value(json_object_get(other, "count")) +
+		                                 json_integer_value(json_object_get(entry, "count"))));
+		a = json_object_get(entry, "aliases");
+		json_array_foreach(a, i, e)
+			add_alias(other, json_string_value(e));
+		add_alias(other, key);
+		json_object_del(f->signatures, key);
+		if (f->new_unique)
+			f->new_unique--;
+		if (path_out)
+			snprintf(path_out, path_size, "%s/%s", f->dir, odir);
+		rc = save_signatures(f, err);
+		goto out;
+	}
+	/* The minimal case's finding in headline/, and its key for the group's. */
+	snprintf(final, sizeof(final), "%s/%s/headline", f->dir,
+	         json_string_value(json_object_get(entry, "dir")));
+	if (access(final, F_OK) == 0 ||
+	    !(rc = save_finding(f, cfg, head, res, 0, 0, final, mkey, original, &moved, err))) {
+		char *d = ddp_case_describe(head);
+		add_alias(entry, key);
+		json_object_set_new(entry, "kinds", json_string(res->signature));
+		if (res->ref_modelled)
+			json_object_set_new(entry, "rules", json_string(res->ref_rules));
+		json_object_set_new(entry, "headline", json_string(d ? d : ""));
+		free(d);
+		json_object_del(f->signatures, key);
+		json_object_set(f->signatures, mkey, entry);
+		rc = save_signatures(f, err);
+	}
+	if (path_out)
+		snprintf(path_out, path_size, "%s/%s", f->dir,
+		         json_string_value(json_object_get(entry, "dir")));
+out:
+	json_decref(entry);
+	recount(f);
 	unlock_dir(f);
 	return rc;
 }

@@ -21,14 +21,20 @@
 
 #include "baseline.h"
 
+/* What a case showed: its signature ("(same)"...) and the reference's rules. */
+typedef struct shown {
+	char sig[512];
+	char rules[400];
+	int modelled;
+} shown;
+
 typedef struct tried {
 	char *key;
-	int interesting;
+	shown got;
 } tried;
 
 typedef struct mctx {
 	const ddp_config *cfg;
-	const char *signature;
 	const ddp_minimise_opts *opts;
 	ddp_fixtures fx;         /* the inputs made so far */
 	size_t fx_cap;
@@ -39,6 +45,13 @@ typedef struct mctx {
 	int out_of_time;
 	ddp_error *err;
 	int failed;              /* a run could not be made (err is set) */
+	/*
+	 * Keeping the group (opts->keep_group): the original's rules, and the
+	 * best case's count of them, which no step may raise (the rules-only
+	 * pass must lower it), so the passes cannot undo each other.
+	 */
+	shown orig, best;
+	int fewer_rules;         /* the step under way must go through fewer rules */
 } mctx;
 
 static double now(void)
@@ -77,15 +90,18 @@ static const ddp_fixture *input(mctx *m, const ddp_ddcase *d, ddp_error *err)
 	return &m->fx.items[m->fx.count++];
 }
 
-/* Runs an engine case and gives its signature ("(same)" and so on when it agrees). */
-static int run_case(mctx *m, const ddp_config *cfg, const ddp_case *c, char *sig, size_t size)
+static uint64_t run_numbers = 1ULL << 61;
+
+/* Runs an engine case: what it showed ("(same)" and so on when it agrees). */
+static int run_case(mctx *m, const ddp_config *cfg, const ddp_case *c, shown *got)
 {
 	ddp_result res;
 	ddp_error err;
 	int rc;
 
 	m->runs++;
-	rc = ddp_case_run(&res, cfg, c, (uint64_t)m->runs, &err);
+	/* Numbers of its own: a campaign's cases and other minimisers run beside it. */
+	rc = ddp_case_run(&res, cfg, c, __atomic_add_fetch(&run_numbers, 1, __ATOMIC_RELAXED), &err);
 	if (rc) {
 		if (m->err)
 			*m->err = err;
@@ -93,11 +109,41 @@ static int run_case(mctx *m, const ddp_config *cfg, const ddp_case *c, char *sig
 		ddp_result_free(&res);
 		return rc;
 	}
-	snprintf(sig, size, "%s", res.verdict == DDP_DIVERGES ? res.signature
+	snprintf(got->sig, sizeof(got->sig), "%s", res.verdict == DDP_DIVERGES ? res.signature
 		 : res.verdict == DDP_SAME ? "(same)" : res.verdict == DDP_UNSUPPORTED
 		 ? "(unmodelled)" : res.verdict == DDP_REFUSED ? "(refused)" : "(inconclusive)");
+	snprintf(got->rules, sizeof(got->rules), "%s", res.ref_rules);
+	got->modelled = res.verdict == DDP_DIVERGES && res.ref_modelled;
 	ddp_result_free(&res);
 	return DDP_OK;
+}
+
+/* How many ids a rules list ("a,b,c") holds. */
+static int rule_count(const char *rules)
+{
+	int n = *rules != '\0';
+	for (; *rules; rules++)
+		n += *rules == ',';
+	return n;
+}
+
+/*
+ * Whether what a trial showed keeps what minimising keeps.  The signature:
+ * the same signature.  The group: still a divergence, through none of the
+ * reference's rules the original did not go through (so the reduction
+ * cannot drift onto a bug of another rule), through no more rules than the
+ * best so far; the signature alone when the model does not know the case.
+ */
+static int keeps(const mctx *m, const shown *got)
+{
+	int n;
+
+	if (!m->opts->keep_group || !m->orig.modelled)
+		return !strcmp(got->sig, m->orig.sig);
+	if (got->sig[0] == '(' || !got->modelled || !ddp_rules_subset(got->rules, m->orig.rules))
+		return 0;
+	n = rule_count(got->rules);
+	return m->fewer_rules ? n < rule_count(m->best.rules) : n <= rule_count(m->best.rules);
 }
 
 static char *case_key(const ddp_ddcase *d)
@@ -113,33 +159,33 @@ static char *case_key(const ddp_ddcase *d)
 	return buf;
 }
 
-/* Does the dd-cases form d still show the signature?  sig gets what it showed. */
-static int interesting(mctx *m, const ddp_ddcase *d, char *sig, size_t size)
+/* Does the dd-cases form d still keep what minimising keeps?  *got: what it showed. */
+static int interesting(mctx *m, const ddp_ddcase *d, shown *got)
 {
 	ddp_config cfg = *m->cfg;
 	ddp_case c;
 	const ddp_fixture *f;
 	char **args, *key = case_key(d);
 	double left = m->deadline - now();
-	int nargs, rc, yes;
+	int nargs, rc;
 	ddp_error ferr;
 
-	snprintf(sig, size, "(not run)");
+	memset(got, 0, sizeof(*got));
+	snprintf(got->sig, sizeof(got->sig), "(not run)");
 	for (size_t i = 0; key && i < m->nmemo; i++)
 		if (!strcmp(m->memo[i].key, key)) {
 			free(key);
-			snprintf(sig, size, "(tried before)");
-			return m->memo[i].interesting;
+			*got = m->memo[i].got;
+			return keeps(m, got);
 		}
-	if (now() > m->deadline) {
+	if (now() > m->deadline || (m->opts->stop && *m->opts->stop)) {
 		m->out_of_time = 1;
 		free(key);
 		return 0;
 	}
 	if (!(f = input(m, d, &ferr))) {
 		/* No such input (a vmdk of 0 bytes, say): not interesting. */
-		snprintf(sig, size, "(no input: %s)", ferr.message);
-		yes = 0;
+		snprintf(got->sig, sizeof(got->sig), "(no input: %s)", ferr.message);
 	} else {
 		cfg.fixtures = &m->fx;
 		/* A slow trial must not eat the budget: it times out (inconclusive, not kept). */
@@ -154,9 +200,8 @@ static int interesting(mctx *m, const ddp_ddcase *d, char *sig, size_t size)
 		for (int i = 0; i < nargs; i++)
 			c.argv[i] = args[i];
 		c.argc = nargs;
-		rc = run_case(m, &cfg, &c, sig, size);
+		rc = run_case(m, &cfg, &c, got);
 		ddp_ddcase_args_free(args, nargs);
-		yes = rc == DDP_OK && !strcmp(sig, m->signature);
 		if (rc) {
 			free(key);
 			return 0;
@@ -171,10 +216,10 @@ static int interesting(mctx *m, const ddp_ddcase *d, char *sig, size_t size)
 		}
 	}
 	if (key && m->nmemo < m->memo_cap)
-		m->memo[m->nmemo++] = (tried){key, yes};
+		m->memo[m->nmemo++] = (tried){key, *got};
 	else
 		free(key);
-	return yes;
+	return keeps(m, got);
 }
 
 static void note(mctx *m, const char *what, const ddp_ddcase *d)
@@ -193,11 +238,12 @@ static void note(mctx *m, const char *what, const ddp_ddcase *d)
 /* Tries trial in place of *best; keeps it when it still shows the signature. */
 static int try_case(mctx *m, ddp_ddcase *best, ddp_ddcase *trial, const char *what)
 {
-	char sig[512];
+	shown got;
 
-	if (!m->failed && interesting(m, trial, sig, sizeof(sig))) {
+	if (!m->failed && interesting(m, trial, &got)) {
 		ddp_ddcase_free(best);
 		*best = *trial;
+		m->best = got;
 		note(m, what, best);
 		return 1;
 	}
@@ -447,6 +493,42 @@ static int shrink_numbers(mctx *m, ddp_ddcase *best)
 	return changed;
 }
 
+/* raw output (the runner's -O raw) when the format is not what shows it. */
+static int plainer_output(mctx *m, ddp_ddcase *best)
+{
+	ddp_ddcase t;
+
+	if (!strcmp(best->out_fmt, "raw") || m->out_of_time || m->failed || ddp_ddcase_copy(&t, best))
+		return 0;
+	snprintf(t.out_fmt, sizeof(t.out_fmt), "raw");
+	return try_case(m, best, &t, "raw output");
+}
+
+/*
+ * Keeping the group: a count or skip of 1 where that takes a rule away
+ * (count=0 goes through window-empty too; count=1 shows the same bug
+ * through fewer).  Smaller values never come back to what this removed:
+ * no step may add a rule.
+ */
+static int fewer_rules(mctx *m, ddp_ddcase *best)
+{
+	int changed = 0;
+
+	if (!m->opts->keep_group || !m->orig.modelled)
+		return 0;
+	m->fewer_rules = 1;
+	for (int i = 0; i < best->nops && !m->out_of_time && !m->failed; i++) {
+		ddp_ddcase t;
+		const char *key = !strncmp(best->ops[i], "count=", 6) ? "count"
+		                  : !strncmp(best->ops[i], "skip=", 5) ? "skip" : NULL;
+		if (!key || !strcmp(strchr(best->ops[i], '=') + 1, "1") || with_value(&t, best, i, key, "1"))
+			continue;
+		changed |= try_case(m, best, &t, "fewer rules");
+	}
+	m->fewer_rules = 0;
+	return changed;
+}
+
 static int simpler_input(mctx *m, ddp_ddcase *best)
 {
 	int changed = 0;
@@ -578,13 +660,12 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 	mctx m;
 	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
 	ddp_ddcase best;
-	char sig[512];
+	shown got;
 	int changed, rc = DDP_OK;
 
 	memset(out, 0, sizeof(*out));
 	memset(&m, 0, sizeof(m));
 	m.cfg = cfg;
-	m.signature = signature;
 	m.opts = opts;
 	m.err = err;
 	m.start = now();
@@ -596,28 +677,29 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 	snprintf(out->orig_fixture, sizeof(out->orig_fixture), "%s", c->fixture);
 
 	/* 1. The finding as it was: it must still show its signature. */
-	if (run_case(&m, cfg, c, sig, sizeof(sig)))
+	if (run_case(&m, cfg, c, &m.orig))
 		return DDP_ERROR;
-	if (strcmp(sig, signature))
+	if (strcmp(m.orig.sig, signature))
 		return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
 				     "the finding does not reproduce its signature %s "
-				     "(this run: %s)", signature, sig);
+				     "(this run: %s)", signature, m.orig.sig);
+	m.best = m.orig;
+	snprintf(out->orig_rules, sizeof(out->orig_rules), "%s", m.orig.rules);
+	out->modelled = m.orig.modelled;
 	/*
 	 * 2. The same in dd-cases form, on a dd-cases input just like the
 	 * fixture: with the runner's if= and of= first, else the finding's own
-	 * (the same line when it has none: then remembered, not run again).
+	 * (to_ddcase), whatever budget is left: without it there is no case.
 	 */
 	{
 		ddp_ddcase lit;
-		char lsig[512] = "";
-		int ok = 0;
+		shown lgot;
+		int ok, bad;
 		double deadline = m.deadline;
 
-		/* Whatever the budget left: without this step there is no case at all. */
 		if (m.deadline < now() + 60)
 			m.deadline = now() + 60;
-
-		int bad = to_ddcase(&best, c, f, 0);
+		bad = to_ddcase(&best, c, f, 0);
 		bad |= to_ddcase(&lit, c, f, 1);
 		if (bad) {
 			ddp_ddcase_free(&best);
@@ -625,28 +707,37 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 			return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
 					     "more than %d operands", DDP_DDCASE_MAX_OPS);
 		}
-		ok = interesting(&m, &best, sig, sizeof(sig));
-		if (!ok && !m.failed && interesting(&m, &lit, lsig, sizeof(lsig))) {
+		memset(&lgot, 0, sizeof(lgot));
+		ok = interesting(&m, &best, &got);
+		if (!ok && !m.failed && ddp_ddcase_literal_files(&lit) &&
+		    interesting(&m, &lit, &lgot)) {
 			ddp_ddcase_free(&best);
 			best = lit;
+			got = lgot;
 			ok = 1;
 		} else {
 			ddp_ddcase_free(&lit);
 		}
 		m.deadline = deadline;
 		if (!ok) {
-			char sizecol[48];
+			char sizecol[48], own[600] = "";
 			ddp_ddcase_size_column(sizecol, sizeof(sizecol), &best);
+			if (lgot.sig[0])
+				snprintf(own, sizeof(own), ", with its own %s", lgot.sig);
+			ddp_ddcase_free(&best);
 			rc = m.failed ? DDP_ERROR
 			     : ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
-					     "in dd-cases form (-O %s, a %s %s input) the finding "
-					     "shows %s with the runner's if= and of=, %s with its own, "
-					     "not %s", best.out_fmt, sizecol, best.in_fmt, sig,
-					     strcmp(lsig, "(tried before)") ? lsig : "the same", signature);
-			ddp_ddcase_free(&best);
+					     "in dd-cases form (-O %s, a %s %s input) the finding shows, "
+					     "with the runner's if= and of=, %s%s%s%s%s, not %s%s%s%s",
+					     best.out_fmt, sizecol, best.in_fmt, got.sig,
+					     got.rules[0] ? " (rules " : "", got.rules,
+					     got.rules[0] ? ")" : "", own, signature,
+					     m.orig.rules[0] ? " (rules " : "", m.orig.rules,
+					     m.orig.rules[0] ? ")" : "");
 			goto out;
 		}
 	}
+	m.best = got;
 	note(&m, "dd-cases form", &best);
 	out->orig_args = best.nops;
 	for (int i = 0; i < best.nops; i++)
@@ -654,6 +745,8 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 	/* 3. Shrink until nothing changes (or the time is up). */
 	do {
 		changed = drop_ops(&m, &best);
+		changed |= plainer_output(&m, &best);
+		changed |= fewer_rules(&m, &best);
 		changed |= simpler_input(&m, &best);
 		changed |= smaller_input(&m, &best);
 		changed |= shrink_numbers(&m, &best);
@@ -665,9 +758,11 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 	}
 	ddp_ddcase_default_name(best.name, sizeof(best.name), &best);
 	out->ddcase = best;
-	snprintf(out->signature, sizeof(out->signature), "%s", signature);
+	snprintf(out->signature, sizeof(out->signature), "%s", m.best.sig);
+	snprintf(out->rules, sizeof(out->rules), "%s", m.best.rules);
 	out->runs = m.runs;
 	out->seconds = now() - m.start;
+	out->out_of_time = m.out_of_time;
 	if (opts->log && m.out_of_time)
 		fprintf(opts->log, "minimise: the time is up (%.0f s); this is the smallest case so far\n",
 			opts->seconds);

@@ -633,6 +633,38 @@ static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error
 	return DDP_OK;
 }
 
+/*
+ * The rules the reference went through on c (the model's, for its
+ * version): known already when the candidate is the model, else predicted
+ * here, which costs microseconds against the tool runs' milliseconds.
+ */
+static void reference_rules(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                            const ddp_fixture *f, const ddp_outcome *known)
+{
+	ddp_outcome o;
+	ddp_input in = {strcmp(f->format, "raw") ? f->virtual_size : f->file_length,
+	                f->format, f->file, f->file_length};
+	size_t n = 0;
+
+	res->ref_modelled = 0;
+	res->ref_rules[0] = '\0';
+	if (!known) {
+		if (!cfg->model_profile ||
+		    ddp_predict(&o, cfg->model_profile, &in, c->argc, (const char *const *)c->argv,
+		                NULL) != DDP_OK)
+			return;
+		known = &o;
+	}
+	res->ref_modelled = 1;
+	for (size_t i = 0; i < known->nrules; i++) {
+		int w = snprintf(res->ref_rules + n, sizeof(res->ref_rules) - n, "%s%s", i ? "," : "",
+		                 ddp_rule_id(known->rules[i]));
+		if (w < 0 || (size_t)w >= sizeof(res->ref_rules) - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err)
 {
@@ -696,6 +728,8 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		return rc;
 	}
 	compare(res, cfg, &o, f);
+	if (res->signature[0])
+		reference_rules(res, cfg, c, f, cfg->candidate.is_model ? &o : NULL);
 	if (cfg->trace)
 		trace(cfg, json_pack("{s:s}", "remove", res->casedir));
 	if (res->verdict != DDP_INCONCLUSIVE)

@@ -181,6 +181,7 @@ enum {
 	M_INTEGER,     /* any integer */
 	M_COUNT,       /* an integer >= 0 */
 	M_STRINGS,     /* an array of strings */
+	M_NAMES,       /* an array of file names */
 	M_OBJECT
 };
 
@@ -196,6 +197,7 @@ static const char *const member_text[] = {
 	"an integer",
 	"an integer >= 0",
 	"an array of strings",
+	"an array of names (no '/' or control characters, not . or ..)",
 	"an object",
 };
 
@@ -240,6 +242,18 @@ static int profile_ok(const char *s)
 	return 1;
 }
 
+int ddp_group_key_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n >= DDP_GROUP_KEY_MAX)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 int ddp_signature_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -274,10 +288,11 @@ static int member_ok(const json_t *v, int what)
 	case M_INTEGER: return json_is_integer(v);
 	case M_COUNT: return json_is_integer(v) && json_integer_value(v) >= 0;
 	case M_STRINGS:
+	case M_NAMES:
 		if (!json_is_array(v))
 			return 0;
 		json_array_foreach(v, i, e)
-			if (!json_is_string(e))
+			if (!json_is_string(e) || (what == M_NAMES && !name_ok(json_string_value(e))))
 				return 0;
 		return 1;
 	default: return json_is_object(v);
@@ -821,6 +836,8 @@ static const member result_members[] = {
 	{"candidate_result", M_OBJECT, 0},
 	{"case", M_STRING, 0},
 	{"reproduce", M_STRING, 0},
+	{"group", M_STRING, 0},
+	{"rules", M_STRING, 0},
 };
 
 void ddp_finding_result_free(ddp_finding_result *r)
@@ -853,7 +870,11 @@ int ddp_finding_result_parse(ddp_finding_result *out, const char *text, size_t l
 	out->info_profile = json_string_value(json_object_get(j, "info_profile"));
 	out->detail = json_string_value(json_object_get(j, "detail"));
 	out->case_text = json_string_value(json_object_get(j, "case"));
-	if (!ddp_signature_ok(out->signature))
+	out->group = json_string_value(json_object_get(j, "group"));
+	if (out->group && !ddp_group_key_ok(out->group))
+		rc = fail_at(err, source, text, len, member_pos(text, len, at, "group"),
+		             "\"group\" must be printable ASCII, under %d bytes", DDP_GROUP_KEY_MAX);
+	else if (!ddp_signature_ok(out->signature))
 		rc = fail_at(err, source, text, len, member_pos(text, len, at, "signature"),
 		             "\"signature\" must be printable ASCII, under 512 bytes");
 	else if (out->stderr_mode && strcmp(out->stderr_mode, "exact") &&
@@ -885,9 +906,16 @@ int ddp_finding_result_load(ddp_finding_result *out, const char *path, ddp_error
 	return load(out, path, DDP_FINDING_MAX, parse_result, NULL, err);
 }
 
+/* A group of findings (findings.c): older files have only count and dir. */
 static const member signature_members[] = {
 	{"count", M_COUNT, 1},
 	{"dir", M_NAME, 1},
+	{"kinds", M_STRING, 0},
+	{"rules", M_STRING, 0},
+	{"state", M_STRING, 0},
+	{"headline", M_STRING, 0},
+	{"aliases", M_STRINGS, 0},
+	{"examples", M_NAMES, 0},
 };
 
 int ddp_signatures_parse(json_t **out, const char *text, size_t len, const char *source,
@@ -903,9 +931,9 @@ int ddp_signatures_parse(json_t **out, const char *text, size_t len, const char 
 	}
 	json_object_foreach(j, k, v) {
 		size_t at = member_pos(text, len, 0, k);
-		if (!ddp_signature_ok(k))
-			rc = fail_at(err, source, text, len, at, "a signature must be printable ASCII, "
-			             "under 512 bytes");
+		if (!ddp_group_key_ok(k))
+			rc = fail_at(err, source, text, len, at, "a group's key must be printable ASCII, "
+			             "under %d bytes", DDP_GROUP_KEY_MAX);
 		else if (!json_is_object(v))
 			rc = fail_at(err, source, text, len, at, "a signature's entry must be "
 			             "{\"count\": N, \"dir\": NAME}, not %s", type_name(v));

@@ -124,6 +124,7 @@ typedef struct ddp_finding_result {
 	const char *stderr_mode;   /* exact, class or ignore; NULL when absent */
 	const char *info_profile;  /* a known info profile; NULL when absent */
 	const char *detail, *case_text; /* NULL when absent */
+	const char *group;         /* its group's key when found; NULL in older findings */
 } ddp_finding_result;
 
 /*
@@ -138,15 +139,19 @@ int ddp_finding_result_load(ddp_finding_result *out, const char *path, ddp_error
 void ddp_finding_result_free(ddp_finding_result *r);
 
 /*
- * signatures.json: an object of signature -> {"count": N >= 1, "dir": D},
- * D a directory name inside the findings directory (no '/' or control
- * characters, not . or ..).
+ * signatures.json, the index of the groups of findings: an object of group
+ * key -> {"count": N >= 1, "dir": D, and optionally "kinds", "rules",
+ * "state", "headline" (strings), "aliases" (strings), "examples" (names)},
+ * D and each example a directory name (no '/' or control characters, not .
+ * or ..).  Files of older versions, keyed by signature, read the same.
  * *out is a new reference.
  */
 int ddp_signatures_parse(json_t **out, const char *text, size_t len, const char *source,
                          ddp_error *err);
 int ddp_signatures_load(json_t **out, const char *path, ddp_error *err);
 
+/* Whether s could be a group's key (findings.c): printable ASCII, under DDP_GROUP_KEY_MAX. */
+int ddp_group_key_ok(const char *s);
 /* Whether s could be a signature the engine writes: printable ASCII, under 512 bytes. */
 int ddp_signature_ok(const char *s);
 

@@ -17,8 +17,8 @@
 #                              different existing baseline (unless --force)
 #   promote-mutant NAME...|SHARD/N
 #                              each mutant's case in tests/mutants/mutants.txt (or, for
-#                              "dropcount", a qemu-img that drops count=, on the
-#                              exit+stderr+output case of its issue) run as a one-case
+#                              "issue-drop-count", drop-count on the exit+stderr+output
+#                              case of the promote issue) run as a one-case
 #                              campaign (fuzz --case), its finding promoted into a copy of
 #                              the baselines, and replay (--stderr exact) fails on the new
 #                              case against the mutant and passes against qemu-img
@@ -115,7 +115,10 @@ minimise-promote)
   name=$1 part=$2 seed=$3 refusals=${4:-}
   "$ddp" fuzz --candidate "$mutants/$name" --seconds 60 --seed "$seed" --stop-on "$part" \
     --findings "$tmp/f" > "$tmp/fuzz" 2>&1 && { cat "$tmp/fuzz"; fail "$name: no finding"; }
-  dir=$(grep -l "\"signature\": \"[^\"]*$part" "$tmp"/f/*/result.json | head -1 | xargs -r dirname)
+  # A group (minimised at once: its headline is what minimise and promote read).
+  found=$(grep -l "\"signature\": \"[^\"]*$part" "$tmp"/f/*/headline/result.json "$tmp"/f/*/result.json 2>/dev/null || true)
+  dir=${found:+$(dirname "${found%%$'\n'*}")}
+  dir=${dir%/headline}
   [ -n "$dir" ] || { cat "$tmp/fuzz"; fail "$name: no finding with $part"; }
   echo "finding: $(grep '"case"' "$dir/result.json")"
   start=$(date +%s)
@@ -178,30 +181,24 @@ promote-mutant)
   trap 'rm -rf "$tmp" "$work"' EXIT
   mkdir "$tmp/eo"
   cp -r "$src/expected-outputs/dd-cases" "$src/expected-outputs/dd-info-json" "$tmp/eo/"
-  cat > "$tmp/dropcount" <<X
-#!/bin/bash
-# qemu-img, but count= never reaches it
-args=(); for a in "\$@"; do case \$a in count=*) ;; *) args+=("\$a");; esac; done
-exec "$qemu" "\${args[@]}"
-X
-  chmod +x "$tmp/dropcount"
   echo "# none" > "$tmp/no-known"
   iv=$(version_of "$qemu")
   # SHARD/N: every Nth mutant of mutants.txt from the SHARDth (the first shard adds
-  # dropcount), so every mutant listed is covered and each test stays short.
+  # issue-drop-count), so every mutant listed is covered and each test stays short.
   if [[ $# = 1 && $1 =~ ^([0-9]+)/([0-9]+)$ ]]; then
     shard=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
     mapfile -t all < <(grep -vE '^[[:space:]]*(#|$)' "$src/tests/mutants/mutants.txt" | awk '{print $1}')
     ((${#all[@]} > 0)) || fail "no mutants in mutants.txt"
     set --
-    ((shard == 1)) && set -- dropcount
+    ((shard == 1)) && set -- issue-drop-count
     for ((i = shard - 1; i < ${#all[@]}; i += n)); do set -- "$@" "${all[i]}"; done
   fi
   for name in "$@"; do
     start=$(date +%s)
-    if [ "$name" = dropcount ]; then
-      # The issue's finding: qemu-img stops at count=1.5e3k (no output), the candidate writes out.img.
-      cand=$tmp/dropcount part=output
+    if [ "$name" = issue-drop-count ]; then
+      # The issue's finding: qemu-img stops at count=1.5e3k (no output), drop-count writes
+      # out.img; its dd-cases line (of=out.vdi) once lost the output component.
+      cand=$mutants/drop-count part=output
       read -r fixture args <<<"qcow2-1M-random if=in.qcow2 -O vdi count=1.5e3k skip=255 bs=4k of=out.img"
     else
       cand=$mutants/$name

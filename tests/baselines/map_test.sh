@@ -63,7 +63,7 @@ CASES
   head -c 4096 /dev/urandom > "$tmp/binary"
   { cat "$manifest"; for _ in $(seq 4000); do printf '# %0500d\n' 0; done; } > "$tmp/oversized"
   for kind in empty truncated binary oversized; do
-    for cmd in "replay --command map" "baselines generate --command map --out $tmp/o" "fuzz --command map --candidate qemu-img --cases 1 --findings $tmp/f"; do
+    for cmd in "replay --command map" "baselines generate --command map --out $tmp/o" "fuzz --minimise-seconds 0 --command map --candidate qemu-img --cases 1 --findings $tmp/f"; do
       rc=0
       # shellcheck disable=SC2086
       "$ddp" $cmd --manifest "$tmp/$kind" > "$tmp/out" 2>&1 || rc=$?
@@ -141,12 +141,12 @@ replay-mutant)
 
 fuzz)
   rc=0
-  "$ddp" fuzz --command map --candidate "$qemu" --cases 150 --jobs 2 --seed 7 --findings "$tmp/f0" \
+  "$ddp" fuzz --minimise-seconds 0 --command map --candidate "$qemu" --cases 150 --jobs 2 --seed 7 --findings "$tmp/f0" \
     --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 0 ] || { cat "$tmp/out"; fail "qemu-img against itself: exit $rc"; }
   grep "cases in" "$tmp/out"
   rc=0
-  "$ddp" fuzz --command map --candidate "$mutants/map-merge-extents" --seconds 60 --jobs 2 --seed 7 \
+  "$ddp" fuzz --minimise-seconds 0 --command map --candidate "$mutants/map-merge-extents" --seconds 60 --jobs 2 --seed 7 \
     --stop-on-finding --findings "$tmp/f" --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 1 ] || { cat "$tmp/out"; fail "map-merge-extents: exit $rc, want 1 (a finding)"; }
   dir=$(ls -d "$tmp"/f/*/ | head -1)
@@ -155,6 +155,11 @@ fuzz)
   for file in case.json result.json reference.stdout candidate.stdout reference.stderr candidate.stderr reproduce; do
     [ -f "$dir/$file" ] || fail "the finding has no $file"
   done
+  # Its fixtures are the manifest's: no by-hand script, only a pointer to reproduce.
+  rc=0
+  sh "$dir/reproduce.sh" > "$tmp/sh" 2>&1 || rc=$?
+  [ "$rc" = 2 ] && grep -q 'ddparity reproduce' "$tmp/sh" || { cat "$tmp/sh"; fail "a map finding's reproduce.sh: exit $rc, want 2"; }
+  ! grep -q '^sh reproduce.sh' "$dir/reproduce" || fail "a map finding's reproduce names reproduce.sh"
   rc=0
   "$ddp" reproduce "$dir" --trust-finding --workdir "$tmp/w" > "$tmp/rep" 2>&1 || rc=$?
   [ "$rc" = 1 ] && grep -q "^reproduced: $sig" "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }

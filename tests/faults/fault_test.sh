@@ -71,7 +71,7 @@ full-replay)
 deadline)
   # A 3 s campaign whose candidate hangs, with a 60 s timeout per tool run.
   start=$(date +%s.%N)
-  rc=$(DDP_FAULT_SLEEP=$tag run fuzz --candidate "$faults/setsid-hang" --seconds 3 --timeout 60 --seed 1 --findings "$tmp/f")
+  rc=$(DDP_FAULT_SLEEP=$tag run fuzz --minimise-seconds 0 --candidate "$faults/setsid-hang" --seconds 3 --timeout 60 --seed 1 --findings "$tmp/f")
   took=$(seconds_since "$start")
   tail -3 "$tmp/out"
   echo "took ${took} s"
@@ -83,14 +83,14 @@ deadline)
   ! pgrep -f "sleep $tag" > /dev/null || fail "the hanging tool outlived the campaign" ;;
 bigoutput)
   # A raw output made a sparse 100 GiB: never read, its own kind, the case fast.
-  rc=$(run fuzz --candidate "$faults/bigoutput" --cases 1 --seed 7 --timeout 20 --stderr class --workdir "$tmp/w" --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/bigoutput" --cases 1 --seed 7 --timeout 20 --stderr class --workdir "$tmp/w" --findings "$tmp/f")
   tail -4 "$tmp/out"
   [ "$rc" = 1 ] || fail "exit $rc, want 1"
   grep -qE "^ +[0-9]+ +output-too-large:candidate " "$tmp/out" || fail "no output-too-large:candidate"
   campaign=$(sed -nE 's/.* cases in ([0-9.]+) s .*/\1/p' "$tmp/out")
   awk -v c="${campaign:-999}" 'BEGIN { exit !(c < 15) }' || fail "the case took ${campaign:-?} s"
   # 80 MiB written: compared, but the finding keeps no file over 64 MiB.
-  rc=$(DDP_FAULT_BIG=dense run fuzz --candidate "$faults/bigoutput" --cases 1 --seed 1 --stderr class --workdir "$tmp/w" --findings "$tmp/g")
+  rc=$(DDP_FAULT_BIG=dense run fuzz --minimise-seconds 0 --candidate "$faults/bigoutput" --cases 1 --seed 1 --stderr class --workdir "$tmp/w" --findings "$tmp/g")
   [ "$rc" = 1 ] || { cat "$tmp/out"; fail "dense: exit $rc, want 1"; }
   big=$(find "$tmp/g" -type f -size +64M)
   [ -z "$big" ] || fail "a finding kept $big"
@@ -113,23 +113,23 @@ version-hang)
   awk -v t="$took" 'BEGIN { exit !(t < 20) }' || fail "took ${took} s"
   [ ! -e "$tmp/bl" ] || fail "generate wrote baselines" ;;
 setsid)
-  rc=$(DDP_FAULT_SLEEP=$tag run fuzz --candidate "$faults/setsid" --cases 2 --seed 1 --findings "$tmp/f")
+  rc=$(DDP_FAULT_SLEEP=$tag run fuzz --minimise-seconds 0 --candidate "$faults/setsid" --cases 2 --seed 1 --findings "$tmp/f")
   tail -2 "$tmp/out"
   [ "$rc" = 0 ] || fail "exit $rc"
   if pgrep -f "sleep $tag" > "$tmp/pids"; then fail "$(wc -l < "$tmp/pids") processes left behind"; fi ;;
 hang)
-  rc=$(run fuzz --candidate "$faults/hang" --cases 3 --seed 1 --timeout 2 --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/hang" --cases 3 --seed 1 --timeout 2 --findings "$tmp/f")
   cat "$tmp/out" | tail -3
   [ "$rc" = 0 ] || fail "exit $rc: a hang is inconclusive, not a divergence"
   grep -q " 3 inconclusive" "$tmp/out" || fail "the hangs were not reported inconclusive"
   no_leftovers 'sleep 360[12]' ;;
 crash)
-  rc=$(run fuzz --candidate "$faults/crash" --cases 3 --seed 1 --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/crash" --cases 3 --seed 1 --findings "$tmp/f")
   [ "$rc" = 1 ] || fail "exit $rc, want 1"
   grep -q " 3 diverged" "$tmp/out" && grep -qE "^ +[0-9]+ +crash" "$tmp/out" \
     || { cat "$tmp/out"; fail "no crash divergence"; } ;;
 flood)
-  /usr/bin/time -f "%M" -o "$tmp/rss" "$ddp" fuzz --candidate "$faults/flood" --cases 2 --seed 1 \
+  /usr/bin/time -f "%M" -o "$tmp/rss" "$ddp" fuzz --minimise-seconds 0 --candidate "$faults/flood" --cases 2 --seed 1 \
     --timeout 120 --findings "$tmp/f" > "$tmp/out" 2>&1 || true
   rss=$(tail -1 "$tmp/rss")
   echo "peak RSS with 2 GiB of output per case: ${rss} KiB"
@@ -139,11 +139,11 @@ flood)
     ((size <= 1048576)) || fail "$f is $size bytes: not capped"
   done ;;
 orphans)
-  rc=$(run fuzz --candidate "$faults/orphans" --cases 4 --seed 1 --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/orphans" --cases 4 --seed 1 --findings "$tmp/f")
   [ "$rc" = 0 ] || { cat "$tmp/out"; fail "exit $rc"; }
   no_leftovers 'sleep 3603' ;;
 deleter)
-  rc=$(run fuzz --candidate "$faults/deleter" --cases 30 --seed 2 --findings "$tmp/f" --stderr class)
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/deleter" --cases 30 --seed 2 --findings "$tmp/f" --stderr class)
   [ "$rc" = 1 ] || fail "exit $rc, want 1"
   grep -qE "^ +[0-9]+ +([a-z:-]+\+)*output" "$tmp/out" || { cat "$tmp/out"; fail "no output divergence"; } ;;
 bad-reference)
@@ -154,7 +154,7 @@ bad-reference)
   [ ! -e "$tmp/f" ] || [ -z "$(ls "$tmp/f")" ] || fail "findings written for a bad reference" ;;
 full-workdir)
   # A finding first, on a roomy disk; then a campaign whose work dir fills.
-  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
     --findings "$tmp/f" > /dev/null 2>&1 || true
   before=$(cd "$tmp/f" && find . -type f | sort | xargs sha256sum)
   [ -n "$before" ] || fail "no finding to protect"
@@ -162,7 +162,7 @@ full-workdir)
   "$ddp" fuzz --cases 1 --workdir "$tmp/w" --findings "$tmp/f0" > /dev/null 2>&1 || true # fixtures
   avail=$(df --output=avail -B1 "$tmp/w" | tail -1)
   head -c $((avail - 16 * 1024 * 1024)) /dev/zero > "$tmp/w/filler" || true
-  rc=$(run fuzz --candidate "$mutants/skip-warning-exit" --cases 50 --seed 4 --workdir "$tmp/w" --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --cases 50 --seed 4 --workdir "$tmp/w" --findings "$tmp/f")
   cat "$tmp/out" | tail -2
   [ "$rc" = 2 ] || fail "exit $rc, want 2 (a clear error)"
   grep -q "filesystem is full" "$tmp/out" || fail "no clear error"
@@ -171,13 +171,13 @@ full-workdir)
   [ -z "$(find "$tmp/w" -maxdepth 1 -name 'case-*')" ] || fail "case directories left behind" ;;
 full-findings)
   small_tmpfs "$tmp/f" 1m
-  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
     --findings "$tmp/f" > /dev/null 2>&1 || true
   before=$(cd "$tmp/f" && find . -type f | sort | xargs sha256sum)
   [ -n "$before" ] || fail "no finding to protect"
   avail=$(df --output=avail -B1 "$tmp/f" | tail -1)
   head -c "$avail" /dev/zero > "$tmp/f/filler" 2>/dev/null || true
-  rc=$(run fuzz --candidate "$mutants/vhdx-32m-blocks" --cases 60 --seed 5 --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$mutants/vhdx-32m-blocks" --cases 60 --seed 5 --findings "$tmp/f")
   cat "$tmp/out" | tail -2
   [ "$rc" = 2 ] || fail "exit $rc, want 2"
   grep -q "No space left" "$tmp/out" || fail "no clear error"

@@ -150,7 +150,7 @@ signals)
   grep -q "cases in" "$tmp/out" || fail "fuzz printed no summary"
   no_private_dirs "fuzz stopped by SIGTERM"
   # minimise (and promote's) work in memory: \$DDP_SHM_DIR stands for /dev/shm.
-  "$ddp" fuzz --candidate "$faults/crash" --cases 1 --seed 1 --findings "$tmp/fc" > /dev/null 2>&1 || true
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$faults/crash" --cases 1 --seed 1 --findings "$tmp/fc" > /dev/null 2>&1 || true
   finding=$(ls -d "$tmp"/fc/*/ | head -1)
   mkdir -p "$tmp/shm"
   marked "$tmp/shm/ddparity-min-dead01" "$(dead_pid)" 1
@@ -169,7 +169,7 @@ signals)
 shared-findings)
   "$ddp" fuzz --cases 1 --workdir "$tmp/w" --findings "$tmp/f0" > /dev/null 2>&1 # fixtures, once
   for s in 1 2; do
-    "$ddp" fuzz --candidate "$faults/crash" --cases 8 --seed "$s" --workdir "$tmp/w" \
+    "$ddp" fuzz --minimise-seconds 0 --candidate "$faults/crash" --cases 8 --seed "$s" --workdir "$tmp/w" \
       --findings "$tmp/f" --log "$tmp/log$s" > "$tmp/out$s" 2>&1 &
     pids+=($!)
   done
@@ -184,7 +184,9 @@ shared-findings)
   [ "$logged" = "$counted" ] || fail "signatures.json counts $counted divergences, the logs $logged"
   cat "$tmp/log1" "$tmp/log2" | awk -F'\t' '$2 == "diverges" {print $4}' | sort -u > "$tmp/sigs"
   while read -r sig; do
-    dir=$(jq -r --arg s "$sig" '.[$s].dir // empty' "$tmp/f/signatures.json")
+    # Its group: one whose key or folded-in raw keys are "<signature> @ <rules>".
+    dir=$(jq -r --arg s "$sig @ " 'to_entries[] | select(([.key] + (.value.aliases // []))
+          | map(startswith($s)) | any) | .value.dir' "$tmp/f/signatures.json" | head -1)
     [ -n "$dir" ] && [ -f "$tmp/f/$dir/result.json" ] || fail "signature $sig missing"
   done < "$tmp/sigs" ;;
 *) fail "unknown test $test" ;;

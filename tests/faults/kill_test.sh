@@ -281,7 +281,7 @@ generate)
 promote)
   # A finding to promote (as baselines_test.sh minimise-promote makes one).
   rc=0
-  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
     --findings "$tmp/f" --workdir "$work" > "$tmp/fuzz.log" 2>&1 || rc=$?
   finding=$(grep -l '"signature": "[^"]*exit' "$tmp"/f/*/result.json 2> /dev/null | awk 'NR == 1 { sub(/\/result\.json$/, ""); print }') || true
   [ "$rc" = 1 ] && [ -n "$finding" ] || { cat "$tmp/fuzz.log"; fail "the mutant's campaign: exit $rc, no finding"; }

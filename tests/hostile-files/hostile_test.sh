@@ -104,7 +104,7 @@ replay() {
 
 # A finding of a mutant, quickly: $fdir.
 finding() {
-  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding \
+  "$ddp" fuzz --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding --minimise-seconds 0 \
     --findings "$tmp/f" --workdir "$tmp/w" >"$tmp/fuzz.log" 2>&1 && { cat "$tmp/fuzz.log"; fail "the mutant was not found"; }
   fdir=$(find "$tmp/f" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | head -1)
   [ -n "$fdir" ] && [ -f "$tmp/f/signatures.json" ] || fail "no finding"

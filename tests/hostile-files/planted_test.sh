@@ -157,7 +157,7 @@ if [ "$mode" = planted ]; then
   : > "$tmp/lookalikes"
   run "fuzz (model)" "$ddp" fuzz --cases 4 --seed 5 --jobs 1 --findings "$findings" --workdir "$work"
   expect 0 "fuzz against the model"
-  run "fuzz (mutant)" "$ddp" fuzz --candidate "$mutant" --seconds 30 --seed 3 --jobs 1 \
+  run "fuzz (mutant)" "$ddp" fuzz --minimise-seconds 0 --candidate "$mutant" --seconds 30 --seed 3 --jobs 1 \
     --stop-on-finding --findings "$findings" --workdir "$work"
   expect 1 "fuzz against $mutant"
   finding=$(find "$findings" -mindepth 1 -maxdepth 1 -type d -name 'exit*' | head -1)
@@ -233,7 +233,7 @@ mv "$out/pdir" "$bl/profiles"
 snapshot > "$tmp/outside.before"
 
 # A finding whose reference.stderr is a link to a secret.
-"$ddp" fuzz --candidate "$mutant" --seconds 30 --seed 3 --jobs 1 --stop-on-finding --findings "$findings" \
+"$ddp" fuzz --minimise-seconds 0 --candidate "$mutant" --seconds 30 --seed 3 --jobs 1 --stop-on-finding --findings "$findings" \
   --workdir "$work" > "$tmp/log" 2>&1 && fail "no finding from $mutant"
 finding=$(find "$findings" -mindepth 1 -maxdepth 1 -type d -name 'exit*' | head -1)
 [ -n "$finding" ] || fail "no finding"
