@@ -24,7 +24,7 @@ static const struct {
 	const char *id, *text;
 } rules[] = {
 	{"output-human", "human output (the default): one hex row per extent with data and a host "
-	                 "offset; data without one (compressed clusters) is an error, exit 1"},
+	                 "offset; data without one (compressed clusters, vhdx) is an error, exit 1"},
 	{"output-json", "--output=json: every extent with depth, present, zero, data (compressed "
 	                "from 10.0) and its host offset when known"},
 	{"output-unknown", "--output names neither human nor json: an error, exit 1 (the text "
