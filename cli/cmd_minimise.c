@@ -23,7 +23,7 @@
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
 	"                         [--reference PATH] [--candidate SPEC] [--trust-finding]\n"
-	"                         [--workdir DIR]\n"
+	"                         [--workdir DIR] [--manifest FILE]\n"
 	"\n"
 	"Shrinks a finding to the smallest dd case that keeps its signature:\n"
 	"the same arguments in dd-cases form first (-O as the output format, if=\n"
@@ -38,14 +38,22 @@ static const char minimise_usage[] =
 	"Prints two lines on stdout: the dd-cases line, and the same case as a\n"
 	"tuple for instar's generate-baselines.py DD_CASES (VHD output named\n"
 	"'vhd' there); the steps and a summary go to stderr.\n"
+	"\n"
+	"A map finding (`fuzz --command map`) is shrunk keeping its group (still\n"
+	"diverging, through none of the map rules the finding did not go\n"
+	"through, never more): its options in plain form, fewer options, plainer\n"
+	"and smaller --start-offset and --max-length, a fixture of the manifest\n"
+	"(--manifest FILE, default expected-outputs/map-fixtures) with fewer\n"
+	"rules.  It prints the window as a manifest line and the case's name\n"
+	"(map-<human|json>/<fixture>@<window>; --name names the window).\n"
 	"Exit status: 0 minimised, 2 error (the finding does not reproduce, or\n"
-	"cannot be written as a dd case).\n";
+	"cannot be written as a dd case or a manifest window).\n";
 
 static const char promote_usage[] =
 	"usage: ddparity promote FINDING_DIR|NAME [--reference PATH]... [--all-versions]\n"
 	"                        [--cases FILE] [--out DIR] [--force] [--name NAME]\n"
 	"                        [--candidate SPEC] [--trust-finding]\n"
-	"                        [--seconds N] [--jobs N] [--workdir DIR]\n"
+	"                        [--seconds N] [--jobs N] [--workdir DIR] [--manifest FILE]\n"
 	"\n"
 	"With a finding: minimises it (see `ddparity minimise`; the first\n"
 	"--reference and --candidate are its tools), appends the case\n"
@@ -56,6 +64,12 @@ static const char promote_usage[] =
 	"version `ci/qemu-versions list` has, else qemu-img on PATH) under DIR\n"
 	"(default expected-outputs/dd-info-json) and refreshes the profiles.\n"
 	"An existing baseline that differs is never overwritten without --force.\n"
+	"\n"
+	"A map finding: its minimal window is appended to the map manifest\n"
+	"(--manifest FILE, default expected-outputs/map-fixtures; refused when\n"
+	"the name is taken or the same window is there), after the baselines of\n"
+	"every fixture read through it (both output types; under DIR, default\n"
+	"expected-outputs) and the map profiles are made.\n"
 	"Exit status: 0 promoted, 2 error or refused.\n";
 
 typedef struct min_args {
