@@ -190,6 +190,14 @@ PY
   mkdir "$tmp/eo"
   cp -r "$committed"/map-human "$committed"/map-json "$tmp/eo"
   grep -E '^(fixture +raw-|window )' "$manifest" > "$tmp/eo/map-fixtures"
+  # minimise prints the headline's window as a manifest line and the case's name.
+  rc=0
+  "$ddp" minimise "$dir" --trust-finding --manifest "$tmp/eo/map-fixtures" --workdir "$tmp/mw" \
+    > "$tmp/min" 2> "$tmp/min.err" || rc=$?
+  [ "$rc" = 0 ] && grep -qE '^window  s[0-9]+(-l[0-9]+)? +[0-9]+ +([0-9]+[kMG]?|-)$' "$tmp/min" \
+    && grep -qE '^map-(human|json)/raw-[a-z-]+@s[0-9]' "$tmp/min" \
+    || { cat "$tmp/min" "$tmp/min.err"; fail "minimise of a map group: exit $rc"; }
+  echo "minimise: $(tr '\n' ' ' < "$tmp/min")"
   rc=0
   "$ddp" promote "$dir" --trust-finding --reference "$qemu" --out "$tmp/eo" \
     --manifest "$tmp/eo/map-fixtures" --workdir "$tmp/pw" > "$tmp/prom" 2>&1 || rc=$?
