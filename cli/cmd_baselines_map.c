@@ -19,7 +19,7 @@
 static const char usage[] =
 	"usage: ddparity baselines generate --command map [--reference PATH]...\n"
 	"                  [--all-versions] [--manifest FILE] [--out DIR] [--only FIXTURE]...\n"
-	"                  [--fixtures-with PATH] [--jobs N] [--workdir DIR]\n"
+	"                  [--only-window NAME] [--fixtures-with PATH] [--jobs N] [--workdir DIR]\n"
 	"       ddparity baselines profiles --command map [--out DIR]\n"
 	"\n"
 	"generate: makes every fixture of the manifest (default\n"
@@ -32,8 +32,9 @@ static const char usage[] =
 	"  DIR/map-<human|json>/<format>/<version>/<fixture>.{stdout.txt,stderr.txt,meta.json}\n"
 	"  DIR/map-<human|json>/window/<format>/<version>/<fixture>@<window>.{...}\n"
 	"with the image's path as $FILENAME and its backing file's as $BACKING.\n"
-	"DIR defaults to expected-outputs.  Without --only, each version's\n"
-	"directory is replaced whole.\n"
+	"DIR defaults to expected-outputs.  --only-window NAME makes only the\n"
+	"cases read through that window (what `promote` of a map finding adds).\n"
+	"Without --only or --only-window, each version's directory is replaced whole.\n"
 	"\n"
 	"profiles: every such <format> directory gets profiles/ and\n"
 	"version-map.json, as `baselines profiles` makes for dd.\n"
@@ -47,6 +48,7 @@ typedef struct map_job {
 	size_t ncases;
 	const char *const *only;
 	size_t nonly;
+	const char *only_window;   /* NULL: every case */
 	const char *fixdir, *fixtures_by;
 	ddp_baseline *results;
 	int rc, made, failing;
@@ -73,7 +75,8 @@ static void *map_thread(void *arg)
 	for (size_t i = 0; i < j->ncases && !j->rc; i++) {
 		const ddp_map_case *c = &j->cases[i];
 		ddp_map_outcome o;
-		if (!wanted(j->only, j->nonly, c->fixture->name))
+		if (!wanted(j->only, j->nonly, c->fixture->name) ||
+		    (j->only_window && (!c->windowed || strcmp(c->window, j->only_window))))
 			continue;
 		j->rc = ddp_map_run(&o, &tool, c, j->m, j->fixdir, 120, &j->err);
 		if (j->rc)
@@ -151,7 +154,7 @@ static int generate(int argc, char **argv)
 	const char **only = calloc((size_t)argc, sizeof(char *));
 	size_t ngiven = 0, nonly = 0, nrefs = 0, ncases = 0;
 	const char *manifest_arg = NULL, *out_arg = NULL, *workdir_arg = NULL;
-	const char *fixtures_with = "qemu-img";
+	const char *fixtures_with = "qemu-img", *only_window = NULL;
 	char manifest_path[4200], root[4200], workdir[4200], fixdir[4300], by[32];
 	int all_versions = 0, jobs = 0, own = 0, rc = DDP_EXIT_OK;
 	ddp_bl_ref *refs = NULL;
@@ -188,6 +191,8 @@ static int generate(int argc, char **argv)
 			only[nonly++] = v;
 		else if (!strcmp(a, "--manifest"))
 			manifest_arg = v;
+		else if (!strcmp(a, "--only-window"))
+			only_window = v;
 		else if (!strcmp(a, "--out"))
 			out_arg = v;
 		else if (!strcmp(a, "--workdir"))
@@ -224,6 +229,16 @@ static int generate(int argc, char **argv)
 			                  manifest_path);
 			goto out;
 		}
+	if (only_window) {
+		size_t k = 0;
+		while (k < m.nwindows && strcmp(m.windows[k].name, only_window))
+			k++;
+		if (k == m.nwindows) {
+			rc = ddp_cli_fail("baselines generate: --only-window %s: no such window in %s",
+			                  only_window, manifest_path);
+			goto out;
+		}
+	}
 	if ((rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions,
 	                            "baselines generate")))
 		goto out;
@@ -260,7 +275,7 @@ static int generate(int argc, char **argv)
 		goto out;
 	}
 	for (size_t r = 0; r < nrefs; r++)
-		j[r] = (map_job){&refs[r], &m, cases, ncases, only, nonly, fixdir, by,
+		j[r] = (map_job){&refs[r], &m, cases, ncases, only, nonly, only_window, fixdir, by,
 		                 res + r * ncases, 0, 0, 0, {0}};
 	ddp_bl_parallel(j, sizeof(*j), nrefs, jobs ? jobs : ncpu > 0 ? (int)ncpu : 1, map_thread);
 	for (size_t r = 0; r < nrefs; r++) {
@@ -274,7 +289,8 @@ static int generate(int argc, char **argv)
 		        j[r].made - j[r].failing, j[r].failing);
 	}
 	for (size_t r = 0; r < nrefs && !rc; r++) {
-		rc = write_ref(root, &refs[r], cases, ncases, res + r * ncases, nonly == 0);
+		rc = write_ref(root, &refs[r], cases, ncases, res + r * ncases,
+		               nonly == 0 && !only_window);
 		if (!rc)
 			printf("baselines: %s/map-{human,json}/.../%s: %d cases\n", root, refs[r].version,
 			       j[r].made);

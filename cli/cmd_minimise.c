@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
 	"                         [--reference PATH] [--candidate SPEC] [--trust-finding]\n"
-	"                         [--workdir DIR]\n"
+	"                         [--workdir DIR] [--manifest FILE]\n"
 	"\n"
 	"Shrinks a finding to the smallest dd case that keeps its signature:\n"
 	"the same arguments in dd-cases form first (-O as the output format, if=\n"
@@ -38,14 +39,22 @@ static const char minimise_usage[] =
 	"Prints two lines on stdout: the dd-cases line, and the same case as a\n"
 	"tuple for instar's generate-baselines.py DD_CASES (VHD output named\n"
 	"'vhd' there); the steps and a summary go to stderr.\n"
+	"\n"
+	"A map finding (`fuzz --command map`) is shrunk keeping its group (still\n"
+	"diverging, through none of the map rules the finding did not go\n"
+	"through, never more): its options in plain form, fewer options, plainer\n"
+	"and smaller --start-offset and --max-length, a fixture of the manifest\n"
+	"(--manifest FILE, default expected-outputs/map-fixtures) with fewer\n"
+	"rules.  It prints the window as a manifest line and the case's name\n"
+	"(map-<human|json>/<fixture>@<window>; --name names the window).\n"
 	"Exit status: 0 minimised, 2 error (the finding does not reproduce, or\n"
-	"cannot be written as a dd case).\n";
+	"cannot be written as a dd case or a manifest window).\n";
 
 static const char promote_usage[] =
 	"usage: ddparity promote FINDING_DIR|NAME [--reference PATH]... [--all-versions]\n"
 	"                        [--cases FILE] [--out DIR] [--force] [--name NAME]\n"
 	"                        [--candidate SPEC] [--trust-finding]\n"
-	"                        [--seconds N] [--jobs N] [--workdir DIR]\n"
+	"                        [--seconds N] [--jobs N] [--workdir DIR] [--manifest FILE]\n"
 	"\n"
 	"With a finding: minimises it (see `ddparity minimise`; the first\n"
 	"--reference and --candidate are its tools), appends the case\n"
@@ -56,10 +65,18 @@ static const char promote_usage[] =
 	"version `ci/qemu-versions list` has, else qemu-img on PATH) under DIR\n"
 	"(default expected-outputs/dd-info-json) and refreshes the profiles.\n"
 	"An existing baseline that differs is never overwritten without --force.\n"
+	"\n"
+	"A map finding: its minimal window is appended to the map manifest\n"
+	"(--manifest FILE, default expected-outputs/map-fixtures; refused when\n"
+	"the name is taken or the same window is there), after the baselines of\n"
+	"every fixture read through it (both output types; under DIR, default\n"
+	"expected-outputs) and the map profiles are made.\n"
 	"Exit status: 0 promoted, 2 error or refused.\n";
 
 typedef struct min_args {
 	const char *finding, *reference, *candidate, *workdir, *name;
+	const char *manifest; /* a map finding's manifest (NULL: expected-outputs/map-fixtures) */
+	int is_map;           /* the finding was a map case: the map result is filled */
 	double seconds;
 	int trust; /* --trust-finding: run the tools the finding names */
 	const char *cmd; /* minimise or promote, for messages */
@@ -94,8 +111,8 @@ static int private_workdir(char *buf, size_t size, ddp_error *err)
 	return ddp_private_dir(buf, size, tmp && *tmp ? tmp : "/tmp", "min", err);
 }
 
-/* Minimises a finding; *out gets the case.  A ddparity exit status. */
-static int minimise(ddp_minimise_result *out, min_args *a)
+/* Minimises a finding; *out (a dd case) or *mout (a map case, a->is_map) gets it.  An exit status. */
+static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min_args *a)
 {
 	double t0 = now();
 	char own[4200] = "";
@@ -136,6 +153,10 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	rc = ddp_cli_engine_setup_for(&s, a->reference, a->candidate,
 	        result.stderr_mode, result.info_profile,
 	        a->workdir ? a->workdir : own, 0, c.fixture);
+	a->is_map = ddp_is_map_case(&c);
+	/* A map finding: its fixture is one of the map manifest's, made again here. */
+	if (!rc && a->is_map && (rc = ddp_cli_engine_setup_map(&s, a->manifest)))
+		ddp_cli_engine_teardown(&s);
 	if (rc) {
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);
@@ -155,8 +176,16 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	}
 	fprintf(stderr, "minimise: %s, signature %s, reference %s, candidate %s\n", a->finding,
 	        signature, s.cfg.reference.spec, s.cfg.candidate.spec);
-	rc = ddp_minimise(out, &s.cfg, &c, signature, &opts, &err);
-	if (rc)
+	if (a->is_map) {
+		rc = ddp_map_minimise(mout, &s.cfg, &c, signature, &opts, &err);
+		if (rc)
+			ddp_cli_fail("minimise: %s", err.message);
+		else
+			fprintf(stderr, "minimise: %s (rules %s) -> %s (rules %s); options %d -> %d; "
+			        "%d runs in %.1f s\n", signature, mout->modelled ? mout->orig_rules
+			        : "unmodelled", mout->signature, mout->modelled ? mout->rules : "unmodelled",
+			        mout->orig_args, mout->mcase.argc, mout->runs, mout->seconds);
+	} else if ((rc = ddp_minimise(out, &s.cfg, &c, signature, &opts, &err)))
 		rc = ddp_cli_fail("minimise: %s", err.message);
 	else {
 		if (a->name)
@@ -185,6 +214,74 @@ static int minimise(ddp_minimise_result *out, min_args *a)
 	return rc ? DDP_EXIT_USAGE : DDP_EXIT_OK;
 }
 
+/* ---- a map finding's minimal case as a window of the manifest ------------- */
+
+typedef struct map_min {
+	ddp_map_window w;
+	char fixture[48];
+	int json;
+} map_min;
+
+static int64_t plain_decimal(const char *t)
+{
+	int64_t v = 0;
+	if (!*t)
+		return -1;
+	for (; *t; t++) {
+		if (*t < '0' || *t > '9' || v > (INT64_MAX - (*t - '0')) / 10)
+			return -1;
+		v = v * 10 + (*t - '0');
+	}
+	return v;
+}
+
+/*
+ * The window of a minimal map case: `window NAME START LENGTH` with START
+ * its --start-offset (0 when only --max-length is given).  A manifest
+ * window is plain numbers; a whole-image case is no window at all.
+ */
+static int map_window_of(map_min *mm, const ddp_case *c, const char *name)
+{
+	int64_t start = 0, length = -1;
+	int windowed = 0;
+
+	memset(mm, 0, sizeof(*mm));
+	snprintf(mm->fixture, sizeof(mm->fixture), "%s", c->fixture + strlen(DDP_MAP_CASE_PREFIX));
+	for (int i = 0; i < c->argc; i++) {
+		const char *o = c->argv[i], *v = i + 1 < c->argc ? c->argv[i + 1] : "";
+		if (!strcmp(o, "--output=json")) {
+			mm->json = 1;
+			continue;
+		}
+		if (strcmp(o, "--start-offset") && strcmp(o, "--max-length"))
+			return ddp_cli_fail("minimise: the minimal case's option '%s' is none a manifest "
+			                    "window gives", o);
+		i++;
+		windowed = 1;
+		if (plain_decimal(v) < 0)
+			return ddp_cli_fail("minimise: the minimal case's %s '%s' is not a plain number: "
+			                    "no manifest window gives it", o, v);
+		*(strcmp(o, "--start-offset") ? &length : &start) = plain_decimal(v);
+	}
+	if (!windowed)
+		return ddp_cli_fail("minimise: the minimal case reads the whole image: it is "
+		                    "map-%s/%s, a case the manifest has already", mm->json ? "json"
+		                    : "human", mm->fixture);
+	mm->w.at = DDP_MAP_AT_ZERO;
+	mm->w.delta = start;
+	mm->w.length = length;
+	if (name)
+		snprintf(mm->w.name, sizeof(mm->w.name), "%s", name);
+	else if (length < 0)
+		snprintf(mm->w.name, sizeof(mm->w.name), "s%" PRId64, start);
+	else
+		snprintf(mm->w.name, sizeof(mm->w.name), "s%" PRId64 "-l%" PRId64, start, length);
+	if (name && strcmp(mm->w.name, name))
+		return ddp_cli_fail("minimise: --name '%s' is longer than %zu characters", name,
+		                    sizeof(mm->w.name) - 1);
+	return DDP_EXIT_OK;
+}
+
 static int parse_seconds(double *out, const char *v, const char *who)
 {
 	char *end;
@@ -197,8 +294,9 @@ static int parse_seconds(double *out, const char *v, const char *who)
 
 int ddp_cmd_minimise(int argc, char **argv)
 {
-	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "minimise", ""};
+	min_args a = {.seconds = 50, .cmd = "minimise"};
 	ddp_minimise_result r;
+	ddp_map_minimise_result mr;
 	char *line, *py;
 	int rc;
 
@@ -232,13 +330,27 @@ int ddp_cmd_minimise(int argc, char **argv)
 			a.workdir = v;
 		else if (!strcmp(o, "--name"))
 			a.name = v;
+		else if (!strcmp(o, "--manifest"))
+			a.manifest = v;
 		else
 			return ddp_cli_fail("minimise: unknown option '%s' (see --help)", o);
 	}
 	if (!a.finding)
 		return ddp_cli_fail("minimise: which finding? (see --help)");
-	if ((rc = minimise(&r, &a)))
+	if ((rc = minimise(&r, &mr, &a)))
 		return rc;
+	if (a.is_map) {
+		map_min mm;
+		char wl[256];
+		if ((rc = map_window_of(&mm, &mr.mcase, a.name))) {
+			ddp_map_minimise_result_free(&mr);
+			return rc;
+		}
+		ddp_map_window_line(wl, sizeof(wl), &mm.w);
+		printf("%s\nmap-%s/%s@%s\n", wl, mm.json ? "json" : "human", mm.fixture, mm.w.name);
+		ddp_map_minimise_result_free(&mr);
+		return DDP_EXIT_OK;
+	}
 	line = ddp_ddcase_line(&r.ddcase);
 	py = ddp_ddcase_python(&r.ddcase);
 	fputs(line, stdout);
@@ -271,9 +383,145 @@ static int append_line(const char *path, const char *line)
 	return rc;
 }
 
+/* Whether what is a finding (or a group) whose case is a map case. */
+static int is_map_finding(const char *what)
+{
+	char head[4300], path[4400];
+	ddp_case c;
+	ddp_error err;
+	int yes;
+
+	ddp_cli_finding_dir(head, sizeof(head), what);
+	snprintf(path, sizeof(path), "%s/case.json", head);
+	if (access(path, F_OK) || ddp_case_load(&c, path, &err))
+		return 0;
+	yes = ddp_is_map_case(&c);
+	ddp_case_free(&c);
+	return yes;
+}
+
+/*
+ * promote of a map finding: its minimal case's window appended to the map
+ * manifest, with the baselines of every fixture read through it (both
+ * output types, every qemu-img given) and the profiles refreshed.  The
+ * manifest line is written last, as dd-cases' is.
+ */
+static int promote_map(min_args *a, const char *const *given, size_t ngiven, int all_versions,
+                       const char *out_arg, int jobs)
+{
+	ddp_minimise_result unused;
+	ddp_map_minimise_result mr;
+	ddp_map_manifest m = {0}, check = {0};
+	map_min mm;
+	char manifest_path[4200], root[4200], workdir[4200], tmp_manifest[4300], wl[256];
+	char jobs_text[16], *text = NULL, *whole = NULL;
+	const char *gv[64];
+	size_t len, ngv = 0;
+	ddp_error err;
+	ddp_bl_ref *refs = NULL;
+	size_t nrefs = 0;
+	int rc, own = 0;
+
+	a->reference = ngiven ? given[0] : NULL;
+	if ((rc = minimise(&unused, &mr, a)))
+		return rc;
+	if ((rc = map_window_of(&mm, &mr.mcase, a->name)))
+		goto out;
+	ddp_bl_path(manifest_path, sizeof(manifest_path),
+	            a->manifest ? a->manifest : "expected-outputs/map-fixtures");
+	if (out_arg)
+		snprintf(root, sizeof(root), "%s", out_arg);
+	else
+		ddp_bl_path(root, sizeof(root), "expected-outputs");
+	ddp_write_atomic_sweep(manifest_path);
+	if (ddp_read_file(&text, &len, manifest_path, 1 << 20, &err) ||
+	    ddp_map_manifest_parse(&m, text, len, manifest_path, &err)) {
+		rc = ddp_cli_fail_error(manifest_path, &err);
+		goto out;
+	}
+	for (size_t i = 0; i < m.nwindows; i++) {
+		const ddp_map_window *w = &m.windows[i];
+		if (!strcmp(w->name, mm.w.name)) {
+			rc = ddp_cli_fail("promote: %s already has a window named %s (line %d); give "
+			                  "another with --name", manifest_path, w->name, w->line);
+			goto out;
+		}
+		if (w->at == DDP_MAP_AT_ZERO && w->delta == mm.w.delta && w->length == mm.w.length) {
+			rc = ddp_cli_fail("promote: %s line %d, window %s, is the same window", manifest_path,
+			                  w->line, w->name);
+			goto out;
+		}
+	}
+	ddp_map_window_line(wl, sizeof(wl), &mm.w);
+	/* The manifest with the window, read back by the strict parser before anything uses it. */
+	if (asprintf(&whole, "%s%s%s\n", text, len && text[len - 1] != '\n' ? "\n" : "", wl) < 0) {
+		whole = NULL;
+		rc = ddp_cli_fail("promote: out of memory");
+		goto out;
+	}
+	if (ddp_map_manifest_parse(&check, whole, strlen(whole), manifest_path, &err)) {
+		rc = ddp_cli_fail_error(manifest_path, &err);
+		goto out;
+	}
+	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), a->workdir, &own)))
+		goto out;
+	snprintf(tmp_manifest, sizeof(tmp_manifest), "%s/map-fixtures", workdir);
+	if (ddp_write_atomic(tmp_manifest, whole, strlen(whole), &err)) {
+		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
+		goto out;
+	}
+	/* Every qemu-img given; by default every materialised version, else qemu-img on PATH. */
+	gv[ngv++] = "generate";
+	for (size_t i = 0; i < ngiven && ngv < 60; i++) {
+		gv[ngv++] = "--reference";
+		gv[ngv++] = given[i];
+	}
+	if (!ngiven && (all_versions || ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") ==
+	                DDP_EXIT_OK))
+		gv[ngv++] = "--all-versions";
+	gv[ngv++] = "--manifest";
+	gv[ngv++] = tmp_manifest;
+	gv[ngv++] = "--only-window";
+	gv[ngv++] = mm.w.name;
+	gv[ngv++] = "--out";
+	gv[ngv++] = root;
+	if (jobs) {
+		snprintf(jobs_text, sizeof(jobs_text), "%d", jobs);
+		gv[ngv++] = "--jobs";
+		gv[ngv++] = jobs_text;
+	}
+	gv[ngv] = NULL;
+	if ((rc = ddp_bl_map((int)ngv, (char **)gv)))
+		goto out;
+	{
+		const char *pv[] = {"profiles", "--out", root, NULL};
+		if ((rc = ddp_bl_map(3, (char **)pv)))
+			goto out;
+	}
+	{
+		char wln[260];
+		snprintf(wln, sizeof(wln), "%s\n", wl);
+		if ((rc = append_line(manifest_path, wln)))
+			goto out;
+	}
+	printf("promote: appended to %s: %s\n", manifest_path, wl);
+	printf("promote: the finding's case: map-%s/%s@%s\n", mm.json ? "json" : "human",
+	       mm.fixture, mm.w.name);
+out:
+	if (own)
+		ddp_private_dir_remove(workdir);
+	ddp_map_manifest_free(&m);
+	ddp_map_manifest_free(&check);
+	ddp_map_minimise_result_free(&mr);
+	free(refs);
+	free(text);
+	free(whole);
+	return rc;
+}
+
 int ddp_cmd_promote(int argc, char **argv)
 {
-	min_args a = {NULL, NULL, NULL, NULL, NULL, 50, 0, "promote", ""};
+	min_args a = {.seconds = 50, .cmd = "promote"};
 	const char **given = calloc((size_t)argc, sizeof(char *));
 	const char *cases_arg = NULL, *out_arg = NULL, *what = NULL;
 	char cases_path[4200], root[4200], workdir[4200], probe[4300], script[4200];
@@ -326,6 +574,8 @@ int ddp_cmd_promote(int argc, char **argv)
 			a.workdir = v;
 		else if (!strcmp(o, "--name"))
 			a.name = v;
+		else if (!strcmp(o, "--manifest"))
+			a.manifest = v;
 		else if (!strcmp(o, "--seconds")) {
 			if ((rc = parse_seconds(&a.seconds, v, "promote"))) {
 				free(given);
@@ -348,6 +598,13 @@ int ddp_cmd_promote(int argc, char **argv)
 		free(given);
 		return ddp_cli_fail("promote: which finding or case? (see --help)");
 	}
+	/* A map finding becomes a window of the map manifest. */
+	if (is_map_finding(what)) {
+		a.finding = what;
+		rc = promote_map(&a, given, ngiven, all_versions, out_arg, jobs);
+		free(given);
+		return rc;
+	}
 	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
@@ -366,7 +623,8 @@ int ddp_cmd_promote(int argc, char **argv)
 		a.finding = what;
 		/* The finding runs with the first qemu-img given (the user's), not its own. */
 		a.reference = ngiven ? given[0] : NULL;
-		if ((rc = minimise(&m, &a)))
+		ddp_map_minimise_result unused;
+		if ((rc = minimise(&m, &unused, &a)))
 			goto out;
 		c = m.ddcase;
 		if ((same = ddp_ddcases_find(&cases, c.name))) {

@@ -186,6 +186,48 @@ void ddp_map_case_generate(ddp_case *c, ddp_source *src, const ddp_map_manifest 
 int ddp_map_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                      ddp_error *err);
 
+/* ---- rules: what decides map's output (maprules.c) --------------------------- */
+
+/*
+ * The rules of qemu-img map a case goes through on fixture f with args
+ * (map's options, without the file), as ids joined by ',' in a fixed
+ * order: the output type, the window and how it meets the image, the
+ * format's extent logic over the window.  Pure.  Returns 1 when every
+ * argument is one map's cases give (the rules are known), else 0.
+ */
+int ddp_map_rules(char *buf, size_t size, const ddp_map_fixture *f, const char *const *args,
+                  int nargs);
+/* A rule id's one-line text; NULL for no such id. */
+const char *ddp_map_rule_text(const char *id);
+
+/* ---- minimise: a map finding shrunk, keeping its group (mapminimise.c) ---------- */
+
+typedef struct ddp_map_minimise_result {
+	ddp_case mcase;          /* the minimal case (fixture "map:<name>", options) */
+	char signature[512];
+	char rules[400], orig_rules[400];
+	int modelled;            /* the finding's rules are known */
+	int orig_args, runs;
+	double seconds;
+	int out_of_time;
+} ddp_map_minimise_result;
+
+/*
+ * Shrinks map finding c (recorded signature) under cfg (cfg->map set):
+ * its options in a plain form (--output=json, --start-offset, --max-length),
+ * then fewer options, plainer and smaller window values, a fixture of the
+ * manifest with fewer rules (or as few, and smaller), while it still
+ * diverges through none of the rules the finding did not go through and
+ * no more than the best so far (opts->keep_group; else the same
+ * signature).  DDP_EINVAL when the finding does not reproduce, or not in
+ * the plain form.
+ */
+int ddp_map_minimise(ddp_map_minimise_result *out, const ddp_config *cfg, const ddp_case *c,
+                     const char *signature, const ddp_minimise_opts *opts, ddp_error *err);
+void ddp_map_minimise_result_free(ddp_map_minimise_result *r);
+/* Whether c is a map case ("map:<fixture>"). */
+int ddp_is_map_case(const ddp_case *c);
+
 /* ---- baselines -------------------------------------------------------------- */
 
 /* <root>/map-<human|json>[/window]/<fmt>: where a case's baselines live. */

@@ -94,6 +94,11 @@ static const char *const odd_numbers[] = {
 	"9223372036854775807", "9223372036854775808", "18446744073709551616", "1E", "8E", "1b",
 };
 
+int ddp_is_map_case(const ddp_case *c)
+{
+	return !strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX));
+}
+
 void ddp_map_case_generate(ddp_case *c, ddp_source *src, const ddp_map_manifest *m)
 {
 	const ddp_map_fixture *f = &m->fixtures[ddp_source_below(src, m->nfixtures)];
@@ -223,6 +228,9 @@ int ddp_map_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		                 cfg->stderr_mode == DDP_STDERR_EXACT);
 		res->verdict = res->signature[0] ? DDP_DIVERGES : DDP_SAME;
 	}
+	/* The rules map went through: with the kinds, the finding's group. */
+	res->ref_modelled = ddp_map_rules(res->ref_rules, sizeof(res->ref_rules), f,
+	                                  (const char *const *)c->argv, c->argc);
 	ddp_map_outcome_free(&ref);
 	ddp_map_outcome_free(&cand);
 	return DDP_OK;

@@ -322,11 +322,13 @@ int ddp_write_atomic_sweep(const char *path)
 	}
 	while ((e = readdir(d))) {
 		const char *p = e->d_name + n + 5;
-		size_t digits = strspn(p, "0123456789"), rest;
+		size_t digits, rest;
 		struct stat st;
 		long pid;
 
-		if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp-", 5) || !digits)
+		/* Only past the prefix check is p inside the name (a shorter name ends before it). */
+		if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp-", 5) ||
+		    !(digits = strspn(p, "0123456789")))
 			continue;
 		rest = strlen(p + digits);
 		if (rest && !(rest == 7 && p[digits] == '-' &&

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "baseline.h"
+#include "map.h"
 
 static double mono(void)
 {
@@ -49,6 +50,46 @@ static int headline_case(ddp_case *hc, ddp_fixture *fx, const ddp_minimise_resul
 	return DDP_OK;
 }
 
+/* A map finding: the manifest's fixtures are the inputs, so the minimal case runs as it is. */
+static int triage_map(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
+                      const ddp_result *res, const char *raw, const ddp_minimise_opts *mo,
+                      int worker, ddp_triage_stats *st, double t0, char *path_out,
+                      size_t path_size, ddp_error *err)
+{
+	ddp_map_minimise_result mr;
+	ddp_result hres;
+	ddp_error merr;
+	char state[600];
+	int rc = ddp_map_minimise(&mr, cfg, c, res->signature, mo, &merr);
+
+	st->seconds += mono() - t0;
+	st->runs += (uint64_t)mr.runs;
+	if (rc == DDP_EINVAL) {
+		st->unminimised++;
+		snprintf(state, sizeof(state), "not minimised: %s", merr.message);
+		return ddp_findings_settle(f, raw, state, cfg, NULL, NULL, NULL, path_out, path_size, err);
+	}
+	if (rc) {
+		if (err)
+			*err = merr;
+		return rc;
+	}
+	/* Its run again, kept whole as the group's headline finding (settled as dd's are). */
+	rc = ddp_case_run(&hres, cfg, &mr.mcase, (1ULL << 62) + (uint64_t)worker, err);
+	if (!rc && hres.verdict == DDP_DIVERGES) {
+		rc = ddp_findings_settle(f, raw, "minimised", cfg, &mr.mcase, &hres, c, path_out,
+		                         path_size, err);
+		st->minimised++;
+	} else if (!rc) {
+		st->unminimised++;
+		rc = ddp_findings_settle(f, raw, "not minimised: the minimal case did not diverge "
+		                         "again", cfg, NULL, NULL, NULL, path_out, path_size, err);
+	}
+	ddp_result_free(&hres);
+	ddp_map_minimise_result_free(&mr);
+	return rc;
+}
+
 int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const ddp_result *res,
                double seconds, volatile int *stop, int worker, ddp_triage_stats *st,
                char *path_out, size_t path_size, ddp_error *err)
@@ -76,6 +117,8 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 	mc.deadline = 0;
 	snprintf(fixdir, sizeof(fixdir), "%s/minimise-inputs-%d", cfg->workdir, worker);
 	mo = (ddp_minimise_opts){seconds, NULL, fixdir, 1, stop};
+	if (ddp_is_map_case(c))
+		return triage_map(f, cfg, c, res, raw, &mo, worker, st, t0, path_out, path_size, err);
 	rc = ddp_minimise(&mr, &mc, c, res->signature, &mo, &merr);
 	st->seconds += mono() - t0;
 	st->runs += (uint64_t)mr.runs;

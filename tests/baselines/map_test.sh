@@ -13,6 +13,9 @@
 #   fuzz                     `ddparity fuzz --command map`: qemu-img against itself finds
 #                            nothing; against map-merge-extents it finds a map: or stdout
 #                            finding that `reproduce` reproduces
+#   groups                   a 20 s map campaign against map-drop-window ends with at most
+#                            2 groups, each minimised; promoting one (into a copy of
+#                            expected-outputs) adds its window, and replay fails on it
 set -euo pipefail
 ddp=$1 src=$2 mutants=$3 test=$4
 shift 4
@@ -165,6 +168,60 @@ fuzz)
   [ "$rc" = 1 ] && grep -q "^reproduced: $sig" "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }
   [ -z "$(find "$tmp/w" -maxdepth 1 -name 'case-*')" ] || fail "case directories left in the work dir"
   echo "map-merge-extents: $sig, $(head -1 "$tmp/rep")" ;;
+
+groups)
+  # One bug met through every fixture, output type and window value: few groups.
+  rc=0
+  "$ddp" fuzz --command map --candidate "$mutants/map-drop-window" --seconds 20 --jobs 2 --seed 7 \
+    --findings "$tmp/f" --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/out"; fail "map-drop-window: exit $rc, want 1 (findings)"; }
+  grep -A8 "findings in" "$tmp/out"
+  python3 - "$tmp/f/signatures.json" > "$tmp/groups" <<'PY' || { cat "$tmp/out"; fail "groups: $(cat "$tmp/groups")"; }
+import json, sys
+groups = json.load(open(sys.argv[1]))
+if not 1 <= len(groups) <= 2:
+    sys.exit("%d groups, want 1 or 2: %s" % (len(groups), ", ".join(groups)))
+for key, g in groups.items():
+    if g["state"] != "minimised":
+        sys.exit("group %s: %s" % (key, g["state"]))
+    print(g["dir"])
+PY
+  dir=$tmp/f/$(head -1 "$tmp/groups")
+  # Minimised onto the plainest fixtures: a raw image (the format's logic is not the bug).
+  python3 -c 'import json, sys; sys.exit(not json.load(open(sys.argv[1]))["fixture"].startswith("map:raw-"))' \
+    "$dir/headline/case.json" || { cat "$dir/headline/case.json"; fail "the headline is not on a raw fixture"; }
+  # Promote into a copy of the map baselines, whose manifest has the raw fixtures only
+  # (quick to make; the committed windows kept).
+  mkdir "$tmp/eo"
+  cp -r "$committed"/map-human "$committed"/map-json "$tmp/eo"
+  grep -E '^(fixture +raw-|window )' "$manifest" > "$tmp/eo/map-fixtures"
+  # minimise prints the headline's window as a manifest line and the case's name.
+  rc=0
+  "$ddp" minimise "$dir" --trust-finding --manifest "$tmp/eo/map-fixtures" --workdir "$tmp/mw" \
+    > "$tmp/min" 2> "$tmp/min.err" || rc=$?
+  [ "$rc" = 0 ] && grep -qE '^window  s[0-9]+(-l[0-9]+)? +[0-9]+ +([0-9]+[kMG]?|-)$' "$tmp/min" \
+    && grep -qE '^map-(human|json)/raw-[a-z-]+@s[0-9]' "$tmp/min" \
+    || { cat "$tmp/min" "$tmp/min.err"; fail "minimise of a map group: exit $rc"; }
+  echo "minimise: $(tr '\n' ' ' < "$tmp/min")"
+  rc=0
+  "$ddp" promote "$dir" --trust-finding --reference "$qemu" --out "$tmp/eo" \
+    --manifest "$tmp/eo/map-fixtures" --workdir "$tmp/pw" > "$tmp/prom" 2>&1 || rc=$?
+  [ "$rc" = 0 ] || { cat "$tmp/prom"; fail "promote: exit $rc"; }
+  case_name=$(sed -n "s/^promote: the finding's case: //p" "$tmp/prom")
+  window=${case_name##*@}
+  [ -n "$window" ] && grep -q "^window  $window " "$tmp/eo/map-fixtures" \
+    || { cat "$tmp/prom"; fail "promote added no window to the manifest"; }
+  ls "$tmp/eo"/map-*/window/*/"$(version_of "$qemu")"/*@"$window".meta.json > /dev/null \
+    || fail "promote made no baselines for window $window"
+  rc=0
+  "$ddp" replay --command map --candidate "$mutants/map-drop-window" --baselines "$tmp/eo" \
+    --manifest "$tmp/eo/map-fixtures" --only "${case_name#map-*/}" --workdir "$tmp/rw" > "$tmp/rep" 2>&1 || rc=$?
+  [ "$rc" = 1 ] && grep -q "^fail  $case_name " "$tmp/rep" || { cat "$tmp/rep"; fail "replay did not fail on $case_name"; }
+  rc=0
+  "$ddp" replay --command map --candidate "$qemu" --baselines "$tmp/eo" \
+    --manifest "$tmp/eo/map-fixtures" --only "${case_name#map-*/}" --workdir "$tmp/rw" > "$tmp/rep" 2>&1 || rc=$?
+  [ "$rc" = 0 ] || { cat "$tmp/rep"; fail "qemu-img itself fails on the promoted $case_name"; }
+  echo "promoted: $(grep '^promote: appended' "$tmp/prom"); replay of map-drop-window fails on $case_name" ;;
 
 *) fail "unknown test $test" ;;
 esac
