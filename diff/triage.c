@@ -118,7 +118,7 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 	snprintf(fixdir, sizeof(fixdir), "%s/minimise-inputs-%d", cfg->workdir, worker);
 	mo = (ddp_minimise_opts){seconds, NULL, fixdir, 1, stop};
 	if (ddp_is_map_case(c))
-		return triage_map(f, cfg, c, res, raw, &mo, worker, st, t0, path_out, path_size, err);
+		return triage_map(f, &mc, c, res, raw, &mo, worker, st, t0, path_out, path_size, err);
 	rc = ddp_minimise(&mr, &mc, c, res->signature, &mo, &merr);
 	st->seconds += mono() - t0;
 	st->runs += (uint64_t)mr.runs;
