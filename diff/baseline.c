@@ -408,23 +408,8 @@ static int version_hash(char hash[65], const char *root, const char *version,
 	if (fclose(m) && !rc)
 		rc = ddp_error_set(err, DDP_ERROR, manifest, 0, 0,
 				   "cannot write: %s", strerror(errno));
-	if (!rc) {
-		const char *argv[] = {"sha256sum", manifest, NULL};
-		ddp_proc_opts o = {NULL, 60, 4096, 0, 0};
-		ddp_proc_result r;
-		if (ddp_proc_run(&r, argv, &o, err))
-			rc = DDP_ERROR;
-		else {
-			if (!r.exited || r.exit_code || r.out_len < 64)
-				rc = ddp_error_set(err, DDP_ERROR, manifest, 0, 0,
-						   "sha256sum failed: %.200s", r.err);
-			else {
-				memcpy(hash, r.out, 64);
-				hash[64] = '\0';
-			}
-			ddp_proc_result_free(&r);
-		}
-	}
+	if (!rc)
+		rc = ddp_sha256sum(hash, manifest, err);
 	unlink(manifest);
 	return rc;
 }

@@ -371,6 +371,11 @@ int ddp_write_atomic(const char *path, const char *text, size_t len,
  * another is drawn.  path (size bytes) gets the name; negative on error.
  */
 int ddp_make_temp(char *path, size_t size, const char *prefix, int dir, ddp_error *err);
+/*
+ * The sha256 of a file as coreutils' sha256sum prints it (what the
+ * baselines' profile names and a finding's reproduce.sh check use).
+ */
+int ddp_sha256sum(char hex[65], const char *path, ddp_error *err);
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 int ddp_read_file(char **out, size_t *len, const char *path, size_t max,
                   ddp_error *err);

@@ -41,146 +41,52 @@
  */
 #define STANDALONE_KEEP_MAX (64LL << 20)
 
-/* ---- SHA-256 (FIPS 180-4): the input's checksum, for `sha256sum -c` ------ */
-
-typedef struct sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t n;
-} sha256;
-
-static const uint32_t sha256_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha256_block(sha256 *s, const unsigned char *b)
-{
-	uint32_t w[64], v[8], t1, t2;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
-		       (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
-	for (int i = 16; i < 64; i++)
-		w[i] = w[i - 16] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
-		       w[i - 7] + (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	memcpy(v, s->h, sizeof(v));
-	for (int i = 0; i < 64; i++) {
-		t1 = v[7] + (ROR(v[4], 6) ^ ROR(v[4], 11) ^ ROR(v[4], 25)) +
-		     ((v[4] & v[5]) ^ (~v[4] & v[6])) + sha256_k[i] + w[i];
-		t2 = (ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22)) +
-		     ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (int i = 0; i < 8; i++)
-		s->h[i] += v[i];
-}
-
-static void sha256_init(sha256 *s)
-{
-	static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	memcpy(s->h, h0, sizeof(h0));
-	s->len = 0;
-	s->n = 0;
-}
-
-static void sha256_update(sha256 *s, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	s->len += len;
-	while (len) {
-		size_t k = 64 - s->n < len ? 64 - s->n : len;
-		memcpy(s->buf + s->n, p, k);
-		s->n += k;
-		p += k;
-		len -= k;
-		if (s->n == 64) {
-			sha256_block(s, s->buf);
-			s->n = 0;
-		}
-	}
-}
-
-/* hex gets 64 lowercase hex digits and a NUL. */
-static void sha256_hex(sha256 *s, char hex[65])
-{
-	uint64_t bits = s->len * 8;
-	unsigned char pad = 0x80, len[8];
-
-	sha256_update(s, &pad, 1);
-	pad = 0;
-	while (s->n != 56)
-		sha256_update(s, &pad, 1);
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(s, len, 8);
-	for (int i = 0; i < 8; i++)
-		sprintf(hex + 8 * i, "%08x", s->h[i]);
-}
-
 /* ---- the input ------------------------------------------------------------ */
 
 /*
- * Reads the fixture (hashing it), and when dst is set copies it there,
- * holes kept as holes (a sparse 1 MiB fixture stays small).
+ * The fixture's sha256, and when dst is set a copy of it there, holes kept
+ * as holes (a sparse 1 MiB fixture stays small).
  */
 static int hash_copy(char hex[65], const char *src, const char *dst, ddp_error *err)
 {
 	static __thread char block[65536];
-	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1;
+	int in, out;
 	off_t total = 0;
 	ssize_t n;
-	sha256 s;
 
-	if (in < 0)
+	if (!dst)
+		return ddp_sha256sum(hex, src, err);
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
 		return ddp_error_errno(err, src, "cannot read the finding's input");
-	if (dst && (out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
 		close(in);
 		return ddp_error_errno(err, dst, "cannot create");
 	}
-	sha256_init(&s);
 	while ((n = read(in, block, sizeof(block))) != 0) {
+		ssize_t i = 0;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		sha256_update(&s, block, (size_t)n);
-		if (out >= 0) {
-			ssize_t i = 0;
-			while (i < n && !block[i])
-				i++;
-			if (i == n ? lseek(out, n, SEEK_CUR) < 0 : write(out, block, (size_t)n) != n)
-				break;
-		}
+		while (i < n && !block[i])
+			i++;
+		if (i == n ? lseek(out, n, SEEK_CUR) < 0 : write(out, block, (size_t)n) != n)
+			break;
 		total += n;
 	}
-	if (n || (out >= 0 && (ftruncate(out, total) || fsync(out)))) {
+	if (n || ftruncate(out, total) || fsync(out)) {
 		int e = errno;
 		close(in);
-		if (out >= 0)
-			close(out);
+		close(out);
 		errno = e;
 		return ddp_error_errno(err, n ? src : dst, n ? "cannot read" : "cannot write");
 	}
 	close(in);
-	if (out >= 0 && close(out))
+	if (close(out))
 		return ddp_error_errno(err, dst, "cannot write");
-	sha256_hex(&s, hex);
-	return DDP_OK;
+	/* The copy's sum: what the script will check. */
+	return ddp_sha256sum(hex, dst, err);
 }
 
 /* Whether the script can make the fixture again with coreutils (as fixtures.c's write_raw does). */

@@ -225,3 +225,27 @@ char *ddp_replace_all(const char *text, size_t len, const char *what, const char
 	fclose(f);
 	return buf;
 }
+
+int ddp_sha256sum(char hex[65], const char *path, ddp_error *err)
+{
+	const char *argv[] = {"sha256sum", "--", path, NULL};
+	ddp_proc_opts o = {NULL, 300, 4096, 0, 0};
+	ddp_proc_result r;
+	const char *sum;
+	int rc = DDP_OK;
+
+	if (ddp_proc_run(&r, argv, &o, err))
+		return DDP_ERROR;
+	/* A name with a backslash or newline gets a '\\' before the sum. */
+	sum = r.out && r.out[0] == '\\' ? r.out + 1 : r.out;
+	if (!r.exited || r.exit_code || !sum || strlen(sum) < 64 ||
+	    strspn(sum, "0123456789abcdef") < 64)
+		rc = ddp_error_set(err, DDP_ERROR, path, 0, 0, "sha256sum failed: %.200s",
+		                   r.err ? r.err : "");
+	else {
+		memcpy(hex, sum, 64);
+		hex[64] = '\0';
+	}
+	ddp_proc_result_free(&r);
+	return rc;
+}
