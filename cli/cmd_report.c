@@ -40,34 +40,6 @@ static const char usage[] =
 
 /* ---- escaping ------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		len = 2, cp = s[0] & 0x1F;
-	else if ((s[0] & 0xF0) == 0xE0)
-		len = 3, cp = s[0] & 0x0F;
-	else if ((s[0] & 0xF8) == 0xF0)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
 
 /*
  * Writes n bytes of s as HTML text: &, <, >, " and ' as entities, control
@@ -90,7 +62,7 @@ static void esc_n(FILE *f, const char *s, size_t n)
 		case '\'': fputs("&#39;", f); i++; continue;
 		default: break;
 		}
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || !(l = utf8_len(p + i, n - i))) {
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F || !(l = ddp_utf8_len(p + i, n - i))) {
 			fprintf(f, "<span class=\"byte\">\\x%02x</span>", c);
 			i++;
 			continue;

@@ -376,6 +376,14 @@ int ddp_make_temp(char *path, size_t size, const char *prefix, int dir, ddp_erro
  * baselines' profile names and a finding's reproduce.sh check use).
  */
 int ddp_sha256sum(char hex[65], const char *path, ddp_error *err);
+/* The length of the valid UTF-8 character at s (at most n bytes: 1 for ASCII), else 0. */
+size_t ddp_utf8_len(const unsigned char *s, size_t n);
+/*
+ * s with every byte that is not part of valid UTF-8 written \xNN
+ * (malloc'd; NULL out of memory): text a JSON string can hold (a case's
+ * description, a detail quoting a tool's stderr cut mid-character).
+ */
+char *ddp_utf8_text(const char *s);
 /* Reads a whole file (at most max bytes) into a malloc'd NUL-terminated buffer. */
 int ddp_read_file(char **out, size_t *len, const char *path, size_t max,
                   ddp_error *err);

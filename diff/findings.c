@@ -302,7 +302,7 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
                          ddp_error *err)
 {
 	char *case_json = ddp_case_to_json(c), *describe = ddp_case_describe(c);
-	char *result_text, *repro;
+	char *result_text, *repro, *detail, *repro_json;
 	json_t *result;
 	int rc;
 
@@ -338,11 +338,19 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 		} else
 			repro = NULL;
 	}
+	/* JSON strings are UTF-8: a stderr quoted in detail may be cut mid-character. */
+	{
+		char *d = ddp_utf8_text(res->detail), *c2 = describe ? ddp_utf8_text(describe) : NULL;
+		detail = d;
+		free(describe);
+		describe = c2;
+		repro_json = repro ? ddp_utf8_text(repro) : NULL;
+	}
 	result = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:s,s:s}",
 	                   "signature", res->signature,
 	                   "group", group,
 	                   "rules", res->ref_modelled ? res->ref_rules : "(unmodelled)",
-	                   "detail", res->detail,
+	                   "detail", detail ? detail : "",
 	                   "reference", cfg->reference.spec,
 	                   "candidate", cfg->candidate.spec,
 	                   "stderr_mode", cfg->stderr_mode == DDP_STDERR_EXACT ? "exact"
@@ -352,9 +360,21 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	                   "seed", (json_int_t)seed, "case_no", (json_int_t)case_no,
 	                   "reference_result", side_json(&res->ref),
 	                   "candidate_result", side_json(&res->cand),
-	                   "case", describe,
-	                   "reproduce", repro ? repro : "");
-	result_text = json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	                   "case", describe ? describe : "",
+	                   "reproduce", repro_json ? repro_json : "");
+	free(detail);
+	free(repro_json);
+	result_text = result ? json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	if (!result_text || !case_json) {
+		json_decref(result);
+		free(result_text);
+		free(case_json);
+		free(describe);
+		free(repro);
+		return ddp_error_set(err, DDP_ERROR, tmp, 0, 0,
+		                     "cannot write the finding's result.json (a tool's name that is not "
+		                     "UTF-8?)");
+	}
 	rc = put(tmp, "case.json", case_json, strlen(case_json), err) ||
 	     put(tmp, "result.json", result_text, strlen(result_text), err) ||
 	     put(tmp, "reference.stderr", res->ref.stderr_text, res->ref.stderr_len, err) ||

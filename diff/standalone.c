@@ -101,22 +101,10 @@ static int has_recipe(const ddp_fixture *f)
 /* The length of the valid UTF-8 character at p that is no C1 control, else 0. */
 static size_t utf8_len(const unsigned char *p)
 {
-	size_t n;
-	uint32_t cp, min;
+	size_t n = ddp_utf8_len(p, strlen((const char *)p));
 
-	if (*p < 0xc2 || *p > 0xf4)
-		return 0;
-	n = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-	cp = *p & (0x7f >> n);
-	min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) /* the NUL at the end stops it too */
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if (cp < min || cp < 0xa0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	/* U+0080 to U+009F, C1 controls, as any control: written as bytes. */
+	return n < 2 || (p[0] == 0xc2 && p[1] < 0xa0) ? 0 : n;
 }
 
 /*

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,4 +249,56 @@ int ddp_sha256sum(char hex[65], const char *path, ddp_error *err)
 	}
 	ddp_proc_result_free(&r);
 	return rc;
+}
+
+size_t ddp_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (!n)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xE0) == 0xC0)
+		len = 2, cp = s[0] & 0x1F;
+	else if ((s[0] & 0xF0) == 0xE0)
+		len = 3, cp = s[0] & 0x0F;
+	else if ((s[0] & 0xF8) == 0xF0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* Overlong forms, surrogates and past U+10FFFF are not UTF-8 (nor JSON's). */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+char *ddp_utf8_text(const char *s)
+{
+	size_t n = strlen(s), len = 0;
+	char *out = malloc(4 * n + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		size_t l = ddp_utf8_len((const unsigned char *)s + i, n - i);
+		if (l) {
+			memcpy(out + len, s + i, l);
+			len += l;
+			i += l;
+		} else {
+			len += (size_t)sprintf(out + len, "\\x%02x", (unsigned char)s[i++]);
+		}
+	}
+	out[len] = '\0';
+	return out;
 }

@@ -79,7 +79,15 @@ groups)
     "$ddp" reproduce "$g" --reference "$qemu" --candidate "$mutants/drop-count" > "$tmp/rep" 2>&1 || rc=$?
     [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce $g: exit $rc"; }
   done
-  [ "$n" = "$groups" ] || fail "$n group directories, $groups groups in the summary" ;;
+  [ "$n" = "$groups" ] || fail "$n group directories, $groups groups in the summary"
+  # A case that is not UTF-8 (of=out\xff.img) is a finding like any other:
+  # its result.json says \xff (this crashed the writer of examples).
+  printf '{"fixture": "raw-1M-sparse", "args": ["-O", "vmdk", "skip=0.6093K", "of=out.img", "if=in.raw", "count= 1143", {"hex": "6f663d6f7574ff2e696d67"}]}\n' > "$tmp/case.json"
+  rc=0
+  "$ddp" fuzz --case "$tmp/case.json" --candidate "$mutants/fraction-truncate" --minimise-seconds 0 \
+    --findings "$tmp/f8" > "$tmp/out8" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/out8"; fail "a case not in UTF-8: exit $rc, want 1"; }
+  grep -qF "'of=out\\\\xff.img'" "$tmp"/f8/*/result.json || fail "result.json does not show the byte as \\xff" ;;
 reproduce)
   "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on-finding \
     --findings "$tmp/f" > "$tmp/out" 2>&1 && fail "the mutant was not found"
