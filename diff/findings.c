@@ -658,6 +658,12 @@ int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, con
 		return DDP_OK;
 	}
 	json_incref(entry);
+	/* Settled already (by a campaign sharing the directory, which merged ours into it). */
+	if (!strcmp(json_string_value(json_object_get(entry, "state")) ?: "", "minimised")) {
+		add_alias(entry, raw);
+		rc = save_signatures(f, err);
+		goto out;
+	}
 	json_object_set_new(entry, "state", json_string(state));
 	if (!head) {
 		rc = save_signatures(f, err);
