@@ -183,7 +183,7 @@ static void progress(shared *sh, double start, int final)
 	st = sh->st;
 	pthread_mutex_unlock(&sh->lock);
 	el = now() - start;
-	fprintf(stderr, "%scases %llu  %.1f/s  findings %zu (%zu new signatures)  unmodelled %llu  "
+	fprintf(stderr, "%scases %llu  %.1f/s  findings %zu (%zu new groups)  unmodelled %llu  "
 	        "inconclusive %llu  %.0fs%s",
 	        sh->opts->tty ? "\r\033[K" : "ddparity: ", (unsigned long long)st.cases,
 	        el > 0 ? (double)st.cases / el : 0.0, sh->findings->total, sh->findings->new_unique,

@@ -502,6 +502,9 @@ static int json_strings_has(const json_t *a, const char *s)
 	return 0;
 }
 
+/* The key of a divergence in stderr's text alone (run.c's stderr:text). */
+#define TEXT_ONLY "stderr:text @ "
+
 /*
  * The group a divergence of raw key raw (rules: the reference's, when
  * modelled) belongs to: the one that has seen that key, else a minimised
@@ -521,6 +524,14 @@ static json_t *find_group(json_t *index, const char *raw, int modelled, const ch
 			return v;
 		}
 	}
+	/* Other words alone: the group of such divergences, whatever the rules
+	 * (its aliases list each rule whose message differs). */
+	if (!strncmp(raw, TEXT_ONLY, strlen(TEXT_ONLY)))
+		json_object_foreach(index, k, v)
+			if (!strncmp(k, TEXT_ONLY, strlen(TEXT_ONLY))) {
+				*key = k;
+				return v;
+			}
 	if (!modelled)
 		return NULL;
 	json_object_foreach(index, k, v) {
