@@ -42,7 +42,7 @@ mutant)
   if [ "$arg" = stderr-reworded ]; then
     # A reimplementation that words errors its own way: the same class, so
     # no finding by default; by exact stderr it is one.
-    "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/$arg" --cases 150 --seed 1 --jobs 2 --findings "$tmp/f0" > "$tmp/out" 2>&1 \
+    "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/$arg" --cases 80 --seed 1 --jobs 2 --findings "$tmp/f0" > "$tmp/out" 2>&1 \
       || { cat "$tmp/out"; fail "stderr-reworded diverged under --stderr class"; }
     grep -q "stderr class" "$tmp/out" || fail "a non-qemu candidate should be compared by stderr class"
     set -- --stderr exact

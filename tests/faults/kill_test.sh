@@ -279,9 +279,11 @@ generate)
   echo "generate: $kills random kills, $traced at renames; every triple whole, the version directory old or new; no leftovers" ;;
 
 promote)
-  # A finding to promote (as baselines_test.sh minimise-promote makes one).
+  # A finding to promote: the mutant's case from mutants.txt, run once
+  # (fuzz --case; a campaign would spend its time finding it).
   rc=0
-  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/skip-warning-exit" --seconds 60 --seed 3 --stop-on exit \
+  printf '{"fixture": "dd-raw-4096", "args": ["bs=512", "skip=9", "if=in.raw", "of=out.img"]}\n' > "$tmp/case.json"
+  "$ddp" fuzz --case "$tmp/case.json" --candidate "$mutants/skip-warning-exit" \
     --findings "$tmp/f" --workdir "$work" > "$tmp/fuzz.log" 2>&1 || rc=$?
   finding=$(grep -l '"signature": "[^"]*exit' "$tmp"/f/*/result.json 2> /dev/null | awk 'NR == 1 { sub(/\/result\.json$/, ""); print }') || true
   [ "$rc" = 1 ] && [ -n "$finding" ] || { cat "$tmp/fuzz.log"; fail "the mutant's campaign: exit $rc, no finding"; }
