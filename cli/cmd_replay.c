@@ -294,8 +294,48 @@ static char *stderr_differs(replay *R, const ddp_ddcase *c, const char *base, in
 	return why;
 }
 
+/*
+ * The verdict on an output whose info agrees: its data flattened to raw
+ * against the baseline's output_sha256 (a baseline made before it was
+ * recorded has none: info alone decides).
+ */
+static void check_data(replay *R, const ddp_ddcase *c, const char *casedir, const char *outn,
+                       const char *info, const char *base_sha)
+{
+	const ddp_known_divergence *k = NULL;
+	char sha[65];
+	ddp_error err;
+	json_t *j;
+	int rc;
+
+	if (!*base_sha) {
+		R->npass++;
+		say("pass", c->name, NULL);
+		return;
+	}
+	j = json_loads(info, 0, NULL);
+	rc = ddp_output_sha256(sha, R->ref.argv[0], casedir, outn,
+	                       json_string_value(json_object_get(j, "format")) ?: "raw", &err);
+	json_decref(j);
+	if (rc) {
+		R->nerror++;
+		say("error", c->name, "data: %s: %s", err.source, err.message);
+	} else if (!strcmp(sha, base_sha)) {
+		R->npass++;
+		say("pass", c->name, NULL);
+	} else if (R->known && (ddp_known_divergences_match(&k, R->known, c->name, "data", NULL), k)) {
+		R->nknown++;
+		say("known", c->name, "data: %s (%s:%d)", k->reason, R->known->source, k->line);
+	} else {
+		R->nfail++;
+		say("fail", c->name, "data: the output's bytes differ from the baseline's "
+		    "(sha256 %.12s..., candidate %.12s...)", base_sha, sha);
+	}
+}
+
 static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
-                        int base_info, const char *base_out, const char *base_err)
+                        int base_info, const char *base_out, const char *base_err,
+                        const char *base_sha)
 {
 	char *serr = NULL;
 	char casedir[4400], link[4500], in[64], outn[DDP_DDCASE_NAME_MAX], outpath[4600];
@@ -405,8 +445,7 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 			R->nerror++;
 			say("error", c->name, "info: %s: %s", err.source, err.message);
 		} else if (!d->count) {
-			R->npass++;
-			say("pass", c->name, NULL);
+			check_data(R, c, casedir, outn, ir.out, base_sha);
 		} else {
 			const ddp_known_divergence *k = NULL;
 			if (R->known)
@@ -578,7 +617,7 @@ static int replay_one(int argc, char **argv)
 				R.nerror++;
 				say("error", c->name, "%s: %s", rerr.source, rerr.message);
 			} else {
-				run_command(&R, c, &f, base_dd, base_info, out_text, err_text);
+				run_command(&R, c, &f, base_dd, base_info, out_text, err_text, meta.output_sha256);
 			}
 			free(err_text);
 		}

@@ -64,6 +64,35 @@ static json_t *string_array(char *const *v, int n)
 	return a;
 }
 
+int ddp_output_sha256(char hex[65], const char *qemu_img, const char *dir, const char *name,
+                      const char *fmt, ddp_error *err)
+{
+	static const char flat[] = ".ddp-flat.raw";
+	const char *argv[] = {qemu_img, "convert", "-f", fmt, "-O", "raw", name, flat, NULL};
+	ddp_proc_opts o = {dir, 600, 1 << 20, 0, 0};
+	ddp_proc_result r;
+	char path[4400];
+	int rc;
+
+	if (!strcmp(fmt, "raw")) {
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		return ddp_sha256sum(hex, path, err);
+	}
+	if (ddp_proc_run(&r, argv, &o, err))
+		return DDP_ERROR;
+	if (!r.exited || r.exit_code) {
+		rc = ddp_error_set(err, DDP_ERROR, name, 0, 0, "%s convert -O raw failed: %.200s",
+		                   qemu_img, r.err ? r.err : "");
+		ddp_proc_result_free(&r);
+		return rc;
+	}
+	ddp_proc_result_free(&r);
+	snprintf(path, sizeof(path), "%s/%s", dir, flat);
+	rc = ddp_sha256sum(hex, path, err);
+	unlink(path);
+	return rc;
+}
+
 int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_img,
 		      const char *version, const char *fixdir, const char *workdir,
 		      ddp_error *err)
@@ -75,7 +104,7 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	int nargs = 0, n = 0, rc = DDP_ERROR;
 	ddp_proc_opts o = {casedir, 600, 1 << 20, 0, 0};
 	ddp_proc_result r;
-	char *dd_err = NULL, *info_err = NULL;
+	char *dd_err = NULL, *info_err = NULL, sha[65] = "";
 	json_t *meta;
 
 	memset(out, 0, sizeof(*out));
@@ -140,6 +169,16 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 		info_err = ddp_replace_all(r.err, r.err_len, strlen(outn) >= 4 ? outn : "",
 		                           "$FILENAME");
 		if (out->info_rc == 0) {
+			json_t *info = json_loads(r.out, 0, NULL);
+			const char *fmt = json_string_value(json_object_get(info, "format"));
+			int bad = !fmt ? ddp_error_set(err, DDP_ERROR, c->name, 0, 0,
+			                               "info of the output names no format")
+			               : ddp_output_sha256(sha, qemu_img, casedir, outn, fmt, err);
+			json_decref(info);
+			if (bad) {
+				ddp_proc_result_free(&r);
+				goto out;
+			}
 			free(out->stdout_text);
 			if (ddp_info_normalise(&out->stdout_text, r.out, r.out_len, paths, 1, err)) {
 				out->stdout_text = NULL;
@@ -174,6 +213,8 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	json_object_set_new(meta, "input_size", json_string(c->size_text));
 	json_object_set_new(meta, "input_size_bytes", json_integer(c->size));
 	json_object_set_new(meta, "output_format", json_string(c->out_fmt));
+	if (*sha)
+		json_object_set_new(meta, "output_sha256", json_string(sha));
 	json_object_set_new(meta, "qemu_version", json_string(version));
 	json_object_set_new(meta, "window_operands", string_array(c->ops, c->nops));
 	{

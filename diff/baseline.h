@@ -149,12 +149,22 @@ typedef struct ddp_baseline {
 /*
  * Runs one case with qemu_img (version its version, "7.2.22"): makes the
  * input under fixdir, runs the dd in a fresh directory under workdir, and
- * info on the output when the dd succeeded.
+ * info on the output when the dd succeeded; when info read it, meta.json
+ * records the sha256 of its data (ddp_output_sha256) as output_sha256.
  */
 int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_img,
                       const char *version, const char *fixdir, const char *workdir,
                       ddp_error *err);
 void ddp_baseline_free(ddp_baseline *b);
+
+/*
+ * The sha256 of dir/name's data: the image (format fmt, as info named it)
+ * flattened to raw by qemu_img, a raw one being its own flat form.  Two
+ * outputs with the same info can differ only here (a window one byte off
+ * within a sector), so baselines record it and replay compares it.
+ */
+int ddp_output_sha256(char hex[65], const char *qemu_img, const char *dir, const char *name,
+                      const char *fmt, ddp_error *err);
 
 /* Writes <dir>/<case>.{stdout.txt,stderr.txt,meta.json}. */
 int ddp_baseline_write(const ddp_baseline *b, const char *dir, const char *name,

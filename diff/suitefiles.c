@@ -182,7 +182,8 @@ enum {
 	M_COUNT,       /* an integer >= 0 */
 	M_STRINGS,     /* an array of strings */
 	M_NAMES,       /* an array of file names */
-	M_OBJECT
+	M_OBJECT,
+	M_SHA256       /* 64 lowercase hex digits */
 };
 
 static const char *const member_text[] = {
@@ -199,6 +200,7 @@ static const char *const member_text[] = {
 	"an array of strings",
 	"an array of names (no '/' or control characters, not . or ..)",
 	"an object",
+	"a sha256 (64 lowercase hex digits)",
 };
 
 typedef struct member {
@@ -231,15 +233,21 @@ static int version_ok(const char *s)
 	return 1;
 }
 
-/* profile-<8 lowercase hex digits>, as `baselines profiles` names them. */
-static int profile_ok(const char *s)
+/* n lowercase hex digits, no more, no fewer. */
+static int hex_ok(const char *s, size_t n)
 {
-	if (strncmp(s, "profile-", 8) || strlen(s) != 16)
+	if (strlen(s) != n)
 		return 0;
-	for (s += 8; *s; s++)
+	for (; *s; s++)
 		if (!(*s >= '0' && *s <= '9') && !(*s >= 'a' && *s <= 'f'))
 			return 0;
 	return 1;
+}
+
+/* profile-<8 lowercase hex digits>, as `baselines profiles` names them. */
+static int profile_ok(const char *s)
+{
+	return !strncmp(s, "profile-", 8) && hex_ok(s + 8, 8);
 }
 
 int ddp_group_key_ok(const char *s)
@@ -283,6 +291,7 @@ static int member_ok(const json_t *v, int what)
 	case M_NAME: return s && name_ok(s);
 	case M_CASE: return s && ddp_baseline_case_name_ok(s);
 	case M_VERSION: return s && version_ok(s);
+	case M_SHA256: return s && hex_ok(s, 64);
 	case M_STATUS: return is_status(v);
 	case M_STATUS_NULL: return is_status(v) || json_is_null(v);
 	case M_INTEGER: return json_is_integer(v);
@@ -388,6 +397,7 @@ static const member meta_members[] = {
 	{"input_size", M_STRING, 0},
 	{"input_size_bytes", M_COUNT, 0},
 	{"output_format", M_STRING, 0},
+	{"output_sha256", M_SHA256, 0},
 	{"qemu_version", M_VERSION, 0},
 	{"window_operands", M_STRINGS, 0},
 };
@@ -414,6 +424,9 @@ int ddp_baseline_meta_parse(ddp_baseline_meta *out, const char *text, size_t len
 	out->dd_rc = (int)json_integer_value(json_object_get(j, "dd_return_code"));
 	info = json_object_get(j, "info_return_code");
 	out->info_rc = json_is_null(info) ? -1 : (int)json_integer_value(info);
+	if (json_is_string(json_object_get(j, "output_sha256")))
+		snprintf(out->output_sha256, sizeof(out->output_sha256), "%s",
+		         json_string_value(json_object_get(j, "output_sha256")));
 	/* generate runs info on every output a successful dd made, and only then. */
 	if ((out->dd_rc == 0) != (out->info_rc >= 0))
 		rc = fail_at(err, source, text, len, member_pos(text, len, at, "info_return_code"),

@@ -43,6 +43,7 @@ typedef struct ddp_baseline_meta {
 	char qemu_version[32]; /* "" when absent */
 	int dd_rc;             /* dd_return_code: 0..255 */
 	int info_rc;           /* info_return_code: 0..255, -1 (null) when the dd failed */
+	char output_sha256[65]; /* the output's data flattened to raw; "" when absent */
 } ddp_baseline_meta;
 
 /*
