@@ -17,6 +17,17 @@
 extern "C" {
 #endif
 
+/*
+ * The core's public functions, the only symbols libddpcore.so exports (the
+ * rest is built with hidden visibility): what these headers declare is the
+ * whole interface.
+ */
+#if defined(__GNUC__)
+#define DDP_EXTERN extern __attribute__((visibility("default")))
+#else
+#define DDP_EXTERN extern
+#endif
+
 enum {
 	DDP_OK = 0,
 	DDP_ERROR = -1,       /* generic failure */
@@ -38,29 +49,29 @@ typedef struct ddp_error {
 } ddp_error;
 
 /* Returns a static English name for a DDP_E* status ("unmodelled"). */
-const char *ddp_strerror(int status);
+DDP_EXTERN const char *ddp_strerror(int status);
 
 /* Clears an error record; safe on NULL. */
-void ddp_error_clear(ddp_error *err);
+DDP_EXTERN void ddp_error_clear(ddp_error *err);
 
 /*
  * Fills err (when not NULL) with code, what was being read (source, and a
  * 1-based line and column, 0 when not known) and a printf-style message;
  * returns code, so that `return ddp_error_set(err, ...)` reads naturally.
  */
-int ddp_error_set(ddp_error *err, int code, const char *source, int line,
-                  int column, const char *fmt, ...)
+DDP_EXTERN int ddp_error_set(ddp_error *err, int code, const char *source, int line,
+                             int column, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 6, 7)))
 #endif
 	;
 
 /* ddp_error_set with a va_list, and the byte position too. */
-int ddp_error_vset(ddp_error *err, int code, const char *source, int line,
-                   int column, size_t position, const char *fmt, va_list ap);
+DDP_EXTERN int ddp_error_vset(ddp_error *err, int code, const char *source, int line,
+                              int column, size_t position, const char *fmt, va_list ap);
 
 /* ddp_error_set with strerror(errno) after the message: "what: reason". */
-int ddp_error_errno(ddp_error *err, const char *source, const char *what);
+DDP_EXTERN int ddp_error_errno(ddp_error *err, const char *source, const char *what);
 
 #ifdef __cplusplus
 }

@@ -36,8 +36,8 @@ typedef struct ddp_info_volatile {
 	const char *why;    /* one line: why it varies */
 } ddp_info_volatile;
 
-size_t ddp_info_volatile_count(void);
-const ddp_info_volatile *ddp_info_volatile_at(size_t i); /* NULL past the end */
+DDP_EXTERN size_t ddp_info_volatile_count(void);
+DDP_EXTERN const ddp_info_volatile *ddp_info_volatile_at(size_t i); /* NULL past the end */
 
 /*
  * Parses info JSON (len bytes of text, need not be NUL-terminated) and
@@ -54,12 +54,12 @@ const ddp_info_volatile *ddp_info_volatile_at(size_t i); /* NULL past the end */
  * line, column and byte position when the parser knows them, and
  * err->source "info".  Free *out with ddp_info_free.
  */
-int ddp_info_normalise(char **out, const char *text, size_t len,
-                       const char *const *paths, size_t n_paths,
-                       ddp_error *err);
+DDP_EXTERN int ddp_info_normalise(char **out, const char *text, size_t len,
+                                  const char *const *paths, size_t n_paths,
+                                  ddp_error *err);
 
 /* Frees text returned by ddp_info_normalise or ddp_info_diff_to_json. */
-void ddp_info_free(char *text);
+DDP_EXTERN void ddp_info_free(char *text);
 
 /* ---- comparison profiles ---------------------------------------------- */
 
@@ -87,12 +87,12 @@ typedef struct ddp_info_profile {
 	size_t n_rules;
 } ddp_info_profile;
 
-size_t ddp_info_profile_count(void);
-const ddp_info_profile *ddp_info_profile_at(size_t i); /* NULL past the end */
+DDP_EXTERN size_t ddp_info_profile_count(void);
+DDP_EXTERN const ddp_info_profile *ddp_info_profile_at(size_t i); /* NULL past the end */
 
 /* Finds a profile by name; DDP_EINVAL naming the known ones otherwise. */
-int ddp_info_profile_lookup(const ddp_info_profile **out, const char *name,
-                            ddp_error *err);
+DDP_EXTERN int ddp_info_profile_lookup(const ddp_info_profile **out, const char *name,
+                                       ddp_error *err);
 
 /* ---- comparison --------------------------------------------------------- */
 
@@ -120,11 +120,11 @@ typedef struct ddp_info_diff {
  * with the same checks) under profile.  *out is set on success, equal or
  * not; free it with ddp_info_diff_free.  Errors name err->source "A" or "B".
  */
-int ddp_info_compare(ddp_info_diff **out, const char *a, size_t a_len,
-                     const char *b, size_t b_len,
-                     const ddp_info_profile *profile, ddp_error *err);
+DDP_EXTERN int ddp_info_compare(ddp_info_diff **out, const char *a, size_t a_len,
+                                const char *b, size_t b_len,
+                                const ddp_info_profile *profile, ddp_error *err);
 
-void ddp_info_diff_free(ddp_info_diff *diff);
+DDP_EXTERN void ddp_info_diff_free(ddp_info_diff *diff);
 
 /*
  * The diff as JSON text, keys sorted, a trailing newline:
@@ -132,8 +132,8 @@ void ddp_info_diff_free(ddp_info_diff *diff);
  *  "profile": NAME, "signature": S}; "a" or "b" is left out when absent.
  * Free *out with ddp_info_free.
  */
-int ddp_info_diff_to_json(char **out, const ddp_info_diff *diff,
-                          ddp_error *err);
+DDP_EXTERN int ddp_info_diff_to_json(char **out, const ddp_info_diff *diff,
+                                     ddp_error *err);
 
 /* ---- known divergences ------------------------------------------------ */
 
@@ -167,21 +167,21 @@ typedef struct ddp_known_divergences {
  * unsafe character or a duplicated entry rejects the whole file.  Free
  * *out with ddp_known_divergences_free.
  */
-int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
-                                size_t len, const char *source,
-                                ddp_error *err);
+DDP_EXTERN int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
+                                           size_t len, const char *source,
+                                           ddp_error *err);
 
-void ddp_known_divergences_free(ddp_known_divergences *list);
+DDP_EXTERN void ddp_known_divergences_free(ddp_known_divergences *list);
 
 /*
  * Sets *out to the first entry whose case pattern matches case_name and
  * whose fields cover every field of signature (a ddp_info_diff signature),
  * or to NULL when none does or the signature is "".
  */
-int ddp_known_divergences_match(const ddp_known_divergence **out,
-                                const ddp_known_divergences *list,
-                                const char *case_name, const char *signature,
-                                ddp_error *err);
+DDP_EXTERN int ddp_known_divergences_match(const ddp_known_divergence **out,
+                                           const ddp_known_divergences *list,
+                                           const char *case_name, const char *signature,
+                                           ddp_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,10 +34,10 @@ extern "C" {
  * Errors (DDP_EJSON, DDP_EINVAL) name source and the line and column.
  * Free *out with ddp_map_free.
  */
-int ddp_map_normalise(char **out, const char *text, size_t len,
-                      const char *source, ddp_error *err);
+DDP_EXTERN int ddp_map_normalise(char **out, const char *text, size_t len,
+                                 const char *source, ddp_error *err);
 
-void ddp_map_free(char *text);
+DDP_EXTERN void ddp_map_free(char *text);
 
 typedef struct ddp_map_diff {
 	size_t extents_a, extents_b;
@@ -56,8 +56,8 @@ typedef struct ddp_map_diff {
  * Compares two map texts (each is normalised first, so qemu's own output
  * can be given).  Errors name err->source "A" or "B".
  */
-int ddp_map_compare(ddp_map_diff *out, const char *a, size_t a_len,
-                    const char *b, size_t b_len, ddp_error *err);
+DDP_EXTERN int ddp_map_compare(ddp_map_diff *out, const char *a, size_t a_len,
+                               const char *b, size_t b_len, ddp_error *err);
 
 #ifdef __cplusplus
 }

@@ -24,17 +24,17 @@ typedef struct ddp_version {
  * Parses "7.2", "7.2.22", or the first line of `qemu-img --version`
  * ("qemu-img version 7.2.22 (Debian ...)").
  */
-int ddp_version_parse(ddp_version *out, const char *text, ddp_error *err);
+DDP_EXTERN int ddp_version_parse(ddp_version *out, const char *text, ddp_error *err);
 
 /* <0, 0, >0 like strcmp. */
-int ddp_version_cmp(ddp_version a, ddp_version b);
+DDP_EXTERN int ddp_version_cmp(ddp_version a, ddp_version b);
 
 /* A version profile: parser rules, message texts, formats (profiles.c). */
 typedef struct ddp_profile ddp_profile;
 
-size_t ddp_profile_count(void);
-const ddp_profile *ddp_profile_at(size_t i);      /* oldest first */
-const char *ddp_profile_name(const ddp_profile *p); /* "7.2" */
+DDP_EXTERN size_t ddp_profile_count(void);
+DDP_EXTERN const ddp_profile *ddp_profile_at(size_t i);      /* oldest first */
+DDP_EXTERN const char *ddp_profile_name(const ddp_profile *p); /* "7.2" */
 
 /*
  * The profile for version v: the newest profile whose first version is at
@@ -42,13 +42,13 @@ const char *ddp_profile_name(const ddp_profile *p); /* "7.2" */
  * is set when v falls within the versions the profile was measured on
  * (never for a profile built from upstream history alone).
  */
-const ddp_profile *ddp_profile_for(ddp_version v, int *exact);
+DDP_EXTERN const ddp_profile *ddp_profile_for(ddp_version v, int *exact);
 
 /*
  * Writes the rule that chose the profile for v, one sentence, snprintf
  * style (returns the length it needed).
  */
-size_t ddp_profile_explain(char *buf, size_t size, ddp_version v);
+DDP_EXTERN size_t ddp_profile_explain(char *buf, size_t size, ddp_version v);
 
 /* ---- sizes: qemu_strtosz ---------------------------------------------- */
 
@@ -58,8 +58,8 @@ size_t ddp_profile_explain(char *buf, size_t size, ddp_version v);
  * *hex_warning (optional) is set when qemu prints its "multiplier suffix
  * on hex numbers" warning, which it does even when the parse then fails.
  */
-int ddp_strtosz(uint64_t *out, int *hex_warning, const char *text,
-                const ddp_profile *p);
+DDP_EXTERN int ddp_strtosz(uint64_t *out, int *hex_warning, const char *text,
+                           const ddp_profile *p);
 
 /* Which operand of img_dd a number is for. */
 typedef enum ddp_number_kind {
@@ -76,8 +76,8 @@ typedef enum ddp_number_kind {
  * ddp_strtosz; DDP_EUNMODELLED where the answer depends on the build
  * (a "0b" binary prefix, which C23 glibc reads and older glibc does not).
  */
-int ddp_parse_number(uint64_t *out, int *hex_warning, ddp_number_kind kind,
-                     const char *text, const ddp_profile *p);
+DDP_EXTERN int ddp_parse_number(uint64_t *out, int *hex_warning, ddp_number_kind kind,
+                                const char *text, const ddp_profile *p);
 
 /* ---- window ------------------------------------------------------------ */
 
@@ -95,9 +95,9 @@ typedef struct ddp_window {
  * img_dd's window.  input_length is what blk_getlength would report before
  * rounding (raw file length, or a structured image's virtual size).
  */
-int ddp_window_compute(ddp_window *out, int64_t input_length, int64_t bs,
-                       int has_count, int64_t count, int has_skip,
-                       int64_t skip, ddp_error *err);
+DDP_EXTERN int ddp_window_compute(ddp_window *out, int64_t input_length, int64_t bs,
+                                  int has_count, int64_t count, int has_skip,
+                                  int64_t skip, ddp_error *err);
 
 /* ---- rounding ---------------------------------------------------------- */
 
@@ -106,20 +106,20 @@ typedef struct ddp_chs {
 } ddp_chs;
 
 /* round_up(bytes, 512); DDP_ERANGE past INT64_MAX. */
-int ddp_round512(uint64_t *out, uint64_t bytes);
+DDP_EXTERN int ddp_round512(uint64_t *out, uint64_t bytes);
 
 /* vpc.c calculate_geometry() for a sector count. */
-void ddp_vhd_geometry(ddp_chs *out, uint64_t sectors);
+DDP_EXTERN void ddp_vhd_geometry(ddp_chs *out, uint64_t sectors);
 
 /*
  * vpc.c calculate_rounded_image_size(): the virtual size a dynamic VHD of
  * the requested size reports, and the footer geometry the search stopped
  * on.  DDP_ERANGE over 2040 GiB (qemu refuses to create it).
  */
-int ddp_vhd_round(uint64_t *out_bytes, ddp_chs *chs, uint64_t bytes);
+DDP_EXTERN int ddp_vhd_round(uint64_t *out_bytes, ddp_chs *chs, uint64_t bytes);
 
 /* vhdx.c default block size (info's cluster-size); DDP_ERANGE over 64 TiB. */
-int ddp_vhdx_block_size(uint64_t *out, uint64_t bytes);
+DDP_EXTERN int ddp_vhdx_block_size(uint64_t *out, uint64_t bytes);
 
 /* ---- messages ---------------------------------------------------------- */
 
@@ -176,8 +176,8 @@ typedef struct ddp_msg {
  * Renders one stderr line of profile p, without the newline, snprintf
  * style: returns the full length, writes at most size-1 bytes and a NUL.
  */
-size_t ddp_msg_render(char *buf, size_t size, const ddp_msg *m,
-                      const ddp_profile *p);
+DDP_EXTERN size_t ddp_msg_render(char *buf, size_t size, const ddp_msg *m,
+                                 const ddp_profile *p);
 
 /* ---- rules -------------------------------------------------------------- */
 
@@ -231,16 +231,16 @@ typedef enum ddp_rule {
 } ddp_rule;
 
 /* The rule's stable id ("window-count-caps-end"), or NULL out of range. */
-const char *ddp_rule_id(ddp_rule r);
+DDP_EXTERN const char *ddp_rule_id(ddp_rule r);
 
 /* One line on what the rule is, for people reading a finding. */
-const char *ddp_rule_text(ddp_rule r);
+DDP_EXTERN const char *ddp_rule_text(ddp_rule r);
 
 /* Whether the rule, when it fires, ends the run with exit code 1. */
-int ddp_rule_fails(ddp_rule r);
+DDP_EXTERN int ddp_rule_fails(ddp_rule r);
 
 /* The rule whose id is id, or -1. */
-int ddp_rule_lookup(const char *id);
+DDP_EXTERN int ddp_rule_lookup(const char *id);
 
 /* ---- request and outcome ----------------------------------------------- */
 
@@ -301,15 +301,15 @@ typedef struct ddp_outcome {
  * and stderr.  DDP_EUNMODELLED (err says what) for arguments whose effect
  * the model does not know, such as --object.
  */
-int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
-                   int argc, const char *const *argv, ddp_error *err);
+DDP_EXTERN int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
+                              int argc, const char *const *argv, ddp_error *err);
 
 /*
  * What `qemu-img dd ARGS` does on input in: exit code, stderr, and the
  * output's info fields.  DDP_EUNMODELLED when the model does not know.
  */
-int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
-                int argc, const char *const *argv, ddp_error *err);
+DDP_EXTERN int ddp_predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
+                           int argc, const char *const *argv, ddp_error *err);
 
 #ifdef __cplusplus
 }
