@@ -23,6 +23,7 @@ int ddp_cmd_replay(int argc, char **argv);
 int ddp_cmd_minimise(int argc, char **argv);
 int ddp_cmd_promote(int argc, char **argv);
 int ddp_cmd_report(int argc, char **argv);
+int ddp_cmd_findings(int argc, char **argv);
 
 /* Prints "ddparity: <message>" on stderr and returns DDP_EXIT_USAGE. */
 int ddp_cli_fail(const char *fmt, ...);

@@ -262,6 +262,26 @@ typedef struct ddp_findings {
 /* Opens (creating) a findings directory and what it already holds. */
 int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err);
 void ddp_findings_close(ddp_findings *f);
+/* Gives dir a .id (random) unless it has one: who it is when merged elsewhere. */
+int ddp_findings_id(const char *dir, ddp_error *err);
+
+typedef struct ddp_merge_stats {
+	size_t groups;        /* in the source */
+	size_t new_groups;    /* copied in whole */
+	size_t merged_groups; /* added to a group already here */
+	size_t count;         /* divergences the merge added */
+} ddp_merge_stats;
+
+/*
+ * Merges the findings directory src (another machine's, another shard's)
+ * into f: a group already here (by key or alias) gains src's count, keys,
+ * examples while it has room, and a headline if it has none; any other is
+ * copied in whole.  Each source's share of a group is kept in its entry
+ * ("merged": {"<source> <its key>": count}; a source is its .id), so merging the same
+ * source twice changes nothing and merging it again after it grew adds
+ * only the growth.  Under the directory's lock, as a campaign's changes.
+ */
+int ddp_findings_merge(ddp_findings *f, const char *src, ddp_merge_stats *st, ddp_error *err);
 /*
  * DDP_OK when the finding dir is what the suite writes, a directory (no
  * link) of regular files and its work/ and input/ directories, or is missing; else an
@@ -400,6 +420,11 @@ int ddp_read_own_file(char **out, size_t *len, const char *path, size_t max,
  * own directories (version directories, profiles), never followed elsewhere.
  */
 int ddp_own_dir(const char *path, int create, ddp_error *err);
+/*
+ * Copies the regular file src (not through a link) to dst, which must not
+ * exist; runs of zero blocks become holes, so a sparse image stays small.
+ */
+int ddp_copy_file(const char *src, const char *dst, ddp_error *err);
 /* text (len bytes) with every occurrence of what replaced by with (malloc'd). */
 char *ddp_replace_all(const char *text, size_t len, const char *what, const char *with);
 /* ---- temporary directories (tempdir.c) ---------------------------------- */

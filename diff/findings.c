@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -230,6 +231,10 @@ int ddp_findings_open(ddp_findings *f, const char *dir, ddp_error *err)
 		return ddp_error_set(err, DDP_ERROR, dir, 0, 0, "cannot create the findings directory: %s", strerror(errno));
 	if ((f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return ddp_error_errno(err, dir, "cannot open the findings directory");
+	if ((rc = ddp_findings_id(dir, err))) {
+		ddp_findings_close(f);
+		return rc;
+	}
 	lock_dir(f);
 	/* Half-written by a campaign that was killed (marked, of a process gone): never a finding. */
 	ddp_workdir_sweep(dir);
@@ -745,5 +750,220 @@ out:
 	json_decref(entry);
 	recount(f);
 	unlock_dir(f);
+	return rc;
+}
+
+/* ---- merging findings directories from other machines ------------------------ */
+
+/* Copies the directory tree src to dst (new): directories and regular files; links are left out. */
+static int copy_tree(const char *src, const char *dst, int depth, ddp_error *err)
+{
+	DIR *d;
+	struct dirent *e;
+	int rc = DDP_OK;
+
+	if (depth > 2 * FINDING_DEPTH + 2)
+		return ddp_error_set(err, DDP_ERROR, src, 0, 0, "nested too deep for a finding");
+	if (mkdir(dst, 0755))
+		return ddp_error_errno(err, dst, "cannot create");
+	if (!(d = opendir(src)))
+		return ddp_error_errno(err, src, "cannot open");
+	while (!rc && (e = readdir(d))) {
+		char from[4400], to[4400];
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dst, e->d_name);
+		if (lstat(from, &st))
+			rc = ddp_error_errno(err, from, "cannot read");
+		else if (S_ISDIR(st.st_mode))
+			rc = copy_tree(from, to, depth + 1, err);
+		else if (S_ISREG(st.st_mode))
+			rc = ddp_copy_file(from, to, err);
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Copies src into f's directory under a fresh name like want (want-2, ...),
+ * first under a marked temporary one, so a merge killed midway leaves
+ * nothing a reader takes for a group.  *name gets the name used.
+ */
+static int copy_in(ddp_findings *f, const char *src, const char *sub, const char *want,
+                   char *name, size_t size, ddp_error *err)
+{
+	char tmp[4400], final[4400];
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s/%s.merge-%ld", sub, want, (long)getpid());
+	ddp_remove_tree(tmp);
+	for (int i = 1;; i++) {
+		if (i == 1)
+			snprintf(name, size, "%s", want);
+		else
+			snprintf(name, size, "%.200s-%d", want, i);
+		snprintf(final, sizeof(final), "%s/%s", sub, name);
+		if (access(final, F_OK) && (sub != f->dir || !group_of_dir(f->signatures, name)))
+			break;
+	}
+	if ((rc = copy_tree(src, tmp, 0, err))) {
+		ddp_remove_tree(tmp);
+		return rc;
+	}
+	if (rename(tmp, final)) {
+		rc = ddp_error_errno(err, final, "cannot move into place");
+		ddp_remove_tree(tmp);
+	}
+	return rc;
+}
+
+/* The source's identity: its .id (written when it was opened), else its real path. */
+static void source_id(char *out, size_t size, const char *dir)
+{
+	char path[4200], *text = NULL, *real;
+	size_t len;
+	ddp_error e;
+
+	snprintf(path, sizeof(path), "%s/.id", dir);
+	if (!ddp_read_own_file(&text, &len, path, 64, &e) && len >= 32 &&
+	    strspn(text, "0123456789abcdef") == 32) {
+		snprintf(out, size, "%.32s", text);
+	} else {
+		real = realpath(dir, NULL);
+		snprintf(out, size, "path:%s", real ? real : dir);
+		free(real);
+	}
+	free(text);
+}
+
+int ddp_findings_id(const char *dir, ddp_error *err)
+{
+	char path[4200], hex[34];
+	unsigned char b[16];
+
+	snprintf(path, sizeof(path), "%s/.id", dir);
+	if (!access(path, F_OK))
+		return DDP_OK;
+	if (getrandom(b, sizeof(b), 0) != sizeof(b))
+		return ddp_error_errno(err, path, "no random bytes for the directory's id");
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+	hex[32] = '\n';
+	return ddp_write_atomic(path, hex, 33, err);
+}
+
+/* Merges the source's group (skey, sg, in directory sdir) into f's index. */
+static int merge_group(ddp_findings *f, const char *id, const char *src, const char *skey,
+                       json_t *sg, ddp_merge_stats *st, ddp_error *err)
+{
+	const char *sdir = json_string_value(json_object_get(sg, "dir")), *key = NULL, *k;
+	json_int_t scount = json_integer_value(json_object_get(sg, "count"));
+	json_t *g = find_group(f->signatures, skey, 0, "", &key), *a, *v, *merged;
+	char from[4400], name[300], share[DDP_GROUP_KEY_MAX + 128];
+	size_t i;
+	int rc;
+
+	/* A share is one source's one group: two of its groups may land in one here. */
+	snprintf(share, sizeof(share), "%.100s %s", id, skey);
+	snprintf(from, sizeof(from), "%s/%s", src, sdir);
+	if ((rc = ddp_finding_check(from, err)))
+		return rc;
+	/* Known here by another of its keys (a machine that minimised it to another key). */
+	json_array_foreach(json_object_get(sg, "aliases"), i, a)
+		if (!g && json_is_string(a))
+			g = find_group(f->signatures, json_string_value(a), 0, "", &key);
+	if (!g) {
+		if ((rc = copy_in(f, from, f->dir, sdir, name, sizeof(name), err)))
+			return rc;
+		g = json_deep_copy(sg);
+		json_object_set_new(g, "dir", json_string(name));
+		json_object_set_new(g, "merged", json_pack("{s:I}", share, scount));
+		json_object_set(f->signatures, skey, g);
+		json_decref(g);
+		st->new_groups++;
+		st->count += (size_t)scount;
+		return DDP_OK;
+	}
+	/* This source's share replaces what it gave before: merging twice changes nothing. */
+	if (!json_is_object(merged = json_object_get(g, "merged"))) {
+		merged = json_object();
+		json_object_set_new(g, "merged", merged);
+	}
+	{
+		json_int_t before = json_integer_value(json_object_get(merged, share));
+		json_int_t count = json_integer_value(json_object_get(g, "count")) + scount - before;
+		json_object_set_new(g, "count", json_integer(count < 1 ? 1 : count));
+		json_object_set_new(merged, share, json_integer(scount));
+		st->count += (size_t)(scount > before ? scount - before : 0);
+	}
+	add_alias(g, skey);
+	json_array_foreach(json_object_get(sg, "aliases"), i, a)
+		if (json_is_string(a))
+			add_alias(g, json_string_value(a));
+	st->merged_groups++;
+	/* Its examples, while the group has room, each once (names carry seed and case). */
+	json_array_foreach(json_object_get(sg, "examples"), i, v) {
+		char exdir[4400], exfrom[4400], target[4700];
+		const char *ex = json_string_value(v);
+		if (json_array_size(json_object_get(g, "examples")) >= GROUP_EXAMPLES)
+			break;
+		if (json_strings_has(json_object_get(g, "examples"), ex))
+			continue;
+		snprintf(exdir, sizeof(exdir), "%s/%s/examples", f->dir,
+		         json_string_value(json_object_get(g, "dir")));
+		snprintf(exfrom, sizeof(exfrom), "%s/examples/%s", from, ex);
+		snprintf(target, sizeof(target), "%s/%s", exdir, ex);
+		if (!access(target, F_OK))
+			continue;
+		if ((rc = ddp_own_dir(exdir, 1, err)) ||
+		    (rc = copy_in(f, exfrom, exdir, ex, name, sizeof(name), err)))
+			return rc;
+		add_example(g, name);
+	}
+	/* A headline where this group has none yet. */
+	k = json_string_value(json_object_get(g, "state"));
+	if ((!k || strcmp(k, "minimised")) &&
+	    !strcmp(json_string_value(json_object_get(sg, "state")) ?: "", "minimised")) {
+		char head[4400], gdir[4400];
+		snprintf(head, sizeof(head), "%s/headline", from);
+		snprintf(gdir, sizeof(gdir), "%s/%s", f->dir, json_string_value(json_object_get(g, "dir")));
+		if (!access(head, F_OK) && (rc = copy_in(f, head, gdir, "headline", name, sizeof(name), err)))
+			return rc;
+		json_object_set(g, "state", json_object_get(sg, "state"));
+		if (json_object_get(sg, "headline"))
+			json_object_set(g, "headline", json_object_get(sg, "headline"));
+	}
+	return DDP_OK;
+}
+
+int ddp_findings_merge(ddp_findings *f, const char *src, ddp_merge_stats *st, ddp_error *err)
+{
+	char path[4200], id[4200];
+	json_t *index;
+	const char *k;
+	json_t *v;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(path, sizeof(path), "%s/signatures.json", src);
+	if ((rc = ddp_own_dir(src, 0, err)) || (rc = ddp_signatures_load(&index, path, err)))
+		return rc;
+	source_id(id, sizeof(id), src);
+	lock_dir(f);
+	if (!(rc = reload(f, err))) {
+		json_object_foreach(index, k, v) {
+			st->groups++;
+			if ((rc = merge_group(f, id, src, k, v, st, err)))
+				break;
+		}
+		/* What was copied is kept, and counted, even when a later group failed. */
+		if (save_signatures(f, err) && !rc)
+			rc = DDP_ERROR;
+		recount(f);
+	}
+	unlock_dir(f);
+	json_decref(index);
 	return rc;
 }

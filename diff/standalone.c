@@ -49,44 +49,10 @@
  */
 static int hash_copy(char hex[65], const char *src, const char *dst, ddp_error *err)
 {
-	static __thread char block[65536];
-	int in, out;
-	off_t total = 0;
-	ssize_t n;
-
-	if (!dst)
-		return ddp_sha256sum(hex, src, err);
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
-		return ddp_error_errno(err, src, "cannot read the finding's input");
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
-		close(in);
-		return ddp_error_errno(err, dst, "cannot create");
-	}
-	while ((n = read(in, block, sizeof(block))) != 0) {
-		ssize_t i = 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		while (i < n && !block[i])
-			i++;
-		if (i == n ? lseek(out, n, SEEK_CUR) < 0 : write(out, block, (size_t)n) != n)
-			break;
-		total += n;
-	}
-	if (n || ftruncate(out, total) || fsync(out)) {
-		int e = errno;
-		close(in);
-		close(out);
-		errno = e;
-		return ddp_error_errno(err, n ? src : dst, n ? "cannot read" : "cannot write");
-	}
-	close(in);
-	if (close(out))
-		return ddp_error_errno(err, dst, "cannot write");
+	if (dst && ddp_copy_file(src, dst, err))
+		return DDP_ERROR;
 	/* The copy's sum: what the script will check. */
-	return ddp_sha256sum(hex, dst, err);
+	return ddp_sha256sum(hex, dst ? dst : src, err);
 }
 
 /* Whether the script can make the fixture again with coreutils (as fixtures.c's write_raw does). */

@@ -183,7 +183,8 @@ enum {
 	M_STRINGS,     /* an array of strings */
 	M_NAMES,       /* an array of file names */
 	M_OBJECT,
-	M_SHA256       /* 64 lowercase hex digits */
+	M_SHA256,      /* 64 lowercase hex digits */
+	M_COUNTS       /* an object of integers >= 0 */
 };
 
 static const char *const member_text[] = {
@@ -201,6 +202,7 @@ static const char *const member_text[] = {
 	"an array of names (no '/' or control characters, not . or ..)",
 	"an object",
 	"a sha256 (64 lowercase hex digits)",
+	"an object of counts (integers >= 0)",
 };
 
 typedef struct member {
@@ -292,6 +294,16 @@ static int member_ok(const json_t *v, int what)
 	case M_CASE: return s && ddp_baseline_case_name_ok(s);
 	case M_VERSION: return s && version_ok(s);
 	case M_SHA256: return s && hex_ok(s, 64);
+	case M_COUNTS: {
+		const char *k;
+		json_t *c;
+		if (!json_is_object(v))
+			return 0;
+		json_object_foreach((json_t *)v, k, c)
+			if (!json_is_integer(c) || json_integer_value(c) < 0)
+				return 0;
+		return 1;
+	}
 	case M_STATUS: return is_status(v);
 	case M_STATUS_NULL: return is_status(v) || json_is_null(v);
 	case M_INTEGER: return json_is_integer(v);
@@ -929,6 +941,7 @@ static const member signature_members[] = {
 	{"headline", M_STRING, 0},
 	{"aliases", M_STRINGS, 0},
 	{"examples", M_NAMES, 0},
+	{"merged", M_COUNTS, 0},
 };
 
 int ddp_signatures_parse(json_t **out, const char *text, size_t len, const char *source,

@@ -302,3 +302,42 @@ char *ddp_utf8_text(const char *s)
 	out[len] = '\0';
 	return out;
 }
+
+int ddp_copy_file(const char *src, const char *dst, ddp_error *err)
+{
+	static __thread char block[65536];
+	int in, out;
+	off_t total = 0;
+	ssize_t n;
+
+	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return ddp_error_errno(err, src, "cannot read");
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
+		close(in);
+		return ddp_error_errno(err, dst, "cannot create");
+	}
+	while ((n = read(in, block, sizeof(block))) != 0) {
+		ssize_t i = 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		while (i < n && !block[i])
+			i++;
+		if (i == n ? lseek(out, n, SEEK_CUR) < 0 : write(out, block, (size_t)n) != n)
+			break;
+		total += n;
+	}
+	if (n || ftruncate(out, total) || fsync(out)) {
+		int e = errno;
+		close(in);
+		close(out);
+		errno = e;
+		return ddp_error_errno(err, n ? src : dst, n ? "cannot read" : "cannot write");
+	}
+	close(in);
+	if (close(out))
+		return ddp_error_errno(err, dst, "cannot write");
+	return DDP_OK;
+}
