@@ -263,37 +263,37 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 }
 
 /* Checks a case; *field (optional) gets the bad field: 0 name, 1 size, 2 IN, 3 OUT, 4+ operands. */
-static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error *err)
+/* cols: each field's column on its line (NULL: not from a file), for the error. */
+static int check(const ddp_ddcase *c, const char *source, const int *cols, ddp_error *err)
 {
-	int known = 0, dummy, bad;
+	int known = 0, bad, field = 0;
 	const char *why = NULL;
 
-	field = field ? field : &dummy;
-	*field = 0;
+#define COLUMN (cols ? cols[field] : 0)
 	if (!ddp_case_name_ok(c->name))
-		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "bad case name '%s' (use letters, digits, '.', "
 				     "'_' and '-', not first, at most 100)", c->name);
-	*field = 1;
+	field = 1;
 	if (c->size < 0 || c->size > (int64_t)1 << 30)
-		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: bad input size '%s' (bytes, or k, M, G; "
 				     "at most 1G)", c->name, c->size_text);
 	if (c->pattern[0] && strcmp(c->pattern, "random") && strcmp(c->pattern, "sparse") &&
 	    strcmp(c->pattern, "zero"))
-		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: unknown input pattern '%s' (after the size: "
 				     ":sparse or :zero; random is the default)", c->name, c->pattern);
-	*field = 2;
+	field = 2;
 	for (const char *const *f = in_formats; *f; f++)
 		known |= !strcmp(*f, c->in_fmt);
 	if (!known)
-		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: input format '%s' is not one of raw, qcow2, "
 				     "vmdk, vpc, vhdx", c->name, c->in_fmt);
-	*field = 3;
+	field = 3;
 	if (!out_format_ok(c->out_fmt))
-		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: bad output format '%s'", c->name, c->out_fmt);
 	/* Each operand's spelling, then what they mean together. */
 	for (bad = 0; bad < c->nops && !(why = op_problem(c->ops[bad])); bad++)
@@ -302,12 +302,13 @@ static int check(const ddp_ddcase *c, const char *source, int *field, ddp_error 
 		why = ops_meaning(c, &bad);
 	if (!why)
 		why = files_problem(c, &bad);
-	*field = 4 + bad;
+	field = 4 + bad;
 	if (why)
-		return ddp_error_set(err, DDP_EINVAL, source, c->line, 0,
+		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: operand %d '%s': %s", c->name, bad + 1,
 				     c->ops[bad], why);
 	return DDP_OK;
+#undef COLUMN
 }
 
 int ddp_ddcase_check(const ddp_ddcase *c, const char *source, ddp_error *err)
@@ -381,7 +382,7 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 		p += len + (p[len] == '\n');
 		if (!line) {
 			ddp_ddcases_free(out);
-			return ddp_error_set(err, DDP_EINVAL, source, lineno, 0, "out of memory");
+			return ddp_error_set(err, DDP_ENOMEM, source, lineno, 0, "out of memory");
 		}
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = '\0';
@@ -433,12 +434,7 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 		c.size = ddp_ddcase_parse_size(c.size_text);
 		for (int i = 4; i < n; i++)
 			c.ops[c.nops++] = strdup(fields[i]);
-		{
-			int field;
-			rc = check(&c, source, &field, err);
-			if (rc && err)
-				err->column = cols[field];
-		}
+		rc = check(&c, source, cols, err);
 		if (!rc && ddp_ddcases_find(out, c.name))
 			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, 1,
 					   "a second case named '%s' (first on line %d)",

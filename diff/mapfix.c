@@ -402,11 +402,8 @@ int ddp_map_manifest_load(ddp_map_manifest *out, const char *path, ddp_error *er
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (ddp_read_own_file(&text, &len, path, MANIFEST_MAX, err)) {
-		if (err && !err->line)
-			err->line = 1;
+	if (ddp_read_own_file(&text, &len, path, MANIFEST_MAX, err))
 		return DDP_EINVAL;
-	}
 	rc = ddp_map_manifest_parse(out, text, len, path, err);
 	free(text);
 	return rc;

@@ -213,7 +213,7 @@ static int object_option(ddp_request *req, ddp_outcome *out, const ddp_profile *
 		return DDP_OK;
 	}
 	if (strpbrk(arg, ",=") || *arg == '{' || !strcmp(arg, "help") || !strcmp(arg, "?"))
-		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0,
+		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0, 0, 0,
 		                "--object with an object definition or help; the model follows "
 		                "only a bare type name or one other parameter");
 	if (p->object == DDP_OBJECT_AFTER_OPERANDS) {
@@ -221,7 +221,7 @@ static int object_option(ddp_request *req, ddp_outcome *out, const ddp_profile *
 		return DDP_OK;
 	}
 	if (strspn(arg, type_chars) == strlen(arg))
-		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0,
+		return ddp_fail(err, DDP_EUNMODELLED, "--object", 0, 0, 0,
 		                "--object '%.60s': whether it names a QOM type depends on the build", arg);
 	fail_line(req, out, DDP_RULE_OBJECT_INVALID, DDP_MSG_OBJECT_BAD_TYPE, arg, strlen(arg), NULL, 0);
 	return DDP_OK;
@@ -270,14 +270,14 @@ static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
 	int rc = ddp_parse_number(&res, &hex_warning, kind, value, p);
 
 	if (rc == DDP_EUNMODELLED)
-		return ddp_fail(err, rc, "operand", (size_t)operand_no,
+		return ddp_fail(err, rc, "operand", 0, 0, (size_t)operand_no,
 		                kind != DDP_NUMBER_BS && p->count_parser == DDP_COUNT_STRTOU64
 		                ? "'%.100s': a 0b prefix reads as binary only with C23 glibc (build-dependent)"
 		                : "qemu reads past the end of '%.100s' (undefined)", value);
 	if (hex_warning) {
 		/* Room for this line and the two qemu may still print after it. */
 		if (out->nmsgs + 3 > DDP_MAX_MSGS)
-			return ddp_fail(err, DDP_EUNMODELLED, "operand", (size_t)operand_no,
+			return ddp_fail(err, DDP_EUNMODELLED, "operand", 0, 0, (size_t)operand_no,
 			                "more hex-suffix warnings than an outcome holds (%d lines)",
 			                DDP_MAX_MSGS);
 		ddp_outcome_rule(out, DDP_RULE_HEX_SUFFIX_WARNING);
@@ -354,12 +354,12 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 	req->bs = 512;
 	req->out_fmt = "raw";
 	if (!p)
-		return ddp_fail(err, DDP_EINVAL, "arguments", 0, "no profile");
+		return ddp_fail(err, DDP_EINVAL, "arguments", 0, 0, 0, "no profile");
 	if (argc < 0 || (argc > 0 && !argv))
-		return ddp_fail(err, DDP_EINVAL, "arguments", 0, "no argument vector");
+		return ddp_fail(err, DDP_EINVAL, "arguments", 0, 0, 0, "no argument vector");
 	for (int i = 0; i < argc; i++)
 		if (!argv[i])
-			return ddp_fail(err, DDP_EINVAL, "arguments", (size_t)i,
+			return ddp_fail(err, DDP_EINVAL, "arguments", 0, 0, (size_t)i,
 			                "argument %d is NULL", i);
 
 	while ((ev = next_event(&st)).c) {

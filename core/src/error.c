@@ -42,13 +42,13 @@ int ddp_error_vset(ddp_error *err, int code, const char *source, int line,
 	return code;
 }
 
-int ddp_fail(ddp_error *err, int code, const char *source, size_t position,
-             const char *fmt, ...)
+int ddp_fail(ddp_error *err, int code, const char *source, int line, int column,
+             size_t position, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	ddp_error_vset(err, code, source, 0, 0, position, fmt, ap);
+	ddp_error_vset(err, code, source, line, column, position, fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -69,192 +69,6 @@ const ddp_info_volatile *ddp_info_volatile_at(size_t i)
 
 /* ---- reading info JSON ---------------------------------------------------- */
 
-static int is_number_char(char c)
-{
-	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
-	       c == 'e' || c == 'E';
-}
-
-/*
- * Finds the object member name just before the value starting at start
- * ("virtual-size" in `"virtual-size": 1`); writes "" when there is none.
- */
-static void member_before(char *buf, size_t size, const char *text, size_t start)
-{
-	size_t i = start, end;
-
-	buf[0] = '\0';
-	while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' ||
-	                 text[i - 1] == '\n' || text[i - 1] == '\r'))
-		i--;
-	if (i == 0 || text[i - 1] != ':')
-		return;
-	i--;
-	while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' ||
-	                 text[i - 1] == '\n' || text[i - 1] == '\r'))
-		i--;
-	if (i == 0 || text[i - 1] != '"')
-		return;
-	end = --i;
-	while (i > 0 && end - i < size - 1) {
-		if (text[i - 1] == '"' && (i < 2 || text[i - 2] != '\\'))
-			break;
-		i--;
-	}
-	if (i == 0 || text[i - 1] != '"')
-		return;
-	snprintf(buf, size, "%.*s", (int)(end - i), text + i);
-}
-
-/* Turns a jansson parse error into a ddp_error that says what and where. */
-static int json_fail(ddp_error *err, const json_error_t *je, const char *text,
-                     size_t len, const char *source)
-{
-	enum json_error_code code = json_error_code(je);
-	size_t pos = je->position < 0 ? 0 : (size_t)je->position;
-	int rc;
-
-	if (pos > len)
-		pos = len;
-	if (code == json_error_numeric_overflow) {
-		/* jansson stops just past the number: find where it starts. */
-		size_t start = pos, n;
-		char member[64], where[96] = "";
-		const char *what;
-
-		while (start > 0 && is_number_char(text[start - 1]))
-			start--;
-		n = pos - start;
-		if (memchr(text + start, '.', n) || memchr(text + start, 'e', n) ||
-		    memchr(text + start, 'E', n))
-			what = "real number out of range (not a finite double)";
-		else if (n > 0 && text[start] == '-')
-			what = "integer out of range (below INT64_MIN)";
-		else
-			what = "integer out of range (above INT64_MAX, which jansson "
-			       "cannot represent)";
-		member_before(member, sizeof(member), text, start);
-		if (member[0])
-			snprintf(where, sizeof(where), " in member \"%s\"", member);
-		rc = ddp_fail(err, DDP_ERANGE, source, start, "%s: %.*s%s", what,
-		              n > 40 ? 40 : (int)n, text + start, where);
-		if (err) {
-			err->line = je->line;
-			err->column = je->column - (int)n + 1 > 0 ?
-			              je->column - (int)n + 1 : je->column;
-		}
-		return rc;
-	}
-	if (code == json_error_stack_overflow)
-		rc = ddp_fail(err, DDP_EJSON, source, pos,
-		              "nesting too deep (more than %d levels)",
-		              DDP_INFO_MAX_DEPTH);
-	else if (code == json_error_out_of_memory)
-		rc = ddp_fail(err, DDP_ENOMEM, source, pos, "out of memory");
-	else
-		rc = ddp_fail(err, DDP_EJSON, source, pos, "invalid JSON: %s",
-		              je->text);
-	if (err) {
-		err->line = je->line;
-		err->column = je->column;
-	}
-	return rc;
-}
-
-/* Fails on a NUL byte at pos, with its line and column as jansson counts. */
-static int nul_fail(ddp_error *err, const char *text, size_t pos,
-                    const char *source)
-{
-	int line = 1, column = 1;
-	int rc = ddp_fail(err, DDP_EJSON, source, pos, "invalid JSON: NUL byte");
-
-	for (size_t i = 0; i < pos; i++) {
-		if (text[i] == '\n') {
-			line++;
-			column = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			column++;
-		}
-	}
-	if (err) {
-		err->line = line;
-		err->column = column;
-	}
-	return rc;
-}
-
-/* Appends a JSON pointer segment (escaped ~0 ~1) to buf, truncating. */
-static void pointer_append(char *buf, size_t size, const char *seg)
-{
-	size_t n = strlen(buf);
-
-	if (n + 1 < size)
-		buf[n++] = '/';
-	for (; *seg && n + 2 < size; seg++) {
-		if (*seg == '~' || *seg == '/') {
-			buf[n++] = '~';
-			buf[n++] = *seg == '~' ? '0' : '1';
-		} else {
-			buf[n++] = *seg;
-		}
-	}
-	buf[n] = '\0';
-}
-
-/* Fails when v nests deeper than DDP_INFO_MAX_DEPTH; where is its pointer. */
-static int check_depth(const json_t *v, int depth, char *where, size_t size,
-                       const char *source, ddp_error *err)
-{
-	size_t mark = strlen(where);
-	const char *key;
-	json_t *child;
-	size_t i;
-	int rc;
-
-	if (!json_is_object(v) && !json_is_array(v))
-		return DDP_OK;
-	if (depth > DDP_INFO_MAX_DEPTH)
-		return ddp_fail(err, DDP_EJSON, source, 0,
-		                "nesting too deep (more than %d levels) at %s",
-		                DDP_INFO_MAX_DEPTH, where[0] ? where : "the top");
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, key, child) {
-			pointer_append(where, size, key);
-			if ((rc = check_depth(child, depth + 1, where, size, source, err)))
-				return rc;
-			where[mark] = '\0';
-		}
-	} else {
-		json_array_foreach(v, i, child) {
-			char idx[24];
-			snprintf(idx, sizeof(idx), "%zu", i);
-			pointer_append(where, size, idx);
-			if ((rc = check_depth(child, depth + 1, where, size, source, err)))
-				return rc;
-			where[mark] = '\0';
-		}
-	}
-	return DDP_OK;
-}
-
-int ddp_json_parse(json_t **out, const char *text, size_t len, const char *source,
-                   ddp_error *err)
-{
-	json_error_t je;
-	const char *nul;
-
-	*out = NULL;
-	if (!text && len)
-		return ddp_fail(err, DDP_EINVAL, source, 0, "no text given");
-	/* jansson reads {"a": 1<NUL>} as {"a": 1}: refuse NUL bytes first. */
-	if (len && (nul = memchr(text, '\0', len)))
-		return nul_fail(err, text, (size_t)(nul - text), source);
-	*out = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &je);
-	if (!*out)
-		return json_fail(err, &je, text ? text : "", len, source);
-	return DDP_OK;
-}
-
 /*
  * Parses info JSON: an object, no duplicate keys, integers within int64,
  * at most DDP_INFO_MAX_DEPTH levels.  *out is a new reference.
@@ -263,7 +77,6 @@ static int info_load(json_t **out, const char *text, size_t len,
                      const char *source, ddp_error *err)
 {
 	json_t *root;
-	char where[256] = "";
 	int rc;
 
 	*out = NULL;
@@ -271,13 +84,10 @@ static int info_load(json_t **out, const char *text, size_t len,
 		return rc;
 	if (!json_is_object(root)) {
 		json_decref(root);
-		rc = ddp_fail(err, DDP_EINVAL, source, 0,
-		              "info must be a JSON object, not an array");
-		if (err)
-			err->line = err->column = 1;
-		return rc;
+		return ddp_fail(err, DDP_EINVAL, source, 1, 1, 0,
+		                "info must be a JSON object, not an array");
 	}
-	if ((rc = check_depth(root, 1, where, sizeof(where), source, err))) {
+	if ((rc = ddp_json_check_depth(root, source, err))) {
 		json_decref(root);
 		return rc;
 	}
@@ -376,11 +186,11 @@ static int dump_canonical(char **out, const json_t *v, size_t flags, ddp_error *
 
 	*out = NULL;
 	if (!s)
-		return ddp_fail(err, DDP_ENOMEM, "info", 0, "cannot serialise JSON");
+		return ddp_fail(err, DDP_ENOMEM, "info", 0, 0, 0, "cannot serialise JSON");
 	n = strlen(s);
 	if (!(t = realloc(s, n + 2))) {
 		free(s);
-		return ddp_fail(err, DDP_ENOMEM, "info", 0, "out of memory");
+		return ddp_fail(err, DDP_ENOMEM, "info", 0, 0, 0, "out of memory");
 	}
 	t[n] = '\n';
 	t[n + 1] = '\0';
@@ -397,10 +207,10 @@ int ddp_info_normalise(char **out, const char *text, size_t len,
 	int rc;
 
 	if (!out)
-		return ddp_fail(err, DDP_EINVAL, "info", 0, "no output given");
+		return ddp_fail(err, DDP_EINVAL, "info", 0, 0, 0, "no output given");
 	*out = NULL;
 	if (n_paths && !paths)
-		return ddp_fail(err, DDP_EINVAL, "info", 0, "no paths given");
+		return ddp_fail(err, DDP_EINVAL, "info", 0, 0, 0, "no paths given");
 	if ((rc = info_load(&root, text, len, "info", err)))
 		return rc;
 	top = json_object_get(root, "filename");
@@ -410,13 +220,13 @@ int ddp_info_normalise(char **out, const char *text, size_t len,
 	char *auto_copy = ctx.auto_path ? malloc(strlen(ctx.auto_path) + 1) : NULL;
 	if (ctx.auto_path && !auto_copy) {
 		json_decref(root);
-		return ddp_fail(err, DDP_ENOMEM, "info", 0, "out of memory");
+		return ddp_fail(err, DDP_ENOMEM, "info", 0, 0, 0, "out of memory");
 	}
 	if (auto_copy)
 		strcpy(auto_copy, ctx.auto_path);
 	ctx.auto_path = auto_copy;
 	if (normalise_value(root, NULL, &ctx))
-		rc = ddp_fail(err, DDP_ENOMEM, "info", 0, "out of memory");
+		rc = ddp_fail(err, DDP_ENOMEM, "info", 0, 0, 0, "out of memory");
 	else
 		rc = dump_canonical(out, root, JSON_SORT_KEYS | JSON_INDENT(4), err);
 	free(auto_copy);
@@ -466,7 +276,7 @@ int ddp_info_profile_lookup(const ddp_info_profile **out, const char *name,
                             ddp_error *err)
 {
 	if (!out)
-		return ddp_fail(err, DDP_EINVAL, "profile", 0, "no output given");
+		return ddp_fail(err, DDP_EINVAL, "profile", 0, 0, 0, "no output given");
 	*out = NULL;
 	for (size_t i = 0; name && i < DDP_ARRAY_SIZE(profiles); i++) {
 		if (!strcmp(name, profiles[i].name)) {
@@ -474,7 +284,7 @@ int ddp_info_profile_lookup(const ddp_info_profile **out, const char *name,
 			return DDP_OK;
 		}
 	}
-	return ddp_fail(err, DDP_EINVAL, "profile", 0,
+	return ddp_fail(err, DDP_EINVAL, "profile", 0, 0, 0,
 	                "unknown profile '%s' (known: strict, parity)",
 	                name ? name : "");
 }
@@ -777,10 +587,10 @@ int ddp_info_compare(ddp_info_diff **out, const char *a, size_t a_len,
 	int rc;
 
 	if (!out)
-		return ddp_fail(err, DDP_EINVAL, "compare", 0, "no output given");
+		return ddp_fail(err, DDP_EINVAL, "compare", 0, 0, 0, "no output given");
 	*out = NULL;
 	if (!profile || (profile->n_rules && !profile->rules))
-		return ddp_fail(err, DDP_EINVAL, "compare", 0, "no profile given");
+		return ddp_fail(err, DDP_EINVAL, "compare", 0, 0, 0, "no profile given");
 	if ((rc = info_load(&ja, a, a_len, "A", err)))
 		return rc;
 	if ((rc = info_load(&jb, b, b_len, "B", err))) {
@@ -820,7 +630,7 @@ int ddp_info_compare(ddp_info_diff **out, const char *a, size_t a_len,
 	json_decref(jb);
 	if (rc) {
 		ddp_info_diff_free(diff);
-		return ddp_fail(err, DDP_ENOMEM, "compare", 0, "out of memory");
+		return ddp_fail(err, DDP_ENOMEM, "compare", 0, 0, 0, "out of memory");
 	}
 	*out = diff;
 	return DDP_OK;
@@ -832,10 +642,10 @@ int ddp_info_diff_to_json(char **out, const ddp_info_diff *diff, ddp_error *err)
 	int rc = DDP_OK;
 
 	if (!out)
-		return ddp_fail(err, DDP_EINVAL, "diff", 0, "no output given");
+		return ddp_fail(err, DDP_EINVAL, "diff", 0, 0, 0, "no output given");
 	*out = NULL;
 	if (!diff)
-		return ddp_fail(err, DDP_EINVAL, "diff", 0, "no diff given");
+		return ddp_fail(err, DDP_EINVAL, "diff", 0, 0, 0, "no diff given");
 	root = json_object();
 	list = json_array();
 	if (!root || !list ||
@@ -864,7 +674,7 @@ int ddp_info_diff_to_json(char **out, const ddp_info_diff *diff, ddp_error *err)
 	if (!rc)
 		rc = dump_canonical(out, root, JSON_SORT_KEYS | JSON_INDENT(4), err);
 	else
-		ddp_fail(err, rc, "diff", 0, "out of memory");
+		ddp_fail(err, rc, "diff", 0, 0, 0, "out of memory");
 	json_decref(root);
 	return rc;
 }

@@ -12,12 +12,7 @@
 static int known_fail(ddp_error *err, const char *source, int line, int column,
                       size_t position, const char *what)
 {
-	int rc = ddp_fail(err, DDP_EINVAL, source, position, "%s", what);
-	if (err) {
-		err->line = line;
-		err->column = column;
-	}
-	return rc;
+	return ddp_fail(err, DDP_EINVAL, source, line, column, position, "%s", what);
 }
 
 static int is_blank(char c)
@@ -119,15 +114,15 @@ int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
 	char msg[160];
 
 	if (!out)
-		return ddp_fail(err, DDP_EINVAL, source, 0, "no output given");
+		return ddp_fail(err, DDP_EINVAL, source, 0, 0, 0, "no output given");
 	*out = NULL;
 	if (!source)
 		source = "known-divergences";
 	if (!text && len)
-		return ddp_fail(err, DDP_EINVAL, source, 0, "no text given");
+		return ddp_fail(err, DDP_EINVAL, source, 0, 0, 0, "no text given");
 	if (!(list = calloc(1, sizeof(*list))) || !(list->source = dup_range(source, strlen(source)))) {
 		free(list);
-		return ddp_fail(err, DDP_ENOMEM, source, 0, "out of memory");
+		return ddp_fail(err, DDP_ENOMEM, source, 0, 0, 0, "out of memory");
 	}
 	while (pos < len && !rc) {
 		size_t bol = pos, eol = pos, i, p0, p1, f0, f1, r0, r1;
@@ -250,7 +245,7 @@ int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
 	if (rc) {
 		ddp_known_divergences_free(list);
 		if (rc == DDP_ENOMEM)
-			return ddp_fail(err, rc, source, 0, "out of memory");
+			return ddp_fail(err, rc, source, 0, 0, 0, "out of memory");
 		return rc;
 	}
 	*out = list;
@@ -307,11 +302,11 @@ int ddp_known_divergences_match(const ddp_known_divergence **out,
                                 ddp_error *err)
 {
 	if (!out)
-		return ddp_fail(err, DDP_EINVAL, "known divergences", 0,
+		return ddp_fail(err, DDP_EINVAL, "known divergences", 0, 0, 0,
 		                "no output given");
 	*out = NULL;
 	if (!list || !case_name || !signature)
-		return ddp_fail(err, DDP_EINVAL, "known divergences", 0,
+		return ddp_fail(err, DDP_EINVAL, "known divergences", 0, 0, 0,
 		                "no list, case name or signature given");
 	if (!signature[0])
 		return DDP_OK;

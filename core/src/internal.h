@@ -120,11 +120,18 @@ struct json_t;
 int ddp_json_parse(struct json_t **out, const char *text, size_t len, const char *source,
                    ddp_error *err);
 
-/* Fills err (when non-NULL) and returns code. */
-int ddp_fail(ddp_error *err, int code, const char *source, size_t position,
-             const char *fmt, ...)
+/* Fails when v nests deeper than DDP_INFO_MAX_DEPTH, naming where (a JSON pointer). */
+int ddp_json_check_depth(const struct json_t *v, const char *source, ddp_error *err);
+
+/*
+ * Fills err (when non-NULL) and returns code: the core's one way to say
+ * what went wrong and where (line and column: 0 when not a file).  Nothing
+ * sets an error record's fields by hand.
+ */
+int ddp_fail(ddp_error *err, int code, const char *source, int line, int column,
+             size_t position, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 5, 6)))
+	__attribute__((format(printf, 7, 8)))
 #endif
 	;
 

@@ -31,7 +31,7 @@ static size_t protocol_prefix(const char *path)
 
 static int unmodelled(ddp_error *err, const char *what, const char *detail)
 {
-	return ddp_fail(err, DDP_EUNMODELLED, what, 0, "%s", detail);
+	return ddp_fail(err, DDP_EUNMODELLED, what, 0, 0, 0, "%s", detail);
 }
 
 /*
@@ -292,10 +292,10 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	int rc;
 
 	if (!out || !p || !in)
-		return ddp_fail(err, DDP_EINVAL, "predict", 0, "missing argument");
+		return ddp_fail(err, DDP_EINVAL, "predict", 0, 0, 0, "missing argument");
 	/* qemu counts whole sectors of an int64 length: past this it cannot be. */
 	if (in->length < 0 || in->length > INT64_MAX - 511 || in->file_length > INT64_MAX - 511)
-		return ddp_fail(err, DDP_EINVAL, "input", 0,
+		return ddp_fail(err, DDP_EINVAL, "input", 0, 0, 0,
 		                "input length %lld (file %lld) is not a length qemu can read",
 		                (long long)in->length, (long long)in->file_length);
 	rc = ddp_parse_args(&req, out, p, argc, argv, err);

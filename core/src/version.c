@@ -27,18 +27,18 @@ int ddp_version_parse(ddp_version *out, const char *text, ddp_error *err)
 	ddp_version v = {0, 0, 0};
 
 	if (!text)
-		return ddp_fail(err, DDP_EINVAL, "version", 0, "no version given");
+		return ddp_fail(err, DDP_EINVAL, "version", 0, 0, 0, "no version given");
 	if (!strncmp(p, banner, sizeof(banner) - 1))
 		p += sizeof(banner) - 1;
 	if (read_part(&v.major, &p) || *p != '.' || (p++, read_part(&v.minor, &p)))
-		return ddp_fail(err, DDP_EINVAL, "version", (size_t)(p - text),
+		return ddp_fail(err, DDP_EINVAL, "version", 0, 0, (size_t)(p - text),
 		                "'%.60s' is not a qemu version (expected MAJOR.MINOR[.MICRO])", text);
 	if (*p == '.' && (p++, read_part(&v.micro, &p)))
-		return ddp_fail(err, DDP_EINVAL, "version", (size_t)(p - text),
+		return ddp_fail(err, DDP_EINVAL, "version", 0, 0, (size_t)(p - text),
 		                "'%.60s' has a bad micro version", text);
 	/* After the number only the banner's " (Debian ...)" tail may follow. */
 	if (*p && *p != ' ' && *p != '\n')
-		return ddp_fail(err, DDP_EINVAL, "version", (size_t)(p - text),
+		return ddp_fail(err, DDP_EINVAL, "version", 0, 0, (size_t)(p - text),
 		                "'%.60s' has junk after the version", text);
 	*out = v;
 	return DDP_OK;

@@ -9,11 +9,11 @@ int ddp_window_compute(ddp_window *out, int64_t input_length, int64_t bs,
 	int past;
 
 	if (input_length < 0 || input_length > INT64_MAX - 511)
-		return ddp_fail(err, DDP_EINVAL, "input", 0,
+		return ddp_fail(err, DDP_EINVAL, "input", 0, 0, 0,
 		                "input length %lld is not a length qemu can read",
 		                (long long)input_length);
 	if (bs < 1 || count < 0 || skip < 0)
-		return ddp_fail(err, DDP_EINVAL, "operands", 0,
+		return ddp_fail(err, DDP_EINVAL, "operands", 0, 0, 0,
 		                "bs must be positive and count, skip not negative");
 	/* blk_getlength counts whole sectors: a partial last sector is read. */
 	size = (input_length + 511) / 512 * 512;
