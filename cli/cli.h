@@ -25,6 +25,50 @@ int ddp_cmd_promote(int argc, char **argv);
 int ddp_cmd_report(int argc, char **argv);
 int ddp_cmd_findings(int argc, char **argv);
 
+/* ---- options: one parser for every command (opts.c) ----------------------- */
+
+#define DDP_CLI_MAX_OPTS 48
+#define DDP_CLI_MAX_LIST 32
+
+typedef enum ddp_opt_kind {
+	DDP_OPT_FLAG,   /* --name: *(int *)dest = 1 */
+	DDP_OPT_STRING, /* --name V or --name=V: *(const char **)dest = V (the last one given) */
+	DDP_OPT_LIST    /* may repeat: each V appended to *(ddp_opt_list *)dest */
+} ddp_opt_kind;
+
+typedef struct ddp_opt {
+	const char *name; /* without "--" */
+	ddp_opt_kind kind;
+	void *dest;
+} ddp_opt;
+
+typedef struct ddp_opt_list {
+	const char *v[DDP_CLI_MAX_LIST];
+	int n;
+} ddp_opt_list;
+
+/* The command's dd arguments come after '--' (predict): a dd operand before it is named. */
+#define DDP_OPT_DD_AFTER 1
+
+/*
+ * Parses argv (argv[0]: the command's name) with getopt_long: options in
+ * any order among the operands, `--opt V` and `--opt=V`, unambiguous
+ * abbreviations, `--` ending them.  On success *first is the first
+ * operand's index (operands are moved after the options), or -1 for
+ * --help/-h (the caller prints its usage and exits 0); else the result is
+ * the exit status to return, the mistake said.  Every mistake is
+ * told in one form: "ddparity CMD: unknown option '--secs' (did you mean
+ * '--seconds'?) (see 'ddparity help CMD')".
+ */
+int ddp_cli_parse(int *first, int argc, char **argv, const ddp_opt *opts, size_t n, int flags);
+
+/* The options of a table, for ddp_cli_parse. */
+#define DDP_OPTS(t) (t), (sizeof(t) / sizeof(*(t)))
+
+/* A whole number from min to max in an option's value, or the error (as ddp_cli_parse's). */
+int ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, const char *text,
+                 unsigned long long min, unsigned long long max);
+
 /* Prints "ddparity: <message>" on stderr and returns DDP_EXIT_USAGE. */
 int ddp_cli_fail(const char *fmt, ...);
 

@@ -30,7 +30,10 @@ static void compare_usage(FILE *f)
 	      "\n"
 	      "Prints each differing field (a JSON pointer) with both values and\n"
 	      "the signature of the difference (the fields, sorted, comma-separated).\n"
-	      "Exit status: 0 equal (or a known divergence), 1 different, 2 error.\n",
+	      "Exit status: 0 equal (or a known divergence), 1 different, 2 error.\n"
+	      "\n"
+	      "Example:\n"
+	      "  ddparity compare --path out.vpc ours.json qemu.json\n",
 	      f);
 }
 
@@ -94,56 +97,37 @@ static int print_json(const ddp_info_diff *diff, const ddp_known_divergences *kn
 
 int ddp_cmd_compare(int argc, char **argv)
 {
-	const char **paths = calloc((size_t)argc, sizeof(*paths));
-	const char *files[2] = {NULL, NULL}, *profile_name = "parity";
+	ddp_opt_list pl = {{0}, 0};
+	const char **paths = pl.v, *files[2] = {NULL, NULL}, *profile_name = "parity";
 	const char *known_file = NULL, *case_name = NULL;
 	const ddp_info_profile *profile;
 	const ddp_known_divergence *entry = NULL;
 	ddp_known_divergences *known = NULL;
 	ddp_info_diff *diff = NULL;
 	char *canon[2] = {NULL, NULL};
-	size_t n_paths = 0, n_files = 0;
-	int json = 0, options = 1, rc = DDP_EXIT_OK;
+	size_t n_paths;
+	int json = 0, first, rc;
 	ddp_error err;
+	const ddp_opt opts[] = {
+		{"json", DDP_OPT_FLAG, &json},
+		{"profile", DDP_OPT_STRING, &profile_name},
+		{"path", DDP_OPT_LIST, &pl},
+		{"known", DDP_OPT_STRING, &known_file},
+		{"case", DDP_OPT_STRING, &case_name},
+	};
 
-	if (!paths)
-		return ddp_cli_fail("out of memory");
-	for (int i = 1; i < argc && !rc; i++) {
-		const char *a = argv[i];
-		const char **value = NULL;
-
-		if (options && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
-			compare_usage(stdout);
-			free(paths);
-			return DDP_EXIT_OK;
-		} else if (options && !strcmp(a, "--json")) {
-			json = 1;
-		} else if (options && !strcmp(a, "--")) {
-			options = 0;
-		} else if (options && (!strcmp(a, "--profile") || !strcmp(a, "--path") ||
-		                       !strcmp(a, "--known") || !strcmp(a, "--case"))) {
-			if (i + 1 == argc)
-				rc = ddp_cli_fail("compare: %s needs a value", a);
-			else if (!strcmp(a, "--path"))
-				paths[n_paths++] = argv[++i];
-			else
-				value = !strcmp(a, "--profile") ? &profile_name :
-				        !strcmp(a, "--known") ? &known_file : &case_name;
-			if (value)
-				*value = argv[++i];
-		} else if (options && a[0] == '-' && a[1]) {
-			rc = ddp_cli_fail("compare: unknown option '%s' (try 'ddparity "
-			                  "compare --help')", a);
-		} else if (n_files == 2) {
-			rc = ddp_cli_fail("compare: two files, A and B (got a third, '%s')",
-			                  a);
-		} else {
-			files[n_files++] = a;
-		}
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0) {
+		compare_usage(stdout);
+		return DDP_EXIT_OK;
 	}
-	if (!rc && n_files != 2)
-		rc = ddp_cli_fail("compare: needs two files, A.json B.json (try "
-		                  "'ddparity compare --help')");
+	n_paths = (size_t)pl.n;
+	if (argc - first != 2)
+		return ddp_cli_fail("compare: needs two files, A.json B.json, not %d (see 'ddparity help "
+		                    "compare')", argc - first);
+	files[0] = argv[first];
+	files[1] = argv[first + 1];
 	if (!rc && !known_file != !case_name)
 		rc = ddp_cli_fail("compare: --known and --case go together");
 	ddp_error_clear(&err);
@@ -190,6 +174,5 @@ int ddp_cmd_compare(int argc, char **argv)
 	ddp_known_divergences_free(known);
 	ddp_info_free(canon[0]);
 	ddp_info_free(canon[1]);
-	free(paths);
 	return rc;
 }

@@ -48,7 +48,11 @@ static const char minimise_usage[] =
 	"rules.  It prints the window as a manifest line and the case's name\n"
 	"(map-<human|json>/<fixture>@<window>; --name names the window).\n"
 	"Exit status: 0 minimised, 2 error (the finding does not reproduce, or\n"
-	"cannot be written as a dd case or a manifest window).\n";
+	"cannot be written as a dd case or a manifest window).\n"
+	"\n"
+	"Example:\n"
+	"  ddparity minimise findings/exit_stderr___number-parse-u64-fe03e94d \\\n"
+	"      --reference qemu-img --candidate /usr/local/bin/instar\n";
 
 static const char promote_usage[] =
 	"usage: ddparity promote FINDING_DIR|NAME [--reference PATH]... [--all-versions]\n"
@@ -71,7 +75,11 @@ static const char promote_usage[] =
 	"the name is taken or the same window is there), after the baselines of\n"
 	"every fixture read through it (both output types; under DIR, default\n"
 	"expected-outputs) and the map profiles are made.\n"
-	"Exit status: 0 promoted, 2 error or refused.\n";
+	"Exit status: 0 promoted, 2 error or refused.\n"
+	"\n"
+	"Example:\n"
+	"  ddparity promote findings/exit_stderr___number-parse-u64-fe03e94d \\\n"
+	"      --reference qemu-img --candidate /usr/local/bin/instar --all-versions\n";
 
 typedef struct min_args {
 	const char *finding, *reference, *candidate, *workdir, *name;
@@ -300,43 +308,30 @@ int ddp_cmd_minimise(int argc, char **argv)
 	char *line, *py;
 	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-			fputs(minimise_usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(o, "--trust-finding")) {
-			a.trust = 1;
-			continue;
-		}
-		if (o[0] != '-') {
-			if (a.finding)
-				return ddp_cli_fail("minimise: unexpected '%s' (see --help)", o);
-			a.finding = o;
-			continue;
-		}
-		if (!v)
-			return ddp_cli_fail("minimise: %s needs a value (see --help)", o);
-		i++;
-		if (!strcmp(o, "--seconds")) {
-			if ((rc = parse_seconds(&a.seconds, v, "minimise")))
-				return rc;
-		} else if (!strcmp(o, "--reference"))
-			a.reference = v;
-		else if (!strcmp(o, "--candidate"))
-			a.candidate = v;
-		else if (!strcmp(o, "--workdir"))
-			a.workdir = v;
-		else if (!strcmp(o, "--name"))
-			a.name = v;
-		else if (!strcmp(o, "--manifest"))
-			a.manifest = v;
-		else
-			return ddp_cli_fail("minimise: unknown option '%s' (see --help)", o);
-	}
+	const char *seconds = NULL;
+	const ddp_opt opts[] = {
+		{"trust-finding", DDP_OPT_FLAG, &a.trust},
+		{"seconds", DDP_OPT_STRING, &seconds},
+		{"reference", DDP_OPT_STRING, &a.reference},
+		{"candidate", DDP_OPT_STRING, &a.candidate},
+		{"workdir", DDP_OPT_STRING, &a.workdir},
+		{"name", DDP_OPT_STRING, &a.name},
+		{"manifest", DDP_OPT_STRING, &a.manifest},
+	};
+	int first;
+
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0)
+		return fputs(minimise_usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	if (argc - first > 1)
+		return ddp_cli_fail("minimise: one finding at a time (got '%s' and '%s')", argv[first],
+		                    argv[first + 1]);
+	a.finding = first < argc ? argv[first] : NULL;
+	if (seconds && (rc = parse_seconds(&a.seconds, seconds, "minimise")))
+		return rc;
 	if (!a.finding)
-		return ddp_cli_fail("minimise: which finding? (see --help)");
+		return ddp_cli_fail("minimise: which finding? (see 'ddparity help minimise')");
 	if ((rc = minimise(&r, &mr, &a)))
 		return rc;
 	if (a.is_map) {
@@ -522,7 +517,8 @@ out:
 int ddp_cmd_promote(int argc, char **argv)
 {
 	min_args a = {.seconds = 50, .cmd = "promote"};
-	const char **given = calloc((size_t)argc, sizeof(char *));
+	ddp_opt_list refs_given = {{0}, 0};
+	const char *const *given;
 	const char *cases_arg = NULL, *out_arg = NULL, *what = NULL;
 	char cases_path[4200], root[4200], workdir[4200], probe[4300], script[4200];
 	int all_versions = 0, force = 0, jobs = 0, own = 0, rc = DDP_EXIT_OK, is_new = 0;
@@ -536,84 +532,55 @@ int ddp_cmd_promote(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	memset(&cases, 0, sizeof(cases));
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-			fputs(promote_usage, stdout);
-			free(given);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(o, "--all-versions") || !strcmp(o, "--force") ||
-		    !strcmp(o, "--trust-finding")) {
-			*(!strcmp(o, "--force") ? &force : !strcmp(o, "--all-versions") ? &all_versions
-			  : &a.trust) = 1;
-			continue;
-		}
-		if (o[0] != '-') {
-			if (what) {
-				free(given);
-				return ddp_cli_fail("promote: unexpected '%s' (see --help)", o);
-			}
-			what = o;
-			continue;
-		}
-		if (!v) {
-			free(given);
-			return ddp_cli_fail("promote: %s needs a value (see --help)", o);
-		}
-		i++;
-		if (!strcmp(o, "--reference"))
-			given[ngiven++] = v;
-		else if (!strcmp(o, "--candidate"))
-			a.candidate = v;
-		else if (!strcmp(o, "--cases"))
-			cases_arg = v;
-		else if (!strcmp(o, "--out"))
-			out_arg = v;
-		else if (!strcmp(o, "--workdir"))
-			a.workdir = v;
-		else if (!strcmp(o, "--name"))
-			a.name = v;
-		else if (!strcmp(o, "--manifest"))
-			a.manifest = v;
-		else if (!strcmp(o, "--seconds")) {
-			if ((rc = parse_seconds(&a.seconds, v, "promote"))) {
-				free(given);
-				return rc;
-			}
-		} else if (!strcmp(o, "--jobs")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				free(given);
-				return ddp_cli_fail("promote: --jobs '%s': use 1 to 64", v);
-			}
-			jobs = (int)n;
-		} else {
-			free(given);
-			return ddp_cli_fail("promote: unknown option '%s' (see --help)", o);
-		}
+	{
+		const char *seconds = NULL, *jobs_text = NULL;
+		const ddp_opt opts[] = {
+			{"all-versions", DDP_OPT_FLAG, &all_versions},
+			{"force", DDP_OPT_FLAG, &force},
+			{"trust-finding", DDP_OPT_FLAG, &a.trust},
+			{"reference", DDP_OPT_LIST, &refs_given},
+			{"candidate", DDP_OPT_STRING, &a.candidate},
+			{"cases", DDP_OPT_STRING, &cases_arg},
+			{"out", DDP_OPT_STRING, &out_arg},
+			{"workdir", DDP_OPT_STRING, &a.workdir},
+			{"name", DDP_OPT_STRING, &a.name},
+			{"manifest", DDP_OPT_STRING, &a.manifest},
+			{"seconds", DDP_OPT_STRING, &seconds},
+			{"jobs", DDP_OPT_STRING, &jobs_text},
+		};
+		int first;
+		unsigned long long n;
+
+		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+			return rc;
+		if (first < 0)
+			return fputs(promote_usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+		if (argc - first > 1)
+			return ddp_cli_fail("promote: one finding or case at a time (got '%s' and '%s')",
+			                    argv[first], argv[first + 1]);
+		what = first < argc ? argv[first] : NULL;
+		if (seconds && (rc = parse_seconds(&a.seconds, seconds, "promote")))
+			return rc;
+		if (jobs_text && (rc = ddp_cli_uint(&n, "promote", "--jobs", jobs_text, 1, 64)))
+			return rc;
+		jobs = jobs_text ? (int)n : 0;
+		given = refs_given.v;
+		ngiven = (size_t)refs_given.n;
 	}
-	if (!what) {
-		free(given);
-		return ddp_cli_fail("promote: which finding or case? (see --help)");
-	}
+	if (!what)
+		return ddp_cli_fail("promote: which finding or case? (see 'ddparity help promote')");
 	/* A map finding becomes a window of the map manifest. */
 	if (is_map_finding(what)) {
 		a.finding = what;
-		rc = promote_map(&a, given, ngiven, all_versions, out_arg, jobs);
-		free(given);
-		return rc;
+		return promote_map(&a, given, ngiven, all_versions, out_arg, jobs);
 	}
 	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
-	if (ddp_ddcases_load(&cases, cases_path, &err)) {
-		free(given);
+	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
-	}
 
 	/* The case: a finding minimised, or a line already in dd-cases. */
 	snprintf(probe, sizeof(probe), "%s/case.json", what);
@@ -749,6 +716,5 @@ out:
 	ddp_ddcase_free(&c);
 	ddp_ddcases_free(&cases);
 	free(refs);
-	free(given);
 	return rc;
 }

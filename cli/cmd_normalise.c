@@ -90,54 +90,38 @@ static void normalise_usage(FILE *f)
 	      "             Without --path, the top-level filename is the path.\n"
 	      "\n"
 	      "Exit status: 0 printed, 2 error (invalid JSON, an integer above\n"
-	      "INT64_MAX, duplicate keys, nesting deeper than 64 levels, ...).\n", f);
+	      "INT64_MAX, duplicate keys, nesting deeper than 64 levels, ...).\n"
+	      "\n"
+	      "Example:\n"
+	      "  qemu-img info --output=json out.vpc | ddparity normalise --path out.vpc\n", f);
 }
 
 int ddp_cmd_normalise(int argc, char **argv)
 {
-	const char **paths = calloc((size_t)argc, sizeof(*paths));
-	const char *file = NULL;
-	size_t n_paths = 0, len;
+	ddp_opt_list pl = {{0}, 0};
+	const char **paths = pl.v, *file = NULL;
+	size_t n_paths, len;
 	char *text, *canon;
 	ddp_error err;
-	int rc, options = 1;
+	int rc, first;
+	const ddp_opt opts[] = {{"path", DDP_OPT_LIST, &pl}};
 
-	if (!paths)
-		return ddp_cli_fail("out of memory");
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (options && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
-			normalise_usage(stdout);
-			free(paths);
-			return DDP_EXIT_OK;
-		} else if (options && !strcmp(a, "--path")) {
-			if (++i == argc) {
-				free(paths);
-				return ddp_cli_fail("normalise: --path needs a value");
-			}
-			paths[n_paths++] = argv[i];
-		} else if (options && !strncmp(a, "--path=", 7)) {
-			paths[n_paths++] = a + 7;
-		} else if (options && !strcmp(a, "--")) {
-			options = 0;
-		} else if (options && a[0] == '-' && a[1]) {
-			free(paths);
-			return ddp_cli_fail("normalise: unknown option '%s' (try "
-			                    "'ddparity normalise --help')", a);
-		} else if (file) {
-			free(paths);
-			return ddp_cli_fail("normalise: one FILE at most (got '%s' "
-			                    "and '%s')", file, a);
-		} else {
-			file = a;
-		}
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0) {
+		normalise_usage(stdout);
+		return DDP_EXIT_OK;
 	}
+	n_paths = (size_t)pl.n;
+	if (argc - first > 1)
+		return ddp_cli_fail("normalise: one FILE at most (got '%s' and '%s')", argv[first],
+		                    argv[first + 1]);
+	if (first < argc)
+		file = argv[first];
 	if (!file)
 		file = "-";
-	if ((rc = ddp_cli_read_file(&text, &len, file))) {
-		free(paths);
+	if ((rc = ddp_cli_read_file(&text, &len, file)))
 		return rc;
-	}
 	ddp_error_clear(&err);
 	if (ddp_info_normalise(&canon, text, len, paths, n_paths, &err)) {
 		rc = ddp_cli_fail_error(strcmp(file, "-") ? file : "standard input",
@@ -149,6 +133,5 @@ int ddp_cmd_normalise(int argc, char **argv)
 		                    : DDP_EXIT_OK;
 	}
 	free(text);
-	free(paths);
 	return rc;
 }

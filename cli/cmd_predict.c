@@ -24,7 +24,11 @@ static const char usage[] =
 	"  --input-file-length BYTES  a structured input's file length (for -f raw)\n"
 	"\n"
 	"Exit status: 0 predicted, 2 usage error, 3 the model does not know\n"
-	"(the reason is printed as \"unmodelled\").\n";
+	"(the reason is printed as \"unmodelled\").\n"
+	"\n"
+	"Example:\n"
+	"  ddparity predict --qemu-version 7.2 --input-size 10240 -- \\\n"
+	"      -O vpc bs=1000 count=3 if=in.raw of=out.img\n";
 
 /* A byte count: decimal digits with an optional K, M, G or T (1024s). */
 static int parse_bytes(int64_t *out, const char *s)
@@ -60,42 +64,27 @@ int ddp_cmd_predict(int argc, char **argv)
 	json_t *j;
 	int i, rc;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+	const char *size_text = NULL, *file_length_text = NULL;
+	const ddp_opt opts[] = {
+		{"qemu-version", DDP_OPT_STRING, &version_text},
+		{"reference", DDP_OPT_STRING, &reference},
+		{"input-size", DDP_OPT_STRING, &size_text},
+		{"input-file-length", DDP_OPT_STRING, &file_length_text},
+		{"input-format", DDP_OPT_STRING, &in.format},
+		{"input-path", DDP_OPT_STRING, &in.path},
+	};
 
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!val)
-			return ddp_cli_fail("predict: %s needs a value (see --help)", a);
-		if (!strcmp(a, "--qemu-version"))
-			version_text = val;
-		else if (!strcmp(a, "--reference"))
-			reference = val;
-		else if (!strcmp(a, "--input-size")) {
-			if (parse_bytes(&in.length, val))
-				return ddp_cli_fail("predict: --input-size '%s' is not a byte count", val);
-		} else if (!strcmp(a, "--input-file-length")) {
-			if (parse_bytes(&in.file_length, val))
-				return ddp_cli_fail("predict: --input-file-length '%s' is not a byte count", val);
-		} else if (!strcmp(a, "--input-format"))
-			in.format = val;
-		else if (!strcmp(a, "--input-path"))
-			in.path = val;
-		else
-			return ddp_cli_fail("predict: unknown option '%s' (see --help)", a);
-		i++;
-	}
-	if (in.length < 0)
-		return ddp_cli_fail("predict: --input-size is required (see --help)");
-	if (i > argc || (i == argc && strcmp(argv[argc - 1], "--")))
-		return ddp_cli_fail("predict: put the dd arguments after '--' (see --help)");
+	if ((rc = ddp_cli_parse(&i, argc, argv, DDP_OPTS(opts), DDP_OPT_DD_AFTER)))
+		return rc;
+	if (i < 0)
+		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	if (!size_text)
+		return ddp_cli_fail("predict: --input-size is required (see 'ddparity help predict')");
+	if (parse_bytes(&in.length, size_text))
+		return ddp_cli_fail("predict: --input-size '%s' is not a byte count", size_text);
+	if (file_length_text && parse_bytes(&in.file_length, file_length_text))
+		return ddp_cli_fail("predict: --input-file-length '%s' is not a byte count",
+		                    file_length_text);
 
 	if (version_text) {
 		if (ddp_version_parse(&v, version_text, &err))

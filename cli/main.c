@@ -50,7 +50,7 @@ static void usage(FILE *f)
 	fputs("usage: ddparity COMMAND [ARGS...]\n\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\n'ddparity COMMAND --help' describes one command.\n", f);
+	fputs("\n'ddparity help COMMAND' (or 'ddparity COMMAND --help') describes one command.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -69,6 +69,19 @@ int main(int argc, char **argv)
 	}
 	/* SIGINT, SIGTERM: private work directories go with us (fuzz stops its campaign instead). */
 	ddp_remove_private_dirs_on_signal();
+	/* help CMD: CMD --help. */
+	if (!strcmp(argv[1], "help")) {
+		static char help[] = "--help";
+		char *hargv[] = {argc > 2 ? argv[2] : NULL, help, NULL};
+		if (argc < 3) {
+			usage(stdout);
+			return DDP_EXIT_OK;
+		}
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].fn(2, hargv);
+		return ddp_cli_fail("help: no command '%s' (try 'ddparity help')", argv[2]);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
