@@ -28,7 +28,7 @@ int ddp_cmd_findings(int argc, char **argv);
 /* ---- options: one parser for every command (opts.c) ----------------------- */
 
 #define DDP_CLI_MAX_OPTS 48
-#define DDP_CLI_MAX_LIST 32
+#define DDP_CLI_MAX_LIST 256
 
 typedef enum ddp_opt_kind {
 	DDP_OPT_FLAG,   /* --name: *(int *)dest = 1 */

@@ -320,10 +320,10 @@ static int write_version(const char *root, const ddp_bl_ref *ref, const ddp_ddca
 
 static int generate(int argc, char **argv)
 {
-	const char **given = calloc((size_t)argc, sizeof(char *));
-	const char **only = calloc((size_t)argc, sizeof(char *));
-	size_t ngiven = 0, nonly = 0, nrefs = 0;
-	const char *cases_arg = NULL, *out_arg = NULL, *workdir_arg = NULL;
+	ddp_opt_list given_l = {{0}, 0}, only_l = {{0}, 0};
+	const char *const *given = given_l.v, *const *only = only_l.v;
+	size_t ngiven, nonly, nrefs = 0;
+	const char *cases_arg = NULL, *out_arg = NULL, *workdir_arg = NULL, *jobs_text = NULL;
 	char cases_path[4200], root[4200], workdir[4200];
 	int all_versions = 0, jobs = 0, own = 0, rc;
 	ddp_bl_ref *refs = NULL;
@@ -332,48 +332,37 @@ static int generate(int argc, char **argv)
 	ddp_error err;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(a, "--all-versions")) {
-			all_versions = 1;
-			continue;
-		}
-		if (!v)
-			return ddp_cli_fail("baselines generate: %s needs a value (see --help)", a);
-		i++;
-		if (!strcmp(a, "--reference"))
-			given[ngiven++] = v;
-		else if (!strcmp(a, "--only"))
-			only[nonly++] = v;
-		else if (!strcmp(a, "--cases"))
-			cases_arg = v;
-		else if (!strcmp(a, "--out"))
-			out_arg = v;
-		else if (!strcmp(a, "--workdir"))
-			workdir_arg = v;
-		else if (!strcmp(a, "--jobs")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 64)
-				return ddp_cli_fail("baselines generate: --jobs '%s': use 1 to 64", v);
-			jobs = (int)n;
-		} else
-			return ddp_cli_fail("baselines generate: unknown option '%s' (see --help)", a);
-	}
+	const ddp_opt opts[] = {
+		{"all-versions", DDP_OPT_FLAG, &all_versions},
+		{"reference", DDP_OPT_LIST, &given_l},
+		{"only", DDP_OPT_LIST, &only_l},
+		{"cases", DDP_OPT_STRING, &cases_arg},
+		{"out", DDP_OPT_STRING, &out_arg},
+		{"workdir", DDP_OPT_STRING, &workdir_arg},
+		{"jobs", DDP_OPT_STRING, &jobs_text},
+	};
+	unsigned long long n;
+	int first;
+
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0)
+		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	if (first < argc)
+		return ddp_cli_fail("baselines generate: unexpected '%s' (see 'ddparity help baselines')",
+		                    argv[first]);
+	if (jobs_text && (rc = ddp_cli_uint(&n, argv[0], "--jobs", jobs_text, 1, 64)))
+		return rc;
+	jobs = jobs_text ? (int)n : 0;
+	ngiven = (size_t)given_l.n;
+	nonly = (size_t)only_l.n;
 	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
-	if (ddp_ddcases_load(&cases, cases_path, &err)) {
-		free(given);
-		free(only);
+	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
-	}
 	for (size_t k = 0; k < nonly; k++)
 		if (!ddp_ddcases_find(&cases, only[k])) {
 			ddp_cli_fail("baselines generate: --only %s: no such case in %s", only[k], cases_path);
@@ -407,8 +396,6 @@ out:
 		ddp_private_dir_remove(workdir);
 	ddp_ddcases_free(&cases);
 	free(refs);
-	free(given);
-	free(only);
 	return rc;
 }
 
@@ -418,16 +405,16 @@ static int profiles(int argc, char **argv)
 	char root[4200];
 	ddp_error err;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out_arg = argv[++i];
-		else
-			return ddp_cli_fail("baselines profiles: unexpected '%s' (see --help)", argv[i]);
-	}
+	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}};
+	int first, rc;
+
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0)
+		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	if (first < argc)
+		return ddp_cli_fail("baselines profiles: unexpected '%s' (see 'ddparity help baselines')",
+		                    argv[first]);
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else
@@ -468,7 +455,10 @@ int ddp_cmd_baselines(int argc, char **argv)
 			return ddp_bl_map(argc - 1, argv + 1);
 		break;
 	}
-	if (!strcmp(argv[1], "generate"))
-		return generate(argc - 1, argv + 1);
-	return profiles(argc - 1, argv + 1);
+	/* Errors name the subcommand: "ddparity baselines generate: ...". */
+	{
+		static char gen[] = "baselines generate", prof[] = "baselines profiles";
+		argv[1] = !strcmp(argv[1], "generate") ? gen : prof;
+		return argv[1] == gen ? generate(argc - 1, argv + 1) : profiles(argc - 1, argv + 1);
+	}
 }

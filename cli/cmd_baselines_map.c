@@ -150,10 +150,10 @@ static int write_ref(const char *root, const ddp_bl_ref *ref, const ddp_map_case
 
 static int generate(int argc, char **argv)
 {
-	const char **given = calloc((size_t)argc, sizeof(char *));
-	const char **only = calloc((size_t)argc, sizeof(char *));
-	size_t ngiven = 0, nonly = 0, nrefs = 0, ncases = 0;
-	const char *manifest_arg = NULL, *out_arg = NULL, *workdir_arg = NULL;
+	ddp_opt_list given_l = {{0}, 0}, only_l = {{0}, 0};
+	const char *const *given = given_l.v, *const *only = only_l.v;
+	size_t ngiven, nonly, nrefs = 0, ncases = 0;
+	const char *manifest_arg = NULL, *out_arg = NULL, *workdir_arg = NULL, *jobs_text = NULL;
 	const char *fixtures_with = "qemu-img", *only_window = NULL;
 	char manifest_path[4200], root[4200], workdir[4200], fixdir[4300], by[32];
 	int all_versions = 0, jobs = 0, own = 0, rc = DDP_EXIT_OK;
@@ -166,53 +166,32 @@ static int generate(int argc, char **argv)
 	ddp_error err;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (!given || !only) {
-		rc = ddp_cli_fail("baselines generate: out of memory");
-		goto out;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			goto out;
-		}
-		if (!strcmp(a, "--all-versions")) {
-			all_versions = 1;
-			continue;
-		}
-		if (!v) {
-			rc = ddp_cli_fail("baselines generate: %s needs a value (see --help)", a);
-			goto out;
-		}
-		i++;
-		if (!strcmp(a, "--reference"))
-			given[ngiven++] = v;
-		else if (!strcmp(a, "--only"))
-			only[nonly++] = v;
-		else if (!strcmp(a, "--manifest"))
-			manifest_arg = v;
-		else if (!strcmp(a, "--only-window"))
-			only_window = v;
-		else if (!strcmp(a, "--out"))
-			out_arg = v;
-		else if (!strcmp(a, "--workdir"))
-			workdir_arg = v;
-		else if (!strcmp(a, "--fixtures-with"))
-			fixtures_with = v;
-		else if (!strcmp(a, "--jobs")) {
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (*end || n < 1 || n > 64) {
-				rc = ddp_cli_fail("baselines generate: --jobs '%s': use 1 to 64", v);
-				goto out;
-			}
-			jobs = (int)n;
-		} else {
-			rc = ddp_cli_fail("baselines generate: unknown option '%s' with --command map "
-			                  "(see --help)", a);
-			goto out;
-		}
-	}
+	const ddp_opt opts[] = {
+		{"all-versions", DDP_OPT_FLAG, &all_versions},
+		{"reference", DDP_OPT_LIST, &given_l},
+		{"only", DDP_OPT_LIST, &only_l},
+		{"manifest", DDP_OPT_STRING, &manifest_arg},
+		{"only-window", DDP_OPT_STRING, &only_window},
+		{"out", DDP_OPT_STRING, &out_arg},
+		{"workdir", DDP_OPT_STRING, &workdir_arg},
+		{"fixtures-with", DDP_OPT_STRING, &fixtures_with},
+		{"jobs", DDP_OPT_STRING, &jobs_text},
+	};
+	unsigned long long n;
+	int first;
+
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0)
+		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	if (first < argc)
+		return ddp_cli_fail("baselines generate: unexpected '%s' (see 'ddparity help baselines')",
+		                    argv[first]);
+	if (jobs_text && (rc = ddp_cli_uint(&n, "baselines generate", "--jobs", jobs_text, 1, 64)))
+		return rc;
+	jobs = jobs_text ? (int)n : 0;
+	ngiven = (size_t)given_l.n;
+	nonly = (size_t)only_l.n;
 	ddp_bl_path(manifest_path, sizeof(manifest_path),
 	            manifest_arg ? manifest_arg : "expected-outputs/map-fixtures");
 	if (out_arg)
@@ -307,8 +286,6 @@ out:
 	ddp_tool_free(&maker);
 	ddp_map_manifest_free(&m);
 	free(refs);
-	free(given);
-	free(only);
 	return rc;
 }
 
@@ -318,16 +295,16 @@ static int profiles(int argc, char **argv)
 	char root[4200];
 	int done = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(argv[i], "--out") && i + 1 < argc)
-			out_arg = argv[++i];
-		else
-			return ddp_cli_fail("baselines profiles: unexpected '%s' (see --help)", argv[i]);
-	}
+	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}};
+	int first, rc;
+
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0)
+		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	if (first < argc)
+		return ddp_cli_fail("baselines profiles: unexpected '%s' (see 'ddparity help baselines')",
+		                    argv[first]);
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else
