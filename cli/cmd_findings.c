@@ -30,7 +30,8 @@ int ddp_cmd_findings(int argc, char **argv)
 {
 	ddp_findings f;
 	ddp_error err;
-	int rc = DDP_EXIT_OK;
+	char **dirs;
+	int rc = DDP_EXIT_OK, first, n;
 
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(usage, stdout);
@@ -39,26 +40,38 @@ int ddp_cmd_findings(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "merge"))
 		return ddp_cli_fail("findings: %s (usage: ddparity findings merge OUT DIR...)",
 		                    argc < 2 ? "no subcommand" : "the subcommand is merge");
-	if (argc < 4)
-		return ddp_cli_fail("findings merge: %s", argc < 3 ? "no OUT directory" : "no directory to merge");
-	for (int i = 3; i < argc; i++)
-		if (!strcmp(argv[i], argv[2]))
-			return ddp_cli_fail("findings merge: %s is OUT itself", argv[i]);
-	if (ddp_findings_open(&f, argv[2], &err)) {
+	{
+		static char name[] = "findings merge";
+		argv[1] = name;
+		/* No options yet: the parser says so of any, in the one form. */
+		if ((rc = ddp_cli_parse(&first, argc - 1, argv + 1, NULL, 0, 0)))
+			return rc;
+		if (first < 0)
+			return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	}
+	/* The operands: OUT, then the directories to merge. */
+	dirs = argv + 1 + first;
+	n = argc - 1 - first;
+	if (n < 2)
+		return ddp_cli_fail("findings merge: %s", n < 1 ? "no OUT directory" : "no directory to merge");
+	for (int i = 1; i < n; i++)
+		if (!strcmp(dirs[i], dirs[0]))
+			return ddp_cli_fail("findings merge: %s is OUT itself", dirs[i]);
+	if (ddp_findings_open(&f, dirs[0], &err)) {
 		fprintf(stderr, "ddparity: findings merge: %s: %s\n", err.source, err.message);
 		return DDP_EXIT_USAGE;
 	}
-	for (int i = 3; i < argc; i++) {
+	for (int i = 1; i < n; i++) {
 		ddp_merge_stats st;
-		if (ddp_findings_merge(&f, argv[i], &st, &err)) {
+		if (ddp_findings_merge(&f, dirs[i], &st, &err)) {
 			fprintf(stderr, "ddparity: findings merge: %s: %s\n", err.source, err.message);
 			rc = DDP_EXIT_USAGE;
 			continue;
 		}
 		printf("findings merge: %s: %zu groups, %zu new, %zu merged, %zu divergences added\n",
-		       argv[i], st.groups, st.new_groups, st.merged_groups, st.count);
+		       dirs[i], st.groups, st.new_groups, st.merged_groups, st.count);
 	}
-	printf("findings merge: %s: %zu groups, %zu divergences\n", argv[2], f.unique, f.total);
+	printf("findings merge: %s: %zu groups, %zu divergences\n", dirs[0], f.unique, f.total);
 	ddp_findings_close(&f);
 	return rc;
 }
