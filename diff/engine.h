@@ -150,6 +150,7 @@ typedef struct ddp_config {
 	/* `qemu-img map` campaigns (map.h): the manifest, its fixtures made there. */
 	const struct ddp_map_manifest *map;
 	char map_fixdir[4096];
+	int map_json_normalised;          /* JSON maps compared parsed, not byte for byte */
 } ddp_config;
 
 /* The default of ddp_config.max_output (fuzz --max-output-size). */

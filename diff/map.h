@@ -153,11 +153,13 @@ int ddp_map_run_args(ddp_map_outcome *out, const ddp_tool *tool, const ddp_map_f
  * (JSON, through ddp_map_compare), map-invalid:<side> (a JSON output that
  * is not a map), crash, timeout.  detail gets the first difference.
  * stderr is compared byte for byte with exact_stderr (a candidate that says
- * it is a qemu-img), else by class: empty or not.
+ * it is a qemu-img), else by class: empty or not.  JSON that holds the same
+ * map in other bytes (a trailing newline missing, other spacing) is stdout
+ * unless json_normalised: byte for byte is what instar's tests compare.
  */
 void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_size,
                       int json, const ddp_map_outcome *ref, const ddp_map_outcome *cand,
-                      int exact_stderr);
+                      int exact_stderr, int json_normalised);
 
 /*
  * A divergence signature as the comma-separated fields a known-divergences

@@ -136,9 +136,25 @@ static void add_kind(char *sig, size_t size, const char *kind)
 	snprintf(sig + used, size - used, "%s%s", used ? "+" : "", kind);
 }
 
+/* Where two texts that hold the same map differ in their bytes, for a detail. */
+static void bytes_detail(char *detail, size_t size, const char *a, const char *b)
+{
+	size_t i = 0, la = strlen(a), lb = strlen(b);
+
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb + 1 && i == lb && a[lb] == '\n')
+		snprintf(detail, size, "the same map, but the candidate's JSON lacks its trailing newline");
+	else if (lb == la + 1 && i == la && b[la] == '\n')
+		snprintf(detail, size, "the same map, but the candidate's JSON has a newline more at its end");
+	else
+		snprintf(detail, size, "the same map in other bytes (JSON text of %zu and %zu bytes, first "
+		         "difference at byte %zu)", la, lb, i);
+}
+
 void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_size,
                       int json, const ddp_map_outcome *ref, const ddp_map_outcome *cand,
-                      int exact_stderr)
+                      int exact_stderr, int json_normalised)
 {
 	sig[0] = detail[0] = '\0';
 	if (cand->rc == -1 || ref->rc == -1) {
@@ -175,6 +191,11 @@ void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_si
 				add_kind(sig, sig_size, kind);
 				if (!detail[0])
 					snprintf(detail, detail_size, "%s", d.detail);
+			} else if (!json_normalised) {
+				/* The same map in other bytes: what a byte-for-byte reader (instar's) rejects. */
+				add_kind(sig, sig_size, "stdout");
+				if (!detail[0])
+					bytes_detail(detail, detail_size, ref->out, cand->out);
 			}
 		} else {
 			ddp_error e;
