@@ -19,11 +19,13 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
+#include "map.h"
 #include "suitefiles.h"
 
 static const char usage[] =
 	"usage: ddparity baselines export --layout instar [--cases FILE] [--baselines DIR]\n"
-	"                                 [--instar-cases FILE] OUTDIR\n"
+	"                                 [--instar-cases FILE] [--manifest FILE]\n"
+	"                                 [--map-baselines DIR] OUTDIR\n"
 	"\n"
 	"Writes the dd baselines (--baselines, default expected-outputs/dd-info-json;\n"
 	"its profiles/ and version-map.json, from `baselines profiles`) in instar's\n"
@@ -40,6 +42,17 @@ static const char usage[] =
 	"to the nearest older measured profile (listed in `unmeasured`): instar's\n"
 	"lookup (major.minor, then major, then the first entry) so reads the\n"
 	"nearest older profile for any version above the oldest measured.\n"
+	"  OUTDIR/map-<human|json>/        the map baselines of every fixture of\n"
+	"                                  --manifest (default expected-outputs/map-fixtures;\n"
+	"                                  from --map-baselines, default expected-outputs)\n"
+	"                                  whole, as instar's tests/test_map.py reads them:\n"
+	"                                  version-map.json, profiles/<p>/<fixture>.stdout.txt\n"
+	"                                  (+ stderr.txt, meta.json), <format>/<version>/\n"
+	"                                  <fixture>.meta.json with return_code; the image's\n"
+	"                                  path is $TESTDATA_ROOT/expected-outputs/\n"
+	"                                  ddparity-map-fixtures/<fixture>.<format> (images\n"
+	"                                  are not exported); windows are left out (instar\n"
+	"                                  has no reader for them)\n"
 	"Nothing outside OUTDIR is written; each tree is swapped in whole.\n"
 	"\n"
 	"Exit status: 0 done, 2 error.\n";
@@ -122,7 +135,6 @@ static int export_meta(char **out, const char *text, size_t len, const char *pat
 	json_error_t jerr;
 	json_t *m = json_loadb(text, len, 0, &jerr);
 	const char *keys[] = {"output_format", "input_format"};
-	char *dumped;
 
 	if (!json_is_object(m)) {
 		json_decref(m);
@@ -138,14 +150,9 @@ static int export_meta(char **out, const char *text, size_t len, const char *pat
 			json_object_set_new(m, keys[i], json_string("vhd"));
 		}
 	}
-	dumped = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
+	*out = ddp_suitefile_dumps(m);
 	json_decref(m);
-	if (!dumped || asprintf(out, "%s\n", dumped) < 0) {
-		free(dumped);
-		return ddp_cli_fail("%s: out of memory", path);
-	}
-	free(dumped);
-	return DDP_EXIT_OK;
+	return *out ? DDP_EXIT_OK : ddp_cli_fail("%s: out of memory", path);
 }
 
 /* One case's triple from the source profile into the tree's. */
@@ -200,7 +207,8 @@ static char *export_version_map(const export_version *v, size_t nv, const export
 	for (size_t i = 0; i < np; i++) {
 		json_object_set_new(profiles, p[i].label, json_string(p[i].oldest));
 		json_object_set_new(members, p[i].label, json_array());
-		json_object_set_new(hashes, p[i].label, json_string(p[i].profile));
+		if (!strncmp(p[i].profile, "profile-", 8))
+			json_object_set_new(hashes, p[i].label, json_string(p[i].profile));
 	}
 	for (size_t i = 0; i < nv; i++) {
 		json_object_set_new(v2p, v[i].key, json_string(v[i].p->label));
@@ -216,7 +224,10 @@ static char *export_version_map(const export_version *v, size_t nv, const export
 	json_object_set_new(map, "version_to_profile", v2p);
 	json_object_set_new(map, "profile_versions", members);
 	json_object_set_new(map, "unmeasured", unmeasured);
-	json_object_set_new(map, "profile_hashes", hashes);
+	if (json_object_size(hashes))
+		json_object_set_new(map, "profile_hashes", hashes);
+	else
+		json_decref(hashes);
 	text = json_dumps(map, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(map);
 	if (text && asprintf(&out, "%s\n", text) < 0)
@@ -295,6 +306,223 @@ static int export_versions(export_version **out, size_t *nout, export_profile *p
 	return DDP_EXIT_OK;
 }
 
+
+/* ---- map: map-<type>/ as instar's tests/test_map.py reads it ---------------- */
+
+/* Where instar would keep the fixture: the path its test passes, under its testdata root. */
+static void map_fixture_path(char *buf, size_t size, const ddp_map_fixture *f)
+{
+	snprintf(buf, size, "$TESTDATA_ROOT/expected-outputs/ddparity-map-fixtures/%s.%s", f->name,
+	         f->format);
+}
+
+/* text with $FILENAME and $BACKING as the paths instar passes (malloc'd). */
+static char *map_paths(const char *text, size_t len, const ddp_map_manifest *m,
+                       const ddp_map_fixture *f)
+{
+	char path[256], bpath[256];
+	const ddp_map_fixture *b = f->backing[0] ? ddp_map_manifest_find(m, f->backing) : NULL;
+	char *one, *two;
+
+	map_fixture_path(path, sizeof(path), f);
+	if (b)
+		map_fixture_path(bpath, sizeof(bpath), b);
+	else
+		snprintf(bpath, sizeof(bpath), "$BACKING");
+	if (!(one = ddp_replace_all(text, len, "$FILENAME", path)))
+		return NULL;
+	two = ddp_replace_all(one, strlen(one), "$BACKING", bpath);
+	free(one);
+	return two;
+}
+
+/* meta.json as instar reads it: return_code (ours is map_return_code), its paths. */
+static int map_meta(char **out, const char *text, size_t len, const char *path,
+                    const ddp_map_manifest *m, const ddp_map_fixture *f)
+{
+	json_error_t jerr;
+	json_t *meta = json_loadb(text, len, 0, &jerr), *rc;
+	char *dumped;
+
+	if (!json_is_object(meta) || !json_is_integer(rc = json_object_get(meta, "map_return_code"))) {
+		json_decref(meta);
+		return ddp_cli_fail("%s: not a map baseline's meta.json (no integer map_return_code)",
+		                    path);
+	}
+	json_object_set(meta, "return_code", rc);
+	dumped = ddp_suitefile_dumps(meta);
+	json_decref(meta);
+	*out = dumped ? map_paths(dumped, strlen(dumped), m, f) : NULL;
+	free(dumped);
+	return *out ? DDP_EXIT_OK : ddp_cli_fail("%s: out of memory", path);
+}
+
+/* One version's whole-image baselines of one output type: name, stdout, stderr, meta per fixture. */
+typedef struct map_version {
+	char version[32];
+	char **text;   /* 3 per fixture: stdout, stderr, meta (as committed) */
+	size_t *len;
+	int group;
+} map_version;
+
+static int map_read_version(map_version *v, const char *src, const char *type,
+                            const ddp_map_manifest *m)
+{
+	static const char *const suffixes[] = {".stdout.txt", ".stderr.txt", ".meta.json"};
+	ddp_error err;
+
+	v->text = calloc(m->nfixtures * 3, sizeof(*v->text));
+	v->len = calloc(m->nfixtures * 3, sizeof(*v->len));
+	if (!v->text || !v->len)
+		return ddp_cli_fail("baselines export: out of memory");
+	for (size_t i = 0; i < m->nfixtures; i++)
+		for (int k = 0; k < 3; k++) {
+			char path[4400];
+			const ddp_map_fixture *f = &m->fixtures[i];
+			snprintf(path, sizeof(path), "%s/map-%s/%s/%s/%s%s", src, type, f->format, v->version,
+			         f->name, suffixes[k]);
+			if (ddp_read_own_file(&v->text[i * 3 + k], &v->len[i * 3 + k], path, 16 << 20, &err))
+				return ddp_cli_fail("baselines export: %s: %s (run `ddparity baselines "
+				                    "generate --command map`)", err.source, err.message);
+		}
+	return DDP_EXIT_OK;
+}
+
+static void map_version_free(map_version *v, size_t nfixtures)
+{
+	for (size_t i = 0; v->text && i < nfixtures * 3; i++)
+		free(v->text[i]);
+	free(v->text);
+	free(v->len);
+}
+
+static int map_same(const map_version *a, const map_version *b, size_t nfixtures)
+{
+	for (size_t i = 0; i < nfixtures * 3; i++) {
+		if (i % 3 == 2)
+			continue; /* meta.json names the version: the other two and the exit code decide */
+		if (a->len[i] != b->len[i] || memcmp(a->text[i], b->text[i], a->len[i]))
+			return 0;
+	}
+	for (size_t i = 0; i < nfixtures; i++) {
+		json_t *x = json_loadb(a->text[i * 3 + 2], a->len[i * 3 + 2], 0, NULL);
+		json_t *y = json_loadb(b->text[i * 3 + 2], b->len[i * 3 + 2], 0, NULL);
+		int same = json_equal(json_object_get(x, "map_return_code"),
+		                      json_object_get(y, "map_return_code"));
+		json_decref(x);
+		json_decref(y);
+		if (!same)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * fresh/map-<type>/: version-map.json (versions folded by identical
+ * whole-image baselines over every fixture), profiles/<label>/<id>.{stdout.txt,
+ * stderr.txt,meta.json}, and <format>/<version>/<id>.meta.json, where instar
+ * reads the exit code.  Windows are left out: instar has no reader for them.
+ */
+static int export_map_type(const char *fresh, const char *src, const char *type,
+                           const ddp_map_manifest *m, size_t *nprof)
+{
+	char path[4400], tree[4400];
+	ddp_version_map vm = {0};
+	map_version *v = NULL;
+	export_profile profiles[EXPORT_MAX_PROFILES];
+	export_version *versions = NULL;
+	size_t nversions = 0, ngroups = 0;
+	ddp_error err;
+	int rc = DDP_EXIT_OK;
+
+	*nprof = 0;
+	/* The versions: those of the first fixture's root (every root has them all). */
+	snprintf(path, sizeof(path), "%s/map-%s/%s/version-map.json", src, type, m->fixtures[0].format);
+	if (ddp_version_map_load(&vm, path, &err))
+		return ddp_cli_fail_error(path, &err);
+	if (!(v = calloc(vm.count, sizeof(*v)))) {
+		ddp_version_map_free(&vm);
+		return ddp_cli_fail("baselines export: out of memory");
+	}
+	for (size_t i = 0; i < vm.count && !rc; i++) {
+		snprintf(v[i].version, sizeof(v[i].version), "%s", vm.entries[i].version);
+		rc = map_read_version(&v[i], src, type, m);
+	}
+	/* Fold: a version joins the first earlier one whose baselines are the same. */
+	for (size_t i = 0; i < vm.count && !rc; i++) {
+		size_t k;
+		for (k = 0; k < i && !map_same(&v[k], &v[i], m->nfixtures); k++)
+			;
+		v[i].group = k < i ? v[k].group : (int)ngroups++;
+		snprintf(vm.entries[i].profile, sizeof(vm.entries[i].profile), "group-%d", v[i].group);
+	}
+	if (!rc)
+		rc = export_versions(&versions, &nversions, profiles, nprof, &vm, path);
+	snprintf(tree, sizeof(tree), "%s/map-%s", fresh, type);
+	if (!rc && mkdir(tree, 0755))
+		rc = ddp_cli_fail("baselines export: %s: %s", tree, strerror(errno));
+	snprintf(path, sizeof(path), "%s/profiles", tree);
+	if (!rc && mkdir(path, 0755))
+		rc = ddp_cli_fail("baselines export: %s: %s", path, strerror(errno));
+	for (size_t i = 0; i < vm.count && !rc; i++) {
+		const export_profile *p = NULL;
+		int first = 1;
+		for (size_t q = 0; q < *nprof; q++)
+			if (!strcmp(profiles[q].profile, vm.entries[i].profile))
+				p = &profiles[q];
+		for (size_t k = 0; k < i; k++)
+			first &= v[k].group != v[i].group;
+		if (first) {
+			snprintf(path, sizeof(path), "%s/profiles/%s", tree, p->label);
+			if (mkdir(path, 0755))
+				rc = ddp_cli_fail("baselines export: %s: %s", path, strerror(errno));
+		}
+		for (size_t f = 0; f < m->nfixtures && !rc; f++) {
+			const ddp_map_fixture *fx = &m->fixtures[f];
+			static const char *const suffixes[] = {".stdout.txt", ".stderr.txt", ".meta.json"};
+			char *text[3] = {NULL, NULL, NULL}, dir[4400];
+			rc = map_meta(&text[2], v[i].text[f * 3 + 2], v[i].len[f * 3 + 2], fx->name, m, fx);
+			/* meta.json where instar reads the exit code: <format>/<version>/. */
+			snprintf(dir, sizeof(dir), "%s/%s", tree, fx->format);
+			if (!rc && mkdir(dir, 0755) && errno != EEXIST)
+				rc = ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
+			snprintf(dir, sizeof(dir), "%s/%s/%s", tree, fx->format, v[i].version);
+			if (!rc && mkdir(dir, 0755) && errno != EEXIST)
+				rc = ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
+			snprintf(path, sizeof(path), "%s/%s.meta.json", dir, fx->name);
+			if (!rc && ddp_write_atomic(path, text[2], strlen(text[2]), &err))
+				rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+			/* The profile's copy, from its oldest version (the first of its group). */
+			for (int k = 0; k < 2 && !rc && first; k++)
+				if (!(text[k] = map_paths(v[i].text[f * 3 + k], v[i].len[f * 3 + k], m, fx)))
+					rc = ddp_cli_fail("baselines export: out of memory");
+			for (int k = 0; k < 3 && !rc && first; k++) {
+				snprintf(path, sizeof(path), "%s/profiles/%s/%s%s", tree, p->label, fx->name,
+				         suffixes[k]);
+				if (ddp_write_atomic(path, text[k], strlen(text[k]), &err))
+					rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+			}
+			for (int k = 0; k < 3; k++)
+				free(text[k]);
+		}
+	}
+	if (!rc) {
+		char *text = export_version_map(versions, nversions, profiles, *nprof);
+		snprintf(path, sizeof(path), "%s/version-map.json", tree);
+		if (!text)
+			rc = ddp_cli_fail("baselines export: %s: out of memory", path);
+		else if (ddp_write_atomic(path, text, strlen(text), &err))
+			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+		free(text);
+	}
+	for (size_t i = 0; i < vm.count; i++)
+		map_version_free(&v[i], m->nfixtures);
+	free(v);
+	free(versions);
+	ddp_version_map_free(&vm);
+	return rc;
+}
+
 typedef struct export_tree {
 	const char *name;        /* dd-info-json, ddparity-dd-info-json */
 	int curated;             /* holds instar's list (else the other cases) */
@@ -304,8 +532,14 @@ typedef struct export_tree {
 int ddp_bl_export(int argc, char **argv)
 {
 	const char *cases_arg = NULL, *baselines_arg = NULL, *instar_arg = NULL, *layout = NULL;
-	const char *outdir = NULL;
+	const char *outdir = NULL, *manifest_arg = NULL, *map_arg = NULL;
 	char cases_path[4200], root[4200], instar_path[4200], path[4400];
+	char manifest_path[4200], map_root[4200];
+	ddp_map_manifest mm = {0};
+	size_t map_profiles[2] = {0, 0};
+	static const char *const map_types[2] = {"human", "json"};
+	static const char *const swapped[] = {"dd-info-json", "ddparity-dd-info-json", "map-human",
+	                                      "map-json"};
 	char stage[4400], fresh[4400], old[4400];
 	ddp_ddcases cases = {0};
 	ddp_version_map map = {0};
@@ -341,6 +575,10 @@ int ddp_bl_export(int argc, char **argv)
 			baselines_arg = val;
 		else if (!strcmp(a, "--instar-cases"))
 			instar_arg = val;
+		else if (!strcmp(a, "--manifest"))
+			manifest_arg = val;
+		else if (!strcmp(a, "--map-baselines"))
+			map_arg = val;
 		else
 			return ddp_cli_fail("baselines export: unknown option '%s' (see --help)", a);
 	}
@@ -356,8 +594,19 @@ int ddp_bl_export(int argc, char **argv)
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
 
+	ddp_bl_path(manifest_path, sizeof(manifest_path),
+	            manifest_arg ? manifest_arg : "expected-outputs/map-fixtures");
+	ddp_bl_path(map_root, sizeof(map_root), map_arg ? map_arg : "expected-outputs");
 	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
+	if (ddp_map_manifest_load(&mm, manifest_path, &err)) {
+		ddp_ddcases_free(&cases);
+		return ddp_cli_fail_error(manifest_path, &err);
+	}
+	if (!mm.nfixtures) {
+		rc = ddp_cli_fail("%s: no fixture", manifest_path);
+		goto out;
+	}
 	if ((rc = load_names(&names, &nnames, instar_path)))
 		goto out;
 	snprintf(path, sizeof(path), "%s/version-map.json", root);
@@ -407,8 +656,8 @@ int ddp_bl_export(int argc, char **argv)
 		goto out;
 	}
 	ddp_workdir_sweep(outdir); /* what an export that was killed left */
-	for (size_t t = 0; t < 2; t++) {
-		snprintf(path, sizeof(path), "%s/%s", outdir, trees[t].name);
+	for (size_t t = 0; t < sizeof(swapped) / sizeof(*swapped); t++) {
+		snprintf(path, sizeof(path), "%s/%s", outdir, swapped[t]);
 		if (ddp_own_dir(path, 0, &err)) {
 			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 			goto out;
@@ -458,18 +707,24 @@ int ddp_bl_export(int argc, char **argv)
 			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 		free(vm);
 	}
+	for (size_t t = 0; t < 2 && !rc; t++)
+		rc = export_map_type(fresh, map_root, map_types[t], &mm, &map_profiles[t]);
 	/* Each tree in one step: a kill leaves its old or its new whole. */
-	for (size_t t = 0; t < 2 && !rc; t++) {
+	for (size_t t = 0; t < sizeof(swapped) / sizeof(*swapped) && !rc; t++) {
 		char tree[4500], was[4500];
-		snprintf(tree, sizeof(tree), "%s/%s", fresh, trees[t].name);
-		snprintf(was, sizeof(was), "%s-%s", old, trees[t].name);
-		snprintf(path, sizeof(path), "%s/%s", outdir, trees[t].name);
+		snprintf(tree, sizeof(tree), "%s/%s", fresh, swapped[t]);
+		snprintf(was, sizeof(was), "%s-%s", old, swapped[t]);
+		snprintf(path, sizeof(path), "%s/%s", outdir, swapped[t]);
 		if (ddp_dir_replace(tree, path, was))
 			rc = ddp_cli_fail("baselines export: %s: cannot put in place: %s", path,
 			                  strerror(errno));
-		else
+		else if (t < 2)
 			printf("baselines export: %s: %zu case%s x %zu profile%s\n", path, trees[t].count,
 			       trees[t].count == 1 ? "" : "s", nprofiles, nprofiles == 1 ? "" : "s");
+		else
+			printf("baselines export: %s: %zu fixture%s x %zu profile%s\n", path, mm.nfixtures,
+			       mm.nfixtures == 1 ? "" : "s", map_profiles[t - 2],
+			       map_profiles[t - 2] == 1 ? "" : "s");
 	}
 out:
 	if (staged)
@@ -482,5 +737,6 @@ out:
 	free(versions);
 	ddp_version_map_free(&map);
 	ddp_ddcases_free(&cases);
+	ddp_map_manifest_free(&mm);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "map.h"
+#include "suitefiles.h"
 
 void ddp_map_case_name(char *buf, size_t size, const ddp_map_case *c)
 {
@@ -220,14 +221,6 @@ void ddp_map_baseline_root(char *buf, size_t size, const char *root, const ddp_m
 	         c->windowed ? "/window" : "", c->fixture->format);
 }
 
-static char *dumps_nl(json_t *j)
-{
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS), *out = NULL;
-	if (text && asprintf(&out, "%s\n", text) < 0)
-		out = NULL;
-	free(text);
-	return out;
-}
 
 int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_outcome *o,
                           const char *version, const char *fixtures_by, ddp_error *err)
@@ -260,7 +253,7 @@ int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_
 	json_object_set_new(meta, "map_return_code", json_integer(o->rc));
 	json_object_set_new(meta, "window", win);
 	json_object_set_new(meta, "qemu_version", json_string(version));
-	b->meta_text = dumps_nl(meta);
+	b->meta_text = ddp_suitefile_dumps(meta);
 	json_decref(meta);
 	b->stdout_text = strdup(o->out);
 	b->stderr_text = strdup(o->err);

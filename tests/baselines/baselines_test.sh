@@ -143,16 +143,51 @@ export-instar)
     diff "$w/want" "$w/got" > "$w/d" || { cat "$w/d"; fail "$n: qemu-img $iv differs from $(basename "$prof") under instar's normaliser"; }
     compared=$((compared + 1))
   done < "$tmp/listed"
+  # map-<type> as instar's tests/test_map.py reads it: the exit code from
+  # <format>/<first version of the map>/<id>.meta.json's return_code, the output
+  # from profiles/<lookup>/<id>.stdout.txt, compared byte for byte.
+  fixtures=$(awk '$1 == "fixture" {print $2 ":" $3}' "$src/expected-outputs/map-fixtures")
+  mapped=0 nonzero=0
+  for t in human json; do
+    md=$out/map-$t
+    any=$(jq -r '.version_to_profile | keys_unsorted[0]' "$md/version-map.json")
+    [[ $any =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "map-$t: the map's first version '$any' is not a measured one"
+    mprof=$md/profiles/$(dd=$md lookup "$(echo "$iv" | cut -d. -f1,2)")
+    pv=$(jq -r --arg p "$(basename "$mprof")" '.profiles[$p]' "$md/version-map.json")
+    metas=() ours=()
+    for fx in $fixtures; do
+      metas+=("$md/${fx#*:}/$any/${fx%%:*}.meta.json")
+      ours+=("$src/expected-outputs/map-$t/${fx#*:}/$any/${fx%%:*}.meta.json")
+    done
+    # instar's exit code (return_code) is the baseline's, for every fixture (one jq).
+    jq -nr '[inputs] | (length / 2) as $n | [.[:$n], .[$n:]] | transpose[]
+      | if (.[0].return_code | type) != "number" then error("\(.[0].fixture): no return_code")
+        elif .[0].return_code != .[1].map_return_code then error("\(.[0].fixture): return_code differs")
+        else "\(.[0].fixture) \(.[0].return_code)" end' "${metas[@]}" "${ours[@]}" > "$tmp/rcs" \
+      || fail "map-$t: the exported meta.json's return_code is not the baseline's exit code"
+    while read -r id rc; do
+      if [ "$rc" != 0 ]; then nonzero=$((nonzero + 1)); continue; fi
+      fmt=$(printf '%s\n' $fixtures | awk -F: -v i="$id" '$1 == i {print $2}')
+      # Byte for byte the committed output of the profile's version, the paths as instar passes them.
+      sed -e "s|\\\$TESTDATA_ROOT/expected-outputs/ddparity-map-fixtures/$id\\.$fmt|\$FILENAME|g" \
+          -e 's|\$TESTDATA_ROOT/expected-outputs/ddparity-map-fixtures/[a-z0-9-]*\.[a-z0-9]*|$BACKING|g' \
+          "$mprof/$id.stdout.txt" | cmp -s - "$src/expected-outputs/map-$t/$fmt/$pv/$id.stdout.txt" \
+        || fail "map-$t/$id: the exported output is not the committed one of $pv, byte for byte"
+      mapped=$((mapped + 1))
+    done < "$tmp/rcs"
+    ! grep -l '\$FILENAME\|\$BACKING' "$mprof"/*.stdout.txt || fail "map-$t: \$FILENAME left for instar"
+  done
   # A list naming no case is an error naming it, and the export in place stays whole.
   printf '1M-raw-whole-raw\nno-such-case\n' > "$tmp/badlist"
   "$ddp" baselines export --layout instar --instar-cases "$tmp/badlist" "$out" > "$tmp/o" 2>&1 && fail "a list naming no case accepted"
   grep -q "$tmp/badlist: no-such-case: no case" "$tmp/o" || { cat "$tmp/o"; fail "the error does not name the list and the name"; }
   "$ddp" baselines export --layout instar "$out" > /dev/null 2>&1 || fail "re-export failed"
-  [ "$(find "$out" -mindepth 1 -maxdepth 1 | wc -l)" = 2 ] || { ls -a "$out"; fail "something left beside the two trees"; }
+  [ "$(find "$out" -mindepth 1 -maxdepth 1 | wc -l)" = 4 ] || { ls -a "$out"; fail "something left beside the four trees"; }
   (cd "$dd/profiles/$(basename "$first")" && ls -- *.stdout.txt | sed 's/\.stdout\.txt$//' | sort) | diff -q "$tmp/listed" - > /dev/null \
     || fail "re-export changed the list"
   echo "export-instar: 18 cases x $(find "$dd/profiles" -mindepth 1 -maxdepth 1 | wc -l) profiles ($loaded loaded, $skipped skipped for dd_return_code);" \
-       "$(cat "$tmp/n") further cases apart; lookups fall back to the nearest older; qemu-img $iv: $compared cases equal under instar's normaliser" ;;
+       "$(cat "$tmp/n") further cases apart; lookups fall back to the nearest older; qemu-img $iv: $compared cases equal under instar's normaliser;" \
+       "map: $mapped outputs byte for byte, $nonzero skipped for return_code" ;;
 
 regenerate)
   collect_references
