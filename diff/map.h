@@ -53,7 +53,14 @@ typedef struct ddp_map_fixture {
 	int line;
 	/* Filled by ddp_map_fixtures_make: */
 	char file[72];        /* NAME.FORMAT, in the fixtures' directory */
-	int64_t virtual_size; /* as the reference's info says */
+	/*
+	 * What map sees: it runs without -f, so qemu probes the file, and a
+	 * fixed VHD (no header, its footer at the end) is probed as raw.  The
+	 * format qemu-img info names without -f, and its virtual size (the
+	 * windows' mid and end are computed from it).
+	 */
+	char probed_format[16];
+	int64_t virtual_size;
 } ddp_map_fixture;
 
 enum { DDP_MAP_AT_ZERO, DDP_MAP_AT_MID, DDP_MAP_AT_END };

@@ -248,6 +248,9 @@ int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_
 	json_object_set_new(meta, "fixture_manifest_line", json_string(line));
 	json_object_set_new(meta, "fixtures_made_by", json_string(fixtures_by));
 	json_object_set_new(meta, "source_format", json_string(c->fixture->format));
+	/* map runs without -f: say so when qemu takes the file for another format. */
+	if (strcmp(c->fixture->probed_format, c->fixture->format))
+		json_object_set_new(meta, "probed_format", json_string(c->fixture->probed_format));
 	json_object_set_new(meta, "virtual_size", json_integer(c->fixture->virtual_size));
 	json_object_set_new(meta, "map_args", args);
 	json_object_set_new(meta, "map_return_code", json_integer(o->rc));
