@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,23 @@ static int cmp_export_version(const void *a, const void *b)
 	if (x->minor != y->minor)
 		return x->minor < y->minor ? 1 : -1;
 	return x->patch < y->patch ? 1 : x->patch > y->patch ? -1 : 0;
+}
+
+/*
+ * A file of the stage: written plainly, since the stage is swapped in whole
+ * and synced once before (syncfs) rather than each of its thousand files.
+ */
+static int stage_write(const char *path, const char *text, size_t len, ddp_error *err)
+{
+	FILE *f = fopen(path, "wx");
+	int ok;
+
+	if (!f)
+		return ddp_error_errno(err, path, "cannot create");
+	ok = fwrite(text, 1, len, f) == len;
+	if (fclose(f) || !ok)
+		return ddp_error_errno(err, path, "cannot write");
+	return DDP_OK;
 }
 
 /* The names of instar's list file: one a line, '#' comments. */
@@ -176,7 +194,7 @@ static int export_case(const char *from_dir, const char *to_dir, const char *nam
 			free(text);
 			return rc;
 		}
-		rc = ddp_write_atomic(to, meta ? meta : text, meta ? strlen(meta) : len, &err);
+		rc = stage_write(to, meta ? meta : text, meta ? strlen(meta) : len, &err);
 		free(text);
 		free(meta);
 		if (rc)
@@ -490,7 +508,7 @@ static int export_map_type(const char *fresh, const char *src, const char *type,
 			if (!rc && mkdir(dir, 0755) && errno != EEXIST)
 				rc = ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
 			snprintf(path, sizeof(path), "%s/%s.meta.json", dir, fx->name);
-			if (!rc && ddp_write_atomic(path, text[2], strlen(text[2]), &err))
+			if (!rc && stage_write(path, text[2], strlen(text[2]), &err))
 				rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 			/* The profile's copy, from its oldest version (the first of its group). */
 			for (int k = 0; k < 2 && !rc && first; k++)
@@ -499,7 +517,7 @@ static int export_map_type(const char *fresh, const char *src, const char *type,
 			for (int k = 0; k < 3 && !rc && first; k++) {
 				snprintf(path, sizeof(path), "%s/profiles/%s/%s%s", tree, p->label, fx->name,
 				         suffixes[k]);
-				if (ddp_write_atomic(path, text[k], strlen(text[k]), &err))
+				if (stage_write(path, text[k], strlen(text[k]), &err))
 					rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 			}
 			for (int k = 0; k < 3; k++)
@@ -511,7 +529,7 @@ static int export_map_type(const char *fresh, const char *src, const char *type,
 		snprintf(path, sizeof(path), "%s/version-map.json", tree);
 		if (!text)
 			rc = ddp_cli_fail("baselines export: %s: out of memory", path);
-		else if (ddp_write_atomic(path, text, strlen(text), &err))
+		else if (stage_write(path, text, strlen(text), &err))
 			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 		free(text);
 	}
@@ -703,12 +721,19 @@ int ddp_bl_export(int argc, char **argv)
 			rc = ddp_cli_fail("baselines export: %s: out of memory", dir);
 			break;
 		}
-		if (ddp_write_atomic(dir, vm, strlen(vm), &err))
+		if (stage_write(dir, vm, strlen(vm), &err))
 			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 		free(vm);
 	}
 	for (size_t t = 0; t < 2 && !rc; t++)
 		rc = export_map_type(fresh, map_root, map_types[t], &mm, &map_profiles[t]);
+	if (!rc) {
+		int fd = open(fresh, O_RDONLY | O_DIRECTORY);
+		if (fd < 0 || syncfs(fd))
+			rc = ddp_cli_fail("baselines export: %s: cannot sync: %s", fresh, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	/* Each tree in one step: a kill leaves its old or its new whole. */
 	for (size_t t = 0; t < sizeof(swapped) / sizeof(*swapped) && !rc; t++) {
 		char tree[4500], was[4500];
