@@ -48,6 +48,9 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
                          const ddp_baseline *res, size_t n, int whole);
 
+/* `baselines export --layout instar OUTDIR` (argv[0] the subcommand). */
+int ddp_bl_export(int argc, char **argv);
+
 /* `baselines generate|profiles --command map` (argv[0] the subcommand). */
 int ddp_bl_map(int argc, char **argv);
 

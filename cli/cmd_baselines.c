@@ -21,6 +21,7 @@ static const char usage[] =
 	"                                   [--cases FILE] [--out DIR] [--only NAME]...\n"
 	"                                   [--jobs N] [--workdir DIR]\n"
 	"       ddparity baselines profiles [--out DIR]\n"
+	"       ddparity baselines export --layout instar OUTDIR (see export --help)\n"
 	"\n"
 	"generate: for every case of the dd-cases list (default\n"
 	"expected-outputs/dd-cases) and every qemu-img given (--reference, again\n"
@@ -428,13 +429,16 @@ static int profiles(int argc, char **argv)
 int ddp_cmd_baselines(int argc, char **argv)
 {
 	if (argc < 2)
-		return ddp_cli_fail("baselines: generate or profiles? (see --help)");
+		return ddp_cli_fail("baselines: generate, profiles or export? (see --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, stdout);
 		return DDP_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "export"))
+		return ddp_bl_export(argc - 1, argv + 1);
 	if (strcmp(argv[1], "generate") && strcmp(argv[1], "profiles"))
-		return ddp_cli_fail("baselines: unknown subcommand '%s' (generate or profiles)", argv[1]);
+		return ddp_cli_fail("baselines: unknown subcommand '%s' (generate, profiles or export)",
+		                    argv[1]);
 	/* --command dd (the default) or map: taken out before the subcommand reads its options. */
 	for (int i = 2; i < argc; i++) {
 		const char *cmd = NULL;

@@ -65,6 +65,11 @@ static const char usage[] =
 	"                    (JSON), crash; grouped by map's rules (output type,\n"
 	"                    window, the format's extent logic).  Needs a\n"
 	"                    --candidate command.\n"
+	"  --map-compare bytes|normalised\n"
+	"                    with --command map: JSON output compared byte for\n"
+	"                    byte, as instar's tests do (default: the same map in\n"
+	"                    other bytes, a trailing newline missing, is a\n"
+	"                    stdout divergence), or only as parsed maps\n"
 	"  --case FILE       run just this case, a finding's case.json ({\"fixture\":\n"
 	"                    NAME, \"args\": [...]}; NAME an engine fixture or an\n"
 	"                    input dd-FORMAT-SIZE[-sparse|-zero] made for it), and save\n"
@@ -137,6 +142,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	const char *reference = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
 	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL, *given = NULL;
+	const char *map_compare = "bytes";
 	FILE *logf = NULL;
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 	int stop_on_finding = 0;
@@ -184,6 +190,11 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			trace = v;
 		else if (!strcmp(a, "--case"))
 			given = v;
+		else if (!strcmp(a, "--map-compare")) {
+			if (strcmp(v, "bytes") && strcmp(v, "normalised"))
+				return ddp_cli_fail("fuzz: --map-compare '%s': bytes or normalised", v);
+			map_compare = v;
+		}
 		else if (!strcmp(a, "--stop-on"))
 			stop_on = v;
 		else if (!strcmp(a, "--command")) {
@@ -246,6 +257,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		ddp_cli_engine_teardown(&s);
 		return rc;
 	}
+	s.cfg.map_json_normalised = !strcmp(map_compare, "normalised");
 	if (ddp_findings_open(&f, findings_dir, &err)) {
 		ddp_cli_engine_teardown(&s);
 		return ddp_cli_fail_error(err.source, &err);

@@ -24,6 +24,7 @@ static const char usage[] =
 	"usage: ddparity replay --command map [--candidate SPEC] [--reference PATH]\n"
 	"                       [--fixtures-with PATH] [--manifest FILE] [--baselines DIR]\n"
 	"                       [--known FILE] [--only GLOB] [--workdir DIR]\n"
+	"                       [--map-compare bytes|normalised]\n"
 	"\n"
 	"Checks a candidate's `map` against the committed map baselines of the\n"
 	"reference's version (DIR/map-<human|json>[/window]/<format>/version-map.json;\n"
@@ -31,9 +32,11 @@ static const char usage[] =
 	"expected-outputs/map-fixtures) are made again with --fixtures-with (default\n"
 	"qemu-img on PATH), which must be the version that made the baselines'\n"
 	"fixtures; the candidate runs `map` on each, whole and through each window,\n"
-	"in the fixtures' directory.  Human output is compared byte for byte and\n"
-	"JSON through the core's map normalisation, after paths are normalised\n"
-	"($FILENAME, $BACKING); exit codes exactly; stderr exactly when the\n"
+	"in the fixtures' directory.  Output is compared byte for byte, as\n"
+	"instar's tests compare it (with --map-compare normalised, JSON only as\n"
+	"maps, through the core's map normalisation: a trailing newline missing\n"
+	"passes), after paths are normalised ($FILENAME, $BACKING); JSON that\n"
+	"differs as a map says in which fields; exit codes exactly; stderr exactly when the\n"
 	"candidate says it is a qemu-img, else whether there is any.  Differences\n"
 	"listed in the known-divergences file (default\n"
 	"expected-outputs/known-divergences), whose case names here are\n"
@@ -117,6 +120,7 @@ int ddp_replay_map(int argc, char **argv)
 	const char *candidate = NULL, *reference = "qemu-img", *manifest_arg = NULL;
 	const char *root_arg = NULL, *known_arg = NULL, *only = NULL, *workdir_arg = NULL;
 	const char *fixtures_with = "qemu-img";
+	const char *map_compare = "bytes";
 	char manifest_path[4200], root[4200], known_path[4200], version[32], by[32];
 	char workdir[4200], fixdir[4300];
 	ddp_tool ref = {0}, cand = {0}, maker = {0};
@@ -141,7 +145,8 @@ int ddp_replay_map(int argc, char **argv)
 		      : !strcmp(a, "--manifest") ? &manifest_arg : !strcmp(a, "--baselines") ? &root_arg
 		      : !strcmp(a, "--known") ? &known_arg : !strcmp(a, "--only") ? &only
 		      : !strcmp(a, "--workdir") ? &workdir_arg
-		      : !strcmp(a, "--fixtures-with") ? &fixtures_with : NULL;
+		      : !strcmp(a, "--fixtures-with") ? &fixtures_with
+		      : !strcmp(a, "--map-compare") ? &map_compare : NULL;
 		if (!dst) {
 			rc = ddp_cli_fail("replay: unknown option '%s' with --command map (see "
 			                  "`ddparity replay --command map --help`)", a);
@@ -153,6 +158,10 @@ int ddp_replay_map(int argc, char **argv)
 		}
 		*dst = v;
 		i++;
+	}
+	if (strcmp(map_compare, "bytes") && strcmp(map_compare, "normalised")) {
+		rc = ddp_cli_fail("replay: --map-compare '%s': bytes or normalised", map_compare);
+		goto out;
 	}
 	ddp_bl_path(manifest_path, sizeof(manifest_path),
 	            manifest_arg ? manifest_arg : "expected-outputs/map-fixtures");
@@ -249,7 +258,7 @@ int ddp_replay_map(int argc, char **argv)
 			break;
 		}
 		ddp_map_diverges(sig, sizeof(sig), detail, sizeof(detail), c->json, &base, &got,
-		                 cand.is_qemu);
+		                 cand.is_qemu, !strcmp(map_compare, "normalised"));
 		ddp_map_signature_fields(fields, sizeof(fields), sig);
 		if (!sig[0]) {
 			npass++;

@@ -18,6 +18,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
+#include "map.h"
 #include "suitefiles.h"
 
 static const char usage[] =
@@ -27,12 +28,14 @@ static const char usage[] =
 	"Writes one self-contained HTML file (default report.html; inline CSS only,\n"
 	"no scripts, nothing fetched): the matrix of the dd-cases (rows) against\n"
 	"every version of the baselines (DIR, default expected-outputs/dd-info-json;\n"
-	"columns), each cell coloured by the version's profile and showing the\n"
-	"outcome (dd's exit code, the output's virtual size and format, the first\n"
-	"stderr line) and what differs from the version to its left; a summary of\n"
-	"the cases that change between adjacent versions; and, for each --findings\n"
+	"columns), each cell coloured by the version's profile (labelled by its\n"
+	"versions) and showing the outcome (dd's exit code, the output's virtual\n"
+	"size with units and format, dd's whole stderr) and what in dd's behaviour\n"
+	"differs from the version to its left, rows with such a change first; the\n"
+	"changes of qemu-img info's own output in a section of their own; a summary\n"
+	"of the cases that change between adjacent versions; and, for each --findings\n"
 	"DIR (repeatable), the campaign's findings grouped by signature, with their\n"
-	"counts, cases, stderr texts and reproducers.  The file is written\n"
+	"rule labels, counts, minimal cases, stderr texts and reproducers.  The file is written\n"
 	"atomically.  Exit status: 0 written, 2 error.\n";
 
 #define MAX_VERSIONS 32
@@ -151,13 +154,6 @@ static void cell_free(cell *c)
 	free(c->out);
 }
 
-static int cell_same(const cell *a, const cell *b)
-{
-	return a->present == b->present && a->dd_rc == b->dd_rc && a->info_rc == b->info_rc &&
-	       !strcmp(a->dd_err ? a->dd_err : "", b->dd_err ? b->dd_err : "") &&
-	       !strcmp(a->out ? a->out : "", b->out ? b->out : "");
-}
-
 /* The top-level info keys that differ: " +added -removed ~changed" (a few). */
 static void info_keys(FILE *f, const char *a_text, const char *b_text)
 {
@@ -185,6 +181,34 @@ static void info_keys(FILE *f, const char *a_text, const char *b_text)
 	json_decref(b);
 }
 
+/* A size in bytes with its unit beside: "1048576 B (1 MiB)", "3072 B (3 KiB)", "512 B". */
+static void size_text(FILE *f, long long n)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+	double x = (double)n;
+	int u = -1;
+
+	if (n < 0) {
+		fputs("&ndash;", f);
+		return;
+	}
+	fprintf(f, "%lld&nbsp;B", n);
+	while (x >= 1024 && u < 3) {
+		x /= 1024;
+		u++;
+	}
+	if (u >= 0)
+		fprintf(f, x == (double)(long long)x ? " (%.0f&nbsp;%s)" : " (%.2f&nbsp;%s)", x, units[u]);
+}
+
+/* Whether dd's own behaviour differs (exit, stderr, size, format), not only info's text. */
+static int cell_dd_same(const cell *a, const cell *b)
+{
+	return a->present == b->present && a->dd_rc == b->dd_rc && a->info_rc == b->info_rc &&
+	       a->vsize == b->vsize && !strcmp(a->format, b->format) &&
+	       !strcmp(a->dd_err ? a->dd_err : "", b->dd_err ? b->dd_err : "");
+}
+
 /* What differs from a (the version to the left) to b, for people. */
 static void cell_delta(FILE *f, const cell *a, const cell *b)
 {
@@ -200,17 +224,20 @@ static void cell_delta(FILE *f, const cell *a, const cell *b)
 		fputs(sep, f);
 		sep = "; ";
 		fputs("size ", f);
-		if (a->vsize < 0) fputs("&ndash;", f); else fprintf(f, "%lld", a->vsize);
-		fputs("&rarr;", f);
-		if (b->vsize < 0) fputs("&ndash;", f); else fprintf(f, "%lld", b->vsize);
+		size_text(f, a->vsize);
+		fputs(" &rarr; ", f);
+		size_text(f, b->vsize);
 	}
 	if (strcmp(a->dd_err, b->dd_err))
 		fprintf(f, "%sstderr text", sep), sep = "; ";
-	if (a->vsize == b->vsize && strcmp(a->out, b->out)) {
-		fprintf(f, "%sinfo", sep), sep = "; ";
-		info_keys(f, a->out, b->out);
+	if (strcmp(a->format, b->format) && a->format[0] && b->format[0]) {
+		fputs(sep, f), sep = "; ";
+		fputs("format ", f);
+		esc(f, a->format);
+		fputs(" &rarr; ", f);
+		esc(f, b->format);
 	}
-	if (a->info_rc != b->info_rc)
+	if (a->info_rc != b->info_rc && !a->dd_rc && !b->dd_rc)
 		fprintf(f, "%sinfo exit %d&rarr;%d", sep, a->info_rc, b->info_rc), sep = "; ";
 }
 
@@ -219,6 +246,23 @@ typedef struct version_col {
 	char profile[64];
 	int pindex;          /* colour */
 } version_col;
+
+/* A profile as people name it: the versions it holds ("10.0.2 = 10.0.13"), its hash as a tooltip. */
+static void profile_label(FILE *f, const version_col *v, size_t nv, int pindex, const char *profile)
+{
+	const char *sep = "";
+
+	fputs("<span class=\"prof\" title=\"", f);
+	esc(f, profile);
+	fputs("\">profile ", f);
+	for (size_t j = 0; j < nv; j++)
+		if (v[j].pindex == pindex) {
+			fputs(sep, f);
+			esc(f, v[j].name);
+			sep = " = ";
+		}
+	fputs("</span>", f);
+}
 
 static int version_cmp(const void *a, const void *b)
 {
@@ -292,7 +336,10 @@ static const char css[] =
 	"table.matrix td.cell{width:220px;font-size:11px}"
 	"table.matrix tr.drift-row th.case{font-weight:bold}"
 	"td.cell .o{font-family:ui-monospace,monospace}"
-	"td.cell .e{color:#7a1010;font-family:ui-monospace,monospace;white-space:pre-wrap;word-break:break-word}"
+	"td.cell .e{color:#7a1010;font-family:ui-monospace,monospace;white-space:pre-wrap;overflow-wrap:anywhere}"
+	"table.info td{font-family:ui-monospace,monospace}"
+	".rules span{display:inline-block;background:#e0e7ff;border-radius:3px;padding:0 4px;margin:1px 2px 1px 0;font:11px ui-monospace,monospace}"
+	"details summary{cursor:pointer;color:#555}"
 	"td.cell .d{color:#000;background:#ffe36b;border-radius:2px;padding:0 2px;display:inline-block;margin-top:1px}"
 	"td.cell.changed{border-left:4px solid #d01c1c}"
 	"td.cell.fail .o{font-weight:bold}"
@@ -309,7 +356,7 @@ static const char css[] =
 static void write_cell(FILE *f, const version_col *v, const cell *c, const cell *left,
                        const version_col *lv)
 {
-	int changed = left && !cell_same(left, c);
+	int changed = left && !cell_dd_same(left, c);
 
 	fputs("<td class=\"cell p", f);
 	fprintf(f, "%d prof-", v->pindex);
@@ -326,10 +373,13 @@ static void write_cell(FILE *f, const version_col *v, const cell *c, const cell 
 	if (!c->present) {
 		fputs("no baseline", f);
 	} else {
-		size_t n = strcspn(c->dd_err, "\n");
+		size_t n = strlen(c->dd_err);
+		while (n && c->dd_err[n - 1] == '\n')
+			n--;
 		fprintf(f, "<div class=\"o\">exit %d", c->dd_rc);
 		if (c->vsize >= 0) {
-			fprintf(f, " &middot; %lld", c->vsize);
+			fputs(" &middot; ", f);
+			size_text(f, c->vsize);
 			if (c->format[0]) {
 				fputs(" ", f);
 				esc(f, c->format);
@@ -339,10 +389,9 @@ static void write_cell(FILE *f, const version_col *v, const cell *c, const cell 
 		}
 		fputs("</div>", f);
 		if (n) {
+			/* Whole, wrapped by the page: a cut message loses what it says. */
 			fputs("<div class=\"e\">", f);
-			esc_n(f, c->dd_err, n > 200 ? 200 : n);
-			if (n > 200)
-				fputs("&hellip;", f);
+			esc_n(f, c->dd_err, n);
 			fputs("</div>", f);
 		}
 	}
@@ -482,15 +531,46 @@ static int write_findings(FILE *f, const char *dir)
 		}
 		fputs("<tr class=\"finding\"><td><code>", f);
 		esc(f, sig);
-		fprintf(f, "</code></td><td>%lld</td><td><pre>",
-		        (long long)json_integer_value(json_object_get(val, "count")));
-		esc(f, r.case_text);
-		/* A group's minimal case, when it was minimised. */
-		if (json_string_value(json_object_get(val, "headline"))) {
-			fputs("</pre><p>minimal case:</p><pre>", f);
-			esc(f, json_string_value(json_object_get(val, "headline")));
+		fputs("</code>", f);
+		/* The group's rule labels (the model's: what in qemu the cases go through). */
+		{
+			const char *rules = json_string_value(json_object_get(val, "rules"));
+			if (rules && *rules) {
+				char *copy = strdup(rules), *save = NULL;
+				fputs("<div class=\"rules\">", f);
+				for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+				     t = strtok_r(NULL, ",", &save)) {
+					int id = ddp_rule_lookup(t);
+					const char *text = id >= 0 ? ddp_rule_text((ddp_rule)id)
+					                           : ddp_map_rule_text(t);
+					fputs("<span title=\"", f);
+					esc(f, text ? text : "");
+					fputs("\">", f);
+					esc(f, t);
+					fputs("</span>", f);
+				}
+				fputs("</div>", f);
+				free(copy);
+			}
 		}
-		fputs("</pre><pre>", f);
+		fprintf(f, "</td><td>%lld</td><td>",
+		        (long long)json_integer_value(json_object_get(val, "count")));
+		/* The group's minimal case first, when it was minimised; the case as found below. */
+		{
+			const char *headline = json_string_value(json_object_get(val, "headline"));
+			if (headline && *headline) {
+				fputs("<div>minimal case:</div><pre class=\"minimal\">", f);
+				esc(f, headline);
+				fputs("</pre><details><summary>as found</summary><pre>", f);
+				esc(f, r.case_text);
+				fputs("</pre></details>", f);
+			} else {
+				fputs("<div>case (not minimised):</div><pre>", f);
+				esc(f, r.case_text);
+				fputs("</pre>", f);
+			}
+		}
+		fputs("<pre>", f);
 		esc(f, r.detail);
 		fputs("</pre></td><td>", f);
 		rs = first_line_of(fdir, "reference.stderr");
@@ -510,6 +590,61 @@ static int write_findings(FILE *f, const char *dir)
 	fputs("</tbody></table></section>", f);
 	json_decref(sigs);
 	return DDP_EXIT_OK;
+}
+
+/*
+ * qemu-img info's own output: where dd behaves the same but info's JSON
+ * differs (a field added or dropped by a newer info), one line per change
+ * and pair of versions, with how many cases show it.
+ */
+static void write_info_changes(FILE *f, const cell *cells, const ddp_ddcases *cases,
+                               const version_col *v, size_t nv)
+{
+	fputs("<h2 id=\"info-changes\">Changes of <code>qemu-img info</code>'s own output</h2>\n"
+	      "<p class=\"meta\">The output's info JSON differs while dd's behaviour does not: "
+	      "info itself changed (+ added, - dropped, ~ changed top-level keys).</p>\n"
+	      "<table class=\"list info\"><thead><tr><th>from</th><th>to</th><th>change</th>"
+	      "<th>cases</th></tr></thead><tbody>", f);
+	for (size_t j = 1; j < nv; j++) {
+		char *keys[64];
+		size_t count[64], nkeys = 0, examples[64];
+		for (size_t i = 0; i < cases->count; i++) {
+			const cell *a = &cells[i * nv + j - 1], *b = &cells[i * nv + j];
+			char *text = NULL;
+			size_t len = 0, k;
+			FILE *m;
+			if (!a->present || !b->present || !cell_dd_same(a, b) || !strcmp(a->out, b->out))
+				continue;
+			if (!(m = open_memstream(&text, &len)))
+				continue;
+			info_keys(m, a->out, b->out);
+			fclose(m);
+			for (k = 0; k < nkeys && strcmp(keys[k], text); k++)
+				;
+			if (k < nkeys) {
+				count[k]++;
+				free(text);
+			} else if (nkeys < 64) {
+				keys[nkeys] = text;
+				examples[nkeys] = i;
+				count[nkeys++] = 1;
+			} else {
+				free(text);
+			}
+		}
+		for (size_t k = 0; k < nkeys; k++) {
+			fputs("<tr><td>", f);
+			esc(f, v[j - 1].name);
+			fputs("</td><td>", f);
+			esc(f, v[j].name);
+			fprintf(f, "</td><td>%s</td><td>%zu (such as ", keys[k][0] ? keys[k] : "(whitespace or order)",
+			        count[k]);
+			esc(f, cases->items[examples[k]].name);
+			fputs(")</td></tr>", f);
+			free(keys[k]);
+		}
+	}
+	fputs("</tbody></table>\n", f);
 }
 
 int ddp_cmd_report(int argc, char **argv)
@@ -579,7 +714,7 @@ int ddp_cmd_report(int argc, char **argv)
 			snprintf(dir, sizeof(dir), "%s/%s", root, v[j].name);
 			if ((rc = cell_load(&cells[i * nv + j], dir, cases.items[i].name)))
 				goto out;
-			if (j && !cell_same(&cells[i * nv + j - 1], &cells[i * nv + j]))
+			if (j && !cell_dd_same(&cells[i * nv + j - 1], &cells[i * nv + j]))
 				nchanged[j]++;
 		}
 
@@ -609,18 +744,13 @@ int ddp_cmd_report(int argc, char **argv)
 		fprintf(f, "<span class=\"sw p%zu prof-", k % 8);
 		cls(f, profiles[k]);
 		fputs("\">", f);
-		esc(f, profiles[k]);
-		fputs(": ", f);
-		for (size_t j = 0, first = 1; j < nv; j++)
-			if (v[j].pindex == (int)k) {
-				fputs(first ? "" : ", ", f);
-				esc(f, v[j].name);
-				first = 0;
-			}
+		profile_label(f, v, nv, (int)k, profiles[k]);
 		fputs("</span>", f);
 	}
-	fputs(" A red left edge and a yellow &#916; mark a cell that differs from the version "
-	      "to its left.</p>\n", f);
+	fputs(" A red left edge and a yellow &#916; mark a cell where dd's behaviour (exit, "
+	      "stderr, the output's size or format) differs from the version to its left; rows "
+	      "with such a change come first. Changes of <code>qemu-img info</code>'s own output "
+	      "have <a href=\"#info-changes\">a section of their own</a>.</p>\n", f);
 
 	/* The matrix. */
 	fputs("<h2>Case &times; version</h2>\n<table class=\"matrix\" id=\"matrix\"><thead><tr>"
@@ -631,14 +761,18 @@ int ddp_cmd_report(int argc, char **argv)
 		fputs("\" scope=\"col\">", f);
 		esc(f, v[j].name);
 		fputs("<br><small>", f);
-		esc(f, v[j].profile);
+		profile_label(f, v, nv, v[j].pindex, v[j].profile);
 		fputs("</small></th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
+	/* Rows where dd's behaviour drifts first, then the rest, each in dd-cases order. */
+	for (size_t pass = 0; pass < 2; pass++)
 	for (size_t i = 0; i < cases.count; i++) {
 		int drift = 0;
 		for (size_t j = 1; j < nv; j++)
-			drift |= !cell_same(&cells[i * nv + j - 1], &cells[i * nv + j]);
+			drift |= !cell_dd_same(&cells[i * nv + j - 1], &cells[i * nv + j]);
+		if (drift != !pass)
+			continue;
 		fputs(drift ? "<tr class=\"case-row drift-row\" data-case=\"" : "<tr class=\"case-row\" data-case=\"", f);
 		esc(f, cases.items[i].name);
 		fputs("\">", f);
@@ -654,8 +788,8 @@ int ddp_cmd_report(int argc, char **argv)
 	fputs("</tbody></table>\n", f);
 
 	/* Changes between adjacent versions. */
-	fputs("<h2>Changes between adjacent versions</h2>\n<table class=\"list\" id=\"changes\"><thead><tr><th>from</th><th>to</th>"
-	      "<th>cases that change</th></tr></thead><tbody>", f);
+	fputs("<h2>Changes of dd between adjacent versions</h2>\n<table class=\"list\" id=\"changes\"><thead><tr><th>from</th><th>to</th>"
+	      "<th>cases whose dd behaviour changes</th></tr></thead><tbody>", f);
 	for (size_t j = 1; j < nv; j++) {
 		const char *sep = "";
 		fputs("<tr><td>", f);
@@ -666,7 +800,7 @@ int ddp_cmd_report(int argc, char **argv)
 		if (nchanged[j])
 			fputs(": ", f);
 		for (size_t i = 0; i < cases.count; i++)
-			if (!cell_same(&cells[i * nv + j - 1], &cells[i * nv + j])) {
+			if (!cell_dd_same(&cells[i * nv + j - 1], &cells[i * nv + j])) {
 				fputs(sep, f);
 				esc(f, cases.items[i].name);
 				sep = ", ";
@@ -674,6 +808,7 @@ int ddp_cmd_report(int argc, char **argv)
 		fputs("</td></tr>", f);
 	}
 	fputs("</tbody></table>\n", f);
+	write_info_changes(f, cells, &cases, v, nv);
 
 	if (nfindings) {
 		fputs("<h2 id=\"findings\">Campaign findings, by signature</h2>\n", f);

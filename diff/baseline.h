@@ -90,6 +90,12 @@ void ddp_ddcase_size_column(char *buf, size_t size, const ddp_ddcase *c);
 void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c);
 /* The dd-cases line (columns aligned as in the committed file), with '\n'. */
 char *ddp_ddcase_line(const ddp_ddcase *c);
+/*
+ * The case's name as instar spells it (its DD_CASES and testdata): a final
+ * `-vpc` of a case whose output is vpc becomes `-vhd`, as instar's
+ * generate-baselines names qemu's vpc.
+ */
+void ddp_ddcase_instar_name(char *buf, size_t size, const ddp_ddcase *c);
 /* The case as a tuple of instar's generate-baselines.py DD_CASES, with '\n'. */
 char *ddp_ddcase_python(const ddp_ddcase *c);
 

@@ -561,15 +561,27 @@ static void py_string(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+void ddp_ddcase_instar_name(char *buf, size_t size, const ddp_ddcase *c)
+{
+	size_t n = strlen(c->name);
+
+	if (!strcmp(c->out_fmt, "vpc") && n > 4 && !strcmp(c->name + n - 4, "-vpc"))
+		snprintf(buf, size, "%.*s-vhd", (int)(n - 4), c->name);
+	else
+		snprintf(buf, size, "%s", c->name);
+}
+
 char *ddp_ddcase_python(const ddp_ddcase *c)
 {
+	char name[sizeof(c->name)];
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	/* instar's DD_CASES name VHD output 'vhd' (its -O translates it to vpc). */
+	ddp_ddcase_instar_name(name, sizeof(name), c);
 	fputc('(', f);
-	py_string(f, c->name);
+	py_string(f, name);
 	fputs(", ", f);
 	py_string(f, c->size_text);
 	fputs(", ", f);

@@ -70,6 +70,13 @@ int ddp_fixture_make(ddp_fixture *f, const char *dir, const char *qemu_img, ddp_
 int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *format,
                            const char *path, const char *cwd, const char *what,
                            ddp_error *err);
+/*
+ * The same with format NULL: what qemu-img probes the file as (no -f), its
+ * virtual size and (probed, when not NULL) the format info names.
+ */
+int ddp_image_probe(int64_t *out, char *probed, size_t probed_size, const char *qemu_img,
+                    const char *format, const char *path, const char *cwd, const char *what,
+                    ddp_error *err);
 
 /* qemu-io beside the given qemu-img (a version wrapper has both), else PATH's (malloc'd). */
 char *ddp_qemu_io_for(const char *qemu_img);
@@ -150,6 +157,7 @@ typedef struct ddp_config {
 	/* `qemu-img map` campaigns (map.h): the manifest, its fixtures made there. */
 	const struct ddp_map_manifest *map;
 	char map_fixdir[4096];
+	int map_json_normalised;          /* JSON maps compared parsed, not byte for byte */
 } ddp_config;
 
 /* The default of ddp_config.max_output (fuzz --max-output-size). */

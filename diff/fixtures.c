@@ -126,12 +126,20 @@ int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *forma
                            const char *path, const char *cwd, const char *what,
                            ddp_error *err)
 {
-	const char *argv[] = {qemu_img, "info", "--output=json", "-f", format, path, NULL};
+	return ddp_image_probe(out, NULL, 0, qemu_img, format, path, cwd, what, err);
+}
+
+int ddp_image_probe(int64_t *out, char *probed, size_t probed_size, const char *qemu_img,
+                    const char *format, const char *path, const char *cwd, const char *what,
+                    ddp_error *err)
+{
+	const char *with_f[] = {qemu_img, "info", "--output=json", "-f", format, path, NULL};
+	const char *probing[] = {qemu_img, "info", "--output=json", path, NULL};
 	ddp_proc_opts o = {cwd, 60, 1 << 20, 0, 0};
 	ddp_proc_result r;
 	json_t *j;
 
-	if (ddp_proc_run(&r, argv, &o, err))
+	if (ddp_proc_run(&r, format ? with_f : probing, &o, err))
 		return DDP_ERROR;
 	j = r.exited && !r.exit_code ? json_loads(r.out, 0, NULL) : NULL;
 	if (!json_is_integer(json_object_get(j, "virtual-size"))) {
@@ -143,6 +151,10 @@ int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *forma
 	}
 	ddp_proc_result_free(&r);
 	*out = json_integer_value(json_object_get(j, "virtual-size"));
+	if (probed)
+		snprintf(probed, probed_size, "%s",
+		         json_is_string(json_object_get(j, "format"))
+		         ? json_string_value(json_object_get(j, "format")) : "");
 	json_decref(j);
 	return DDP_OK;
 }

@@ -53,7 +53,14 @@ typedef struct ddp_map_fixture {
 	int line;
 	/* Filled by ddp_map_fixtures_make: */
 	char file[72];        /* NAME.FORMAT, in the fixtures' directory */
-	int64_t virtual_size; /* as the reference's info says */
+	/*
+	 * What map sees: it runs without -f, so qemu probes the file, and a
+	 * fixed VHD (no header, its footer at the end) is probed as raw.  The
+	 * format qemu-img info names without -f, and its virtual size (the
+	 * windows' mid and end are computed from it).
+	 */
+	char probed_format[16];
+	int64_t virtual_size;
 } ddp_map_fixture;
 
 enum { DDP_MAP_AT_ZERO, DDP_MAP_AT_MID, DDP_MAP_AT_END };
@@ -153,11 +160,13 @@ int ddp_map_run_args(ddp_map_outcome *out, const ddp_tool *tool, const ddp_map_f
  * (JSON, through ddp_map_compare), map-invalid:<side> (a JSON output that
  * is not a map), crash, timeout.  detail gets the first difference.
  * stderr is compared byte for byte with exact_stderr (a candidate that says
- * it is a qemu-img), else by class: empty or not.
+ * it is a qemu-img), else by class: empty or not.  JSON that holds the same
+ * map in other bytes (a trailing newline missing, other spacing) is stdout
+ * unless json_normalised: byte for byte is what instar's tests compare.
  */
 void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_size,
                       int json, const ddp_map_outcome *ref, const ddp_map_outcome *cand,
-                      int exact_stderr);
+                      int exact_stderr, int json_normalised);
 
 /*
  * A divergence signature as the comma-separated fields a known-divergences

@@ -225,7 +225,7 @@ int ddp_map_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	} else {
 		ddp_map_diverges(res->signature, sizeof(res->signature), res->detail,
 		                 sizeof(res->detail), json, &ref, &cand,
-		                 cfg->stderr_mode == DDP_STDERR_EXACT);
+		                 cfg->stderr_mode == DDP_STDERR_EXACT, cfg->map_json_normalised);
 		res->verdict = res->signature[0] ? DDP_DIVERGES : DDP_SAME;
 	}
 	/* The rules map went through: with the kinds, the finding's group. */

@@ -550,8 +550,8 @@ static int make_one(ddp_map_fixture *f, const ddp_map_manifest *m, const char *d
 		if (!f->nwrites)
 			break;
 	}
-	return ddp_image_virtual_size(&f->virtual_size, qemu_img, f->format, f->file, dir, what,
-	                              err);
+	return ddp_image_probe(&f->virtual_size, f->probed_format, sizeof(f->probed_format),
+	                       qemu_img, NULL, f->file, dir, what, err);
 }
 
 int ddp_map_fixtures_make(ddp_map_manifest *m, const char *dir, const char *qemu_img,

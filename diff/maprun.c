@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "map.h"
+#include "suitefiles.h"
 
 void ddp_map_case_name(char *buf, size_t size, const ddp_map_case *c)
 {
@@ -136,9 +137,25 @@ static void add_kind(char *sig, size_t size, const char *kind)
 	snprintf(sig + used, size - used, "%s%s", used ? "+" : "", kind);
 }
 
+/* Where two texts that hold the same map differ in their bytes, for a detail. */
+static void bytes_detail(char *detail, size_t size, const char *a, const char *b)
+{
+	size_t i = 0, la = strlen(a), lb = strlen(b);
+
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	if (la == lb + 1 && i == lb && a[lb] == '\n')
+		snprintf(detail, size, "the same map, but the candidate's JSON lacks its trailing newline");
+	else if (lb == la + 1 && i == la && b[la] == '\n')
+		snprintf(detail, size, "the same map, but the candidate's JSON has a newline more at its end");
+	else
+		snprintf(detail, size, "the same map in other bytes (JSON text of %zu and %zu bytes, first "
+		         "difference at byte %zu)", la, lb, i);
+}
+
 void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_size,
                       int json, const ddp_map_outcome *ref, const ddp_map_outcome *cand,
-                      int exact_stderr)
+                      int exact_stderr, int json_normalised)
 {
 	sig[0] = detail[0] = '\0';
 	if (cand->rc == -1 || ref->rc == -1) {
@@ -175,6 +192,11 @@ void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_si
 				add_kind(sig, sig_size, kind);
 				if (!detail[0])
 					snprintf(detail, detail_size, "%s", d.detail);
+			} else if (!json_normalised) {
+				/* The same map in other bytes: what a byte-for-byte reader (instar's) rejects. */
+				add_kind(sig, sig_size, "stdout");
+				if (!detail[0])
+					bytes_detail(detail, detail_size, ref->out, cand->out);
 			}
 		} else {
 			ddp_error e;
@@ -199,14 +221,6 @@ void ddp_map_baseline_root(char *buf, size_t size, const char *root, const ddp_m
 	         c->windowed ? "/window" : "", c->fixture->format);
 }
 
-static char *dumps_nl(json_t *j)
-{
-	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS), *out = NULL;
-	if (text && asprintf(&out, "%s\n", text) < 0)
-		out = NULL;
-	free(text);
-	return out;
-}
 
 int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_outcome *o,
                           const char *version, const char *fixtures_by, ddp_error *err)
@@ -234,12 +248,15 @@ int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_
 	json_object_set_new(meta, "fixture_manifest_line", json_string(line));
 	json_object_set_new(meta, "fixtures_made_by", json_string(fixtures_by));
 	json_object_set_new(meta, "source_format", json_string(c->fixture->format));
+	/* map runs without -f: say so when qemu takes the file for another format. */
+	if (strcmp(c->fixture->probed_format, c->fixture->format))
+		json_object_set_new(meta, "probed_format", json_string(c->fixture->probed_format));
 	json_object_set_new(meta, "virtual_size", json_integer(c->fixture->virtual_size));
 	json_object_set_new(meta, "map_args", args);
 	json_object_set_new(meta, "map_return_code", json_integer(o->rc));
 	json_object_set_new(meta, "window", win);
 	json_object_set_new(meta, "qemu_version", json_string(version));
-	b->meta_text = dumps_nl(meta);
+	b->meta_text = ddp_suitefile_dumps(meta);
 	json_decref(meta);
 	b->stdout_text = strdup(o->out);
 	b->stderr_text = strdup(o->err);

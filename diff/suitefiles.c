@@ -990,3 +990,13 @@ int ddp_signatures_load(json_t **out, const char *path, ddp_error *err)
 	*out = NULL;
 	return load(out, path, DDP_SIGNATURES_MAX, parse_signatures, NULL, err);
 }
+
+char *ddp_suitefile_dumps(const json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS), *out = NULL;
+
+	if (text && asprintf(&out, "%s\n", text) < 0)
+		out = NULL;
+	free(text);
+	return out;
+}

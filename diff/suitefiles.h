@@ -36,6 +36,9 @@
 int ddp_suitefile_read(char **out, size_t *len, const char *path, size_t max,
                        ddp_error *err);
 
+/* A suite file's text as the suite writes it: indent 2, keys sorted, '\n' (malloc'd; NULL: no memory). */
+char *ddp_suitefile_dumps(const json_t *j);
+
 /* ---- a baseline: <case>.meta.json and <case>.stdout.txt ------------------ */
 
 typedef struct ddp_baseline_meta {

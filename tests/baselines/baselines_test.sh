@@ -15,6 +15,13 @@
 #                              with baselines, and replay against the mutant fails on it;
 #                              with "refusals", promote also refuses a duplicate and a
 #                              different existing baseline (unless --force)
+#   export-instar              `baselines export --layout instar` read as instar's tests
+#                              read it (a reader written from the facts in
+#                              ../shared/instar-testdata-facts.md, bash and jq): the
+#                              list check, every case loading, vpc found as vhd, the
+#                              version lookup's fallbacks, the installed qemu-img's
+#                              dd compared under instar's normaliser; errors and
+#                              re-export leave whole trees
 #   promote-mutant NAME...|SHARD/N
 #                              each mutant's case in tests/mutants/mutants.txt (or, for
 #                              "issue-drop-count", drop-count on the exit+stderr+output
@@ -52,6 +59,135 @@ cases-file)
   grep -q "$tmp/bad3:1:20: .*the fixture's link" "$tmp/out" || { cat "$tmp/out"; fail "of=IN: no column for the bad operand"; }
   "$ddp" baselines generate --cases "$cases" --out "$tmp/o" --only no-such-case > "$tmp/out" 2>&1 && fail "--only of an unknown case accepted"
   echo "dd-cases: $ncases cases parse; malformed lines are named by file, line and column" ;;
+
+export-instar)
+  command -v jq > /dev/null || fail "jq not found (install jq)"
+  list=$src/expected-outputs/instar-dd-cases
+  out=$tmp/testdata/expected-outputs && mkdir "$tmp/testdata"
+  "$ddp" baselines export --layout instar "$out" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail "export failed"; }
+  cat "$tmp/log"
+  dd=$out/dd-info-json
+  grep -vE '^[[:space:]]*(#|$)' "$list" | sort > "$tmp/listed"
+  [ "$(wc -l < "$tmp/listed")" = 18 ] || fail "instar-dd-cases does not hold instar's 18 DD_CASES"
+  # instar's setUpClass and lookup: version-map.json with version_to_profile.
+  jq -e '(.profiles | type == "object") and (.version_to_profile | length > 0)' "$dd/version-map.json" > /dev/null \
+    || fail "version-map.json lacks profiles or version_to_profile"
+  # Its list check: the stems of *.stdout.txt in the first profile (sorted) equal the list; here every profile.
+  first=$(find "$dd/profiles" -mindepth 1 -maxdepth 1 | sort | head -1)
+  for p in "$dd"/profiles/*/; do
+    (cd "$p" && ls -- *.stdout.txt | sed 's/\.stdout\.txt$//' | sort) > "$tmp/disk"
+    diff "$tmp/listed" "$tmp/disk" > "$tmp/d" || { cat "$tmp/d"; fail "$p: the cases on disk are not instar's list"; }
+  done
+  [ -n "$first" ] || fail "no profile"
+  # vpc cases are found under vhd, and never under vpc.
+  for c in 1M-raw-whole 1M-raw-bs1000-count3 1M-raw-count0; do
+    [ -f "$first/$c-vhd.meta.json" ] || fail "$c-vhd missing"
+    [ ! -e "$first/$c-vpc.meta.json" ] || fail "$c-vpc exported under qemu's name"
+    jq -e --arg n "$c-vhd" '.case_name == $n and .output_format == "vhd" and .qemu_output_format == "vpc"' \
+      "$first/$c-vhd.meta.json" > /dev/null || fail "$c-vhd's meta.json is not instar's"
+  done
+  # Every case loads: meta.json is JSON; with dd_return_code 0 stdout.txt is JSON too (one jq a profile).
+  loaded=0 skipped=0
+  for p in "$dd"/profiles/*/; do
+    mapfile -t metas < <(sed "s|^|$p/|; s|\$|.meta.json|" "$tmp/listed")
+    jq -nr '[inputs] | if length != 18 then error("not 18") else .[] end
+      | if (.dd_return_code // 0) != 0 then "skip" elif has("output_sha256") then .case_name
+        else error("\(.case_name): no output_sha256") end' "${metas[@]}" > "$tmp/ok" \
+      || fail "$p: a meta.json is not JSON or lacks output_sha256"
+    mapfile -t outs < <(grep -vx skip "$tmp/ok" | sed "s|^|$p/|; s|\$|.stdout.txt|")
+    jq -n '[inputs | type] | all(. == "object")' "${outs[@]}" | grep -qx true || fail "$p: a stdout.txt is not a JSON object"
+    loaded=$((loaded + ${#outs[@]}))
+    skipped=$((skipped + $(grep -cx skip "$tmp/ok")))
+  done
+  # Our other cases are kept apart, with the same profiles; together they are dd-cases.
+  extra=$out/ddparity-dd-info-json
+  (cd "$extra/profiles/$(basename "$first")" && ls -- *.stdout.txt | wc -l) > "$tmp/n"
+  [ $(( $(cat "$tmp/n") + 18 )) = "$ncases" ] || fail "$(cat "$tmp/n") further cases + 18 is not the $ncases of dd-cases"
+  cmp -s <(jq -S .version_to_profile "$dd/version-map.json") <(jq -S .version_to_profile "$extra/version-map.json") \
+    || fail "the two trees' version maps differ"
+  # instar's lookup: major.minor prefix, then major prefix, then the first entry.
+  lookup() {
+    jq -r --arg mm "$1." --arg m "${1%%.*}." '.version_to_profile | to_entries as $e
+      | ([$e[] | select(.key | startswith($mm))] + [$e[] | select(.key | startswith($m))] + [$e[0]])[0].value' \
+      "$dd/version-map.json"
+  }
+  for want in 5.2:profile-5-2-0 6.1:profile-5-2-0 7.1:profile-5-2-0 7.2:profile-7-2-22 8.2:profile-7-2-22 \
+              9.2:profile-7-2-22 10.0:profile-10-0-2 10.1:profile-10-0-2 11.0:profile-10-0-2 \
+              11.1:profile-11-1-3 11.2:profile-11-1-3 12.0:profile-11-1-3; do
+    got=$(lookup "${want%%:*}")
+    [ "$got" = "${want#*:}" ] || fail "instar's lookup of ${want%%:*} reads $got, want ${want#*:} (the nearest older)"
+    [ -d "$dd/profiles/$got" ] || fail "$got: no such profile directory"
+  done
+  # The installed qemu-img's dd against its profile, under instar's normaliser (its test's steps).
+  iv=$(version_of "$qemu")
+  prof=$dd/profiles/$(lookup "$(echo "$iv" | cut -d. -f1,2)")
+  norm='def strip: walk(if type == "object" then with_entries(select(.key as $k
+          | ["actual-size","dirty-flag","refcount-block-cache-size","l2-cache-size","l2-cache-entry-size",
+             "cache-clean-interval","cid","parent-cid","log-size"] | index($k) | not)) else . end);
+        strip | if (.children | type) == "array" then .children |= map(if (.info | type) == "object"
+          then .info |= del(."virtual-size") else . end) else . end'
+  compared=0
+  while read -r n; do
+    [ "$n" = 1M-raw-count0-vhdx ] && continue  # instar compares no info there
+    read -r rc inf outf size ops < <(jq -r '[.dd_return_code // 0, .input_format,
+      .qemu_output_format // .output_format, .input_size, .window_operands[]] | join(" ")' "$prof/$n.meta.json")
+    [ "$rc" = 0 ] || continue
+    read -ra ops <<< "$ops"
+    w=$tmp/run-$n && mkdir "$w"
+    "$qemu" create -q -f "$inf" "$w/in" "$size" || fail "$n: create"
+    "$qemu" dd -O "$outf" "${ops[@]}" "if=$w/in" "of=$w/out" 2> /dev/null || fail "$n: qemu-img dd failed"
+    "$qemu" info --output=json "$w/out" > "$w/info" || fail "$n: info"
+    jq -S --arg f "$w/out" "$norm | walk(if type == \"object\" and .filename == \$f then .filename = \"\$FILENAME\" else . end)" \
+      "$w/info" > "$w/got"
+    jq -S "$norm" "$prof/$n.stdout.txt" > "$w/want"
+    diff "$w/want" "$w/got" > "$w/d" || { cat "$w/d"; fail "$n: qemu-img $iv differs from $(basename "$prof") under instar's normaliser"; }
+    compared=$((compared + 1))
+  done < "$tmp/listed"
+  # map-<type> as instar's tests/test_map.py reads it: the exit code from
+  # <format>/<first version of the map>/<id>.meta.json's return_code, the output
+  # from profiles/<lookup>/<id>.stdout.txt, compared byte for byte.
+  fixtures=$(awk '$1 == "fixture" {print $2 ":" $3}' "$src/expected-outputs/map-fixtures")
+  mapped=0 nonzero=0
+  for t in human json; do
+    md=$out/map-$t
+    any=$(jq -r '.version_to_profile | keys_unsorted[0]' "$md/version-map.json")
+    [[ $any =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "map-$t: the map's first version '$any' is not a measured one"
+    mprof=$md/profiles/$(dd=$md lookup "$(echo "$iv" | cut -d. -f1,2)")
+    pv=$(jq -r --arg p "$(basename "$mprof")" '.profiles[$p]' "$md/version-map.json")
+    metas=() ours=()
+    for fx in $fixtures; do
+      metas+=("$md/${fx#*:}/$any/${fx%%:*}.meta.json")
+      ours+=("$src/expected-outputs/map-$t/${fx#*:}/$any/${fx%%:*}.meta.json")
+    done
+    # instar's exit code (return_code) is the baseline's, for every fixture (one jq).
+    jq -nr '[inputs] | (length / 2) as $n | [.[:$n], .[$n:]] | transpose[]
+      | if (.[0].return_code | type) != "number" then error("\(.[0].fixture): no return_code")
+        elif .[0].return_code != .[1].map_return_code then error("\(.[0].fixture): return_code differs")
+        else "\(.[0].fixture) \(.[0].return_code)" end' "${metas[@]}" "${ours[@]}" > "$tmp/rcs" \
+      || fail "map-$t: the exported meta.json's return_code is not the baseline's exit code"
+    while read -r id rc; do
+      if [ "$rc" != 0 ]; then nonzero=$((nonzero + 1)); continue; fi
+      fmt=$(printf '%s\n' $fixtures | awk -F: -v i="$id" '$1 == i {print $2}')
+      # Byte for byte the committed output of the profile's version, the paths as instar passes them.
+      sed -e "s|\\\$TESTDATA_ROOT/expected-outputs/ddparity-map-fixtures/$id\\.$fmt|\$FILENAME|g" \
+          -e 's|\$TESTDATA_ROOT/expected-outputs/ddparity-map-fixtures/[a-z0-9-]*\.[a-z0-9]*|$BACKING|g' \
+          "$mprof/$id.stdout.txt" | cmp -s - "$src/expected-outputs/map-$t/$fmt/$pv/$id.stdout.txt" \
+        || fail "map-$t/$id: the exported output is not the committed one of $pv, byte for byte"
+      mapped=$((mapped + 1))
+    done < "$tmp/rcs"
+    ! grep -l '\$FILENAME\|\$BACKING' "$mprof"/*.stdout.txt || fail "map-$t: \$FILENAME left for instar"
+  done
+  # A list naming no case is an error naming it, and the export in place stays whole.
+  printf '1M-raw-whole-raw\nno-such-case\n' > "$tmp/badlist"
+  "$ddp" baselines export --layout instar --instar-cases "$tmp/badlist" "$out" > "$tmp/o" 2>&1 && fail "a list naming no case accepted"
+  grep -q "$tmp/badlist: no-such-case: no case" "$tmp/o" || { cat "$tmp/o"; fail "the error does not name the list and the name"; }
+  "$ddp" baselines export --layout instar "$out" > /dev/null 2>&1 || fail "re-export failed"
+  [ "$(find "$out" -mindepth 1 -maxdepth 1 | wc -l)" = 4 ] || { ls -a "$out"; fail "something left beside the four trees"; }
+  (cd "$dd/profiles/$(basename "$first")" && ls -- *.stdout.txt | sed 's/\.stdout\.txt$//' | sort) | diff -q "$tmp/listed" - > /dev/null \
+    || fail "re-export changed the list"
+  echo "export-instar: 18 cases x $(find "$dd/profiles" -mindepth 1 -maxdepth 1 | wc -l) profiles ($loaded loaded, $skipped skipped for dd_return_code);" \
+       "$(cat "$tmp/n") further cases apart; lookups fall back to the nearest older; qemu-img $iv: $compared cases equal under instar's normaliser;" \
+       "map: $mapped outputs byte for byte, $nonzero skipped for return_code" ;;
 
 regenerate)
   collect_references

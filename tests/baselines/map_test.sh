@@ -10,6 +10,9 @@
 #   replay-qemu              the installed qemu-img passes as candidate and reference
 #   replay-mutant NAME CASE...  the mutant fails on exactly those cases; listed in a
 #                            known-divergences file, the first one is known instead
+#   json-bytes               JSON compared byte for byte: map-json-no-newline fails every
+#                            JSON case of replay (passes with --map-compare normalised)
+#                            and a campaign finds it (stdout)
 #   fuzz                     `ddparity fuzz --command map`: qemu-img against itself finds
 #                            nothing; against map-merge-extents it finds a map: or stdout
 #                            finding that `reproduce` reproduces
@@ -143,6 +146,32 @@ replay-mutant)
     --only "${first#map-*/}" > "$tmp/out" 2>&1 || rc=$?
   grep -q "^known $first " "$tmp/out" || { cat "$tmp/out" "$tmp/known"; fail "a known-divergences entry did not make $first known"; }
   echo "with $tmp/known listing $first ($fields): $(grep "^known $first " "$tmp/out")" ;;
+
+json-bytes)
+  # JSON is compared byte for byte (instar's tests do): the same map without its
+  # trailing newline fails every JSON case and no human one; --map-compare
+  # normalised passes it; a campaign reports it.
+  m=$mutants/map-json-no-newline
+  # One fixture and every window (its baselines are the committed ones): fixtures made in a second.
+  grep -E '^(window|fixture[[:space:]]+raw-sparse[[:space:]])' "$src/expected-outputs/map-fixtures" > "$tmp/manifest"
+  rc=0
+  "$ddp" replay --command map --manifest "$tmp/manifest" --candidate "$m" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/out"; fail "replay against map-json-no-newline: exit $rc, want 1"; }
+  nj=$(grep -c '^fail  map-json/raw-sparse.*stdout: the same map, but the candidate.s JSON lacks its trailing newline' "$tmp/out" || true)
+  [ "$nj" -gt 0 ] && [ "$(grep -c '^fail' "$tmp/out")" = "$nj" ] && [ "$(grep -c '^pass  map-human/' "$tmp/out")" = "$nj" ] \
+    || { cat "$tmp/out"; fail "not every JSON case (and no human one) failed for its missing newline"; }
+  rc=0
+  "$ddp" replay --command map --manifest "$tmp/manifest" --candidate "$m" --baselines "$committed" --map-compare normalised \
+    > "$tmp/out2" 2>&1 || rc=$?
+  [ "$rc" = 0 ] || { cat "$tmp/out2"; fail "--map-compare normalised: exit $rc, want 0"; }
+  rc=0
+  "$ddp" fuzz --minimise-seconds 0 --command map --manifest "$tmp/manifest" --candidate "$m" --seconds 30 --jobs 2 --seed 3 \
+    --stop-on-finding --findings "$tmp/f" --workdir "$tmp/w" > "$tmp/fz" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/fz"; fail "fuzz against map-json-no-newline: exit $rc, want 1 (a finding)"; }
+  dir=$(ls -d "$tmp"/f/*/ | head -1)
+  sig=$(sed -n 's/^  "signature": "\(.*\)",$/\1/p' "$dir/result.json")
+  [ "$sig" = stdout ] || fail "fuzz: finding '$sig', want stdout"
+  echo "replay: $nj JSON cases fail (trailing newline), human pass; normalised: $(tail -1 "$tmp/out2"); fuzz: a '$sig' finding" ;;
 
 fuzz)
   rc=0

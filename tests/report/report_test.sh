@@ -23,7 +23,7 @@ nversions=$(find "$root" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' | wc -l)
 # A campaign's findings directory with a hostile finding.
 f=$tmp/findings/stderr-0000
 mkdir -p "$f"
-printf '{"stderr": {"count": 3, "dir": "stderr-0000"}}\n' > "$tmp/findings/signatures.json"
+printf '{"stderr": {"count": 3, "dir": "stderr-0000", "rules": "window-count-caps-end,vhd-chs", "headline": "1M-raw-count1-vpc  1M  raw  vpc  count=1"}}\n' > "$tmp/findings/signatures.json"
 printf '{"signature": "stderr", "detail": "stderr: <b>&amp;\\"x\\u0027</b>", "reference": "a<ref>", "candidate": "b&cand", "stderr_mode": "exact", "case": "qemu-img dd <script>alert(1)</script>"}\n' > "$f/result.json"
 printf 'qemu-img: <img onerror=x> & "q" \xff\xfe end\n' > "$f/reference.stderr"
 printf 'qemu-img: ok\n' > "$f/candidate.stderr"
@@ -52,6 +52,24 @@ for v in $(find "$root" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' -printf '
 done
 grep -q 'id="changes"' "$html" || fail "no table of changes between adjacent versions"
 grep -q '<tr class="finding">' "$html" || fail "the campaign's finding is not shown"
+grep -q '<pre class="minimal">1M-raw-count1-vpc  1M  raw  vpc  count=1</pre><details>' "$html" \
+  || fail "the finding's minimal case is not shown first"
+grep -q '<div class="rules"><span title="[^"]\+">window-count-caps-end</span><span title="[^"]\+">vhd-chs</span></div>' "$html" \
+  || fail "the finding's rule labels (with their texts) are not shown"
+# Drift first: the first matrix row is one where dd's behaviour changes; info's own changes apart.
+grep -o '<tr class="case-row[^"]*"' "$html" | head -1 | grep -q drift-row || fail "the first row is not a drifting one"
+ndrift=$(grep -o '<tr class="case-row drift-row"' "$html" | wc -l)
+grep -o '<tr class="case-row[^"]*"' "$html" | head -n "$ndrift" | grep -vq drift-row && fail "drifting rows are not all first"
+grep -q 'id="info-changes"' "$html" || fail "no section for info's own changes"
+if grep -q '"children"' "$root"/profiles/*/*.stdout.txt 2>/dev/null; then
+  grep -q '<td> +children</td>' "$html" || fail "info's +children is not in its section"
+  grep -q '&#916; [0-9.]*: info' "$html" && fail "an info-only change is still marked on a cell"
+fi
+# Profiles by their versions (hash as tooltip); sizes with units; stderr whole.
+grep -q '<span class="prof" title="profile-[0-9a-f]\{8\}">profile [0-9.]\+\( = [0-9.]\+\)*</span>' "$html" \
+  || fail "profiles are not labelled by their versions with the hash as tooltip"
+grep -q '1048576&nbsp;B (1&nbsp;MiB)' "$html" || fail "sizes are not shown with units"
+grep -q 'class="e">[^<]*&hellip;' "$html" && fail "a stderr text is cut"
 
 # Self-contained, and escaped.
 for pat in 'http:' 'https:' 'src=' '@import' 'url(' '<link' '<script' '<img' '<b>'; do
@@ -73,7 +91,7 @@ fi
 png=$tmp/report.png
 timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$tmp/profile" --screenshot="$png" --window-size=1600,2000 \
+  --user-data-dir="$tmp/profile" --screenshot="$png" --window-size=1400,2000 \
   "file://$html" > "$tmp/chrome.log" 2>&1 || { tail -20 "$tmp/chrome.log"; fail "chromium failed"; }
 [ -f "$png" ] || { tail -20 "$tmp/chrome.log"; fail "chromium wrote no PNG"; }
 size=$(stat -c %s "$png")
@@ -83,6 +101,6 @@ ihdr=$(od -An -tu1 -j16 -N8 "$png" | tr -s ' ' | sed 's/^ //')
 read -r w1 w2 w3 w4 h1 h2 h3 h4 <<< "$ihdr"
 width=$(( (w1 << 24) | (w2 << 16) | (w3 << 8) | w4 ))
 height=$(( (h1 << 24) | (h2 << 16) | (h3 << 8) | h4 ))
-[ "$width" = 1600 ] && [ "$height" = 2000 ] || fail "the PNG is ${width}x${height}, want 1600x2000"
+[ "$width" = 1400 ] && [ "$height" = 2000 ] || fail "the PNG is ${width}x${height}, want 1400x2000"
 [ -n "${DDP_REPORT_PNG:-}" ] && cp "$png" "$DDP_REPORT_PNG"
 echo "report: rendered by $("$chrome" --version 2>/dev/null | head -1): ${width}x${height}, $size bytes"
