@@ -42,7 +42,10 @@ static const char usage[] =
 	"--command map: baselines of `qemu-img map` instead (see\n"
 	"`ddparity baselines generate --command map --help`).\n"
 	"\n"
-	"Exit status: 0 done, 2 error.\n";
+	"Exit status: 0 done, 2 error.\n"
+	"\n"
+	"Example:\n"
+	"  ddparity baselines generate --all-versions && ddparity baselines profiles\n";
 
 void ddp_bl_path(char *buf, size_t size, const char *rel)
 {

@@ -56,7 +56,10 @@ static const char usage[] =
 	"                                  has no reader for them)\n"
 	"Nothing outside OUTDIR is written; each tree is swapped in whole.\n"
 	"\n"
-	"Exit status: 0 done, 2 error.\n";
+	"Exit status: 0 done, 2 error.\n"
+	"\n"
+	"Example:\n"
+	"  ddparity baselines export --layout instar ../instar-testdata/expected-outputs\n";
 
 #define EXPORT_MAX_PROFILES 64
 
@@ -570,35 +573,25 @@ int ddp_bl_export(int argc, char **argv)
 	ddp_error err;
 	int rc = DDP_EXIT_OK, staged = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (a[0] != '-') {
-			if (outdir)
-				return ddp_cli_fail("baselines export: one OUTDIR (see --help)");
-			outdir = a;
-			continue;
-		}
-		if (!val)
-			return ddp_cli_fail("baselines export: %s needs a value (see --help)", a);
-		i++;
-		if (!strcmp(a, "--layout"))
-			layout = val;
-		else if (!strcmp(a, "--cases"))
-			cases_arg = val;
-		else if (!strcmp(a, "--baselines"))
-			baselines_arg = val;
-		else if (!strcmp(a, "--instar-cases"))
-			instar_arg = val;
-		else if (!strcmp(a, "--manifest"))
-			manifest_arg = val;
-		else if (!strcmp(a, "--map-baselines"))
-			map_arg = val;
-		else
-			return ddp_cli_fail("baselines export: unknown option '%s' (see --help)", a);
+	{
+		static char name[] = "baselines export";
+		const ddp_opt opts[] = {
+			{"layout", DDP_OPT_STRING, &layout},
+			{"cases", DDP_OPT_STRING, &cases_arg},
+			{"baselines", DDP_OPT_STRING, &baselines_arg},
+			{"instar-cases", DDP_OPT_STRING, &instar_arg},
+			{"manifest", DDP_OPT_STRING, &manifest_arg},
+			{"map-baselines", DDP_OPT_STRING, &map_arg},
+		};
+		int first;
+		argv[0] = name;
+		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+			return rc;
+		if (first < 0)
+			return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+		if (argc - first > 1)
+			return ddp_cli_fail("baselines export: one OUTDIR (see 'ddparity help baselines')");
+		outdir = first < argc ? argv[first] : NULL;
 	}
 	if (!layout || strcmp(layout, "instar"))
 		return ddp_cli_fail("baselines export: --layout instar is the one layout (see --help)");

@@ -36,7 +36,10 @@ static const char usage[] =
 	"of the cases that change between adjacent versions; and, for each --findings\n"
 	"DIR (repeatable), the campaign's findings grouped by signature, with their\n"
 	"rule labels, counts, minimal cases, stderr texts and reproducers.  The file is written\n"
-	"atomically.  Exit status: 0 written, 2 error.\n";
+	"atomically.  Exit status: 0 written, 2 error.\n"
+	"\n"
+	"Example:\n"
+	"  ddparity report --findings findings --output report.html\n";
 
 #define MAX_VERSIONS 32
 #define MAX_FINDINGS 16
@@ -667,30 +670,26 @@ int ddp_cmd_report(int argc, char **argv)
 	time_t now = time(NULL);
 	char when[64];
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (strcmp(a, "--output") && strcmp(a, "--cases") && strcmp(a, "--baselines") &&
-		    strcmp(a, "--findings") && strcmp(a, "--title"))
-			return ddp_cli_fail("report: unknown option '%s' (see --help)", a);
-		if (!val)
-			return ddp_cli_fail("report: %s needs a value (see --help)", a);
-		i++;
-		if (!strcmp(a, "--output"))
-			out_arg = val;
-		else if (!strcmp(a, "--cases"))
-			cases_arg = val;
-		else if (!strcmp(a, "--baselines"))
-			root_arg = val;
-		else if (!strcmp(a, "--title"))
-			title = val;
-		else if (nfindings < MAX_FINDINGS)
-			findings[nfindings++] = val;
-		else
+	{
+		ddp_opt_list fl = {{0}, 0};
+		const ddp_opt opts[] = {
+			{"output", DDP_OPT_STRING, &out_arg},
+			{"cases", DDP_OPT_STRING, &cases_arg},
+			{"baselines", DDP_OPT_STRING, &root_arg},
+			{"title", DDP_OPT_STRING, &title},
+			{"findings", DDP_OPT_LIST, &fl},
+		};
+		int first;
+		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+			return rc;
+		if (first < 0)
+			return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+		if (first < argc)
+			return ddp_cli_fail("report: unexpected '%s' (see 'ddparity help report')", argv[first]);
+		if (fl.n > MAX_FINDINGS)
 			return ddp_cli_fail("report: at most %d --findings", MAX_FINDINGS);
+		for (int k = 0; k < fl.n; k++)
+			findings[nfindings++] = fl.v[k];
 	}
 	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
 	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs/dd-info-json");
