@@ -19,7 +19,7 @@ static const char usage[] =
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
 	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
 	"                     [--command dd|map] [--manifest FILE] [--minimise-seconds N]\n"
-	"                     [--case FILE]\n"
+	"                     [--case FILE] [--explore off|havoc|guided]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -33,7 +33,8 @@ static const char usage[] =
 	"                    tool runs still going then are killed, their cases\n"
 	"                    counted as cut short\n"
 	"  --cases N         run N cases\n"
-	"  --seed S          the same seed gives the same cases (default: from the clock)\n"
+	"  --seed S          the same seed gives the same cases (default: from the clock;\n"
+	"                    guided: for --jobs 1 only)\n"
 	"  --jobs J          cases in parallel (default 1)\n"
 	"  --findings DIR    where findings go (default findings)\n"
 	"  --workdir DIR     where cases run and fixtures live (default: a private\n"
@@ -65,6 +66,13 @@ static const char usage[] =
 	"                    (JSON), crash; grouped by map's rules (output type,\n"
 	"                    window, the format's extent logic).  Needs a\n"
 	"                    --candidate command.\n"
+	"  --explore MODE    below the generator (dd): guided (default) havocs 4\n"
+	"                    cases in 5 at the token level (characters, blanks,\n"
+	"                    splices, tokens moved, dropped or doubled, option\n"
+	"                    clusters, --, dict/operands.dict) and runs 4 in 5 the\n"
+	"                    candidate of 16 whose model behaviour (its rules) was\n"
+	"                    run least; havoc: the havoc only; off: the generator's\n"
+	"                    cases only.  The summary counts the distinct behaviours\n"
 	"  --case FILE       run just this case, a finding's case.json ({\"fixture\":\n"
 	"                    NAME, \"args\": [...]}; NAME an engine fixture or an\n"
 	"                    input dd-FORMAT-SIZE[-sparse|-zero] made for it), and save\n"
@@ -144,6 +152,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	int64_t max_output = 0;
 	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	int jobs = 1, rc;
+	ddp_explore explore = DDP_EXPLORE_GUIDED;
 	ddp_engine_setup s;
 	ddp_findings f;
 	ddp_campaign_opts opts;
@@ -192,6 +201,16 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			command = v;
 		} else if (!strcmp(a, "--manifest"))
 			manifest = v;
+		else if (!strcmp(a, "--explore")) {
+			if (!strcmp(v, "off"))
+				explore = DDP_EXPLORE_OFF;
+			else if (!strcmp(v, "havoc"))
+				explore = DDP_EXPLORE_HAVOC;
+			else if (!strcmp(v, "guided"))
+				explore = DDP_EXPLORE_GUIDED;
+			else
+				return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", v);
+		}
 		else if (!strcmp(a, "--max-output-size")) {
 			if ((max_output = ddp_ddcase_parse_size(v)) <= 0)
 				return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or "
@@ -280,7 +299,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (max_output)
 		s.cfg.max_output = (unsigned long long)max_output;
 	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
-	                           stop_on_finding, stop_on, minimise_seconds};
+	                           stop_on_finding, stop_on, minimise_seconds, explore};
 	rc = given ? run_given(&st, &s, &f, given, &err) : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
@@ -294,6 +313,11 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
 	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive,
 	       (unsigned long long)st.refused);
+	if (!given && strcmp(command, "map"))
+		printf("ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
+		       "havocked\n", explore == DDP_EXPLORE_OFF ? "off"
+		       : explore == DDP_EXPLORE_HAVOC ? "havoc" : "guided",
+		       (unsigned long long)st.behaviours, (unsigned long long)st.havocked);
 	if (st.cut_short)
 		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
 		       "no verdict)\n", (unsigned long long)st.cut_short);
