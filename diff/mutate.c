@@ -94,14 +94,17 @@ static const char *dict_pick(ddp_source *src, size_t *len)
 	return t;
 }
 
-/* A position in token t: anywhere, or just after its '=' (the value's start). */
+/*
+ * A position in token t: anywhere, or at the seam of key and value (the
+ * key's last character, the value's first), where parsers decide most.
+ */
 static size_t pick_pos(ddp_source *src, const char *t, int end_too)
 {
 	size_t len = strlen(t);
 	const char *eq = strchr(t, '=');
 
-	if (eq && ddp_source_chance(src, 30))
-		return (size_t)(eq - t) + 1;
+	if (eq && eq > t && ddp_source_chance(src, 40))
+		return ddp_source_chance(src, 50) ? (size_t)(eq - t) - 1 : (size_t)(eq - t) + 1;
 	return (size_t)ddp_source_below(src, len + (end_too ? 1 : 0));
 }
 
@@ -117,11 +120,15 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 	int i = c->argc ? (int)ddp_source_below(src, (uint64_t)c->argc) : 0;
 	const char *t = c->argc ? c->argv[i] : NULL;
 	size_t len = t ? strlen(t) : 0;
+	/* 17 kinds; merges and dictionary tokens weigh double (structure is rarer). */
+	unsigned kind = (unsigned)ddp_source_below(src, 19);
 	char ch[1];
 
 	if (t && len > MAX_TOKEN)
 		return 0;
-	switch (ddp_source_below(src, 17)) {
+	if (kind >= 17)
+		kind = kind == 17 ? 11 : 13;
+	switch (kind) {
 	case 0: /* insert a character */
 		if (!t)
 			return 0;
@@ -231,8 +238,29 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			insert_token(c, i + 1, tail);
 		}
 		return 1;
-	case 11: /* merge: -U -O raw -> -UO raw; -O raw -> -Oraw; a b -> ab */
-		if (!t || i + 1 >= c->argc)
+	case 11: /* merge: -U ... -O raw -> ... -UO raw; -O raw -> -Oraw; a b -> ab */
+		if (!t)
+			return 0;
+		for (int k = 0; k < c->argc; k++) { /* a flag, if there is one */
+			const char *u = c->argv[(i + k) % c->argc];
+			if (u[0] == '-' && u[1] && u[1] != '-' && !strpbrk(u, "Of") && strlen(u) < 8) {
+				i = (i + k) % c->argc;
+				t = u;
+				len = strlen(t);
+				break;
+			}
+		}
+		if (t[0] == '-' && t[1] && t[1] != '-' && !strpbrk(t, "Of")) {
+			/* A flag (cluster) joins another short option wherever it is. */
+			int j = (int)ddp_source_below(src, (uint64_t)c->argc);
+			const char *u = c->argv[j];
+			if (j != i && u[0] == '-' && u[1] && u[1] != '-') {
+				set_token(c, j, edit(u, 1, 0, t + 1, len - 1));
+				free(remove_token(c, i));
+				return 1;
+			}
+		}
+		if (i + 1 >= c->argc)
 			return 0;
 		{
 			const char *u = c->argv[i + 1];
@@ -290,11 +318,14 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 
 int ddp_case_havoc(ddp_case *c, ddp_source *src)
 {
-	/* 1 to 8 edits, mostly few (AFL++'s stacking, scaled to argv). */
-	int want = 1 << ddp_source_below(src, 4), done = 0;
+	/*
+	 * 1 to 8 edits (AFL++'s stacking, scaled to argv), one in half the
+	 * cases: a second edit mostly breaks what the first found.
+	 */
+	int want = ddp_source_chance(src, 50) ? 1 : 1 << (1 + ddp_source_below(src, 3)), done = 0;
 
-	if (want > 1)
-		want = 1 + (int)ddp_source_below(src, (uint64_t)want);
+	if (want > 2)
+		want = 2 + (int)ddp_source_below(src, (uint64_t)want - 1);
 	for (int tries = 0; done < want && tries < 4 * want; tries++)
 		done += havoc_one(c, src);
 	return done;

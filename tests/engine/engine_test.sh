@@ -4,6 +4,8 @@
 # usage: engine_test.sh DDPARITY MUTANTS_DIR MUTANTS_TXT TEST [ARG]
 #   model-clean          the installed qemu-img against the model: no finding
 #   qemu-vs-qemu         qemu-img against itself as a command: no finding
+#   explore              a seed gives the same cases: havoc for any --jobs,
+#                        guided for one job
 #   mutant NAME          the mutant is found, with its expected signature
 #   reproduce            a mutant's finding reproduces with one command
 #   sigkill              campaigns killed with SIGKILL lose no finding and
@@ -32,6 +34,20 @@ model-clean)
   "$ddp" fuzz --cases 200 --seed 11 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "model diverged"; }
   grep -q "0 diverged" "$tmp/out" || fail "no summary"
   cat "$tmp/out" | tail -3 ;;
+explore)
+  # The same seed, the same cases: havoc for any --jobs, guided for one job
+  # (with more, which candidate runs depends on what the others ran first).
+  cases() { # MODE JOBS LOG
+    "$ddp" fuzz --explore "$1" --jobs "$2" --cases 12 --seed 16 --findings "$tmp/f-$3" --log "$tmp/$3" \
+      > "$tmp/out-$3" 2>&1 || { cat "$tmp/out-$3"; fail "explore $1, jobs $2: the model diverged"; }
+    cut -f1,5 "$tmp/$3" | sort -n > "$tmp/$3.cases"
+  }
+  cases havoc 1 h1; cases havoc 2 h2; cases guided 1 g1; cases guided 1 g2
+  cmp -s "$tmp/h1.cases" "$tmp/h2.cases" || { diff "$tmp/h1.cases" "$tmp/h2.cases"; fail "havoc: jobs 1 and 2 ran other cases"; }
+  cmp -s "$tmp/g1.cases" "$tmp/g2.cases" || { diff "$tmp/g1.cases" "$tmp/g2.cases"; fail "guided: two runs of one job differ"; }
+  grep -q "explore guided: [0-9]* distinct model behaviours run" "$tmp/out-g1" || fail "no behaviours in the summary"
+  [ "$(cut -f2 "$tmp/h1.cases" | sort -u | wc -l)" -ge 10 ] || fail "havoc: cases repeat"
+  grep -h "explore" "$tmp/out-h1" "$tmp/out-g1" ;;
 qemu-vs-qemu)
   "$ddp" fuzz --candidate "$qemu" --cases 120 --seed 12 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from itself"; }
   grep -q "stderr exact" "$tmp/out" || fail "a qemu-img candidate should be compared by exact stderr"
