@@ -12,37 +12,19 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mutant_common.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const keys[] = {"bs", "count", "skip", "if", "of"};
 
+static const char *expanded(const char *key, size_t len)
+{
+	for (size_t k = 0; len && k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (len < strlen(keys[k]) && !strncmp(key, keys[k], len))
+			return keys[k];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	mq_dd dd;
-	char **args;
-
-	mq_start(argc, argv, "key-abbrev");
-	mq_parse_dd(&dd, argc - 1, argv + 1);
-	if (!dd.options_ok)
-		mq_exec_qemu(argv + 1);
-	args = mq_args_copy(&dd);
-	for (int n = 0; n < dd.noperands; n++) {
-		int i = dd.operands[n];
-		const char *eq = strchr(args[i], '=');
-		size_t klen = eq ? (size_t)(eq - args[i]) : 0;
-
-		for (size_t k = 0; klen && k < sizeof(keys) / sizeof(keys[0]); k++) {
-			if (klen < strlen(keys[k]) && !strncmp(args[i], keys[k], klen)) {
-				char *t = malloc(strlen(keys[k]) + strlen(eq) + 1);
-				if (!t)
-					abort();
-				sprintf(t, "%s%s", keys[k], eq);
-				args[i] = t;
-				break;
-			}
-		}
-	}
-	mq_exec_qemu(args);
+	mq_exec_keys_read_as(argc, argv, "key-abbrev", expanded);
 }
