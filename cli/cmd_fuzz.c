@@ -84,6 +84,9 @@ static const char usage[] =
 	"whose finding could not be saved is one); stopped by SIGINT or SIGTERM:\n"
 	"the summary, marked interrupted, then 128 + the signal (130, 143).\n";
 
+/* --explore's values, in ddp_explore's order. */
+static const char *const explore_names[] = {"off", "havoc", "guided"};
+
 /* --case: one given case instead of generated ones, counted as a campaign's. */
 static int run_given(ddp_campaign_stats *st, ddp_engine_setup *s, ddp_findings *f,
                      const char *path, ddp_error *err)
@@ -202,14 +205,12 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		} else if (!strcmp(a, "--manifest"))
 			manifest = v;
 		else if (!strcmp(a, "--explore")) {
-			if (!strcmp(v, "off"))
-				explore = DDP_EXPLORE_OFF;
-			else if (!strcmp(v, "havoc"))
-				explore = DDP_EXPLORE_HAVOC;
-			else if (!strcmp(v, "guided"))
-				explore = DDP_EXPLORE_GUIDED;
-			else
+			int m = 0;
+			while (m < 3 && strcmp(v, explore_names[m]))
+				m++;
+			if (m == 3)
 				return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", v);
+			explore = (ddp_explore)m;
 		}
 		else if (!strcmp(a, "--max-output-size")) {
 			if ((max_output = ddp_ddcase_parse_size(v)) <= 0)
@@ -315,8 +316,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	       (unsigned long long)st.refused);
 	if (!given && strcmp(command, "map"))
 		printf("ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
-		       "havocked\n", explore == DDP_EXPLORE_OFF ? "off"
-		       : explore == DDP_EXPLORE_HAVOC ? "havoc" : "guided",
+		       "havocked\n", explore_names[explore],
 		       (unsigned long long)st.behaviours, (unsigned long long)st.havocked);
 	if (st.cut_short)
 		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "

@@ -12,20 +12,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mutant_common.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+static int is_dashdash(const char *arg)
+{
+	return !strcmp(arg, "--");
+}
 
 int main(int argc, char **argv)
 {
-	char **args = calloc((size_t)argc + 1, sizeof(*args));
-	int n = 0;
-
-	mq_start(argc, argv, "dashdash-ignored");
-	if (!args)
-		mq_exec_qemu(argv + 1);
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--"))
-			args[n++] = argv[i];
-	args[n] = NULL;
-	mq_exec_qemu(args);
+	mq_exec_dropping(argc, argv, "dashdash-ignored", is_dashdash);
 }

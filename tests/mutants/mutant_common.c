@@ -505,6 +505,21 @@ void mq_exec_keys_read_as(int argc, char **argv, const char *name,
 	mq_exec_qemu(args);
 }
 
+void mq_exec_dropping(int argc, char **argv, const char *name, int (*drop)(const char *arg))
+{
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int n = 0;
+
+	mq_start(argc, argv, name);
+	if (!args)
+		mq_exec_qemu(argv + 1);
+	for (int i = 1; i < argc; i++)
+		if (!drop(argv[i]))
+			args[n++] = argv[i];
+	args[n] = NULL;
+	mq_exec_qemu(args);
+}
+
 char **mq_args_copy(const mq_dd *dd)
 {
 	char **v = calloc((size_t)dd->argc + 1, sizeof(*v));

@@ -124,6 +124,14 @@ void mq_exec_keys_read_as(int argc, char **argv, const char *name,
                           const char *(*keyfix)(const char *key, size_t len))
 	__attribute__((noreturn));
 
+/*
+ * The whole of a mutant that skips some arguments: the real qemu-img runs
+ * the call without every argument for which drop(arg) is true.  Does not
+ * return.
+ */
+void mq_exec_dropping(int argc, char **argv, const char *name, int (*drop)(const char *arg))
+	__attribute__((noreturn));
+
 /* All of options_ok, operands_ok, numbers_ok, both files, no -h/--object/--image-opts. */
 int mq_dd_clean(const mq_dd *dd);
 
