@@ -4,9 +4,13 @@
  * workers take case numbers from a shared counter.
  *
  * Below the generator (--explore): most cases get token havoc (mutate.c),
- * and, guided, four cases in five are the one of GUIDE_CANDIDATES
- * candidates whose model behaviour (the rules ddp_predict records, in
- * microseconds) this campaign has run least, a new one first.  A qemu run
+ * and, guided, four cases in five are, of GUIDE_CANDIDATES candidates, the
+ * one whose model behaviour (the rules ddp_predict records, in
+ * microseconds) this campaign has run least, a new one first, when it is
+ * rare (run under a quarter of the mean); else the plain stream's case, so
+ * that havoc's own rate of odd spellings is kept once the behaviours the
+ * model tells apart have been run (argument-reading mistakes mostly share
+ * one behaviour, `operand-unknown`, with every other typo).  A qemu run
  * costs milliseconds, so a model run per candidate is nearly free.  The
  * candidates of case n come from streams of n alone; which one runs depends
  * on the behaviours run before, so guided cases repeat for one job (in case
@@ -42,6 +46,7 @@ typedef struct shared {
 	double deadline;
 	ddp_campaign_stats st;
 	json_t *behaviours;   /* behaviour -> how many cases run had it */
+	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
 	ddp_error err;
@@ -104,19 +109,24 @@ static void runs_add(shared *sh, const char *key)
  * Candidate k of case n (0: the generator's case n, as without --explore),
  * havocked unless explore is off or its stream says not; its behaviour into
  * key.  Havoc that makes a window too long for a fast case is undone.
+ * *edge: havocked from a case the model says qemu accepts, so the edits
+ * meet the edge of what qemu accepts (a typo it refuses, a spelling it
+ * tolerates) rather than a case failing already.
  */
 static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh, uint64_t n,
-                           unsigned k, int *havocked)
+                           unsigned k, int *havocked, int *edge)
 {
 	ddp_source src;
 	ddp_case plain;
 	ddp_outcome o;
+	int accepted;
 
 	ddp_source_seed(&src, sh->opts->seed, k ? n ^ ((uint64_t)k << 56) : n);
 	ddp_case_generate(c, &src, sh->cfg->fixtures);
-	*havocked = 0;
+	*havocked = *edge = 0;
 	if (sh->opts->explore != DDP_EXPLORE_OFF && ddp_source_chance(&src, HAVOC_PERCENT) &&
 	    ddp_case_copy(&plain, c) == DDP_OK) {
+		accepted = ddp_case_behaviour(key, size, &o, sh->cfg, c) == DDP_OK && o.exit_code == 0;
 		ddp_case_havoc(c, &src);
 		if (ddp_case_behaviour(key, size, &o, sh->cfg, c) == DDP_OK && o.exit_code == 0 &&
 		    o.has_window && o.request.bs > 0 &&
@@ -126,6 +136,7 @@ static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh
 		} else {
 			ddp_case_free(&plain);
 			*havocked = 1;
+			*edge = accepted;
 			return;
 		}
 	}
@@ -133,40 +144,57 @@ static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh
 }
 
 /*
- * Case n of the campaign: the generator's (and havoc's), or, guided, the
- * candidate whose behaviour was run least so far.  Its behaviour is
+ * Case n of the campaign: candidate 0 (the plain stream's: the generator's
+ * and havoc's), or, guided, of GUIDE_CANDIDATES candidates: for cases
+ * n % 5 = 1, 2 the first whose behaviour was never run, else the least run
+ * if it is rare (run under a quarter of the mean), else as for 3, 4: the
+ * first havocked at the edge of what qemu accepts.  Its behaviour is
  * counted as run.
  */
 static void pick_case(ddp_case *c, shared *sh, uint64_t n)
 {
 	int guided = sh->opts->explore == DDP_EXPLORE_GUIDED && n % GUIDE_EVERY != 0;
+	/* Of the guided, half seek rare behaviours first, half the edge first. */
+	int rare_first = n % GUIDE_EVERY <= GUIDE_EVERY / 2;
 	unsigned want = guided ? GUIDE_CANDIDATES : 1;
 	char key[DDP_RULES_TEXT_MAX], best_key[DDP_RULES_TEXT_MAX];
-	json_int_t best_runs = 0;
-	int havocked, best_havocked = 0;
+	json_int_t best_runs = 0, rare = 0;
+	int havocked, edge, best_havocked = 0, best_rare = 0, best_edge = 0;
 
 	for (unsigned k = 0; k < want; k++) {
 		ddp_case cand;
 		json_int_t runs;
+		int better;
 
-		make_candidate(&cand, key, sizeof(key), sh, n, k, &havocked);
+		make_candidate(&cand, key, sizeof(key), sh, n, k, &havocked, &edge);
 		pthread_mutex_lock(&sh->lock);
 		runs = json_integer_value(json_object_get(sh->behaviours, key));
+		if (sh->st.behaviours)
+			rare = (json_int_t)(sh->picked / (4 * sh->st.behaviours));
 		pthread_mutex_unlock(&sh->lock);
-		if (k == 0 || runs < best_runs) {
+		if (k == 0)
+			better = 1;
+		else if (rare_first && runs <= rare)
+			better = !best_rare || runs < best_runs;
+		else
+			better = !best_rare && !best_edge && edge;
+		if (better) {
 			if (k)
 				ddp_case_free(c);
 			*c = cand;
 			memcpy(best_key, key, sizeof(key));
 			best_runs = runs;
+			best_rare = k && runs <= rare;
+			best_edge = edge;
 			best_havocked = havocked;
 		} else {
 			ddp_case_free(&cand);
 		}
-		if (runs == 0)
-			break; /* a behaviour never run: none rarer */
+		if (rare_first ? runs == 0 : best_edge)
+			break; /* a behaviour never run (none rarer), or an edge case */
 	}
 	pthread_mutex_lock(&sh->lock);
+	sh->picked++;
 	runs_add(sh, best_key);
 	sh->st.havocked += (uint64_t)best_havocked;
 	pthread_mutex_unlock(&sh->lock);

@@ -120,14 +120,14 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 	int i = c->argc ? (int)ddp_source_below(src, (uint64_t)c->argc) : 0;
 	const char *t = c->argc ? c->argv[i] : NULL;
 	size_t len = t ? strlen(t) : 0;
-	/* 17 kinds; merges and dictionary tokens weigh double (structure is rarer). */
-	unsigned kind = (unsigned)ddp_source_below(src, 19);
+	/* 19 kinds; key edits, merges and dictionary tokens weigh double. */
+	unsigned kind = (unsigned)ddp_source_below(src, 22);
 	char ch[1];
 
 	if (t && len > MAX_TOKEN)
 		return 0;
-	if (kind >= 17)
-		kind = kind == 17 ? 11 : 13;
+	if (kind >= 19)
+		kind = kind == 19 ? 11 : kind == 20 ? 13 : 17;
 	switch (kind) {
 	case 0: /* insert a character */
 		if (!t)
@@ -250,6 +250,17 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 				break;
 			}
 		}
+		if (!(t[0] == '-' && t[1] && t[1] != '-' && !strpbrk(t, "Of")) && ddp_source_chance(src, 50)) {
+			/* No flag here: one joins a short option's cluster ("-O" -> "-UO"). */
+			for (int k = 0; k < c->argc; k++) {
+				const char *u = c->argv[(i + k) % c->argc];
+				if (u[0] == '-' && u[1] && u[1] != '-' && strlen(u) <= MAX_TOKEN) {
+					set_token(c, (i + k) % c->argc,
+					          edit(u, 1, 0, ddp_source_chance(src, 80) ? "U" : "h", 1));
+					return 1;
+				}
+			}
+		}
 		if (t[0] == '-' && t[1] && t[1] != '-' && !strpbrk(t, "Of")) {
 			/* A flag (cluster) joins another short option wherever it is. */
 			int j = (int)ddp_source_below(src, (uint64_t)c->argc);
@@ -310,8 +321,62 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			}
 		}
 		return 1;
-	default: /* an empty token */
+	case 16: /* an empty token */
 		insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1), dup_n("", 0));
+		return 1;
+	case 17: /* an operand's key in capitals, a letter of it in the other case, shortened; a second '=' */
+		{
+			int k, n = 0;
+			for (k = 0; k < c->argc; k++)
+				n += strchr(c->argv[k], '=') > c->argv[k] && c->argv[k][0] != '-';
+			if (!n)
+				return 0;
+			n = (int)ddp_source_below(src, (uint64_t)n);
+			for (k = 0; k < c->argc; k++)
+				if (strchr(c->argv[k], '=') > c->argv[k] && c->argv[k][0] != '-' && n-- == 0)
+					break;
+			if (strlen(c->argv[k]) > MAX_TOKEN)
+				return 0;
+			{
+				char *d = dup_n(c->argv[k], strlen(c->argv[k]));
+				size_t klen = (size_t)(strchr(d, '=') - d);
+				switch (ddp_source_below(src, 4)) {
+				case 3: /* or a second '=' in its value */
+					free(d);
+					d = edit(c->argv[k], klen + 1 + ddp_source_below(src, strlen(c->argv[k]) - klen),
+					         0, "=", 1);
+					break;
+				case 0:
+					for (size_t j = 0; j < klen; j++)
+						d[j] = (char)toupper((unsigned char)d[j]);
+					break;
+				case 1:
+					{
+						char *p = d + ddp_source_below(src, klen);
+						*p = (char)(isupper((unsigned char)*p) ? tolower((unsigned char)*p)
+						                                       : toupper((unsigned char)*p));
+					}
+					break;
+				default:
+					if (klen < 2) {
+						free(d);
+						return 0;
+					}
+					memmove(d + 1 + ddp_source_below(src, klen - 1), d + klen, strlen(d + klen) + 1);
+				}
+				set_token(c, k, d);
+			}
+		}
+		return 1;
+	default: /* a long option shortened: --force-share as --forc */
+		{
+			size_t n;
+			const char *d = dict_pick(src, &n);
+			if (n < 4 || strncmp(d, "--", 2) || d[2] == '-')
+				return 0;
+			insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1),
+			             dup_n(d, 3 + (size_t)ddp_source_below(src, n - 3)));
+		}
 		return 1;
 	}
 }
@@ -319,10 +384,10 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 int ddp_case_havoc(ddp_case *c, ddp_source *src)
 {
 	/*
-	 * 1 to 8 edits (AFL++'s stacking, scaled to argv), one in half the
+	 * 1 to 8 edits (AFL++'s stacking, scaled to argv), one in 70% of the
 	 * cases: a second edit mostly breaks what the first found.
 	 */
-	int want = ddp_source_chance(src, 50) ? 1 : 1 << (1 + ddp_source_below(src, 3)), done = 0;
+	int want = ddp_source_chance(src, 70) ? 1 : 1 << (1 + ddp_source_below(src, 3)), done = 0;
 
 	if (want > 2)
 		want = 2 + (int)ddp_source_below(src, (uint64_t)want - 1);
