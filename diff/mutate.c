@@ -281,8 +281,17 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			set_token(c, i, m);
 		}
 		return 1;
-	case 12: /* "--" anywhere */
-		insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1), dup_n("--", 2));
+	case 12: /* "--" anywhere, or just before an option (where it matters) */
+		{
+			int at = (int)ddp_source_below(src, (uint64_t)c->argc + 1);
+			if (ddp_source_chance(src, 50))
+				for (int k = 0; k < c->argc; k++)
+					if (c->argv[(at + k) % c->argc][0] == '-') {
+						at = (at + k) % c->argc;
+						break;
+					}
+			insert_token(c, at, dup_n("--", 2));
+		}
 		return 1;
 	case 13: /* a dictionary token, as a token of its own */
 		{

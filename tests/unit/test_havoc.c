@@ -54,6 +54,8 @@ static const char *const seen_names[N_SEEN] = {
 	"abbreviated long option (long-option-exact)",
 };
 
+static const char *const long_names[] = {"--help", "--object", "--image-opts", "--force-share"};
+
 static void look(const ddp_case *c, int seen[N_SEEN])
 {
 	int dashdash = 0, o = 0, f = 0;
@@ -80,8 +82,9 @@ static void look(const ddp_case *c, int seen[N_SEEN])
 		f += t[0] == '-' && t[1] == 'f';
 		if (t[0] == '-' && t[1] == 'U' && t[2] >= 'A')
 			seen[CLUSTER]++;
-		if (!strcmp(t, "--he") || !strcmp(t, "--force") || !strcmp(t, "--image-opt"))
-			seen[LONG_PREFIX]++;
+		for (size_t l = 0; l < N_ROWS(long_names); l++)
+			seen[LONG_PREFIX] += strlen(t) > 2 && strlen(t) < strlen(long_names[l]) &&
+			                     !strncmp(t, long_names[l], strlen(t));
 	}
 	seen[OPTION_AGAIN] += o > 1 || f > 1;
 }
