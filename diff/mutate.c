@@ -108,6 +108,13 @@ static size_t pick_pos(ddp_source *src, const char *t, int end_too)
 	return (size_t)ddp_source_below(src, len + (end_too ? 1 : 0));
 }
 
+/* Whether d is a long option's name alone (--force-share; not --x=y), of 4 or more. */
+static int is_long_option(const ddp_dict_token *d)
+{
+	return d->len > 3 && !strncmp(d->text, "--", 2) && d->text[2] != '-' &&
+	       !memchr(d->text, '=', d->len);
+}
+
 /* Whether t is a short option taking an argument, alone ("-O", "-f"). */
 static int takes_arg(const char *t)
 {
@@ -120,14 +127,14 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 	int i = c->argc ? (int)ddp_source_below(src, (uint64_t)c->argc) : 0;
 	const char *t = c->argc ? c->argv[i] : NULL;
 	size_t len = t ? strlen(t) : 0;
-	/* 19 kinds; key edits, merges and dictionary tokens weigh double. */
-	unsigned kind = (unsigned)ddp_source_below(src, 22);
+	/* 19 kinds; key edits, merges, dictionary tokens, long options weigh double. */
+	unsigned kind = (unsigned)ddp_source_below(src, 23);
 	char ch[1];
 
 	if (t && len > MAX_TOKEN)
 		return 0;
 	if (kind >= 19)
-		kind = kind == 19 ? 11 : kind == 20 ? 13 : 17;
+		kind = kind == 19 ? 11 : kind == 20 ? 13 : kind == 21 ? 17 : 18;
 	switch (kind) {
 	case 0: /* insert a character */
 		if (!t)
@@ -377,14 +384,21 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			}
 		}
 		return 1;
-	default: /* a long option shortened: --force-share as --forc */
+	default: /* a long option of the dictionary shortened: --force-share as --forc */
 		{
-			size_t n;
-			const char *d = dict_pick(src, &n);
-			if (n < 4 || strncmp(d, "--", 2) || d[2] == '-')
+			size_t n = 0, pick;
+			for (size_t k = 0; k < ddp_dict_ntokens; k++)
+				n += is_long_option(&ddp_dict_tokens[k]);
+			if (!n)
 				return 0;
-			insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1),
-			             dup_n(d, 3 + (size_t)ddp_source_below(src, n - 3)));
+			pick = (size_t)ddp_source_below(src, n);
+			for (size_t k = 0; k < ddp_dict_ntokens; k++)
+				if (is_long_option(&ddp_dict_tokens[k]) && pick-- == 0) {
+					const ddp_dict_token *d = &ddp_dict_tokens[k];
+					insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1),
+					             dup_n(d->text, 3 + (size_t)ddp_source_below(src, d->len - 3)));
+					break;
+				}
 		}
 		return 1;
 	}
