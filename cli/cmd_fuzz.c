@@ -19,7 +19,7 @@ static const char usage[] =
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
 	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
 	"                     [--command dd|map] [--manifest FILE] [--minimise-seconds N]\n"
-	"                     [--case FILE]\n"
+	"                     [--case FILE] [--explore off|havoc|guided]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -33,7 +33,8 @@ static const char usage[] =
 	"                    tool runs still going then are killed, their cases\n"
 	"                    counted as cut short\n"
 	"  --cases N         run N cases\n"
-	"  --seed S          the same seed gives the same cases (default: from the clock)\n"
+	"  --seed S          the same seed gives the same cases (default: from the clock;\n"
+	"                    guided: for --jobs 1 only)\n"
 	"  --jobs J          cases in parallel (default 1)\n"
 	"  --findings DIR    where findings go (default findings)\n"
 	"  --workdir DIR     where cases run and fixtures live (default: a private\n"
@@ -70,6 +71,14 @@ static const char usage[] =
 	"                    byte, as instar's tests do (default: the same map in\n"
 	"                    other bytes, a trailing newline missing, is a\n"
 	"                    stdout divergence), or only as parsed maps\n"
+	"  --explore MODE    below the generator (dd): guided (default) havocs 4\n"
+	"                    cases in 5 at the token level (characters, blanks,\n"
+	"                    splices, tokens moved, dropped or doubled, option\n"
+	"                    clusters, --, dict/operands.dict) and picks 4 in 5 of\n"
+	"                    16 candidates by the model: a behaviour (its rules)\n"
+	"                    not or rarely run, else havoc on a case qemu accepts;\n"
+	"                    havoc: the havoc only; off: the generator's cases\n"
+	"                    only.  The summary counts the distinct behaviours\n"
 	"  --case FILE       run just this case, a finding's case.json ({\"fixture\":\n"
 	"                    NAME, \"args\": [...]}; NAME an engine fixture or an\n"
 	"                    input dd-FORMAT-SIZE[-sparse|-zero] made for it), and save\n"
@@ -80,6 +89,9 @@ static const char usage[] =
 	"Exit status: 0 no divergence, 1 divergences found, 2 error (a divergence\n"
 	"whose finding could not be saved is one); stopped by SIGINT or SIGTERM:\n"
 	"the summary, marked interrupted, then 128 + the signal (130, 143).\n";
+
+/* --explore's values, in ddp_explore's order. */
+static const char *const explore_names[] = {"off", "havoc", "guided"};
 
 /* --case: one given case instead of generated ones, counted as a campaign's. */
 static int run_given(ddp_campaign_stats *st, ddp_engine_setup *s, ddp_findings *f,
@@ -150,6 +162,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	int64_t max_output = 0;
 	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	int jobs = 1, rc;
+	ddp_explore explore = DDP_EXPLORE_GUIDED;
 	ddp_engine_setup s;
 	ddp_findings f;
 	ddp_campaign_opts opts;
@@ -203,6 +216,14 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			command = v;
 		} else if (!strcmp(a, "--manifest"))
 			manifest = v;
+		else if (!strcmp(a, "--explore")) {
+			int m = 0;
+			while (m < 3 && strcmp(v, explore_names[m]))
+				m++;
+			if (m == 3)
+				return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", v);
+			explore = (ddp_explore)m;
+		}
 		else if (!strcmp(a, "--max-output-size")) {
 			if ((max_output = ddp_ddcase_parse_size(v)) <= 0)
 				return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or "
@@ -292,7 +313,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (max_output)
 		s.cfg.max_output = (unsigned long long)max_output;
 	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
-	                           stop_on_finding, stop_on, minimise_seconds};
+	                           stop_on_finding, stop_on, minimise_seconds, explore};
 	rc = given ? run_given(&st, &s, &f, given, &err) : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
@@ -306,6 +327,10 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
 	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive,
 	       (unsigned long long)st.refused);
+	if (!given && strcmp(command, "map"))
+		printf("ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
+		       "havocked\n", explore_names[explore],
+		       (unsigned long long)st.behaviours, (unsigned long long)st.havocked);
 	if (st.cut_short)
 		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
 		       "no verdict)\n", (unsigned long long)st.cut_short);

@@ -2,6 +2,19 @@
  * campaign.c: the seeded driver.  Case n of seed S is generated from its
  * own stream, so the same seed gives the same cases whatever --jobs is;
  * workers take case numbers from a shared counter.
+ *
+ * Below the generator (--explore): most cases get token havoc (mutate.c),
+ * and, guided, four cases in five are, of GUIDE_CANDIDATES candidates, the
+ * one whose model behaviour (the rules ddp_predict records, in
+ * microseconds) this campaign has run least, a new one first, when it is
+ * rare (run under a quarter of the mean); else the plain stream's case, so
+ * that havoc's own rate of odd spellings is kept once the behaviours the
+ * model tells apart have been run (argument-reading mistakes mostly share
+ * one behaviour, `operand-unknown`, with every other typo).  A qemu run
+ * costs milliseconds, so a model run per candidate is nearly free.  The
+ * candidates of case n come from streams of n alone; which one runs depends
+ * on the behaviours run before, so guided cases repeat for one job (in case
+ * order) but not across jobs, where workers interleave.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -15,6 +28,14 @@
 #include "engine.h"
 #include "map.h"
 
+/* Candidates per guided case; every GUIDE_EVERY-th case is unguided (candidate 0). */
+#define GUIDE_CANDIDATES 16
+#define GUIDE_EVERY 5
+/* Cases havocked: the rest stay as the generator made them. */
+#define HAVOC_PERCENT 80
+/* A havocked window of more blocks than this is undone (qemu copies ~0.2 ms a block). */
+#define HAVOC_MAX_BLOCKS 8192
+
 typedef struct shared {
 	const ddp_config *cfg;
 	ddp_findings *findings;
@@ -24,6 +45,8 @@ typedef struct shared {
 	int workers;          /* started so far: each its own number */
 	double deadline;
 	ddp_campaign_stats st;
+	json_t *behaviours;   /* behaviour -> how many cases run had it */
+	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
 	ddp_error err;
@@ -70,6 +93,113 @@ static int group_key_of(ddp_findings *f, const char *path, char *key, size_t siz
 	return found;
 }
 
+/* One more case run of behaviour key (sh->lock held). */
+static void runs_add(shared *sh, const char *key)
+{
+	json_t *v = json_object_get(sh->behaviours, key);
+
+	if (v)
+		json_integer_set(v, json_integer_value(v) + 1);
+	else
+		json_object_set_new(sh->behaviours, key, json_integer(1));
+	sh->st.behaviours = json_object_size(sh->behaviours);
+}
+
+/*
+ * Candidate k of case n (0: the generator's case n, as without --explore),
+ * havocked unless explore is off or its stream says not; its behaviour into
+ * key.  Havoc that makes a window too long for a fast case is undone.
+ * *edge: havocked from a case the model says qemu accepts, so the edits
+ * meet the edge of what qemu accepts (a typo it refuses, a spelling it
+ * tolerates) rather than a case failing already.
+ */
+static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh, uint64_t n,
+                           unsigned k, int *havocked, int *edge)
+{
+	ddp_source src;
+	ddp_case plain;
+	ddp_outcome o;
+	int accepted;
+
+	ddp_source_seed(&src, sh->opts->seed, k ? n ^ ((uint64_t)k << 56) : n);
+	ddp_case_generate(c, &src, sh->cfg->fixtures);
+	*havocked = *edge = 0;
+	if (sh->opts->explore != DDP_EXPLORE_OFF && ddp_source_chance(&src, HAVOC_PERCENT) &&
+	    ddp_case_copy(&plain, c) == DDP_OK) {
+		accepted = ddp_case_behaviour(key, size, &o, sh->cfg, c) == DDP_OK && o.exit_code == 0;
+		ddp_case_havoc(c, &src);
+		if (ddp_case_behaviour(key, size, &o, sh->cfg, c) == DDP_OK && o.exit_code == 0 &&
+		    o.has_window && o.request.bs > 0 &&
+		    o.window.out_size / o.request.bs > HAVOC_MAX_BLOCKS) {
+			ddp_case_free(c);
+			*c = plain;
+		} else {
+			ddp_case_free(&plain);
+			*havocked = 1;
+			*edge = accepted;
+			return;
+		}
+	}
+	ddp_case_behaviour(key, size, NULL, sh->cfg, c);
+}
+
+/*
+ * Case n of the campaign: candidate 0 (the plain stream's: the generator's
+ * and havoc's), or, guided, of GUIDE_CANDIDATES candidates: for cases
+ * n % 5 = 1, 2 the first whose behaviour was never run, else the least run
+ * if it is rare (run under a quarter of the mean), else as for 3, 4: the
+ * first havocked at the edge of what qemu accepts.  Its behaviour is
+ * counted as run.
+ */
+static void pick_case(ddp_case *c, shared *sh, uint64_t n)
+{
+	int guided = sh->opts->explore == DDP_EXPLORE_GUIDED && n % GUIDE_EVERY != 0;
+	/* Of the guided, half seek rare behaviours first, half the edge first. */
+	int rare_first = n % GUIDE_EVERY <= GUIDE_EVERY / 2;
+	unsigned want = guided ? GUIDE_CANDIDATES : 1;
+	char key[DDP_RULES_TEXT_MAX], best_key[DDP_RULES_TEXT_MAX];
+	json_int_t best_runs = 0, rare = 0;
+	int havocked, edge, best_havocked = 0, best_rare = 0, best_edge = 0;
+
+	for (unsigned k = 0; k < want; k++) {
+		ddp_case cand;
+		json_int_t runs;
+		int better;
+
+		make_candidate(&cand, key, sizeof(key), sh, n, k, &havocked, &edge);
+		pthread_mutex_lock(&sh->lock);
+		runs = json_integer_value(json_object_get(sh->behaviours, key));
+		if (sh->st.behaviours)
+			rare = (json_int_t)(sh->picked / (4 * sh->st.behaviours));
+		pthread_mutex_unlock(&sh->lock);
+		if (k == 0)
+			better = 1;
+		else if (rare_first && runs <= rare)
+			better = !best_rare || runs < best_runs;
+		else
+			better = !best_rare && !best_edge && edge;
+		if (better) {
+			if (k)
+				ddp_case_free(c);
+			*c = cand;
+			memcpy(best_key, key, sizeof(key));
+			best_runs = runs;
+			best_rare = k && runs <= rare;
+			best_edge = edge;
+			best_havocked = havocked;
+		} else {
+			ddp_case_free(&cand);
+		}
+		if (rare_first ? runs == 0 : best_edge)
+			break; /* a behaviour never run (none rarer), or an edge case */
+	}
+	pthread_mutex_lock(&sh->lock);
+	sh->picked++;
+	runs_add(sh, best_key);
+	sh->st.havocked += (uint64_t)best_havocked;
+	pthread_mutex_unlock(&sh->lock);
+}
+
 static void *worker(void *arg)
 {
 	shared *sh = arg;
@@ -95,11 +225,12 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&sh->lock);
 
 		double t0 = now();
-		ddp_source_seed(&src, sh->opts->seed, n);
-		if (sh->cfg->map)
+		if (sh->cfg->map) {
+			ddp_source_seed(&src, sh->opts->seed, n);
 			ddp_map_case_generate(&c, &src, sh->cfg->map);
-		else
-			ddp_case_generate(&c, &src, sh->cfg->fixtures);
+		} else {
+			pick_case(&c, sh, n);
+		}
 		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
 		if (sh->opts->log) {
 			static const char *const names[] = {"same", "diverges", "unmodelled", "inconclusive",
@@ -205,6 +336,10 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
 	sh.findings = f;
 	sh.opts = opts;
 	pthread_mutex_init(&sh.lock, NULL);
+	if (!(sh.behaviours = json_object())) {
+		pthread_mutex_destroy(&sh.lock);
+		return ddp_error_set(err, DDP_ERROR, "campaign", 0, 0, "out of memory");
+	}
 	sh.deadline = opts->seconds > 0 ? start + opts->seconds : 0;
 	/* Tool runs in flight at the deadline are killed, their cases cut short. */
 	timed = *cfg;
@@ -229,6 +364,7 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
 		progress(&sh, start, 1);
 	sh.st.seconds = now() - start;
 	*out = sh.st;
+	json_decref(sh.behaviours);
 	pthread_mutex_destroy(&sh.lock);
 	if (sh.failed) {
 		if (err)

@@ -113,10 +113,39 @@ void ddp_case_free(ddp_case *c);
 char *ddp_case_to_json(const ddp_case *c);
 int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
                        ddp_error *err);
+/* A deep copy of src (argv strdup'd); DDP_ERROR when out of memory. */
+int ddp_case_copy(ddp_case *dst, const ddp_case *src);
 /* One line for people: qemu-img dd 'arg' 'arg'... */
 char *ddp_case_describe(const ddp_case *c);
 /* s in single quotes as a shell reads it; control bytes shown as \xNN. */
 void ddp_fput_quoted(FILE *f, const char *s);
+
+/* ---- exploration below the generator (mutate.c) --------------------------- */
+
+/* A token of dict/operands.dict (may hold NUL bytes: the dictionary splits argv there). */
+typedef struct ddp_dict_token {
+	const char *text;
+	size_t len;
+} ddp_dict_token;
+/* Made from dict/operands.dict at build time (dict_to_c.cmake). */
+extern const ddp_dict_token ddp_dict_tokens[];
+extern const size_t ddp_dict_ntokens;
+
+/*
+ * Token-level havoc on a generated case's arguments: 1 to 8 stacked edits
+ * (characters inserted, deleted, replaced, duplicated or changed in case,
+ * blanks, splices, tokens duplicated, moved or dropped, option clusters
+ * split or merged, `--` anywhere, dictionary tokens, an option given
+ * again), every choice from src.  Returns how many were made.
+ */
+int ddp_case_havoc(ddp_case *c, ddp_source *src);
+
+/* What the campaign does below the generator (fuzz --explore). */
+typedef enum ddp_explore {
+	DDP_EXPLORE_OFF,    /* the generator's cases only */
+	DDP_EXPLORE_HAVOC,  /* most cases havocked (mutate.c) */
+	DDP_EXPLORE_GUIDED, /* havoc, and the case of the rarest model behaviour of several */
+} ddp_explore;
 
 /* ---- tools ---------------------------------------------------------------- */
 
@@ -165,6 +194,9 @@ typedef struct ddp_config {
 
 /* ---- one case, both sides ---------------------------------------------- */
 
+/* Room for an outcome's rules joined by ',' (ddp_case_behaviour, ddp_result.ref_rules). */
+#define DDP_RULES_TEXT_MAX 400
+
 typedef struct ddp_side {
 	int ran;             /* 0: not run (model side: prediction) */
 	int exited, exit_code, signo, timed_out;
@@ -203,7 +235,7 @@ typedef struct ddp_result {
 	 * (a map case, an unmodelled one).  With the signature, a finding's group.
 	 */
 	int ref_modelled;
-	char ref_rules[400];
+	char ref_rules[DDP_RULES_TEXT_MAX];
 	ddp_side ref, cand;
 	char casedir[4096];
 } ddp_result;
@@ -227,6 +259,16 @@ int ddp_local_driver(const char *name);
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err);
 void ddp_result_free(ddp_result *res);
+
+/*
+ * The model's behaviour on dd case c for the reference's version: the
+ * rules ddp_predict records, joined by ',' ("" when none fired), into buf;
+ * DDP_EUNMODELLED when the model does not know the case (buf says
+ * "unmodelled"), DDP_ERROR without a profile or the case's fixture.  o
+ * (optional) receives the outcome.  Microseconds: no tool runs.
+ */
+int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config *cfg,
+                       const ddp_case *c);
 
 /*
  * Below this much free space where tools write, a run's failure may be
@@ -330,6 +372,7 @@ typedef struct ddp_campaign_opts {
 	int stop_on_finding;  /* stop at the first divergence (time to detect) */
 	const char *stop_on;  /* stop at the first whose signature has this component */
 	double minimise_seconds; /* each new group's first case minimised within this (0: not) */
+	ddp_explore explore;  /* below the generator (dd only; 0: off) */
 } ddp_campaign_opts;
 
 typedef struct ddp_campaign_stats {
@@ -338,6 +381,8 @@ typedef struct ddp_campaign_stats {
 	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;
 	ddp_triage_stats triage; /* minimising new groups (its time is in seconds) */
+	uint64_t behaviours;  /* distinct model behaviours (rules) among the dd cases run */
+	uint64_t havocked;    /* cases run with havoc's edits */
 	char last_error[300];
 } ddp_campaign_stats;
 

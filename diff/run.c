@@ -205,12 +205,18 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 	return read_output(s, cfg, dir, output_name(cfg, c), err);
 }
 
+/* The input the model is told about: what the tools will find as in.<fmt>. */
+static ddp_input fixture_input(const ddp_fixture *f)
+{
+	return (ddp_input){strcmp(f->format, "raw") ? f->virtual_size : f->file_length,
+	                   f->format, f->file, f->file_length};
+}
+
 /* The model's side: what ddp_predict says qemu-img prints and makes. */
 static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
                         const ddp_case *c, const ddp_fixture *f, ddp_error *err)
 {
-	ddp_input in = {strcmp(f->format, "raw") ? f->virtual_size : f->file_length,
-	                f->format, f->file, f->file_length};
+	ddp_input in = fixture_input(f);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *m;
@@ -637,36 +643,59 @@ static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error
 	return DDP_OK;
 }
 
+/* An outcome's rules, joined by ',' (cut at a whole rule when buf is full). */
+static void rules_text(char *buf, size_t size, const ddp_outcome *o)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < o->nrules; i++) {
+		int w = snprintf(buf + n, size - n, "%s%s", i ? "," : "", ddp_rule_id(o->rules[i]));
+		if (w < 0 || (size_t)w >= size - n) {
+			buf[n] = '\0';
+			break;
+		}
+		n += (size_t)w;
+	}
+}
+
+int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config *cfg,
+                       const ddp_case *c)
+{
+	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
+	ddp_outcome own;
+	ddp_input in;
+	int rc;
+
+	snprintf(buf, size, "unmodelled");
+	if (!f || !cfg->model_profile)
+		return DDP_ERROR;
+	in = fixture_input(f);
+	if (!o)
+		o = &own;
+	rc = ddp_predict(o, cfg->model_profile, &in, c->argc, (const char *const *)c->argv, NULL);
+	if (rc == DDP_OK)
+		rules_text(buf, size, o);
+	return rc;
+}
+
 /*
  * The rules the reference went through on c (the model's, for its
  * version): known already when the candidate is the model, else predicted
  * here, which costs microseconds against the tool runs' milliseconds.
  */
 static void reference_rules(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
-                            const ddp_fixture *f, const ddp_outcome *known)
+                            const ddp_outcome *known)
 {
-	ddp_outcome o;
-	ddp_input in = {strcmp(f->format, "raw") ? f->virtual_size : f->file_length,
-	                f->format, f->file, f->file_length};
-	size_t n = 0;
-
 	res->ref_modelled = 0;
 	res->ref_rules[0] = '\0';
-	if (!known) {
-		if (!cfg->model_profile ||
-		    ddp_predict(&o, cfg->model_profile, &in, c->argc, (const char *const *)c->argv,
-		                NULL) != DDP_OK)
-			return;
-		known = &o;
+	if (known)
+		rules_text(res->ref_rules, sizeof(res->ref_rules), known);
+	else if (ddp_case_behaviour(res->ref_rules, sizeof(res->ref_rules), NULL, cfg, c) != DDP_OK) {
+		res->ref_rules[0] = '\0';
+		return;
 	}
 	res->ref_modelled = 1;
-	for (size_t i = 0; i < known->nrules; i++) {
-		int w = snprintf(res->ref_rules + n, sizeof(res->ref_rules) - n, "%s%s", i ? "," : "",
-		                 ddp_rule_id(known->rules[i]));
-		if (w < 0 || (size_t)w >= sizeof(res->ref_rules) - n)
-			break;
-		n += (size_t)w;
-	}
 }
 
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
@@ -733,7 +762,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	}
 	compare(res, cfg, &o, f);
 	if (res->signature[0])
-		reference_rules(res, cfg, c, f, cfg->candidate.is_model ? &o : NULL);
+		reference_rules(res, cfg, c, cfg->candidate.is_model ? &o : NULL);
 	if (cfg->trace)
 		trace(cfg, json_pack("{s:s}", "remove", res->casedir));
 	if (res->verdict != DDP_INCONCLUSIVE)

@@ -4,7 +4,11 @@
 # usage: engine_test.sh DDPARITY MUTANTS_DIR MUTANTS_TXT TEST [ARG]
 #   model-clean          the installed qemu-img against the model: no finding
 #   qemu-vs-qemu         qemu-img against itself as a command: no finding
+#   explore              a seed gives the same cases: havoc for any --jobs,
+#                        guided for one job
 #   mutant NAME          the mutant is found, with its expected signature
+#   mutant-explore NAME SEED  the same, for a mistake below the generator's
+#                        tables: guided, one job, within 150 cases of SEED
 #   reproduce            a mutant's finding reproduces with one command
 #   sigkill              campaigns killed with SIGKILL lose no finding and
 #                        leave nothing outside their directories
@@ -15,7 +19,7 @@
 #                        qemu-img and the mutant on PATH, after the campaign's
 #                        fixtures are gone
 set -euo pipefail
-ddp=$1 mutants=$2 list=$3 test=$4 arg=${5:-}
+ddp=$1 mutants=$2 list=$3 test=$4 arg=${5:-} seed=${6:-1}
 set --
 qemu=$(command -v qemu-img) || { echo "FAIL: qemu-img not found (install qemu-utils)"; exit 1; }
 tmp=$(mktemp -d /tmp/ddp-engine-test-XXXXXX)
@@ -32,6 +36,20 @@ model-clean)
   "$ddp" fuzz --cases 200 --seed 11 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "model diverged"; }
   grep -q "0 diverged" "$tmp/out" || fail "no summary"
   cat "$tmp/out" | tail -3 ;;
+explore)
+  # The same seed, the same cases: havoc for any --jobs, guided for one job
+  # (with more, which candidate runs depends on what the others ran first).
+  cases() { # MODE JOBS LOG
+    "$ddp" fuzz --explore "$1" --jobs "$2" --cases 12 --seed 16 --findings "$tmp/f-$3" --log "$tmp/$3" \
+      > "$tmp/out-$3" 2>&1 || { cat "$tmp/out-$3"; fail "explore $1, jobs $2: the model diverged"; }
+    cut -f1,5 "$tmp/$3" | sort -n > "$tmp/$3.cases"
+  }
+  cases havoc 1 h1; cases havoc 2 h2; cases guided 1 g1; cases guided 1 g2
+  cmp -s "$tmp/h1.cases" "$tmp/h2.cases" || { diff "$tmp/h1.cases" "$tmp/h2.cases"; fail "havoc: jobs 1 and 2 ran other cases"; }
+  cmp -s "$tmp/g1.cases" "$tmp/g2.cases" || { diff "$tmp/g1.cases" "$tmp/g2.cases"; fail "guided: two runs of one job differ"; }
+  grep -q "explore guided: [0-9]* distinct model behaviours run" "$tmp/out-g1" || fail "no behaviours in the summary"
+  [ "$(cut -f2 "$tmp/h1.cases" | sort -u | wc -l)" -ge 10 ] || fail "havoc: cases repeat"
+  grep -h "explore" "$tmp/out-h1" "$tmp/out-g1" ;;
 qemu-vs-qemu)
   "$ddp" fuzz --candidate "$qemu" --cases 120 --seed 12 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from itself"; }
   grep -q "stderr exact" "$tmp/out" || fail "a qemu-img candidate should be compared by exact stderr"
@@ -54,11 +72,25 @@ mutant)
   grep -qE "^ +[0-9]+ +([^ ]*\+)?$(printf '%s' "$want" | sed 's/[+]/\\+/g')(\+[^ ]*)? " "$tmp/out" \
     || { cat "$tmp/out"; fail "$arg: no finding with $want"; }
   grep -E "cases in|signature" "$tmp/out" ;;
+mutant-explore)
+  # A mistake only the exploration below the generator reaches: one job,
+  # so the guided choice repeats and the case that shows it comes at the
+  # same case number whatever the machine's load (a seed where it is soon).
+  want=$(expected "$arg")
+  [ -n "$want" ] || fail "$arg is not in $list"
+  rc=0
+  "$ddp" fuzz --minimise-seconds 0 --candidate "$mutants/$arg" --cases 150 --seed "$seed" --jobs 1 \
+    --stop-on "$want" --findings "$tmp/f" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || { cat "$tmp/out"; fail "$arg: exit $rc, want 1 (divergences found)"; }
+  grep -qE "^ +[0-9]+ +([^ ]*\+)?$want(\+[^ ]*)? " "$tmp/out" || { cat "$tmp/out"; fail "$arg: no finding with $want"; }
+  grep -E "cases in|explore|signature|@" "$tmp/out" ;;
 groups)
   # A mistake met through many kinds and rules (vpc, vmdk, skip, count=0,
-  # an unparsable count): each group's key is its minimal case's.
-  # (A budget that a loaded machine cannot cut short: the groups, not the speed, are tested.)
-  "$ddp" fuzz --candidate "$mutants/drop-count" --cases 60 --seed 1 --minimise-seconds 60 --findings "$tmp/f" \
+  # an unparsable count): each group's key is its minimal case's.  The
+  # generator's cases (--explore off): exploration meets a third of its
+  # rules, 7.2's hex-suffix warning, within these 60 cases too.  Minimising
+  # within 60 s, so a loaded machine cannot leave a group unminimised.
+  "$ddp" fuzz --candidate "$mutants/drop-count" --explore off --cases 60 --seed 1 --minimise-seconds 60 --findings "$tmp/f" \
     --stderr exact > "$tmp/out" 2>&1 && { cat "$tmp/out"; fail "drop-count was not found"; }
   sed -n '/cases in/,$p' "$tmp/out"
   diverged=$(sed -n 's/.* same, \([0-9]*\) diverged.*/\1/p' "$tmp/out")

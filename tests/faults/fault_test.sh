@@ -83,14 +83,14 @@ deadline)
   ! pgrep -f "sleep $tag" > /dev/null || fail "the hanging tool outlived the campaign" ;;
 bigoutput)
   # A raw output made a sparse 100 GiB: never read, its own kind, the case fast.
-  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/bigoutput" --cases 1 --seed 7 --timeout 20 --stderr class --workdir "$tmp/w" --findings "$tmp/f")
+  rc=$(run fuzz --minimise-seconds 0 --candidate "$faults/bigoutput" --explore off --cases 1 --seed 7 --timeout 20 --stderr class --workdir "$tmp/w" --findings "$tmp/f")
   tail -4 "$tmp/out"
   [ "$rc" = 1 ] || fail "exit $rc, want 1"
   grep -qE "^ +[0-9]+ +output-too-large:candidate " "$tmp/out" || fail "no output-too-large:candidate"
   campaign=$(sed -nE 's/.* cases in ([0-9.]+) s .*/\1/p' "$tmp/out")
   awk -v c="${campaign:-999}" 'BEGIN { exit !(c < 15) }' || fail "the case took ${campaign:-?} s"
   # 80 MiB written: compared, but the finding keeps no file over 64 MiB.
-  rc=$(DDP_FAULT_BIG=dense run fuzz --minimise-seconds 0 --candidate "$faults/bigoutput" --cases 1 --seed 1 --stderr class --workdir "$tmp/w" --findings "$tmp/g")
+  rc=$(DDP_FAULT_BIG=dense run fuzz --minimise-seconds 0 --candidate "$faults/bigoutput" --explore off --cases 1 --seed 1 --stderr class --workdir "$tmp/w" --findings "$tmp/g")
   [ "$rc" = 1 ] || { cat "$tmp/out"; fail "dense: exit $rc, want 1"; }
   big=$(find "$tmp/g" -type f -size +64M)
   [ -z "$big" ] || fail "a finding kept $big"

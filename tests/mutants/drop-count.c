@@ -8,20 +8,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "mutant_common.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+static int is_count(const char *arg)
+{
+	return !strncmp(arg, "count=", 6);
+}
 
 int main(int argc, char **argv)
 {
-	char **args = calloc((size_t)argc + 1, sizeof(*args));
-	int n = 0;
-
-	mq_start(argc, argv, "drop-count");
-	if (!args)
-		mq_exec_qemu(argv + 1);
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "count=", 6))
-			args[n++] = argv[i];
-	args[n] = NULL;
-	mq_exec_qemu(args);
+	mq_exec_dropping(argc, argv, "drop-count", is_count);
 }

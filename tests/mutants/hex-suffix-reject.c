@@ -45,11 +45,7 @@ int main(int argc, char **argv)
 	mq_dd dd;
 	char **args;
 
-	mq_start(argc, argv, "hex-suffix-reject");
-	mq_parse_dd(&dd, argc - 1, argv + 1);
-	if (!dd.options_ok)
-		mq_exec_qemu(argv + 1);
-	args = mq_args_copy(&dd);
+	args = mq_dd_edit_start(&dd, argc, argv, "hex-suffix-reject");
 	for (int n = 0; n < dd.noperands; n++) {
 		int i = dd.operands[n];
 		const char *t = args[i], *eq = strchr(t, '=');

@@ -474,6 +474,52 @@ int mq_dd_ofmt_is(const mq_dd *dd, const char *fmt)
 	return !strcmp(dd->ofmt, fmt);
 }
 
+char **mq_dd_edit_start(mq_dd *dd, int argc, char **argv, const char *name)
+{
+	mq_start(argc, argv, name);
+	mq_parse_dd(dd, argc - 1, argv + 1);
+	if (!dd->options_ok)
+		mq_exec_qemu(argv + 1);
+	return mq_args_copy(dd);
+}
+
+void mq_exec_keys_read_as(int argc, char **argv, const char *name,
+                          const char *(*keyfix)(const char *key, size_t len))
+{
+	mq_dd dd;
+	char **args = mq_dd_edit_start(&dd, argc, argv, name);
+
+	for (int n = 0; n < dd.noperands; n++) {
+		int i = dd.operands[n];
+		const char *eq = strchr(args[i], '='), *key;
+		char *t;
+
+		if (!eq || !(key = keyfix(args[i], (size_t)(eq - args[i]))))
+			continue;
+		if (!(t = malloc(strlen(key) + strlen(eq) + 1)))
+			abort();
+		strcpy(t, key);
+		strcat(t, eq);
+		args[i] = t;
+	}
+	mq_exec_qemu(args);
+}
+
+void mq_exec_dropping(int argc, char **argv, const char *name, int (*drop)(const char *arg))
+{
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int n = 0;
+
+	mq_start(argc, argv, name);
+	if (!args)
+		mq_exec_qemu(argv + 1);
+	for (int i = 1; i < argc; i++)
+		if (!drop(argv[i]))
+			args[n++] = argv[i];
+	args[n] = NULL;
+	mq_exec_qemu(args);
+}
+
 char **mq_args_copy(const mq_dd *dd)
 {
 	char **v = calloc((size_t)dd->argc + 1, sizeof(*v));

@@ -108,6 +108,30 @@ typedef struct mq_dd {
 /* Parses args (args[0] == "dd"). Never fails; see the flags. */
 void mq_parse_dd(mq_dd *dd, int argc, char **args);
 
+/*
+ * The start of every mutant that edits operands: mq_start, mq_parse_dd,
+ * the real qemu-img unchanged (exec, no return) unless every option
+ * parses, and a copy of dd->args to edit (mq_args_copy).
+ */
+char **mq_dd_edit_start(mq_dd *dd, int argc, char **argv, const char *name);
+
+/*
+ * The whole of a mutant that reads operand keys its own way: every
+ * operand KEY=VALUE for which keyfix(KEY, its length) gives a key is run
+ * by the real dd as that key with the same value.  Does not return.
+ */
+void mq_exec_keys_read_as(int argc, char **argv, const char *name,
+                          const char *(*keyfix)(const char *key, size_t len))
+	__attribute__((noreturn));
+
+/*
+ * The whole of a mutant that skips some arguments: the real qemu-img runs
+ * the call without every argument for which drop(arg) is true.  Does not
+ * return.
+ */
+void mq_exec_dropping(int argc, char **argv, const char *name, int (*drop)(const char *arg))
+	__attribute__((noreturn));
+
 /* All of options_ok, operands_ok, numbers_ok, both files, no -h/--object/--image-opts. */
 int mq_dd_clean(const mq_dd *dd);
 
