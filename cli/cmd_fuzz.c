@@ -19,7 +19,7 @@ static const char usage[] =
 	"                     [--timeout SECONDS] [--log FILE] [--trace FILE]\n"
 	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
 	"                     [--command dd|map] [--manifest FILE] [--minimise-seconds N]\n"
-	"                     [--case FILE] [--explore off|havoc|guided]\n"
+	"                     [--case FILE] [--explore off|havoc|guided] [--shard K/N]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -71,6 +71,11 @@ static const char usage[] =
 	"                    byte, as instar's tests do (default: the same map in\n"
 	"                    other bytes, a trailing newline missing, is a\n"
 	"                    stdout divergence), or only as parsed maps\n"
+	"  --shard K/N       run only the cases whose number is K-1 modulo N: N\n"
+	"                    machines with the same --seed split one campaign's\n"
+	"                    cases and never run the same one (--cases counts this\n"
+	"                    machine's); merge their findings with `ddparity\n"
+	"                    findings merge`\n"
 	"  --explore MODE    below the generator (dd): guided (default) havocs 4\n"
 	"                    cases in 5 at the token level (characters, blanks,\n"
 	"                    splices, tokens moved, dropped or doubled, option\n"
@@ -163,6 +168,8 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
 	int jobs = 1, rc;
 	ddp_explore explore = DDP_EXPLORE_GUIDED;
+	unsigned long long shard_k = 0, shard_n = 1;
+	char shard_text[64] = "";
 	ddp_engine_setup s;
 	ddp_findings f;
 	ddp_campaign_opts opts;
@@ -216,6 +223,15 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			command = v;
 		} else if (!strcmp(a, "--manifest"))
 			manifest = v;
+		else if (!strcmp(a, "--shard")) {
+			unsigned long long k, n;
+			char tail;
+			if (sscanf(v, "%llu/%llu%c", &k, &n, &tail) != 2 || k < 1 || n < 1 || k > n ||
+			    n > 1000000)
+				return ddp_cli_fail("fuzz: --shard '%s' is not K/N with 1 <= K <= N", v);
+			shard_k = k - 1;
+			shard_n = n;
+		}
 		else if (!strcmp(a, "--explore")) {
 			int m = 0;
 			while (m < 3 && strcmp(v, explore_names[m]))
@@ -285,17 +301,19 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	}
 	/* From here a signal stops the campaign, which ends as usual, marked interrupted. */
 	memset(&sa, 0, sizeof(sa));
+	if (shard_n > 1)
+		snprintf(shard_text, sizeof(shard_text), ", shard %llu/%llu", shard_k + 1, shard_n);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	fprintf(stderr, "ddparity fuzz: %s, reference %s (qemu %d.%d.%d), candidate %s, stderr %s, "
-	        "profile %s, seed %llu, jobs %d\n", command,
+	        "profile %s, seed %llu, jobs %d%s\n", command,
 	        s.cfg.reference.spec, s.cfg.reference.version.major, s.cfg.reference.version.minor,
 	        s.cfg.reference.version.micro,
 	        s.cfg.candidate.is_model ? "model" : s.cfg.candidate.spec,
 	        s.cfg.stderr_mode == DDP_STDERR_EXACT ? "exact"
 	        : s.cfg.stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
-	        s.cfg.info_profile->name, seed, jobs);
+	        s.cfg.info_profile->name, seed, jobs, shard_text);
 	if (s.cfg.candidate.is_model)
 		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(s.cfg.model_profile));
 
@@ -313,7 +331,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (max_output)
 		s.cfg.max_output = (unsigned long long)max_output;
 	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
-	                           stop_on_finding, stop_on, minimise_seconds, explore};
+	                           stop_on_finding, stop_on, minimise_seconds, explore, shard_k, shard_n};
 	rc = given ? run_given(&st, &s, &f, given, &err) : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 
 	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",

@@ -151,11 +151,12 @@ static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh
  * first havocked at the edge of what qemu accepts.  Its behaviour is
  * counted as run.
  */
-static void pick_case(ddp_case *c, shared *sh, uint64_t n)
+static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 {
-	int guided = sh->opts->explore == DDP_EXPLORE_GUIDED && n % GUIDE_EVERY != 0;
+	/* The rotation by this machine's own count i (n itself with no --shard). */
+	int guided = sh->opts->explore == DDP_EXPLORE_GUIDED && i % GUIDE_EVERY != 0;
 	/* Of the guided, half seek rare behaviours first, half the edge first. */
-	int rare_first = n % GUIDE_EVERY <= GUIDE_EVERY / 2;
+	int rare_first = i % GUIDE_EVERY <= GUIDE_EVERY / 2;
 	unsigned want = guided ? GUIDE_CANDIDATES : 1;
 	char key[DDP_RULES_TEXT_MAX], best_key[DDP_RULES_TEXT_MAX];
 	json_int_t best_runs = 0, rare = 0;
@@ -213,7 +214,7 @@ static void *worker(void *arg)
 		ddp_source src;
 		ddp_result res;
 		ddp_error err;
-		uint64_t n;
+		uint64_t n, i;
 		int rc, unsaved = 0;
 
 		pthread_mutex_lock(&sh->lock);
@@ -221,15 +222,17 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&sh->lock);
 			break;
 		}
-		n = sh->next++;
+		i = sh->next++;
 		pthread_mutex_unlock(&sh->lock);
+		/* --shard K/N: this machine's i-th case is case i*N + K-1 of the campaign. */
+		n = sh->opts->shard_n > 1 ? i * sh->opts->shard_n + sh->opts->shard_k : i;
 
 		double t0 = now();
 		if (sh->cfg->map) {
 			ddp_source_seed(&src, sh->opts->seed, n);
 			ddp_map_case_generate(&c, &src, sh->cfg->map);
 		} else {
-			pick_case(&c, sh, n);
+			pick_case(&c, sh, n, i);
 		}
 		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
 		if (sh->opts->log) {

@@ -373,6 +373,7 @@ typedef struct ddp_campaign_opts {
 	const char *stop_on;  /* stop at the first whose signature has this component */
 	double minimise_seconds; /* each new group's first case minimised within this (0: not) */
 	ddp_explore explore;  /* below the generator (dd only; 0: off) */
+	uint64_t shard_k, shard_n; /* --shard K/N: cases i*N + K-1 only (shard_k 0-based; n <= 1: all) */
 } ddp_campaign_opts;
 
 typedef struct ddp_campaign_stats {

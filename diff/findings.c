@@ -948,7 +948,12 @@ int ddp_findings_merge(ddp_findings *f, const char *src, ddp_merge_stats *st, dd
 
 	memset(st, 0, sizeof(*st));
 	snprintf(path, sizeof(path), "%s/signatures.json", src);
-	if ((rc = ddp_own_dir(src, 0, err)) || (rc = ddp_signatures_load(&index, path, err)))
+	if ((rc = ddp_own_dir(src, 0, err)))
+		return rc;
+	/* A campaign that found nothing leaves no index: nothing to merge. */
+	if (access(path, F_OK) && errno == ENOENT && !access(src, F_OK))
+		return DDP_OK;
+	if ((rc = ddp_signatures_load(&index, path, err)))
 		return rc;
 	source_id(id, sizeof(id), src);
 	lock_dir(f);

@@ -84,6 +84,38 @@ mutant-explore)
   [ "$rc" = 1 ] || { cat "$tmp/out"; fail "$arg: exit $rc, want 1 (divergences found)"; }
   grep -qE "^ +[0-9]+ +([^ ]*\+)?$want(\+[^ ]*)? " "$tmp/out" || { cat "$tmp/out"; fail "$arg: no finding with $want"; }
   grep -E "cases in|explore|signature|@" "$tmp/out" ;;
+shards)
+  # fuzz --shard K/N and findings merge: two shards of a campaign merged are
+  # the campaign run whole (the same groups, each with the same raw keys and
+  # count), and merging them again changes nothing.  The generator's cases
+  # and no minimising, so that a case's number alone decides it.
+  # stderr-reworded: many divergences, in one group whatever the rules.
+  run() { "$ddp" fuzz --candidate "$mutants/stderr-reworded" --stderr exact --explore off \
+            --minimise-seconds 0 --seed 1 --workdir "$tmp/w" "$@" > "$tmp/out" 2>&1 || [ $? = 1 ] \
+            || { cat "$tmp/out"; fail "fuzz $*"; }; }
+  mkdir -p "$tmp/w"
+  run --cases 16 --findings "$tmp/whole"
+  run --cases 8 --shard 1/2 --findings "$tmp/s1"
+  grep -q "shard 1/2" "$tmp/out" || { cat "$tmp/out"; fail "the shard is not said"; }
+  run --cases 8 --shard 2/2 --findings "$tmp/s2"
+  "$ddp" findings merge "$tmp/m" "$tmp/s1" "$tmp/s2" > "$tmp/merge" || { cat "$tmp/merge"; fail "merge failed"; }
+  cat "$tmp/merge"
+  # Each group as its raw keys (whichever came first names it) and its count.
+  groups() { jq -S 'map({keys: ((.aliases // []) | sort), count}) | sort_by(.keys)' "$1/signatures.json"; }
+  [ "$(jq '[.[].count] | add' "$tmp/whole/signatures.json")" -ge 3 ] || fail "too few divergences to merge"
+  diff <(groups "$tmp/whole") <(groups "$tmp/m") || fail "two shards merged are not the whole campaign"
+  cp "$tmp/m/signatures.json" "$tmp/before"
+  "$ddp" findings merge "$tmp/m" "$tmp/s1" "$tmp/s2" > /dev/null || fail "second merge failed"
+  cmp -s "$tmp/before" "$tmp/m/signatures.json" || fail "merging twice changed the index"
+  for g in $(jq -r '.[].dir' "$tmp/m/signatures.json"); do
+    [ -f "$tmp/m/$g/result.json" ] || fail "merged group $g has no finding"
+  done
+  # A planted link in a source is refused, and not copied.
+  ln -s /etc/passwd "$tmp/s2/$(jq -r 'first(.[].dir)' "$tmp/s2/signatures.json")/stolen"
+  "$ddp" findings merge "$tmp/m2" "$tmp/s2" > "$tmp/out" 2>&1 && { cat "$tmp/out"; fail "a link in a finding was merged"; }
+  grep -q "not a regular file" "$tmp/out" || { cat "$tmp/out"; fail "the link is not named"; }
+  ! find "$tmp/m2" -name stolen | grep -q . || fail "the link was copied"
+  echo "shards: $(groups "$tmp/m" | jq -c 'map([.count, (.keys | length)])') (count, raw keys) as the whole campaign" ;;
 groups)
   # A mistake met through many kinds and rules (vpc, vmdk, skip, count=0,
   # an unparsable count): each group's key is its minimal case's.  The
