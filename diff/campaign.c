@@ -158,6 +158,7 @@ static void *worker(void *arg)
 				sh->err = err;
 			}
 		} else {
+			sh->st.real_answered += (uint64_t)res.ref_real_ran;
 			switch (res.verdict) {
 			case DDP_SAME: sh->st.same++; break;
 			case DDP_DIVERGES: sh->st.diverged++; break;

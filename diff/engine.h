@@ -132,10 +132,28 @@ typedef struct ddp_tool {
 int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err);
 void ddp_tool_free(ddp_tool *t);
 
+/*
+ * Whether spec names the model as the reference: "model" or
+ * "model:VERSION" (*version then points at VERSION, else NULL).
+ */
+int ddp_reference_is_model(const char *spec, const char **version);
+
 typedef struct ddp_config {
-	ddp_tool reference;
+	ddp_tool reference;               /* with reference_model: the reader */
 	ddp_tool candidate;
 	const ddp_profile *model_profile; /* the reference's version profile */
+	/*
+	 * --reference model[:VERSION]: the reference side is the model's
+	 * prediction for model_profile (the same code as a model candidate's);
+	 * `reference` above only makes the fixtures and reads the candidate's
+	 * output (info, convert).  ref_real, when it has an argc, is a real
+	 * qemu-img of that version, run for the cases the model cannot answer;
+	 * without one they are unmodelled.  reference_name is what findings
+	 * record and reproduce takes back: "model:7.2.22".
+	 */
+	int reference_model;
+	char reference_name[64];
+	ddp_tool ref_real;
 	const ddp_info_profile *info_profile;
 	ddp_stderr_mode stderr_mode;
 	double timeout;                   /* seconds per tool run */
@@ -151,6 +169,9 @@ typedef struct ddp_config {
 	const struct ddp_map_manifest *map;
 	char map_fixdir[4096];
 } ddp_config;
+
+/* The reference as findings name it: reference_name for the model, else the command. */
+const char *ddp_config_reference(const ddp_config *cfg);
 
 /* The default of ddp_config.max_output (fuzz --max-output-size). */
 #define DDP_MAX_OUTPUT_DEFAULT (256ULL << 20)
@@ -196,6 +217,7 @@ typedef struct ddp_result {
 	 */
 	int ref_modelled;
 	char ref_rules[400];
+	int ref_real_ran;    /* the model could not answer: ref_real ran instead */
 	ddp_side ref, cand;
 	char casedir[4096];
 } ddp_result;
@@ -306,6 +328,7 @@ typedef struct ddp_campaign_opts {
 
 typedef struct ddp_campaign_stats {
 	uint64_t cases, same, diverged, unsupported, inconclusive, refused, errors;
+	uint64_t real_answered; /* unmodelled cases the real reference of that version ran (--reference model:V) */
 	uint64_t unsaved;     /* divergences (counted in diverged) whose finding could not be saved */
 	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;

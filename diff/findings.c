@@ -328,7 +328,11 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 			fputs("ddparity reproduce ", f);
 			ddp_fput_quoted(f, final);
 			fputs(" --reference ", f);
-			ddp_fput_quoted(f, cfg->reference.spec);
+			ddp_fput_quoted(f, ddp_config_reference(cfg));
+			if (cfg->reference_model) {
+				fputs(" --reader ", f);
+				ddp_fput_quoted(f, cfg->reference.spec);
+			}
 			fputs(" --candidate ", f);
 			ddp_fput_quoted(f, cfg->candidate.spec);
 			fprintf(f, "\n# %s\n", describe);
@@ -351,7 +355,7 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	                   "group", group,
 	                   "rules", res->ref_modelled ? res->ref_rules : "(unmodelled)",
 	                   "detail", detail ? detail : "",
-	                   "reference", cfg->reference.spec,
+	                   "reference", ddp_config_reference(cfg),
 	                   "candidate", cfg->candidate.spec,
 	                   "stderr_mode", cfg->stderr_mode == DDP_STDERR_EXACT ? "exact"
 	                                  : cfg->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
@@ -364,6 +368,9 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	                   "reproduce", repro_json ? repro_json : "");
 	free(detail);
 	free(repro_json);
+	/* The model as the reference: the qemu-img that read the candidate's output. */
+	if (result && cfg->reference_model)
+		json_object_set_new(result, "reader", json_string(cfg->reference.spec));
 	result_text = result ? json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (!result_text || !case_json) {
 		json_decref(result);

@@ -324,10 +324,11 @@ static const char *input_view(const ddp_outcome *o, const ddp_fixture *f)
 	return f->flat;
 }
 
-/* The model's info fields against the reference's info. */
-static void compare_model_info(ddp_result *res, const ddp_outcome *o)
+/* The model's info fields against the info of the real side's output. */
+static void compare_model_info(ddp_result *res, const ddp_side *real, const char *name,
+                               const ddp_outcome *o)
 {
-	json_t *j = json_loads(res->ref.info_raw, 0, NULL);
+	json_t *j = json_loads(real->info_raw, 0, NULL);
 	json_t *cs = json_object_get(j, "cluster-size");
 	const char *fmt = json_string_value(json_object_get(j, "format"));
 	json_int_t vs = json_integer_value(json_object_get(j, "virtual-size"));
@@ -344,8 +345,8 @@ static void compare_model_info(ddp_result *res, const ddp_outcome *o)
 		char comp[160];
 		fields[strlen(fields) - 1] = '\0';
 		snprintf(comp, sizeof(comp), "info:%s", fields);
-		add(res, comp, "info: reference virtual-size %lld format %s cluster-size %lld; "
-		    "model %llu %s %lld", (long long)vs, fmt ? fmt : "?",
+		add(res, comp, "info: %s virtual-size %lld format %s cluster-size %lld; "
+		    "model %llu %s %lld", name, (long long)vs, fmt ? fmt : "?",
 		    cs ? (long long)json_integer_value(cs) : -1LL,
 		    (unsigned long long)o->virtual_size, o->format,
 		    o->has_cluster_size ? (long long)o->cluster_size : -1LL);
@@ -353,11 +354,14 @@ static void compare_model_info(ddp_result *res, const ddp_outcome *o)
 	json_decref(j);
 }
 
+/*
+ * o: the model's outcome when one side is the model (the candidate, or
+ * with --reference model the reference), else NULL.
+ */
 static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o,
                     const ddp_fixture *f)
 {
 	ddp_side *a = &res->ref, *b = &res->cand;
-	int model = cfg->candidate.is_model;
 
 	if (a->timed_out || b->timed_out) {
 		res->verdict = DDP_INCONCLUSIVE;
@@ -392,24 +396,40 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 		add(res, "output", "output: reference %s, candidate %s",
 		    a->output_exists ? "exists" : "absent", b->output_exists ? "exists" : "absent");
 
-	if (model) {
+	if (o) {
 		/* The model knows the info fields and the window the output holds. */
-		if (a->info_rc == 0 && o->has_info) {
-			int64_t got;
-			compare_model_info(res, o);
-			if (!a->flat_ok)
-				add(res, "flatten-failed:reference", "the reference's output could not be flattened");
-			else if (!strstr(res->signature, "info:") &&
+		int cand_real = !cfg->candidate.is_model;
+		const ddp_side *r = cand_real ? b : a;
+		const char *name = cand_real ? "candidate" : "reference";
+		char kind[64];
+
+		if (r->info_rc == 0 && o->has_info) {
+			int64_t got, flat, total = (int64_t)o->virtual_size;
+			compare_model_info(res, r, name, o);
+			snprintf(kind, sizeof(kind), "flatten-failed:%s", name);
+			flat = r->flat_ok ? file_size(r->flat_path) : 0;
+			/*
+			 * A real candidate's data is held against the window as a real
+			 * reference's flattened output would be (zeros past the
+			 * shorter), so its kinds are those a real reference gives.
+			 */
+			if (cand_real && flat > total)
+				total = flat;
+			if (!r->flat_ok)
+				add(res, kind, "the %s's output could not be flattened", name);
+			else if ((cand_real || !strstr(res->signature, "info:")) &&
 			         views_differ(input_view(o, f), o->window.start, o->window.out_size,
-			                      a->flat_path, file_size(a->flat_path),
-			                      (int64_t)o->virtual_size, &got))
+			                      r->flat_path, flat, total, &got))
 				add(res, "data", "data: the output differs from the input window at byte %lld",
 				    (long long)got);
-		} else if (a->info_rc != 0 && a->output_exists && o->has_info) {
-			add(res, "info-failed:reference", "info of the reference's output failed: %.200s",
-			    a->info_err ? a->info_err : "");
-		} else if (a->info_rc == 0 && !o->has_info && a->exit_code == 0) {
-			add(res, "info", "the reference made a readable output; the model predicts none");
+		} else if (r->info_rc != 0 && r->output_exists && o->has_info) {
+			snprintf(kind, sizeof(kind), "info-failed:%s", name);
+			add(res, kind, "info of the %s's output failed: %.200s", name,
+			    r->info_err ? r->info_err : "");
+		} else if (r->info_rc == 0 && !o->has_info && r->exit_code == 0 &&
+		           /* a real reference reads no output the model says is absent */
+		           (!cand_real || o->output_created)) {
+			add(res, "info", "the %s made a readable output; the model predicts none", name);
 		}
 		return;
 	}
@@ -671,7 +691,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
 	char refdir[4200], canddir[4200];
 	ddp_outcome o;
-	int rc;
+	int rc, model;
 
 	memset(res, 0, sizeof(*res));
 	/* Before either operation: a map case's options may hold --object too. */
@@ -688,20 +708,26 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	if (!f) {
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	}
-	if (cfg->candidate.is_model) {
+	/* The model's side: the candidate's, or with --reference model the reference's. */
+	if (cfg->candidate.is_model || cfg->reference_model) {
 		ddp_error perr;
-		rc = predict_side(&res->cand, &o, cfg, c, f, &perr);
-		if (rc == DDP_EUNMODELLED) {
+		ddp_side *ms = cfg->candidate.is_model ? &res->cand : &res->ref;
+		rc = predict_side(ms, &o, cfg, c, f, &perr);
+		if (rc == DDP_EUNMODELLED && cfg->reference_model && cfg->ref_real.argc) {
+			/* A real qemu-img of the model's version answers instead. */
+			memset(ms, 0, sizeof(*ms));
+			res->ref_real_ran = 1;
+		} else if (rc == DDP_EUNMODELLED) {
 			res->verdict = DDP_UNSUPPORTED;
 			snprintf(res->detail, sizeof(res->detail), "%s", perr.message);
 			return DDP_OK;
-		}
-		if (rc) {
+		} else if (rc) {
 			if (err)
 				*err = perr;
 			return rc;
 		}
 	}
+	model = cfg->candidate.is_model || (cfg->reference_model && !res->ref_real_ran);
 	if (space_problem(cfg, res, err))
 		return DDP_ERROR;
 	snprintf(res->casedir, sizeof(res->casedir), "%s/case-%llu-%ld", cfg->workdir,
@@ -711,7 +737,10 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		return DDP_ERROR;
 	snprintf(refdir, sizeof(refdir), "%s/reference", res->casedir);
 	snprintf(canddir, sizeof(canddir), "%s/candidate", res->casedir);
-	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);
+	rc = DDP_OK;
+	if (!cfg->reference_model || res->ref_real_ran)
+		rc = run_side(&res->ref, cfg, res->ref_real_ran ? &cfg->ref_real : &cfg->reference, c,
+		              f, refdir, err);
 	if (!rc && !cfg->candidate.is_model)
 		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, err);
 	if (!rc && (res->ref.cut_short || res->cand.cut_short)) {
@@ -727,9 +756,9 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		res->casedir[0] = '\0';
 		return rc;
 	}
-	compare(res, cfg, &o, f);
+	compare(res, cfg, model ? &o : NULL, f);
 	if (res->signature[0])
-		reference_rules(res, cfg, c, f, cfg->candidate.is_model ? &o : NULL);
+		reference_rules(res, cfg, c, f, model ? &o : NULL);
 	if (cfg->trace)
 		trace(cfg, json_pack("{s:s}", "remove", res->casedir));
 	if (res->verdict != DDP_INCONCLUSIVE)

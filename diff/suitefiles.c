@@ -838,6 +838,7 @@ static const member result_members[] = {
 	{"reproduce", M_STRING, 0},
 	{"group", M_STRING, 0},
 	{"rules", M_STRING, 0},
+	{"reader", M_TEXT, 0},
 };
 
 void ddp_finding_result_free(ddp_finding_result *r)
