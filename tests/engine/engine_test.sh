@@ -11,6 +11,9 @@
 #   groups               one mistake (drop-count) is one or two groups, each
 #                        minimised at once to a headline no operand of
 #                        which can be dropped; the headline reproduces
+#   model-reference      --reference model: qemu-img as the candidate agrees;
+#                        drop-count is found, its finding reproduces with no
+#                        --reference (the model is no program) and by hand
 #   standalone           a finding's reproduce.sh reruns it by hand, with only
 #                        qemu-img and the mutant on PATH, after the campaign's
 #                        fixtures are gone
@@ -107,6 +110,32 @@ reproduce)
   rc=0
   "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
   [ "$rc" = 0 ] && grep -q 'no longer diverges' "$tmp/rep2" || { cat "$tmp/rep2"; fail "reproduce with qemu-img: exit $rc"; } ;;
+model-reference)
+  # The installed qemu-img against its own version's model: nothing differs.
+  "$ddp" fuzz --reference model --candidate "$qemu" --cases 25 --seed 11 --findings "$tmp/f" \
+    > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from its model"; }
+  grep -q "reference model:$("$qemu" --version | sed -n '1s/^qemu-img version \([0-9.]*\).*/\1/p') " "$tmp/out" \
+    || { cat "$tmp/out"; fail "the reference is not the model of qemu-img's version"; }
+  # drop-count against the model: the group a real reference gives.
+  rc=0
+  "$ddp" fuzz --reference model --candidate "$mutants/drop-count" --cases 40 --seed 1 \
+    --minimise-seconds 0 --stop-on info:virtual-size --findings "$tmp/g" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] && grep -qE '^ +[0-9]+ +info:virtual-size\+data @ window-count-caps-end' "$tmp/out" \
+    || { cat "$tmp/out"; fail "drop-count against the model: exit $rc"; }
+  dir=$(grep -l '"info:virtual-size+data"' "$tmp"/g/*/result.json | head -1); dir=${dir%/result.json}
+  grep -q '"reference": "model:' "$dir/result.json" || fail "result.json does not name the model as the reference"
+  rc=0
+  "$ddp" reproduce "$dir" --candidate "$mutants/drop-count" > "$tmp/rep" 2>&1 || rc=$?
+  [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }
+  rc=0
+  sh "$dir/reproduce.sh" > "$tmp/rep2" 2>&1 || rc=$?
+  grep -q "the reference is ddparity's model: the candidate is compared" "$tmp/rep2" \
+    || { cat "$tmp/rep2"; fail "reproduce.sh against the model's saved prediction"; }
+  # A version of no profile's spelling is refused, naming it.
+  rc=0
+  "$ddp" fuzz --reference model:7.x --candidate "$qemu" --cases 1 --findings "$tmp/h" > "$tmp/bad" 2>&1 || rc=$?
+  [ "$rc" = 2 ] && grep -q "model:7.x: not a version" "$tmp/bad" || { cat "$tmp/bad"; fail "model:7.x: exit $rc"; }
+  tail -3 "$tmp/out" ;;
 standalone)
   # gnu-dd-window's seed 5 diverges at its first case (a copy of raw-34817-random);
   # its group's headline (an ad hoc input) gets a short minimisation.
