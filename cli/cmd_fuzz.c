@@ -31,7 +31,12 @@ static const char usage[] =
 	"                    (default: the reader's version) against a candidate\n"
 	"                    command; cases the model cannot answer run a qemu-img\n"
 	"                    of VERSION when one is materialised (ci/qemu-versions),\n"
-	"                    else are counted as unmodelled\n"
+	"                    else are counted as unmodelled; model:all: the models\n"
+	"                    of every profile at once, a finding naming the\n"
+	"                    versions the candidate matches and differs from\n"
+	"  --candidate-version V  with model:all: the version the candidate\n"
+	"                    follows; divergences from it are findings, from the\n"
+	"                    others notes (counted in the summary)\n"
 	"  --reader QEMU_IMG with --reference model: the qemu-img that makes the\n"
 	"                    fixtures and reads the candidate's output (info,\n"
 	"                    convert); default qemu-img on PATH\n"
@@ -107,7 +112,12 @@ static int run_given(ddp_campaign_stats *st, ddp_engine_setup *s, ddp_findings *
 	if (!rc) {
 		st->cases = 1;
 		switch (res.verdict) {
-		case DDP_SAME: st->same++; st->real_answered += (uint64_t)res.ref_real_ran; break;
+		case DDP_SAME:
+			st->same++;
+			st->real_answered += (uint64_t)res.ref_real_ran;
+			if (res.note)
+				ddp_campaign_note(st, &res, &c);
+			break;
 		case DDP_UNSUPPORTED: st->unsupported++; break;
 		case DDP_REFUSED: st->refused++; break;
 		case DDP_CUT_SHORT: st->cut_short++; break;
@@ -146,6 +156,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 {
 	const char *reference = NULL, *reader = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
+	const char *cand_version = NULL;
 	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL, *given = NULL;
 	FILE *logf = NULL;
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -180,6 +191,8 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			reference = v;
 		else if (!strcmp(a, "--reader"))
 			reader = v;
+		else if (!strcmp(a, "--candidate-version"))
+			cand_version = v;
 		else if (!strcmp(a, "--candidate"))
 			candidate = v;
 		else if (!strcmp(a, "--stderr"))
@@ -254,6 +267,19 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
+	if (cand_version) {
+		ddp_version v;
+		if (!s.cfg.reference_all || strspn(cand_version, "0123456789.") != strlen(cand_version) ||
+		    ddp_version_parse(&v, cand_version, &err)) {
+			ddp_cli_engine_teardown(&s);
+			return ddp_cli_fail("fuzz: --candidate-version '%s': a version (MAJOR.MINOR[.MICRO]), "
+			                    "with --reference model:all", cand_version);
+		}
+		s.cfg.candidate_version = ddp_profile_for(v, NULL);
+		fprintf(stderr, "ddparity fuzz: the candidate follows %s (profile %s): divergences from "
+		        "the other profiles are notes\n", cand_version,
+		        ddp_profile_name(s.cfg.candidate_version));
+	}
 	if (!strcmp(command, "map") && (rc = ddp_cli_engine_setup_map(&s, manifest))) {
 		ddp_cli_engine_teardown(&s);
 		return rc;
@@ -275,7 +301,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	        s.cfg.stderr_mode == DDP_STDERR_EXACT ? "exact"
 	        : s.cfg.stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
 	        s.cfg.info_profile->name, seed, jobs);
-	if (s.cfg.candidate.is_model || s.cfg.reference_model)
+	if (s.cfg.candidate.is_model || (s.cfg.reference_model && !s.cfg.reference_all))
 		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(s.cfg.model_profile));
 
 	if (log && !(logf = fopen(log, "a"))) {
@@ -314,6 +340,15 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (st.cut_short)
 		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
 		       "no verdict)\n", (unsigned long long)st.cut_short);
+	if (st.notes) {
+		printf("ddparity fuzz: %llu note%s (the candidate agrees with %s, differs from other "
+		       "versions):\n", (unsigned long long)st.notes, st.notes == 1 ? "" : "s",
+		       ddp_profile_name(s.cfg.candidate_version));
+		for (size_t i = 0; i < st.nnote_sets; i++)
+			printf("  %6llu  differs from %s   first: %s\n",
+			       (unsigned long long)st.note_sets[i].count, st.note_sets[i].differs,
+			       st.note_sets[i].first);
+	}
 	if (st.triage.minimised || st.triage.unminimised)
 		printf("ddparity fuzz: %llu new group%s minimised (%llu runs, %.1f s), %llu not\n",
 		       (unsigned long long)st.triage.minimised, st.triage.minimised == 1 ? "" : "s",

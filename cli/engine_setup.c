@@ -20,8 +20,8 @@ int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char 
 }
 
 /*
- * --reference model[:VERSION]: the model of VERSION (the reader's when
- * none) is the reference; a materialised qemu-img of exactly that version
+ * --reference model[:VERSION|all]: the model of VERSION (the reader's when
+ * none; all: of every profile at once) is the reference; a materialised qemu-img of exactly that version
  * (the reader itself, or one `ci/qemu-versions list` has; VERSION without
  * a micro: the only one of that major.minor) answers the cases the model
  * cannot.  A ddparity exit status.
@@ -35,6 +35,16 @@ static int setup_model_reference(ddp_config *cfg, const char *version)
 	char want[32], real[4096] = "";
 	int exact;
 
+	if (version && !strcmp(version, "all")) {
+		/* Every profile's model at once; none has a real qemu-img to fall back on. */
+		cfg->reference_model = cfg->reference_all = 1;
+		snprintf(cfg->reference_name, sizeof(cfg->reference_name), "model:all");
+		fprintf(stderr, "ddparity: reference model:all: the models of every profile (");
+		for (size_t i = 0; i < ddp_profile_count(); i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", ddp_profile_name(ddp_profile_at(i)));
+		fprintf(stderr, ") at once; a case none of them can answer is unmodelled\n");
+		return DDP_EXIT_OK;
+	}
 	if (version && (strspn(version, "0123456789.") != strlen(version) ||
 	                ddp_version_parse(&v, version, &err)))
 		return ddp_cli_fail("--reference model:%s: not a version (model, or "

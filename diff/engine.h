@@ -154,6 +154,16 @@ typedef struct ddp_config {
 	int reference_model;
 	char reference_name[64];
 	ddp_tool ref_real;
+	/*
+	 * --reference model:all: each case against the model of every profile
+	 * at once (model_profile is then the reader's, for the case's names);
+	 * a divergence says which versions the candidate matches and which it
+	 * differs from.  candidate_version (--candidate-version): the profile
+	 * the candidate declares it follows; only divergences from it are
+	 * findings, the others notes.
+	 */
+	int reference_all;
+	const ddp_profile *candidate_version;
 	const ddp_info_profile *info_profile;
 	ddp_stderr_mode stderr_mode;
 	double timeout;                   /* seconds per tool run */
@@ -218,6 +228,15 @@ typedef struct ddp_result {
 	int ref_modelled;
 	char ref_rules[400];
 	int ref_real_ran;    /* the model could not answer: ref_real ran instead */
+	/*
+	 * model:all: the profiles ("5.2,7.2") the candidate differs from,
+	 * agrees with, and the model cannot answer; the signature, rules and
+	 * reference side are those of the candidate_version's profile, else of
+	 * the newest it differs from.  note: it differs only from profiles
+	 * other than the candidate_version's (verdict DDP_SAME).
+	 */
+	char differs[96], matches[96], unanswered[96];
+	int note;
 	ddp_side ref, cand;
 	char casedir[4096];
 } ddp_result;
@@ -269,6 +288,13 @@ int ddp_machine_fault(const char *what, const char *dir, const char *text, size_
  */
 #define DDP_GROUP_KEY_MAX 1024
 void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, const char *rules);
+/*
+ * A result's group key: ddp_group_key's, and with --reference model:all
+ * the versions it differs from: "exit @ number-parse-u64 (differs from 5.2,7.2)".
+ */
+void ddp_result_group_key(char *out, size_t size, const ddp_result *res);
+/* "matches 10.0 and 11.1, differs from 5.2 and 7.2" (model:all), for people. */
+void ddp_result_versions(char *out, size_t size, const ddp_result *res);
 /* Whether every rule id of list a ("x,y") is in list b. */
 int ddp_rules_subset(const char *a, const char *b);
 
@@ -329,6 +355,14 @@ typedef struct ddp_campaign_opts {
 typedef struct ddp_campaign_stats {
 	uint64_t cases, same, diverged, unsupported, inconclusive, refused, errors;
 	uint64_t real_answered; /* unmodelled cases the real reference of that version ran (--reference model:V) */
+	/* model:all with --candidate-version: cases differing only from other versions, per set. */
+	uint64_t notes;
+	struct {
+		char differs[96];
+		char first[160];      /* its first case, described */
+		uint64_t count;
+	} note_sets[16];
+	size_t nnote_sets;
 	uint64_t unsaved;     /* divergences (counted in diverged) whose finding could not be saved */
 	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;
@@ -338,6 +372,9 @@ typedef struct ddp_campaign_stats {
 
 /* Whether a signature ("exit+stderr") has a component ("stderr"). */
 int ddp_signature_has(const char *signature, const char *component);
+
+/* Counts a note (res->note: model:all) in st, by the versions it differs from. */
+void ddp_campaign_note(ddp_campaign_stats *st, const ddp_result *res, const ddp_case *c);
 
 int ddp_campaign_run(ddp_campaign_stats *st, const ddp_config *cfg,
                      ddp_findings *f, const ddp_campaign_opts *opts,

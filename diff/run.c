@@ -239,6 +239,10 @@ static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
 	return DDP_OK;
 }
 
+static void side_free(ddp_side *s);
+static void reference_rules(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                            const ddp_fixture *f, const ddp_outcome *known);
+
 /* nothing: empty; warning: said something and exited 0; error: said something and failed. */
 static const char *stderr_class(const ddp_side *s)
 {
@@ -462,6 +466,120 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 					add(res, "data", "data: flattened outputs differ at byte %lld (%lld and %lld bytes)",
 					    (long long)at, (long long)la, (long long)lb);
 			}
+		}
+	}
+}
+
+/* Appends a profile's name to a list ("5.2,7.2"). */
+static void list_add(char *list, size_t size, const char *name)
+{
+	size_t n = strlen(list);
+	snprintf(list + n, size - n, "%s%s", n ? "," : "", name);
+}
+
+/*
+ * --reference model:all: the candidate's side (run and read) against the
+ * model of every profile.  res gets the profiles it differs from, matches
+ * and the model cannot answer, and the comparison (signature, detail, the
+ * reference's side and rules) of the candidate_version's profile, else of
+ * the newest profile it differs from.  Differing only from profiles other
+ * than the candidate_version's is a note, not a divergence.
+ */
+static void compare_all(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                        const ddp_fixture *f)
+{
+	ddp_result *best = calloc(1, sizeof(*best)), *r = calloc(1, sizeof(*r));
+	ddp_config *pc = malloc(sizeof(*pc));
+	ddp_outcome o, best_o;
+	const char *best_name = "";
+	int have = 0;
+
+	if (!best || !r || !pc) {
+		res->verdict = DDP_INCONCLUSIVE;
+		snprintf(res->detail, sizeof(res->detail), "out of memory\n");
+		goto out;
+	}
+	if (res->cand.timed_out) {
+		res->verdict = DDP_INCONCLUSIVE;
+		snprintf(res->detail, sizeof(res->detail), "timeout: candidate\n");
+		goto out;
+	}
+	*pc = *cfg;
+	for (size_t i = 0; i < ddp_profile_count(); i++) {
+		const ddp_profile *p = ddp_profile_at(i);
+		const char *name = ddp_profile_name(p);
+		ddp_error perr;
+
+		memset(r, 0, sizeof(*r));
+		pc->model_profile = p;
+		if (predict_side(&r->ref, &o, pc, c, f, &perr)) {
+			side_free(&r->ref);
+			list_add(res->unanswered, sizeof(res->unanswered), name);
+			continue;
+		}
+		r->cand = res->cand; /* read only: the candidate ran once */
+		compare(r, pc, &o, f);
+		memset(&r->cand, 0, sizeof(r->cand));
+		list_add(r->signature[0] ? res->differs : res->matches,
+		         r->signature[0] ? sizeof(res->differs) : sizeof(res->matches), name);
+		if (r->signature[0] && (!cfg->candidate_version || p == cfg->candidate_version)) {
+			ddp_result *t = best;
+			side_free(&best->ref);
+			best = r;
+			r = t;
+			best_o = o;
+			best_name = name;
+			have = 1;
+		} else {
+			side_free(&r->ref);
+		}
+	}
+	if (have) {
+		char versions[300];
+		ddp_result_versions(versions, sizeof(versions), res);
+		snprintf(res->signature, sizeof(res->signature), "%s", best->signature);
+		snprintf(res->detail, sizeof(res->detail), "versions: %s\nagainst the model of %s:\n%s",
+		         versions, best_name, best->detail);
+		res->ref = best->ref;
+		memset(&best->ref, 0, sizeof(best->ref));
+		reference_rules(res, cfg, c, f, &best_o);
+	} else if (cfg->candidate_version && strstr(res->unanswered,
+	                                            ddp_profile_name(cfg->candidate_version))) {
+		res->verdict = DDP_UNSUPPORTED;
+		snprintf(res->detail, sizeof(res->detail), "the model of %s cannot answer",
+		         ddp_profile_name(cfg->candidate_version));
+	} else if (res->differs[0]) {
+		res->note = 1;
+	} else if (!res->matches[0]) {
+		res->verdict = DDP_UNSUPPORTED;
+		snprintf(res->detail, sizeof(res->detail), "no profile's model can answer");
+	}
+out:
+	if (best)
+		side_free(&best->ref);
+	free(best);
+	free(r);
+	free(pc);
+}
+
+void ddp_result_versions(char *out, size_t size, const ddp_result *res)
+{
+	const char *lists[] = {res->matches, res->differs, res->unanswered};
+	const char *words[] = {"matches ", "differs from ", "unmodelled in "};
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int l = 0; l < 3; l++) {
+		const char *p = lists[l];
+		if (!*p)
+			continue;
+		n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? ", " : "", words[l]);
+		while (*p && n < size) {
+			size_t k = strcspn(p, ",");
+			const char *next = p + k + (p[k] == ',');
+			n += (size_t)snprintf(out + n, size - n, "%.*s%s", (int)k, p,
+			                      !*next ? "" : strchr(next, ',') ? ", " : " and ");
+			p = next;
 		}
 	}
 }
@@ -709,7 +827,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	}
 	/* The model's side: the candidate's, or with --reference model the reference's. */
-	if (cfg->candidate.is_model || cfg->reference_model) {
+	if (cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all)) {
 		ddp_error perr;
 		ddp_side *ms = cfg->candidate.is_model ? &res->cand : &res->ref;
 		rc = predict_side(ms, &o, cfg, c, f, &perr);
@@ -727,7 +845,8 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 			return rc;
 		}
 	}
-	model = cfg->candidate.is_model || (cfg->reference_model && !res->ref_real_ran);
+	model = cfg->candidate.is_model ||
+	        (cfg->reference_model && !cfg->reference_all && !res->ref_real_ran);
 	if (space_problem(cfg, res, err))
 		return DDP_ERROR;
 	snprintf(res->casedir, sizeof(res->casedir), "%s/case-%llu-%ld", cfg->workdir,
@@ -756,12 +875,16 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		res->casedir[0] = '\0';
 		return rc;
 	}
-	compare(res, cfg, model ? &o : NULL, f);
-	if (res->signature[0])
-		reference_rules(res, cfg, c, f, model ? &o : NULL);
+	if (cfg->reference_all) {
+		compare_all(res, cfg, c, f);
+	} else {
+		compare(res, cfg, model ? &o : NULL, f);
+		if (res->signature[0])
+			reference_rules(res, cfg, c, f, model ? &o : NULL);
+	}
 	if (cfg->trace)
 		trace(cfg, json_pack("{s:s}", "remove", res->casedir));
-	if (res->verdict != DDP_INCONCLUSIVE)
+	if (res->verdict != DDP_INCONCLUSIVE && res->verdict != DDP_UNSUPPORTED)
 		res->verdict = res->signature[0] ? DDP_DIVERGES : DDP_SAME;
 	return DDP_OK;
 }
