@@ -5,7 +5,10 @@
  * (so both see the same if= text), writes of=out.img, and is then read by
  * the reference: `info --output=json`, normalised, and the data flattened
  * to raw.  The model side is the prediction: its stderr rendered, its info
- * fields, and the fixture's window as the data the output must hold.
+ * fields, and the fixture's window as the data the output must hold.  The
+ * model is the candidate, or (--reference model) the reference, when the
+ * reference tool only reads the candidate's output; model:all holds the
+ * candidate against every profile's prediction (compare_all).
  */
 #define _GNU_SOURCE
 #include <errno.h>
