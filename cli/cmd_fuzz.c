@@ -269,11 +269,13 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		return rc;
 	if (cand_version) {
 		ddp_version v;
-		if (!s.cfg.reference_all || strspn(cand_version, "0123456789.") != strlen(cand_version) ||
-		    ddp_version_parse(&v, cand_version, &err)) {
+		if (!s.cfg.reference_all) {
 			ddp_cli_engine_teardown(&s);
-			return ddp_cli_fail("fuzz: --candidate-version '%s': a version (MAJOR.MINOR[.MICRO]), "
-			                    "with --reference model:all", cand_version);
+			return ddp_cli_fail("fuzz: --candidate-version: only with --reference model:all");
+		}
+		if (ddp_model_version(&v, cand_version, "fuzz: --candidate-version", &err)) {
+			ddp_cli_engine_teardown(&s);
+			return ddp_cli_fail("%s: %s", err.source, err.message);
 		}
 		s.cfg.candidate_version = ddp_profile_for(v, NULL);
 		fprintf(stderr, "ddparity fuzz: the candidate follows %s (profile %s): divergences from "

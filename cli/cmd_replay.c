@@ -524,10 +524,9 @@ static int replay_one(int argc, char **argv)
 	}
 	{
 		ddp_version v = R.ref.version;
-		if (model_version && (strspn(model_version, "0123456789.") != strlen(model_version) ||
-		                      ddp_version_parse(&v, model_version, &err))) {
-			rc = ddp_cli_fail("replay: --reference model:%s: not a version (model, or "
-			                  "model:MAJOR.MINOR[.MICRO])", model_version);
+		if (model_version &&
+		    ddp_model_version(&v, model_version, "replay: --reference model:VERSION", &err)) {
+			rc = ddp_cli_fail("%s: %s", err.source, err.message);
 			goto out;
 		}
 		ddp_version_text(version, sizeof(version), v);

@@ -45,10 +45,8 @@ static int setup_model_reference(ddp_config *cfg, const char *version)
 		fprintf(stderr, ") at once; a case none of them can answer is unmodelled\n");
 		return DDP_EXIT_OK;
 	}
-	if (version && (strspn(version, "0123456789.") != strlen(version) ||
-	                ddp_version_parse(&v, version, &err)))
-		return ddp_cli_fail("--reference model:%s: not a version (model, or "
-		                    "model:MAJOR.MINOR[.MICRO])", version);
+	if (version && ddp_model_version(&v, version, "--reference model:VERSION", &err))
+		return ddp_cli_fail("%s: %s (or model, model:all)", err.source, err.message);
 	ddp_version_text(want, sizeof(want), v);
 	cfg->reference_model = 1;
 	cfg->model_profile = ddp_profile_for(v, &exact);

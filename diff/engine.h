@@ -137,6 +137,11 @@ void ddp_tool_free(ddp_tool *t);
  * "model:VERSION" (*version then points at VERSION, else NULL).
  */
 int ddp_reference_is_model(const char *spec, const char **version);
+/*
+ * A version as model:VERSION and --candidate-version give it: digits and
+ * dots only, MAJOR.MINOR[.MICRO]; an error names what and the text.
+ */
+int ddp_model_version(ddp_version *out, const char *text, const char *what, ddp_error *err);
 
 typedef struct ddp_config {
 	ddp_tool reference;               /* with reference_model: the reader */

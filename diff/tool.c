@@ -20,6 +20,14 @@ int ddp_reference_is_model(const char *spec, const char **version)
 	return 1;
 }
 
+int ddp_model_version(ddp_version *out, const char *text, const char *what, ddp_error *err)
+{
+	if (strspn(text, "0123456789.") != strlen(text) || ddp_version_parse(out, text, NULL))
+		return ddp_error_set(err, DDP_EINVAL, what, 0, 0, "'%s' is not a version "
+		                     "(MAJOR.MINOR[.MICRO])", text);
+	return DDP_OK;
+}
+
 const char *ddp_config_reference(const ddp_config *cfg)
 {
 	return cfg->reference_model ? cfg->reference_name : cfg->reference.spec;
