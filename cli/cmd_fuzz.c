@@ -12,8 +12,8 @@
 #include "engine_setup.h"
 
 static const char usage[] =
-	"usage: ddparity fuzz [--reference PATH|model[:VERSION]] [--reader QEMU_IMG]\n"
-	"                     [--candidate SPEC]\n"
+	"usage: ddparity fuzz [--reference PATH|model[:VERSION|:all]] [--reader QEMU_IMG]\n"
+	"                     [--candidate SPEC] [--candidate-version V]\n"
 	"                     [--seconds N | --cases N] [--seed S] [--jobs J]\n"
 	"                     [--findings DIR] [--workdir DIR]\n"
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
