@@ -237,7 +237,15 @@ static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
 	s->exit_code = o->exit_code;
 	s->stderr_text = buf;
 	s->stderr_len = len;
-	s->output_exists = o->output_created;
+	/*
+	 * An output named "." or "./." is the side's directory: there whatever
+	 * qemu does, as lstat finds it on a real side (a safe case's name of
+	 * only dots and slashes holds no "..").
+	 */
+	{
+		const char *out = output_name(cfg, c);
+		s->output_exists = o->output_created || strspn(out, "./") == strlen(out);
+	}
 	s->info_rc = -1;
 	return DDP_OK;
 }
