@@ -12,7 +12,8 @@
 #include "engine_setup.h"
 
 static const char usage[] =
-	"usage: ddparity fuzz [--reference PATH] [--candidate SPEC]\n"
+	"usage: ddparity fuzz [--reference PATH|model[:VERSION|:all]] [--reader QEMU_IMG]\n"
+	"                     [--candidate SPEC] [--candidate-version V]\n"
 	"                     [--seconds N | --cases N] [--seed S] [--jobs J]\n"
 	"                     [--findings DIR] [--workdir DIR]\n"
 	"                     [--stderr exact|class|ignore] [--profile parity|strict]\n"
@@ -25,7 +26,20 @@ static const char usage[] =
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
 	"their data flattened to raw, and saves each divergence as a finding.\n"
 	"\n"
-	"  --reference PATH  the qemu-img to trust (default: qemu-img on PATH)\n"
+	"  --reference PATH  the qemu-img to trust (default: qemu-img on PATH), or\n"
+	"                    model[:VERSION]: the core's prediction for VERSION\n"
+	"                    (default: the reader's version) against a candidate\n"
+	"                    command; cases the model cannot answer run a qemu-img\n"
+	"                    of VERSION when one is materialised (ci/qemu-versions),\n"
+	"                    else are counted as unmodelled; model:all: the models\n"
+	"                    of every profile at once, a finding naming the\n"
+	"                    versions the candidate matches and differs from\n"
+	"  --candidate-version V  with model:all: the version the candidate\n"
+	"                    follows; divergences from it are findings, from the\n"
+	"                    others notes (counted in the summary)\n"
+	"  --reader QEMU_IMG with --reference model: the qemu-img that makes the\n"
+	"                    fixtures and reads the candidate's output (info,\n"
+	"                    convert); default qemu-img on PATH\n"
 	"  --candidate SPEC  'model' (default: the core's prediction for the\n"
 	"                    reference's version) or a command, split on spaces,\n"
 	"                    to which 'dd' and the dd arguments are appended\n"
@@ -120,12 +134,18 @@ static int run_given(ddp_campaign_stats *st, ddp_engine_setup *s, ddp_findings *
 	if (!rc) {
 		st->cases = 1;
 		switch (res.verdict) {
-		case DDP_SAME: st->same++; break;
+		case DDP_SAME:
+			st->same++;
+			st->real_answered += (uint64_t)res.ref_real_ran;
+			if (res.note)
+				ddp_campaign_note(st, &res, &c);
+			break;
 		case DDP_UNSUPPORTED: st->unsupported++; break;
 		case DDP_REFUSED: st->refused++; break;
 		case DDP_CUT_SHORT: st->cut_short++; break;
 		case DDP_DIVERGES: {
 			int is_new = 0;
+			st->real_answered += (uint64_t)res.ref_real_ran;
 			char where[4300];
 			ddp_error ferr;
 			st->diverged++;
@@ -156,8 +176,9 @@ static void on_signal(int sig)
 
 int ddp_cmd_fuzz(int argc, char **argv)
 {
-	const char *reference = NULL, *candidate = NULL, *stderr_mode = NULL;
+	const char *reference = NULL, *reader = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
+	const char *cand_version = NULL;
 	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL, *given = NULL;
 	const char *map_compare = "bytes";
 	FILE *logf = NULL;
@@ -194,6 +215,10 @@ int ddp_cmd_fuzz(int argc, char **argv)
 		i++;
 		if (!strcmp(a, "--reference"))
 			reference = v;
+		else if (!strcmp(a, "--reader"))
+			reader = v;
+		else if (!strcmp(a, "--candidate-version"))
+			cand_version = v;
 		else if (!strcmp(a, "--candidate"))
 			candidate = v;
 		else if (!strcmp(a, "--stderr"))
@@ -282,14 +307,29 @@ int ddp_cmd_fuzz(int argc, char **argv)
 			return ddp_cli_fail_error(given, &err);
 		snprintf(fixture, sizeof(fixture), "%s", one.fixture);
 		ddp_case_free(&one);
-		rc = ddp_cli_engine_setup_for(&s, reference, candidate, stderr_mode, profile, workdir,
-		                              timeout, fixture);
+		rc = ddp_cli_engine_setup_for(&s, reference, reader, candidate, stderr_mode, profile,
+		                              workdir, timeout, fixture);
 	} else {
-		rc = ddp_cli_engine_setup(&s, reference, candidate, stderr_mode, profile, workdir,
-		                          timeout);
+		rc = ddp_cli_engine_setup(&s, reference, reader, candidate, stderr_mode, profile,
+		                          workdir, timeout);
 	}
 	if (rc)
 		return rc;
+	if (cand_version) {
+		ddp_version v;
+		if (!s.cfg.reference_all) {
+			ddp_cli_engine_teardown(&s);
+			return ddp_cli_fail("fuzz: --candidate-version: only with --reference model:all");
+		}
+		if (ddp_model_version(&v, cand_version, "fuzz: --candidate-version", &err)) {
+			ddp_cli_engine_teardown(&s);
+			return ddp_cli_fail("%s: %s", err.source, err.message);
+		}
+		s.cfg.candidate_version = ddp_profile_for(v, NULL);
+		fprintf(stderr, "ddparity fuzz: the candidate follows %s (profile %s): divergences from "
+		        "the other profiles are notes\n", cand_version,
+		        ddp_profile_name(s.cfg.candidate_version));
+	}
 	if (!strcmp(command, "map") && (rc = ddp_cli_engine_setup_map(&s, manifest))) {
 		ddp_cli_engine_teardown(&s);
 		return rc;
@@ -306,15 +346,15 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	fprintf(stderr, "ddparity fuzz: %s, reference %s (qemu %d.%d.%d), candidate %s, stderr %s, "
-	        "profile %s, seed %llu, jobs %d%s\n", command,
-	        s.cfg.reference.spec, s.cfg.reference.version.major, s.cfg.reference.version.minor,
-	        s.cfg.reference.version.micro,
+	fprintf(stderr, "ddparity fuzz: %s, reference %s (%s %d.%d.%d), candidate %s, stderr %s, "
+	        "profile %s, seed %llu, jobs %d%s\n", command, ddp_config_reference(&s.cfg),
+	        s.cfg.reference_model ? "read by qemu" : "qemu", s.cfg.reference.version.major,
+	        s.cfg.reference.version.minor, s.cfg.reference.version.micro,
 	        s.cfg.candidate.is_model ? "model" : s.cfg.candidate.spec,
 	        s.cfg.stderr_mode == DDP_STDERR_EXACT ? "exact"
 	        : s.cfg.stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
 	        s.cfg.info_profile->name, seed, jobs, shard_text);
-	if (s.cfg.candidate.is_model)
+	if (s.cfg.candidate.is_model || (s.cfg.reference_model && !s.cfg.reference_all))
 		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(s.cfg.model_profile));
 
 	if (log && !(logf = fopen(log, "a"))) {
@@ -341,9 +381,14 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	       (unsigned long long)st.diverged);
 	if (st.unsaved)
 		printf(" (%llu could not be saved)", (unsigned long long)st.unsaved);
-	printf(", %llu unmodelled (not compared), "
+	printf(", %llu unmodelled (not compared)", (unsigned long long)st.unsupported);
+	if (s.cfg.reference_model && s.cfg.ref_real.argc)
+		printf(" (and %llu the model cannot answer, run by qemu-img %d.%d.%d)",
+		       (unsigned long long)st.real_answered, s.cfg.ref_real.version.major,
+		       s.cfg.ref_real.version.minor, s.cfg.ref_real.version.micro);
+	printf(", "
 	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
-	       (unsigned long long)st.unsupported, (unsigned long long)st.inconclusive,
+	       (unsigned long long)st.inconclusive,
 	       (unsigned long long)st.refused);
 	if (!given && strcmp(command, "map"))
 		printf("ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
@@ -352,6 +397,15 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	if (st.cut_short)
 		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
 		       "no verdict)\n", (unsigned long long)st.cut_short);
+	if (st.notes) {
+		printf("ddparity fuzz: %llu note%s (the candidate agrees with %s, differs from other "
+		       "versions):\n", (unsigned long long)st.notes, st.notes == 1 ? "" : "s",
+		       ddp_profile_name(s.cfg.candidate_version));
+		for (size_t i = 0; i < st.nnote_sets; i++)
+			printf("  %6llu  differs from %s   first: %s\n",
+			       (unsigned long long)st.note_sets[i].count, st.note_sets[i].differs,
+			       st.note_sets[i].first);
+	}
 	if (st.triage.minimised || st.triage.unminimised)
 		printf("ddparity fuzz: %llu new group%s minimised (%llu runs, %.1f s), %llu not\n",
 		       (unsigned long long)st.triage.minimised, st.triage.minimised == 1 ? "" : "s",

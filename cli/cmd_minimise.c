@@ -158,7 +158,7 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 		ddp_finding_result_free(&result);
 		return ddp_cli_fail("minimise: %s: %s", err.source, err.message);
 	}
-	rc = ddp_cli_engine_setup_for(&s, a->reference, a->candidate,
+	rc = ddp_cli_engine_setup_for(&s, a->reference, NULL, a->candidate,
 	        result.stderr_mode, result.info_profile,
 	        a->workdir ? a->workdir : own, 0, c.fixture);
 	a->is_map = ddp_is_map_case(&c);
@@ -183,7 +183,7 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 		opts = (ddp_minimise_opts){left > least ? left : least, stderr, fixdir, 1, NULL};
 	}
 	fprintf(stderr, "minimise: %s, signature %s, reference %s, candidate %s\n", a->finding,
-	        signature, s.cfg.reference.spec, s.cfg.candidate.spec);
+	        signature, ddp_config_reference(&s.cfg), s.cfg.candidate.spec);
 	if (a->is_map) {
 		rc = ddp_map_minimise(mout, &s.cfg, &c, signature, &opts, &err);
 		if (rc)

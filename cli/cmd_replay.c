@@ -19,7 +19,8 @@
 #include "suitefiles.h"
 
 static const char usage[] =
-	"usage: ddparity replay [--candidate SPEC] [--reference PATH] [--cases FILE]\n"
+	"usage: ddparity replay [--candidate SPEC] [--reference PATH|model:VERSION]\n"
+	"                       [--reader QEMU_IMG] [--cases FILE]\n"
 	"                       [--baselines DIR] [--known FILE] [--profile parity|strict]\n"
 	"                       [--only GLOB] [--workdir DIR] [--all-versions]\n"
 	"                       [--stderr ignore|class|exact]\n"
@@ -41,7 +42,12 @@ static const char usage[] =
 	"                    reference itself)\n"
 	"  --reference PATH  the qemu-img whose version picks the profile and which\n"
 	"                    makes the inputs and reads the outputs (default\n"
-	"                    qemu-img on PATH)\n"
+	"                    qemu-img on PATH); model:VERSION (or model: the\n"
+	"                    reader's version): the baselines of VERSION, with no\n"
+	"                    qemu-img of it needed; the candidate defaults to the\n"
+	"                    model of VERSION\n"
+	"  --reader QEMU_IMG with --reference model: the qemu-img that makes the\n"
+	"                    inputs and reads the outputs (default qemu-img)\n"
 	"  --stderr MODE     dd's stderr against the baseline's (a command\n"
 	"                    candidate): ignore (the default), class (nothing,\n"
 	"                    warning or error, as the engine compares other tools)\n"
@@ -499,12 +505,12 @@ static int replay_one(int argc, char **argv)
 {
 	const char *candidate = NULL, *reference = "qemu-img", *cases_arg = NULL;
 	const char *root_arg = NULL, *known_arg = NULL, *profile = "parity", *only = NULL;
-	const char *workdir_arg = NULL, *stderr_arg = "ignore";
+	const char *workdir_arg = NULL, *stderr_arg = "ignore", *reader = NULL, *model_version = NULL;
 	char cases_path[4200], root[4200], known_path[4200], version[32], used[32];
 	replay R;
 	ddp_ddcases cases;
 	ddp_error err;
-	int own = 0, rc = DDP_EXIT_OK;
+	int own = 0, rc = DDP_EXIT_OK, ref_model;
 
 	memset(&R, 0, sizeof(R));
 	for (int i = 1; i < argc; i++) {
@@ -515,6 +521,7 @@ static int replay_one(int argc, char **argv)
 			return DDP_EXIT_OK;
 		}
 		dst = !strcmp(a, "--candidate") ? &candidate : !strcmp(a, "--reference") ? &reference
+		      : !strcmp(a, "--reader") ? &reader
 		      : !strcmp(a, "--cases") ? &cases_arg : !strcmp(a, "--baselines") ? &root_arg
 		      : !strcmp(a, "--known") ? &known_arg : !strcmp(a, "--profile") ? &profile
 		      : !strcmp(a, "--only") ? &only : !strcmp(a, "--workdir") ? &workdir_arg
@@ -541,18 +548,34 @@ static int replay_one(int argc, char **argv)
 		return ddp_cli_fail("replay: --stderr '%s': use ignore, class or exact", stderr_arg);
 	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
-	if (ddp_tool_init(&R.ref, reference, &err) || !R.ref.is_qemu) {
+	/* model:VERSION: VERSION's baselines; the reader makes the inputs and reads the outputs. */
+	ref_model = ddp_reference_is_model(reference, &model_version);
+	if (reader && !ref_model) {
 		ddp_ddcases_free(&cases);
-		return ddp_cli_fail("replay: --reference %s: %s", reference,
+		return ddp_cli_fail("replay: --reader %s: only with --reference model[:VERSION]", reader);
+	}
+	if (ddp_tool_init(&R.ref, ref_model ? (reader ? reader : "qemu-img") : reference, &err) ||
+	    !R.ref.is_qemu) {
+		ddp_ddcases_free(&cases);
+		return ddp_cli_fail("replay: --%s %s: %s", ref_model ? "reader" : "reference",
+		                    ref_model ? (reader ? reader : "qemu-img") : reference,
 		                    R.ref.spec ? "not a qemu-img (its --version does not say so)" : err.message);
 	}
-	ddp_version_text(version, sizeof(version), R.ref.version);
-	R.model_profile = ddp_profile_for(R.ref.version, NULL);
+	{
+		ddp_version v = R.ref.version;
+		if (model_version &&
+		    ddp_model_version(&v, model_version, "replay: --reference model:VERSION", &err)) {
+			rc = ddp_cli_fail("%s: %s", err.source, err.message);
+			goto out;
+		}
+		ddp_version_text(version, sizeof(version), v);
+		R.model_profile = ddp_profile_for(v, NULL);
+	}
 	if (ddp_baseline_profile_for(R.profile_dir, sizeof(R.profile_dir), used, root, version, &err)) {
 		rc = ddp_cli_fail_error(err.source, &err);
 		goto out;
 	}
-	if (ddp_tool_init(&R.cand, candidate ? candidate : reference, &err)) {
+	if (ddp_tool_init(&R.cand, candidate ? candidate : ref_model ? "model" : reference, &err)) {
 		rc = ddp_cli_fail("replay: --candidate %s: %s", err.source, err.message);
 		goto out;
 	}
@@ -573,8 +596,9 @@ static int replay_one(int argc, char **argv)
 	if ((rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), workdir_arg, &own)))
 		goto out;
 	snprintf(R.fixdir, sizeof(R.fixdir), "%s/inputs-%s", R.workdir, version);
-	printf("replay: %zu cases, candidate %s, reference qemu-img %s, baselines %s (qemu-img %s), "
-	       "info profile %s\n", cases.count, R.cand.is_model ? "model" : R.cand.spec, version,
+	printf("replay: %zu cases, candidate %s, reference %s %s, baselines %s (qemu-img %s), "
+	       "info profile %s\n", cases.count, R.cand.is_model ? "model" : R.cand.spec,
+	       ref_model ? "model" : "qemu-img", version,
 	       R.profile_dir, used, R.info_profile->name);
 	if (R.cand.is_model)
 		printf("replay: model profile %s; compared: exit code, virtual-size, format, "

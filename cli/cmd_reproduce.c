@@ -9,19 +9,23 @@
 #include "suitefiles.h"
 
 static const char usage[] =
-	"usage: ddparity reproduce FINDING_DIR [--reference PATH] [--candidate SPEC]\n"
+	"usage: ddparity reproduce FINDING_DIR [--reference PATH|model[:VERSION]]\n"
+	"                          [--reader QEMU_IMG] [--candidate SPEC]\n"
 	"                          [--trust-finding] [--workdir DIR]\n"
 	"\n"
 	"Runs a saved finding's case again with the tools given, in the modes it\n"
 	"was found with, and says whether it still diverges.  A finding's own\n"
 	"tools (result.json) run only with --trust-finding; without them and\n"
 	"without tools given, it prints what would run and exits 2.  A finding of\n"
-	"the model needs no --candidate.\n"
+	"the model needs no --candidate, and one found against --reference\n"
+	"model:VERSION no --reference (--reader, as for fuzz: the qemu-img that\n"
+	"makes the input and reads the candidate's output; default qemu-img).\n"
 	"Exit status: 1 it still diverges, 0 it no longer does, 2 error.\n";
 
 int ddp_cmd_reproduce(int argc, char **argv)
 {
 	const char *dir = NULL, *reference = NULL, *candidate = NULL, *workdir = NULL;
+	const char *reader = NULL;
 	char path[4400], group_head[4300];
 	ddp_finding_result result;
 	ddp_case c;
@@ -42,6 +46,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		if (argv[i][0] == '-' && i + 1 < argc) {
 			const char **dst = !strcmp(argv[i], "--reference") ? &reference
 			                   : !strcmp(argv[i], "--candidate") ? &candidate
+			                   : !strcmp(argv[i], "--reader") ? &reader
 			                   : !strcmp(argv[i], "--workdir") ? &workdir : NULL;
 			if (!dst)
 				return ddp_cli_fail("reproduce: unknown option '%s' (see --help)", argv[i]);
@@ -73,7 +78,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		ddp_finding_result_free(&result);
 		return rc;
 	}
-	rc = ddp_cli_engine_setup_for(&s, reference, candidate, result.stderr_mode,
+	rc = ddp_cli_engine_setup_for(&s, reference, reader, candidate, result.stderr_mode,
 	                              result.info_profile, workdir, 0, c.fixture);
 	/* A map finding: its fixture is one of the map manifest's. */
 	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&

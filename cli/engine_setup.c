@@ -11,28 +11,99 @@
 #include "engine_setup.h"
 #include "baseline.h"
 
-int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
-                         const char *stderr_mode, const char *info_profile,
-                         const char *workdir, double timeout)
+int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *reader,
+                         const char *candidate, const char *stderr_mode,
+                         const char *info_profile, const char *workdir, double timeout)
 {
-	return ddp_cli_engine_setup_for(s, reference, candidate, stderr_mode, info_profile, workdir,
-	                                timeout, NULL);
+	return ddp_cli_engine_setup_for(s, reference, reader, candidate, stderr_mode, info_profile,
+	                                workdir, timeout, NULL);
 }
 
-int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *candidate,
-                             const char *stderr_mode, const char *info_profile,
-                             const char *workdir, double timeout, const char *fixture)
+/*
+ * --reference model[:VERSION|all]: the model of VERSION (the reader's when
+ * none; all: of every profile at once) is the reference; a materialised qemu-img of exactly that version
+ * (the reader itself, or one `ci/qemu-versions list` has; VERSION without
+ * a micro: the only one of that major.minor) answers the cases the model
+ * cannot.  A ddparity exit status.
+ */
+static int setup_model_reference(ddp_config *cfg, const char *version)
+{
+	ddp_version v = cfg->reference.version;
+	ddp_error err;
+	ddp_bl_ref *refs = NULL;
+	size_t n = 0, found = 0, at = 0;
+	char want[32], real[4096] = "";
+	int exact;
+
+	if (version && !strcmp(version, "all")) {
+		/* Every profile's model at once; none has a real qemu-img to fall back on. */
+		cfg->reference_model = cfg->reference_all = 1;
+		snprintf(cfg->reference_name, sizeof(cfg->reference_name), "model:all");
+		fprintf(stderr, "ddparity: reference model:all: the models of every profile (");
+		for (size_t i = 0; i < ddp_profile_count(); i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", ddp_profile_name(ddp_profile_at(i)));
+		fprintf(stderr, ") at once; a case none of them can answer is unmodelled\n");
+		return DDP_EXIT_OK;
+	}
+	if (version && ddp_model_version(&v, version, "--reference model:VERSION", &err))
+		return ddp_cli_fail("%s: %s (or model, model:all)", err.source, err.message);
+	ddp_version_text(want, sizeof(want), v);
+	cfg->reference_model = 1;
+	cfg->model_profile = ddp_profile_for(v, &exact);
+	snprintf(cfg->reference_name, sizeof(cfg->reference_name), "model:%s",
+	         version ? version : want);
+	if (!ddp_version_cmp(v, cfg->reference.version)) {
+		snprintf(real, sizeof(real), "%s", cfg->reference.spec);
+	} else if (ddp_bl_references(&refs, &n, NULL, 0, DDP_BL_MATERIALISED_OR_PATH, "fuzz") ==
+	           DDP_EXIT_OK) {
+		size_t wl = strlen(version ? version : want);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(refs[i].version, want) ||
+			    (version && !strchr(version + strcspn(version, ".") + 1, '.') &&
+			     !strncmp(refs[i].version, version, wl) && refs[i].version[wl] == '.')) {
+				found++;
+				at = i;
+			}
+		if (found == 1)
+			snprintf(real, sizeof(real), "%s", refs[at].path);
+	}
+	free(refs);
+	if (*real && ddp_tool_init(&cfg->ref_real, real, &err))
+		return ddp_cli_fail("--reference %s: %s: %s", cfg->reference_name, err.source,
+		                    err.message);
+	fprintf(stderr, "ddparity: reference %s: the model's profile %s%s; cases it cannot answer: "
+	        "%s%s\n", cfg->reference_name, ddp_profile_name(cfg->model_profile),
+	        exact ? "" : " (the nearest)", *real ? "run by " : found > 1 ? "counted as unmodelled "
+	        "(more than one qemu-img of that version materialised: give MAJOR.MINOR.MICRO)"
+	        : "counted as unmodelled (no qemu-img of that version materialised: "
+	        "`ci/qemu-versions fetch`)", real);
+	return DDP_EXIT_OK;
+}
+
+int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *reader,
+                             const char *candidate, const char *stderr_mode,
+                             const char *info_profile, const char *workdir, double timeout,
+                             const char *fixture)
 {
 	ddp_error err;
 	char fixdir[4200];
 	ddp_config *cfg = &s->cfg;
+	const char *model_version = NULL;
+	int ref_model = reference && ddp_reference_is_model(reference, &model_version);
 
 	memset(s, 0, sizeof(*s));
-	if (ddp_tool_init(&cfg->reference, reference ? reference : "qemu-img", &err))
-		return ddp_cli_fail("--reference %s: %s", err.source, err.message);
+	if (reader && !ref_model)
+		return ddp_cli_fail("--reader %s: only with --reference model[:VERSION] (a real "
+		                    "reference reads its outputs itself)", reader);
+	/* With the model as the reference, the reader makes fixtures and reads outputs. */
+	if (ddp_tool_init(&cfg->reference, ref_model ? (reader ? reader : "qemu-img")
+	                                   : reference ? reference : "qemu-img", &err))
+		return ddp_cli_fail("--%s %s: %s", ref_model ? "reader" : "reference", err.source,
+		                    err.message);
 	if (cfg->reference.is_model || !cfg->reference.is_qemu) {
-		ddp_cli_fail("--reference %s: not a qemu-img (its --version does not say "
-		             "\"qemu-img version\")", cfg->reference.spec);
+		ddp_cli_fail("--%s %s: not a qemu-img (its --version does not say "
+		             "\"qemu-img version\")", ref_model ? "reader" : "reference",
+		             cfg->reference.spec);
 		ddp_tool_free(&cfg->reference);
 		return DDP_EXIT_USAGE;
 	}
@@ -41,6 +112,17 @@ int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const c
 		return ddp_cli_fail("--candidate %s: %s", err.source, err.message);
 	}
 	cfg->model_profile = ddp_profile_for(cfg->reference.version, NULL);
+	if (ref_model && cfg->candidate.is_model) {
+		snprintf(err.message, sizeof(err.message), "--reference %s: the candidate must then "
+		         "be a command, not the model", reference);
+		goto usage;
+	}
+	if (ref_model && setup_model_reference(cfg, model_version)) {
+		ddp_tool_free(&cfg->reference);
+		ddp_tool_free(&cfg->candidate);
+		ddp_tool_free(&cfg->ref_real);
+		return DDP_EXIT_USAGE;
+	}
 	if (ddp_info_profile_lookup(&cfg->info_profile, info_profile ? info_profile : "parity", &err))
 		goto usage;
 	if (!stderr_mode)
@@ -111,6 +193,7 @@ usage:
 	ddp_cli_fail("%s", err.message);
 	ddp_tool_free(&cfg->reference);
 	ddp_tool_free(&cfg->candidate);
+	ddp_tool_free(&cfg->ref_real);
 	return DDP_EXIT_USAGE;
 }
 
@@ -149,9 +232,9 @@ int ddp_cli_engine_setup_map(ddp_engine_setup *s, const char *manifest)
 	char path[4200];
 	ddp_error err;
 
-	if (s->cfg.candidate.is_model)
+	if (s->cfg.candidate.is_model || s->cfg.reference_model)
 		return ddp_cli_fail("--command map: the model does not model `qemu-img map`; give "
-		                    "--candidate a command");
+		                    "--reference and --candidate commands");
 	ddp_bl_path(path, sizeof(path), manifest ? manifest : "expected-outputs/map-fixtures");
 	if (ddp_map_manifest_load(&s->map, path, &err))
 		return ddp_cli_fail_error(path, &err);
@@ -176,13 +259,14 @@ void ddp_cli_engine_teardown(ddp_engine_setup *s)
 		ddp_private_dir_remove(s->cfg.workdir);
 	ddp_tool_free(&s->cfg.reference);
 	ddp_tool_free(&s->cfg.candidate);
+	ddp_tool_free(&s->cfg.ref_real);
 }
 
 /* What one side would run: its --version, then the case (the reference also reads the outputs). */
 static void print_runs(const char *side, const char *spec, const char *describe)
 {
-	if (!strcmp(spec, "model")) {
-		fprintf(stderr, "  %s: model (the core's prediction; no program)\n", side);
+	if (ddp_reference_is_model(spec, NULL)) {
+		fprintf(stderr, "  %s: %s (the core's prediction; no program)\n", side, spec);
 		return;
 	}
 	/* describe starts with "qemu-img": the tool's own command takes its place. */
@@ -195,7 +279,8 @@ int ddp_cli_finding_tools(const char **reference, const char **candidate,
 {
 	char *describe;
 
-	if (!*reference && trust)
+	/* The model is no program: a finding against it needs no trust. */
+	if (!*reference && (trust || ddp_reference_is_model(r->reference, NULL)))
 		*reference = r->reference;
 	if (!*candidate && (trust || !strcmp(r->candidate, "model")))
 		*candidate = r->candidate;

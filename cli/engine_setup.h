@@ -13,17 +13,23 @@ typedef struct ddp_engine_setup {
 	int own_workdir; /* made by us: removed at the end */
 } ddp_engine_setup;
 
-/* Tools, modes, work directory and fixtures; a ddparity exit status. */
-int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *candidate,
-                         const char *stderr_mode, const char *info_profile,
-                         const char *workdir, double timeout);
+/*
+ * Tools, modes, work directory and fixtures; a ddparity exit status.
+ * reference "model[:VERSION]" makes the model of VERSION the reference;
+ * reader (NULL: qemu-img on PATH) then makes the fixtures and reads the
+ * candidate's output.  reader is refused with any other reference.
+ */
+int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *reader,
+                         const char *candidate, const char *stderr_mode,
+                         const char *info_profile, const char *workdir, double timeout);
 /*
  * The same for one case's run: of the fixtures, only the one it names
  * (an engine fixture, or an ad hoc input: ddp_cli_engine_setup_case).
  */
-int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *candidate,
-                             const char *stderr_mode, const char *info_profile,
-                             const char *workdir, double timeout, const char *fixture);
+int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const char *reader,
+                             const char *candidate, const char *stderr_mode,
+                             const char *info_profile, const char *workdir, double timeout,
+                             const char *fixture);
 void ddp_cli_engine_teardown(ddp_engine_setup *s);
 
 /*

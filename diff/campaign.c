@@ -292,6 +292,9 @@ static void *worker(void *arg)
 				sh->err = err;
 			}
 		} else {
+			sh->st.real_answered += (uint64_t)res.ref_real_ran;
+			if (res.note)
+				ddp_campaign_note(&sh->st, &res, &c);
 			switch (res.verdict) {
 			case DDP_SAME: sh->st.same++; break;
 			case DDP_DIVERGES: sh->st.diverged++; break;
@@ -306,6 +309,26 @@ static void *worker(void *arg)
 		ddp_case_free(&c);
 	}
 	return NULL;
+}
+
+void ddp_campaign_note(ddp_campaign_stats *st, const ddp_result *res, const ddp_case *c)
+{
+	size_t i;
+
+	st->notes++;
+	for (i = 0; i < st->nnote_sets && strcmp(st->note_sets[i].differs, res->differs); i++)
+		;
+	if (i == st->nnote_sets) {
+		char *d;
+		if (i == sizeof(st->note_sets) / sizeof(st->note_sets[0]))
+			return; /* counted in notes */
+		st->nnote_sets++;
+		snprintf(st->note_sets[i].differs, sizeof(st->note_sets[i].differs), "%s", res->differs);
+		d = ddp_case_describe(c);
+		snprintf(st->note_sets[i].first, sizeof(st->note_sets[i].first), "%s", d ? d : "");
+		free(d);
+	}
+	st->note_sets[i].count++;
 }
 
 static void progress(shared *sh, double start, int final)

@@ -168,10 +168,43 @@ typedef struct ddp_tool {
 int ddp_tool_init(ddp_tool *t, const char *spec, ddp_error *err);
 void ddp_tool_free(ddp_tool *t);
 
+/*
+ * Whether spec names the model as the reference: "model" or
+ * "model:VERSION" (*version then points at VERSION, else NULL).
+ */
+int ddp_reference_is_model(const char *spec, const char **version);
+/*
+ * A version as model:VERSION and --candidate-version give it: digits and
+ * dots only, MAJOR.MINOR[.MICRO]; an error names what and the text.
+ */
+int ddp_model_version(ddp_version *out, const char *text, const char *what, ddp_error *err);
+
 typedef struct ddp_config {
-	ddp_tool reference;
+	ddp_tool reference;               /* with reference_model: the reader */
 	ddp_tool candidate;
 	const ddp_profile *model_profile; /* the reference's version profile */
+	/*
+	 * --reference model[:VERSION]: the reference side is the model's
+	 * prediction for model_profile (the same code as a model candidate's);
+	 * `reference` above only makes the fixtures and reads the candidate's
+	 * output (info, convert).  ref_real, when it has an argc, is a real
+	 * qemu-img of that version, run for the cases the model cannot answer;
+	 * without one they are unmodelled.  reference_name is what findings
+	 * record and reproduce takes back: "model:7.2.22".
+	 */
+	int reference_model;
+	char reference_name[64];
+	ddp_tool ref_real;
+	/*
+	 * --reference model:all: each case against the model of every profile
+	 * at once (model_profile is then the reader's, for the case's names);
+	 * a divergence says which versions the candidate matches and which it
+	 * differs from.  candidate_version (--candidate-version): the profile
+	 * the candidate declares it follows; only divergences from it are
+	 * findings, the others notes.
+	 */
+	int reference_all;
+	const ddp_profile *candidate_version;
 	const ddp_info_profile *info_profile;
 	ddp_stderr_mode stderr_mode;
 	double timeout;                   /* seconds per tool run */
@@ -188,6 +221,9 @@ typedef struct ddp_config {
 	char map_fixdir[4096];
 	int map_json_normalised;          /* JSON maps compared parsed, not byte for byte */
 } ddp_config;
+
+/* The reference as findings name it: reference_name for the model, else the command. */
+const char *ddp_config_reference(const ddp_config *cfg);
 
 /* The default of ddp_config.max_output (fuzz --max-output-size). */
 #define DDP_MAX_OUTPUT_DEFAULT (256ULL << 20)
@@ -236,6 +272,16 @@ typedef struct ddp_result {
 	 */
 	int ref_modelled;
 	char ref_rules[DDP_RULES_TEXT_MAX];
+	int ref_real_ran;    /* the model could not answer: ref_real ran instead */
+	/*
+	 * model:all: the profiles ("5.2,7.2") the candidate differs from,
+	 * agrees with, and the model cannot answer; the signature, rules and
+	 * reference side are those of the candidate_version's profile, else of
+	 * the newest it differs from.  note: it differs only from profiles
+	 * other than the candidate_version's (verdict DDP_SAME).
+	 */
+	char differs[96], matches[96], unanswered[96];
+	int note;
 	ddp_side ref, cand;
 	char casedir[4096];
 } ddp_result;
@@ -297,6 +343,13 @@ int ddp_machine_fault(const char *what, const char *dir, const char *text, size_
  */
 #define DDP_GROUP_KEY_MAX 1024
 void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, const char *rules);
+/*
+ * A result's group key: ddp_group_key's, and with --reference model:all
+ * the versions it differs from: "exit @ number-parse-u64 (differs from 5.2,7.2)".
+ */
+void ddp_result_group_key(char *out, size_t size, const ddp_result *res);
+/* "matches 10.0 and 11.1, differs from 5.2 and 7.2" (model:all), for people. */
+void ddp_result_versions(char *out, size_t size, const ddp_result *res);
 /* Whether every rule id of list a ("x,y") is in list b. */
 int ddp_rules_subset(const char *a, const char *b);
 
@@ -378,6 +431,15 @@ typedef struct ddp_campaign_opts {
 
 typedef struct ddp_campaign_stats {
 	uint64_t cases, same, diverged, unsupported, inconclusive, refused, errors;
+	uint64_t real_answered; /* unmodelled cases the real reference of that version ran (--reference model:V) */
+	/* model:all with --candidate-version: cases differing only from other versions, per set. */
+	uint64_t notes;
+	struct {
+		char differs[96];
+		char first[160];      /* its first case, described */
+		uint64_t count;
+	} note_sets[16];
+	size_t nnote_sets;
 	uint64_t unsaved;     /* divergences (counted in diverged) whose finding could not be saved */
 	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;
@@ -389,6 +451,9 @@ typedef struct ddp_campaign_stats {
 
 /* Whether a signature ("exit+stderr") has a component ("stderr"). */
 int ddp_signature_has(const char *signature, const char *component);
+
+/* Counts a note (res->note: model:all) in st, by the versions it differs from. */
+void ddp_campaign_note(ddp_campaign_stats *st, const ddp_result *res, const ddp_case *c);
 
 int ddp_campaign_run(ddp_campaign_stats *st, const ddp_config *cfg,
                      ddp_findings *f, const ddp_campaign_opts *opts,

@@ -85,6 +85,25 @@ void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, cons
 	snprintf(out + n, size - n, " @ %s", !modelled ? "unmodelled" : *rules ? rules : "no-rule");
 }
 
+/* The versions part of a model:all group key (see ddp_result_group_key), else "". */
+#define VERSIONS_PART " (differs from "
+
+static const char *versions_part(const char *key)
+{
+	const char *v = strstr(key, VERSIONS_PART);
+	return v ? v : "";
+}
+
+void ddp_result_group_key(char *out, size_t size, const ddp_result *res)
+{
+	size_t n;
+
+	ddp_group_key(out, size, res->signature, res->ref_modelled, res->ref_rules);
+	n = strlen(out);
+	if (res->differs[0])
+		snprintf(out + n, size - n, VERSIONS_PART "%s)", res->differs);
+}
+
 /* A group's examples, and the subdirectories a finding may hold, at most this deep. */
 #define GROUP_EXAMPLES 3
 #define FINDING_DEPTH 4
@@ -333,7 +352,11 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 			fputs("ddparity reproduce ", f);
 			ddp_fput_quoted(f, final);
 			fputs(" --reference ", f);
-			ddp_fput_quoted(f, cfg->reference.spec);
+			ddp_fput_quoted(f, ddp_config_reference(cfg));
+			if (cfg->reference_model) {
+				fputs(" --reader ", f);
+				ddp_fput_quoted(f, cfg->reference.spec);
+			}
 			fputs(" --candidate ", f);
 			ddp_fput_quoted(f, cfg->candidate.spec);
 			fprintf(f, "\n# %s\n", describe);
@@ -356,7 +379,7 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	                   "group", group,
 	                   "rules", res->ref_modelled ? res->ref_rules : "(unmodelled)",
 	                   "detail", detail ? detail : "",
-	                   "reference", cfg->reference.spec,
+	                   "reference", ddp_config_reference(cfg),
 	                   "candidate", cfg->candidate.spec,
 	                   "stderr_mode", cfg->stderr_mode == DDP_STDERR_EXACT ? "exact"
 	                                  : cfg->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
@@ -369,6 +392,17 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	                   "reproduce", repro_json ? repro_json : "");
 	free(detail);
 	free(repro_json);
+	/* The model as the reference: the qemu-img that read the candidate's output. */
+	if (result && cfg->reference_model)
+		json_object_set_new(result, "reader", json_string(cfg->reference.spec));
+	/* model:all: the versions (profiles) the candidate differs from and matches. */
+	if (result && cfg->reference_all) {
+		char versions[300];
+		ddp_result_versions(versions, sizeof(versions), res);
+		json_object_set_new(result, "differs_from", json_string(res->differs));
+		json_object_set_new(result, "matches", json_string(res->matches));
+		json_object_set_new(result, "versions", json_string(versions));
+	}
 	result_text = result ? json_dumps(result, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (!result_text || !case_json) {
 		json_decref(result);
@@ -542,8 +576,9 @@ static json_t *find_group(json_t *index, const char *raw, int modelled, const ch
 	json_object_foreach(index, k, v) {
 		const char *gr = json_string_value(json_object_get(v, "rules"));
 		const char *st = json_string_value(json_object_get(v, "state"));
-		/* The most specific such group: the most rules. */
+		/* The most specific such group (the most rules) of the same versions (model:all). */
 		if (gr && *gr && st && !strcmp(st, "minimised") && ddp_rules_subset(gr, rules) &&
+		    !strcmp(versions_part(k), versions_part(raw)) &&
 		    strlen(gr) > best_n) {
 			best = v;
 			best_n = strlen(gr);
@@ -593,7 +628,7 @@ int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
 	char raw[DDP_GROUP_KEY_MAX], name[128], final[4300];
 	int rc = DDP_OK, moved;
 
-	ddp_group_key(raw, sizeof(raw), res->signature, res->ref_modelled, res->ref_rules);
+	ddp_result_group_key(raw, sizeof(raw), res);
 	lock_dir(f);
 	if ((rc = reload(f, err))) {
 		unlock_dir(f);
@@ -685,7 +720,7 @@ int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, con
 		rc = save_signatures(f, err);
 		goto out;
 	}
-	ddp_group_key(mkey, sizeof(mkey), res->signature, res->ref_modelled, res->ref_rules);
+	ddp_result_group_key(mkey, sizeof(mkey), res);
 	if (strcmp(mkey, key)) {
 		json_t *v;
 		json_object_foreach(f->signatures, k, v)

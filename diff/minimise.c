@@ -26,6 +26,7 @@ typedef struct shown {
 	char sig[512];
 	char rules[400];
 	int modelled;
+	char differs[96];  /* model:all: the versions it differs from */
 } shown;
 
 typedef struct tried {
@@ -113,6 +114,7 @@ static int run_case(mctx *m, const ddp_config *cfg, const ddp_case *c, shown *go
 		 : res.verdict == DDP_SAME ? "(same)" : res.verdict == DDP_UNSUPPORTED
 		 ? "(unmodelled)" : res.verdict == DDP_REFUSED ? "(refused)" : "(inconclusive)");
 	snprintf(got->rules, sizeof(got->rules), "%s", res.ref_rules);
+	snprintf(got->differs, sizeof(got->differs), "%s", res.differs);
 	got->modelled = res.verdict == DDP_DIVERGES && res.ref_modelled;
 	ddp_result_free(&res);
 	return DDP_OK;
@@ -138,6 +140,9 @@ static int keeps(const mctx *m, const shown *got)
 {
 	int n;
 
+	/* model:all: the same versions differ, or it is another finding. */
+	if (strcmp(got->differs, m->orig.differs))
+		return 0;
 	if (!m->opts->keep_group || !m->orig.modelled)
 		return !strcmp(got->sig, m->orig.sig);
 	if (got->sig[0] == '(' || !got->modelled || !ddp_rules_subset(got->rules, m->orig.rules))

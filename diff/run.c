@@ -5,7 +5,10 @@
  * (so both see the same if= text), writes of=out.img, and is then read by
  * the reference: `info --output=json`, normalised, and the data flattened
  * to raw.  The model side is the prediction: its stderr rendered, its info
- * fields, and the fixture's window as the data the output must hold.
+ * fields, and the fixture's window as the data the output must hold.  The
+ * model is the candidate, or (--reference model) the reference, when the
+ * reference tool only reads the candidate's output; model:all holds the
+ * candidate against every profile's prediction (compare_all).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -240,10 +243,22 @@ static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
 	s->exit_code = o->exit_code;
 	s->stderr_text = buf;
 	s->stderr_len = len;
-	s->output_exists = o->output_created;
+	/*
+	 * An output named "." or "./." is the side's directory: there whatever
+	 * qemu does, as lstat finds it on a real side (a safe case's name of
+	 * only dots and slashes holds no "..").
+	 */
+	{
+		const char *out = output_name(cfg, c);
+		s->output_exists = o->output_created || strspn(out, "./") == strlen(out);
+	}
 	s->info_rc = -1;
 	return DDP_OK;
 }
+
+static void side_free(ddp_side *s);
+static void reference_rules(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                            const ddp_outcome *known);
 
 /* nothing: empty; warning: said something and exited 0; error: said something and failed. */
 static const char *stderr_class(const ddp_side *s)
@@ -330,10 +345,11 @@ static const char *input_view(const ddp_outcome *o, const ddp_fixture *f)
 	return f->flat;
 }
 
-/* The model's info fields against the reference's info. */
-static void compare_model_info(ddp_result *res, const ddp_outcome *o)
+/* The model's info fields against the info of the real side's output. */
+static void compare_model_info(ddp_result *res, const ddp_side *real, const char *name,
+                               const ddp_outcome *o)
 {
-	json_t *j = json_loads(res->ref.info_raw, 0, NULL);
+	json_t *j = json_loads(real->info_raw, 0, NULL);
 	json_t *cs = json_object_get(j, "cluster-size");
 	const char *fmt = json_string_value(json_object_get(j, "format"));
 	json_int_t vs = json_integer_value(json_object_get(j, "virtual-size"));
@@ -350,8 +366,8 @@ static void compare_model_info(ddp_result *res, const ddp_outcome *o)
 		char comp[160];
 		fields[strlen(fields) - 1] = '\0';
 		snprintf(comp, sizeof(comp), "info:%s", fields);
-		add(res, comp, "info: reference virtual-size %lld format %s cluster-size %lld; "
-		    "model %llu %s %lld", (long long)vs, fmt ? fmt : "?",
+		add(res, comp, "info: %s virtual-size %lld format %s cluster-size %lld; "
+		    "model %llu %s %lld", name, (long long)vs, fmt ? fmt : "?",
 		    cs ? (long long)json_integer_value(cs) : -1LL,
 		    (unsigned long long)o->virtual_size, o->format,
 		    o->has_cluster_size ? (long long)o->cluster_size : -1LL);
@@ -359,11 +375,14 @@ static void compare_model_info(ddp_result *res, const ddp_outcome *o)
 	json_decref(j);
 }
 
+/*
+ * o: the model's outcome when one side is the model (the candidate, or
+ * with --reference model the reference), else NULL.
+ */
 static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o,
                     const ddp_fixture *f)
 {
 	ddp_side *a = &res->ref, *b = &res->cand;
-	int model = cfg->candidate.is_model;
 
 	if (a->timed_out || b->timed_out) {
 		res->verdict = DDP_INCONCLUSIVE;
@@ -402,24 +421,40 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 		add(res, "output", "output: reference %s, candidate %s",
 		    a->output_exists ? "exists" : "absent", b->output_exists ? "exists" : "absent");
 
-	if (model) {
+	if (o) {
 		/* The model knows the info fields and the window the output holds. */
-		if (a->info_rc == 0 && o->has_info) {
-			int64_t got;
-			compare_model_info(res, o);
-			if (!a->flat_ok)
-				add(res, "flatten-failed:reference", "the reference's output could not be flattened");
-			else if (!strstr(res->signature, "info:") &&
+		int cand_real = !cfg->candidate.is_model;
+		const ddp_side *r = cand_real ? b : a;
+		const char *name = cand_real ? "candidate" : "reference";
+		char kind[64];
+
+		if (r->info_rc == 0 && o->has_info) {
+			int64_t got, flat, total = (int64_t)o->virtual_size;
+			compare_model_info(res, r, name, o);
+			snprintf(kind, sizeof(kind), "flatten-failed:%s", name);
+			flat = r->flat_ok ? file_size(r->flat_path) : 0;
+			/*
+			 * A real candidate's data is held against the window as a real
+			 * reference's flattened output would be (zeros past the
+			 * shorter), so its kinds are those a real reference gives.
+			 */
+			if (cand_real && flat > total)
+				total = flat;
+			if (!r->flat_ok)
+				add(res, kind, "the %s's output could not be flattened", name);
+			else if ((cand_real || !strstr(res->signature, "info:")) &&
 			         views_differ(input_view(o, f), o->window.start, o->window.out_size,
-			                      a->flat_path, file_size(a->flat_path),
-			                      (int64_t)o->virtual_size, &got))
+			                      r->flat_path, flat, total, &got))
 				add(res, "data", "data: the output differs from the input window at byte %lld",
 				    (long long)got);
-		} else if (a->info_rc != 0 && a->output_exists && o->has_info) {
-			add(res, "info-failed:reference", "info of the reference's output failed: %.200s",
-			    a->info_err ? a->info_err : "");
-		} else if (a->info_rc == 0 && !o->has_info && a->exit_code == 0) {
-			add(res, "info", "the reference made a readable output; the model predicts none");
+		} else if (r->info_rc != 0 && r->output_exists && o->has_info) {
+			snprintf(kind, sizeof(kind), "info-failed:%s", name);
+			add(res, kind, "info of the %s's output failed: %.200s", name,
+			    r->info_err ? r->info_err : "");
+		} else if (r->info_rc == 0 && !o->has_info && r->exit_code == 0 &&
+		           /* a real reference reads no output the model says is absent */
+		           (!cand_real || o->output_created)) {
+			add(res, "info", "the %s made a readable output; the model predicts none", name);
 		}
 		return;
 	}
@@ -452,6 +487,120 @@ static void compare(ddp_result *res, const ddp_config *cfg, const ddp_outcome *o
 					add(res, "data", "data: flattened outputs differ at byte %lld (%lld and %lld bytes)",
 					    (long long)at, (long long)la, (long long)lb);
 			}
+		}
+	}
+}
+
+/* Appends a profile's name to a list ("5.2,7.2"). */
+static void list_add(char *list, size_t size, const char *name)
+{
+	size_t n = strlen(list);
+	snprintf(list + n, size - n, "%s%s", n ? "," : "", name);
+}
+
+/*
+ * --reference model:all: the candidate's side (run and read) against the
+ * model of every profile.  res gets the profiles it differs from, matches
+ * and the model cannot answer, and the comparison (signature, detail, the
+ * reference's side and rules) of the candidate_version's profile, else of
+ * the newest profile it differs from.  Differing only from profiles other
+ * than the candidate_version's is a note, not a divergence.
+ */
+static void compare_all(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
+                        const ddp_fixture *f)
+{
+	ddp_result *best = calloc(1, sizeof(*best)), *r = calloc(1, sizeof(*r));
+	ddp_config *pc = malloc(sizeof(*pc));
+	ddp_outcome o, best_o;
+	const char *best_name = "";
+	int have = 0;
+
+	if (!best || !r || !pc) {
+		res->verdict = DDP_INCONCLUSIVE;
+		snprintf(res->detail, sizeof(res->detail), "out of memory\n");
+		goto out;
+	}
+	if (res->cand.timed_out) {
+		res->verdict = DDP_INCONCLUSIVE;
+		snprintf(res->detail, sizeof(res->detail), "timeout: candidate\n");
+		goto out;
+	}
+	*pc = *cfg;
+	for (size_t i = 0; i < ddp_profile_count(); i++) {
+		const ddp_profile *p = ddp_profile_at(i);
+		const char *name = ddp_profile_name(p);
+		ddp_error perr;
+
+		memset(r, 0, sizeof(*r));
+		pc->model_profile = p;
+		if (predict_side(&r->ref, &o, pc, c, f, &perr)) {
+			side_free(&r->ref);
+			list_add(res->unanswered, sizeof(res->unanswered), name);
+			continue;
+		}
+		r->cand = res->cand; /* read only: the candidate ran once */
+		compare(r, pc, &o, f);
+		memset(&r->cand, 0, sizeof(r->cand));
+		list_add(r->signature[0] ? res->differs : res->matches,
+		         r->signature[0] ? sizeof(res->differs) : sizeof(res->matches), name);
+		if (r->signature[0] && (!cfg->candidate_version || p == cfg->candidate_version)) {
+			ddp_result *t = best;
+			side_free(&best->ref);
+			best = r;
+			r = t;
+			best_o = o;
+			best_name = name;
+			have = 1;
+		} else {
+			side_free(&r->ref);
+		}
+	}
+	if (have) {
+		char versions[300];
+		ddp_result_versions(versions, sizeof(versions), res);
+		snprintf(res->signature, sizeof(res->signature), "%s", best->signature);
+		snprintf(res->detail, sizeof(res->detail), "versions: %s\nagainst the model of %s:\n%s",
+		         versions, best_name, best->detail);
+		res->ref = best->ref;
+		memset(&best->ref, 0, sizeof(best->ref));
+		reference_rules(res, cfg, c, &best_o);
+	} else if (cfg->candidate_version && strstr(res->unanswered,
+	                                            ddp_profile_name(cfg->candidate_version))) {
+		res->verdict = DDP_UNSUPPORTED;
+		snprintf(res->detail, sizeof(res->detail), "the model of %s cannot answer",
+		         ddp_profile_name(cfg->candidate_version));
+	} else if (res->differs[0]) {
+		res->note = 1;
+	} else if (!res->matches[0]) {
+		res->verdict = DDP_UNSUPPORTED;
+		snprintf(res->detail, sizeof(res->detail), "no profile's model can answer");
+	}
+out:
+	if (best)
+		side_free(&best->ref);
+	free(best);
+	free(r);
+	free(pc);
+}
+
+void ddp_result_versions(char *out, size_t size, const ddp_result *res)
+{
+	const char *lists[] = {res->matches, res->differs, res->unanswered};
+	const char *words[] = {"matches ", "differs from ", "unmodelled in "};
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int l = 0; l < 3; l++) {
+		const char *p = lists[l];
+		if (!*p)
+			continue;
+		n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? ", " : "", words[l]);
+		while (*p && n < size) {
+			size_t k = strcspn(p, ",");
+			const char *next = p + k + (p[k] == ',');
+			n += (size_t)snprintf(out + n, size - n, "%.*s%s", (int)k, p,
+			                      !*next ? "" : strchr(next, ',') ? ", " : " and ");
+			p = next;
 		}
 	}
 }
@@ -704,7 +853,7 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
 	char refdir[4200], canddir[4200];
 	ddp_outcome o;
-	int rc;
+	int rc, model;
 
 	memset(res, 0, sizeof(*res));
 	/* Before either operation: a map case's options may hold --object too. */
@@ -721,20 +870,27 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	if (!f) {
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	}
-	if (cfg->candidate.is_model) {
+	/* The model's side: the candidate's, or with --reference model the reference's. */
+	if (cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all)) {
 		ddp_error perr;
-		rc = predict_side(&res->cand, &o, cfg, c, f, &perr);
-		if (rc == DDP_EUNMODELLED) {
+		ddp_side *ms = cfg->candidate.is_model ? &res->cand : &res->ref;
+		rc = predict_side(ms, &o, cfg, c, f, &perr);
+		if (rc == DDP_EUNMODELLED && cfg->reference_model && cfg->ref_real.argc) {
+			/* A real qemu-img of the model's version answers instead. */
+			memset(ms, 0, sizeof(*ms));
+			res->ref_real_ran = 1;
+		} else if (rc == DDP_EUNMODELLED) {
 			res->verdict = DDP_UNSUPPORTED;
 			snprintf(res->detail, sizeof(res->detail), "%s", perr.message);
 			return DDP_OK;
-		}
-		if (rc) {
+		} else if (rc) {
 			if (err)
 				*err = perr;
 			return rc;
 		}
 	}
+	model = cfg->candidate.is_model ||
+	        (cfg->reference_model && !cfg->reference_all && !res->ref_real_ran);
 	if (space_problem(cfg, res, err))
 		return DDP_ERROR;
 	snprintf(res->casedir, sizeof(res->casedir), "%s/case-%llu-%ld", cfg->workdir,
@@ -744,7 +900,10 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		return DDP_ERROR;
 	snprintf(refdir, sizeof(refdir), "%s/reference", res->casedir);
 	snprintf(canddir, sizeof(canddir), "%s/candidate", res->casedir);
-	rc = run_side(&res->ref, cfg, &cfg->reference, c, f, refdir, err);
+	rc = DDP_OK;
+	if (!cfg->reference_model || res->ref_real_ran)
+		rc = run_side(&res->ref, cfg, res->ref_real_ran ? &cfg->ref_real : &cfg->reference, c,
+		              f, refdir, err);
 	if (!rc && !cfg->candidate.is_model)
 		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, err);
 	if (!rc && (res->ref.cut_short || res->cand.cut_short)) {
@@ -760,12 +919,16 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 		res->casedir[0] = '\0';
 		return rc;
 	}
-	compare(res, cfg, &o, f);
-	if (res->signature[0])
-		reference_rules(res, cfg, c, cfg->candidate.is_model ? &o : NULL);
+	if (cfg->reference_all) {
+		compare_all(res, cfg, c, f);
+	} else {
+		compare(res, cfg, model ? &o : NULL, f);
+		if (res->signature[0])
+			reference_rules(res, cfg, c, model ? &o : NULL);
+	}
 	if (cfg->trace)
 		trace(cfg, json_pack("{s:s}", "remove", res->casedir));
-	if (res->verdict != DDP_INCONCLUSIVE)
+	if (res->verdict != DDP_INCONCLUSIVE && res->verdict != DDP_UNSUPPORTED)
 		res->verdict = res->signature[0] ? DDP_DIVERGES : DDP_SAME;
 	return DDP_OK;
 }

@@ -334,31 +334,34 @@ static const char script_compare[] =
 	"fi\n"
 	"exit \"$differ\"\n";
 
-/* The model: nothing to run; its saved prediction against the reference now. */
+/*
+ * The model: nothing to run; its saved prediction (in $model_side.stderr)
+ * against the other side, $real, run now by $real_cmd.
+ */
 static const char script_model[] =
-	"side reference \"$REFERENCE\" \"$@\"\n"
-	"ref_rc=$(cat \"$tmp/reference.rc\")\n"
-	"echo \"the candidate is ddparity's model: the reference is compared with the model's\"\n"
+	"side \"$real\" \"$real_cmd\" \"$@\"\n"
+	"real_rc=$(cat \"$tmp/$real.rc\")\n"
+	"echo \"the $model_side is ddparity's model: the $real is compared with the model's\"\n"
 	"echo \"prediction saved in this finding (exit code, stderr, whether the output exists)\"\n"
-	"[ \"$ref_rc\" = \"$model_exit\" ] || say \"exit: reference $ref_rc, model $model_exit\"\n"
+	"[ \"$real_rc\" = \"$model_exit\" ] || say \"exit: $real $real_rc, model $model_exit\"\n"
 	"case $stderr_mode in\n"
 	"exact)\n"
-	"\tif ! cmp -s \"$tmp/reference.stderr\" \"$finding/candidate.stderr\"; then\n"
-	"\t\tsay \"stderr differs; reference:\"\n"
-	"\t\tshow \"$tmp/reference.stderr\"\n"
+	"\tif ! cmp -s \"$tmp/$real.stderr\" \"$finding/$model_side.stderr\"; then\n"
+	"\t\tsay \"stderr differs; $real:\"\n"
+	"\t\tshow \"$tmp/$real.stderr\"\n"
 	"\t\techo \"model:\"\n"
-	"\t\tshow \"$finding/candidate.stderr\"\n"
+	"\t\tshow \"$finding/$model_side.stderr\"\n"
 	"\tfi ;;\n"
 	"class)\n"
-	"\ta=$(class \"$tmp/reference.stderr\" \"$ref_rc\") b=$(class \"$finding/candidate.stderr\" \"$model_exit\")\n"
-	"\t[ \"$a\" = \"$b\" ] || say \"stderr class: reference $a, model $b\" ;;\n"
+	"\ta=$(class \"$tmp/$real.stderr\" \"$real_rc\") b=$(class \"$finding/$model_side.stderr\" \"$model_exit\")\n"
+	"\t[ \"$a\" = \"$b\" ] || say \"stderr class: $real $a, model $b\" ;;\n"
 	"esac\n"
 	"a=absent\n"
-	"exists \"$tmp/reference/$out\" && a=exists\n"
-	"[ \"$a\" = \"$model_output\" ] || say \"output: reference $a, model $model_output\"\n"
-	"if [ \"$a\" = exists ] && ! too_large \"$tmp/reference/$out\" && info reference; then\n"
-	"\techo \"the reference's output (the model's info and data are checked by ddparity reproduce):\"\n"
-	"\tfields \"$tmp/reference.info\" | sed 's/^ */    /'\n"
+	"exists \"$tmp/$real/$out\" && a=exists\n"
+	"[ \"$a\" = \"$model_output\" ] || say \"output: $real $a, model $model_output\"\n"
+	"if [ \"$a\" = exists ] && ! too_large \"$tmp/$real/$out\" && info \"$real\"; then\n"
+	"\techo \"the $real's output (the model's info and data are checked by ddparity reproduce):\"\n"
+	"\tfields \"$tmp/$real.info\" | sed 's/^ */    /'\n"
 	"fi\n"
 	"if [ \"$differ\" = 0 ]; then\n"
 	"\techo \"no difference in exit code, stderr ($stderr_mode) and output\"\n"
@@ -394,6 +397,8 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	char path[4400], hex[65], *text = NULL;
 	size_t len = 0;
 	int copied, rc;
+	/* One side is the model: its saved prediction is compared with the other. */
+	int model = cfg->candidate.is_model || (cfg->reference_model && !res->ref_real_ran);
 	FILE *f;
 
 	/* Its source images come from the map manifest (create -o, backing files, qemu-io). */
@@ -425,7 +430,7 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	fputs(script_head, f);
 	fputs("# What the finding was (the tools it ran, what it compared).\n", f);
 	sh_set(f, "signature", res->signature);
-	sh_set(f, "found_reference", cfg->reference.spec);
+	sh_set(f, "found_reference", ddp_config_reference(cfg));
 	sh_set(f, "found_candidate", cfg->candidate.spec);
 	sh_set(f, "input", fx->file);
 	sh_set(f, "out", output_name(cfg, c));
@@ -433,10 +438,14 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	                                : cfg->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore");
 	fprintf(f, "max_output=%llu\n", cfg->max_output);
 	fprintf(f, "timeout_s=%g\n", cfg->timeout > 0 ? cfg->timeout : 0.0);
-	if (cfg->candidate.is_model) {
-		fprintf(f, "model_exit=%d\n", res->cand.exit_code);
-		fprintf(f, "model_output=%s\n", res->cand.output_exists ? "exists" : "absent");
-	} else {
+	if (model) {
+		const ddp_side *ms = cfg->candidate.is_model ? &res->cand : &res->ref;
+		fprintf(f, "model_side=%s\n", cfg->candidate.is_model ? "candidate" : "reference");
+		fprintf(f, "real=%s\n", cfg->candidate.is_model ? "reference" : "candidate");
+		fprintf(f, "model_exit=%d\n", ms->exit_code);
+		fprintf(f, "model_output=%s\n", ms->output_exists ? "exists" : "absent");
+	}
+	if (!cfg->candidate.is_model) {
 		/* The command as it ran: a relative program path was made absolute. */
 		char *joined = NULL;
 		size_t jlen = 0;
@@ -465,7 +474,9 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	fputc('\n', f);
 	script_input(f, fx, copied, hex);
 	fputc('\n', f);
-	fputs(cfg->candidate.is_model ? script_model : script_compare, f);
+	if (model)
+		fprintf(f, "real_cmd=$%s\n", cfg->candidate.is_model ? "REFERENCE" : "CANDIDATE");
+	fputs(model ? script_model : script_compare, f);
 	if (fclose(f)) {
 		free(text);
 		return ddp_error_errno(err, dir, "reproduce.sh");

@@ -863,6 +863,10 @@ static const member result_members[] = {
 	{"reproduce", M_STRING, 0},
 	{"group", M_STRING, 0},
 	{"rules", M_STRING, 0},
+	{"reader", M_TEXT, 0},
+	{"differs_from", M_STRING, 0},
+	{"matches", M_STRING, 0},
+	{"versions", M_STRING, 0},
 };
 
 void ddp_finding_result_free(ddp_finding_result *r)

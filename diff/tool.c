@@ -7,6 +7,32 @@
 
 #include "engine.h"
 
+int ddp_reference_is_model(const char *spec, const char **version)
+{
+	if (version)
+		*version = NULL;
+	if (!strcmp(spec, "model"))
+		return 1;
+	if (strncmp(spec, "model:", 6))
+		return 0;
+	if (version)
+		*version = spec + 6;
+	return 1;
+}
+
+int ddp_model_version(ddp_version *out, const char *text, const char *what, ddp_error *err)
+{
+	if (strspn(text, "0123456789.") != strlen(text) || ddp_version_parse(out, text, NULL))
+		return ddp_error_set(err, DDP_EINVAL, what, 0, 0, "'%s' is not a version "
+		                     "(MAJOR.MINOR[.MICRO])", text);
+	return DDP_OK;
+}
+
+const char *ddp_config_reference(const ddp_config *cfg)
+{
+	return cfg->reference_model ? cfg->reference_name : cfg->reference.spec;
+}
+
 void ddp_tool_free(ddp_tool *t)
 {
 	for (int i = 0; i < t->argc; i++)

@@ -102,7 +102,7 @@ int ddp_triage(ddp_findings *f, const ddp_config *cfg, const ddp_case *c, const 
 	double t0 = mono();
 	int rc;
 
-	ddp_group_key(raw, sizeof(raw), res->signature, res->ref_modelled, res->ref_rules);
+	ddp_result_group_key(raw, sizeof(raw), res);
 	if (seconds <= 0) {
 		st->unminimised++;
 		return ddp_findings_settle(f, raw, "not minimised (--minimise-seconds 0: `ddparity "

@@ -15,6 +15,14 @@
 #   groups               one mistake (drop-count) is one or two groups, each
 #                        minimised at once to a headline no operand of
 #                        which can be dropped; the headline reproduces
+#   model-reference      --reference model: qemu-img as the candidate agrees;
+#                        drop-count is found, its finding reproduces with no
+#                        --reference (the model is no program) and by hand
+#   model-all            --reference model:all, the 11.1.3 wrapper the
+#                        candidate, on each committed drift-* case: the
+#                        finding names as differing exactly the versions
+#                        whose committed baselines differ from 11.1.3's;
+#                        with --candidate-version 11.1 they are notes
 #   standalone           a finding's reproduce.sh reruns it by hand, with only
 #                        qemu-img and the mutant on PATH, after the campaign's
 #                        fixtures are gone
@@ -172,6 +180,81 @@ reproduce)
   rc=0
   "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
   [ "$rc" = 0 ] && grep -q 'no longer diverges' "$tmp/rep2" || { cat "$tmp/rep2"; fail "reproduce with qemu-img: exit $rc"; } ;;
+model-reference)
+  # The installed qemu-img against its own version's model: nothing differs.
+  "$ddp" fuzz --reference model --candidate "$qemu" --cases 25 --seed 11 --findings "$tmp/f" \
+    > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from its model"; }
+  grep -q "reference model:$("$qemu" --version | sed -n '1s/^qemu-img version \([0-9.]*\).*/\1/p') " "$tmp/out" \
+    || { cat "$tmp/out"; fail "the reference is not the model of qemu-img's version"; }
+  # drop-count against the model: the group a real reference gives.
+  rc=0
+  "$ddp" fuzz --reference model --candidate "$mutants/drop-count" --cases 40 --seed 1 \
+    --minimise-seconds 0 --stop-on info:virtual-size --findings "$tmp/g" > "$tmp/out" 2>&1 || rc=$?
+  [ "$rc" = 1 ] && grep -qE '^ +[0-9]+ +info:virtual-size\+data @ window-count-caps-end' "$tmp/out" \
+    || { cat "$tmp/out"; fail "drop-count against the model: exit $rc"; }
+  dir=$(grep -l '"info:virtual-size+data"' "$tmp"/g/*/result.json | head -1); dir=${dir%/result.json}
+  grep -q '"reference": "model:' "$dir/result.json" || fail "result.json does not name the model as the reference"
+  rc=0
+  "$ddp" reproduce "$dir" --candidate "$mutants/drop-count" > "$tmp/rep" 2>&1 || rc=$?
+  [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || { cat "$tmp/rep"; fail "reproduce: exit $rc"; }
+  rc=0
+  sh "$dir/reproduce.sh" > "$tmp/rep2" 2>&1 || rc=$?
+  grep -q "the reference is ddparity's model: the candidate is compared" "$tmp/rep2" \
+    || { cat "$tmp/rep2"; fail "reproduce.sh against the model's saved prediction"; }
+  # A version of no profile's spelling is refused, naming it.
+  rc=0
+  "$ddp" fuzz --reference model:7.x --candidate "$qemu" --cases 1 --findings "$tmp/h" > "$tmp/bad" 2>&1 || rc=$?
+  [ "$rc" = 2 ] && grep -q "model:VERSION: '7.x' is not a version" "$tmp/bad" || { cat "$tmp/bad"; fail "model:7.x: exit $rc"; }
+  tail -3 "$tmp/out" ;;
+model-all)
+  top=$(cd "$(dirname "$0")/../.." && pwd)
+  bl=$top/expected-outputs/dd-info-json
+  w=$("$top/ci/qemu-versions" path 11.1.3 2>/dev/null) || w=
+  if [ -z "$w" ]; then
+    [ "${CI:-}" = true ] && fail "no 11.1.3 wrapper (CI=true: ci/qemu-versions fetch should have made it)"
+    echo "NOTE: no materialised 11.1.3 (ci/qemu-versions fetch): model-all not checked"; echo "PASS: $test"; exit 0
+  fi
+  # The profile of each committed version: its major.minor (10.0.2 and 10.0.13 are 10.0).
+  vers=$(cd "$bl" && ls -d [0-9]* | sort -V)
+  n=0
+  for meta in "$bl"/11.1.3/drift-*.meta.json; do
+    name=$(basename "$meta" .meta.json)
+    # What the baselines say: the profiles whose behaviour differs from 11.1.3's on it.
+    want=
+    for v in $vers; do
+      [ "$v" = 11.1.3 ] && continue
+      # dd's exit codes and stderr (before info's), and the output's info as
+      # the engine compares it (parity: newer versions' info adds children).
+      same=1
+      [ "$(jq -c '[.dd_return_code, .info_return_code]' "$bl/$v/$name.meta.json")" = \
+        "$(jq -c '[.dd_return_code, .info_return_code]' "$meta")" ] || same=0
+      [ "$(sed '/^---INFO STDERR---$/,$d' "$bl/$v/$name.stderr.txt")" = \
+        "$(sed '/^---INFO STDERR---$/,$d' "$bl/11.1.3/$name.stderr.txt")" ] || same=0
+      if [ "$same" = 1 ] && [ "$(jq .info_return_code "$meta")" = 0 ]; then
+        "$ddp" compare "$bl/$v/$name.stdout.txt" "$bl/11.1.3/$name.stdout.txt" > /dev/null || same=0
+      fi
+      [ "$same" = 1 ] || want="$want ${v%.*}"
+    done
+    want=$(printf '%s\n' $want | sort -uV | paste -sd, -)
+    jq -c '{fixture: ("dd-" + .input_format + "-" + (.input_size_bytes | tostring)), args: .dd_args}' \
+      "$meta" > "$tmp/$name.json"
+    rc=0
+    "$ddp" fuzz --case "$tmp/$name.json" --reference model:all --candidate "$w" --minimise-seconds 0 \
+      --findings "$tmp/f-$name" > "$tmp/$name.out" 2>&1 || rc=$?
+    [ "$rc" = 1 ] || { cat "$tmp/$name.out"; fail "$name: exit $rc, want 1 (it differs from$want)"; }
+    # Of the model's profiles, those of committed versions (8.0 and 8.1 have none).
+    got=$(jq -r .differs_from "$tmp"/f-"$name"/*/result.json | tr , '\n' |
+          grep -xF -f <(printf '%s\n' $vers | sed 's/\.[0-9]*$//') | sort -uV | paste -sd, -)
+    [ "$got" = "$want" ] || { cat "$tmp"/f-"$name"/*/result.json; fail "$name: differs from '$got', the baselines say '$want'"; }
+    grep -q "(differs from " "$tmp"/f-"$name"/signatures.json || fail "$name: the group key lacks the versions"
+    echo "$name: $(jq -r .versions "$tmp"/f-"$name"/*/result.json)"
+    n=$((n + 1))
+  done
+  [ "$n" -ge 5 ] || fail "only $n drift cases"
+  # The candidate follows 11.1: what differs from the others is a note, not a finding.
+  "$ddp" fuzz --case "$tmp/$name.json" --reference model:all --candidate "$w" --candidate-version 11.1 \
+    --findings "$tmp/notes" > "$tmp/notes.out" 2>&1 || { cat "$tmp/notes.out"; fail "--candidate-version 11.1: a finding"; }
+  grep -q "1 note " "$tmp/notes.out" || { cat "$tmp/notes.out"; fail "--candidate-version 11.1: no note"; } ;;
 standalone)
   # gnu-dd-window's seed 5 diverges at its first case (a copy of raw-34817-random);
   # its group's headline (an ad hoc input) gets a short minimisation.
