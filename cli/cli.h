@@ -62,6 +62,16 @@ typedef struct ddp_opt_list {
  */
 int ddp_cli_parse(int *first, int argc, char **argv, const ddp_opt *opts, size_t n, int flags);
 
+/*
+ * ddp_cli_parse, then what every command does next: on --help, usage
+ * printed (when not NULL) and -1 returned; more than max_operands
+ * operands (-1: any) an error in the same form.  So a command reads:
+ *   if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 1, 0)))
+ *       return rc < 0 ? DDP_EXIT_OK : rc;
+ */
+int ddp_cli_options(int *first, int argc, char **argv, const ddp_opt *opts, size_t n,
+                    const char *usage, int max_operands, int flags);
+
 /* The options of a table, for ddp_cli_parse. */
 #define DDP_OPTS(t) (t), (sizeof(t) / sizeof(*(t)))
 

@@ -348,13 +348,8 @@ static int generate(int argc, char **argv)
 	unsigned long long n;
 	int first;
 
-	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-		return rc;
-	if (first < 0)
-		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
-	if (first < argc)
-		return ddp_cli_fail("baselines generate: unexpected '%s' (see 'ddparity help baselines')",
-		                    argv[first]);
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+		return rc < 0 ? DDP_EXIT_OK : rc;
 	if (jobs_text && (rc = ddp_cli_uint(&n, argv[0], "--jobs", jobs_text, 1, 64)))
 		return rc;
 	jobs = jobs_text ? (int)n : 0;
@@ -412,13 +407,8 @@ static int profiles(int argc, char **argv)
 	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}};
 	int first, rc;
 
-	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-		return rc;
-	if (first < 0)
-		return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
-	if (first < argc)
-		return ddp_cli_fail("baselines profiles: unexpected '%s' (see 'ddparity help baselines')",
-		                    argv[first]);
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+		return rc < 0 ? DDP_EXIT_OK : rc;
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else

@@ -585,12 +585,8 @@ int ddp_bl_export(int argc, char **argv)
 		};
 		int first;
 		argv[0] = name;
-		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-			return rc;
-		if (first < 0)
-			return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
-		if (argc - first > 1)
-			return ddp_cli_fail("baselines export: one OUTDIR (see 'ddparity help baselines')");
+		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 1, 0)))
+			return rc < 0 ? DDP_EXIT_OK : rc;
 		outdir = first < argc ? argv[first] : NULL;
 	}
 	if (!layout || strcmp(layout, "instar"))

@@ -107,7 +107,11 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 no divergence, 1 divergences found, 2 error (a divergence\n"
 	"whose finding could not be saved is one); stopped by SIGINT or SIGTERM:\n"
-	"the summary, marked interrupted, then 128 + the signal (130, 143).\n";
+	"the summary, marked interrupted, then 128 + the signal (130, 143).\n"
+	"\n"
+	"Examples:\n"
+	"  ddparity fuzz --seconds 60                      # the installed qemu-img against the model\n"
+	"  ddparity fuzz --candidate /usr/local/bin/instar --seconds 600 --jobs 2\n";
 
 /* --explore's values, in ddp_explore's order. */
 static const char *const explore_names[] = {"off", "havoc", "guided"};
@@ -174,8 +178,81 @@ static void on_signal(int sig)
 	stop_flag = sig;
 }
 
+/* The options as given, read by the one parser; checked by ddp_cmd_fuzz. */
+typedef struct fuzz_options {
+	const char *reference, *reader, *candidate, *cand_version, *stderr_mode, *profile;
+	const char *workdir, *findings, *log, *trace, *given, *map_compare, *stop_on, *command;
+	const char *manifest, *shard, *explore, *max_output, *minimise, *seconds, *timeout;
+	const char *cases, *seed, *jobs;
+	int stop_on_finding;
+} fuzz_options;
+
+/* DDP_EXIT_OK, -1 after --help, or the exit status of a mistake (said). */
+static int read_options(fuzz_options *o, int argc, char **argv)
+{
+	const ddp_opt opts[] = {
+		{"reference", DDP_OPT_STRING, &o->reference},
+		{"reader", DDP_OPT_STRING, &o->reader},
+		{"candidate", DDP_OPT_STRING, &o->candidate},
+		{"candidate-version", DDP_OPT_STRING, &o->cand_version},
+		{"stderr", DDP_OPT_STRING, &o->stderr_mode},
+		{"profile", DDP_OPT_STRING, &o->profile},
+		{"workdir", DDP_OPT_STRING, &o->workdir},
+		{"findings", DDP_OPT_STRING, &o->findings},
+		{"log", DDP_OPT_STRING, &o->log},
+		{"trace", DDP_OPT_STRING, &o->trace},
+		{"case", DDP_OPT_STRING, &o->given},
+		{"map-compare", DDP_OPT_STRING, &o->map_compare},
+		{"stop-on", DDP_OPT_STRING, &o->stop_on},
+		{"stop-on-finding", DDP_OPT_FLAG, &o->stop_on_finding},
+		{"command", DDP_OPT_STRING, &o->command},
+		{"manifest", DDP_OPT_STRING, &o->manifest},
+		{"shard", DDP_OPT_STRING, &o->shard},
+		{"explore", DDP_OPT_STRING, &o->explore},
+		{"max-output-size", DDP_OPT_STRING, &o->max_output},
+		{"minimise-seconds", DDP_OPT_STRING, &o->minimise},
+		{"seconds", DDP_OPT_STRING, &o->seconds},
+		{"timeout", DDP_OPT_STRING, &o->timeout},
+		{"cases", DDP_OPT_STRING, &o->cases},
+		{"seed", DDP_OPT_STRING, &o->seed},
+		{"jobs", DDP_OPT_STRING, &o->jobs},
+	};
+	int first, rc;
+
+	memset(o, 0, sizeof(*o));
+	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+		return rc;
+	if (first < 0) {
+		fputs(usage, stdout);
+		return -1;
+	}
+	if (first < argc)
+		return ddp_cli_fail("fuzz: unexpected '%s' (see 'ddparity help fuzz')", argv[first]);
+	if (o->map_compare && strcmp(o->map_compare, "bytes") && strcmp(o->map_compare, "normalised"))
+		return ddp_cli_fail("fuzz: --map-compare '%s': bytes or normalised", o->map_compare);
+	if (o->command && strcmp(o->command, "dd") && strcmp(o->command, "map"))
+		return ddp_cli_fail("fuzz: --command '%s': dd or map", o->command);
+	return DDP_EXIT_OK;
+}
+
+/* Seconds in an option's value (0 allowed when zero_ok); 1 when read, else 0 after saying why. */
+static int seconds_of(double *out, const char *opt, const char *v, int zero_ok)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (end == v || *end || !(zero_ok ? d >= 0 : d > 0) || d > 1e7) {
+		ddp_cli_fail("fuzz: %s '%s' is not a %snumber of seconds", opt, v,
+		             zero_ok ? "" : "positive ");
+		return 0;
+	}
+	*out = d;
+	return 1;
+}
+
 int ddp_cmd_fuzz(int argc, char **argv)
 {
+	fuzz_options o;
 	const char *reference = NULL, *reader = NULL, *candidate = NULL, *stderr_mode = NULL;
 	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
 	const char *cand_version = NULL;
@@ -198,103 +275,52 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	ddp_error err;
 	struct sigaction sa;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end = NULL;
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(a, "--stop-on-finding")) {
-			stop_on_finding = 1;
-			continue;
-		}
-		if (!v)
-			return ddp_cli_fail("fuzz: %s needs a value (see --help)", a);
-		i++;
-		if (!strcmp(a, "--reference"))
-			reference = v;
-		else if (!strcmp(a, "--reader"))
-			reader = v;
-		else if (!strcmp(a, "--candidate-version"))
-			cand_version = v;
-		else if (!strcmp(a, "--candidate"))
-			candidate = v;
-		else if (!strcmp(a, "--stderr"))
-			stderr_mode = v;
-		else if (!strcmp(a, "--profile"))
-			profile = v;
-		else if (!strcmp(a, "--workdir"))
-			workdir = v;
-		else if (!strcmp(a, "--findings"))
-			findings_dir = v;
-		else if (!strcmp(a, "--log"))
-			log = v;
-		else if (!strcmp(a, "--trace"))
-			trace = v;
-		else if (!strcmp(a, "--case"))
-			given = v;
-		else if (!strcmp(a, "--map-compare")) {
-			if (strcmp(v, "bytes") && strcmp(v, "normalised"))
-				return ddp_cli_fail("fuzz: --map-compare '%s': bytes or normalised", v);
-			map_compare = v;
-		}
-		else if (!strcmp(a, "--stop-on"))
-			stop_on = v;
-		else if (!strcmp(a, "--command")) {
-			if (strcmp(v, "dd") && strcmp(v, "map"))
-				return ddp_cli_fail("fuzz: --command '%s': dd or map", v);
-			command = v;
-		} else if (!strcmp(a, "--manifest"))
-			manifest = v;
-		else if (!strcmp(a, "--shard")) {
-			unsigned long long k, n;
-			char tail;
-			if (sscanf(v, "%llu/%llu%c", &k, &n, &tail) != 2 || k < 1 || n < 1 || k > n ||
-			    n > 1000000)
-				return ddp_cli_fail("fuzz: --shard '%s' is not K/N with 1 <= K <= N", v);
-			shard_k = k - 1;
-			shard_n = n;
-		}
-		else if (!strcmp(a, "--explore")) {
-			int m = 0;
-			while (m < 3 && strcmp(v, explore_names[m]))
-				m++;
-			if (m == 3)
-				return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", v);
-			explore = (ddp_explore)m;
-		}
-		else if (!strcmp(a, "--max-output-size")) {
-			if ((max_output = ddp_ddcase_parse_size(v)) <= 0)
-				return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or "
-				                    "with k, M, G)", v);
-		}
-		else if (!strcmp(a, "--minimise-seconds")) {
-			double d = strtod(v, &end);
-			if (end == v || *end || !(d >= 0) || d > 1e6)
-				return ddp_cli_fail("fuzz: --minimise-seconds '%s' is not a number of seconds "
-				                    "(0: do not minimise)", v);
-			minimise_seconds = d;
-		} else if (!strcmp(a, "--seconds") || !strcmp(a, "--timeout")) {
-			double d = strtod(v, &end);
-			if (end == v || *end || !(d > 0) || d > 1e7)
-				return ddp_cli_fail("fuzz: %s '%s' is not a positive number of seconds", a, v);
-			*(!strcmp(a, "--seconds") ? &seconds : &timeout) = d;
-		} else if (!strcmp(a, "--cases") || !strcmp(a, "--seed") || !strcmp(a, "--jobs")) {
-			unsigned long long n = strtoull(v, &end, 10);
-			if (end == v || *end || *v == '-')
-				return ddp_cli_fail("fuzz: %s '%s' is not a whole number", a, v);
-			if (!strcmp(a, "--cases"))
-				cases = n;
-			else if (!strcmp(a, "--seed"))
-				seed = n;
-			else if (n < 1 || n > 64)
-				return ddp_cli_fail("fuzz: --jobs '%s': use 1 to 64", v);
-			else
-				jobs = (int)n;
-		} else
-			return ddp_cli_fail("fuzz: unknown option '%s' (see --help)", a);
+	if ((rc = read_options(&o, argc, argv)))
+		return rc == -1 ? DDP_EXIT_OK : rc;
+	reference = o.reference, reader = o.reader, candidate = o.candidate;
+	stderr_mode = o.stderr_mode, profile = o.profile, workdir = o.workdir;
+	findings_dir = o.findings ? o.findings : "findings", log = o.log, cand_version = o.cand_version;
+	trace = o.trace, stop_on = o.stop_on, manifest = o.manifest, given = o.given;
+	stop_on_finding = o.stop_on_finding;
+	if (o.map_compare)
+		map_compare = o.map_compare;
+	if (o.command)
+		command = o.command;
+	if (o.max_output && (max_output = ddp_ddcase_parse_size(o.max_output)) <= 0)
+		return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or with k, M, G)",
+		                    o.max_output);
+	if (o.minimise && !(rc = seconds_of(&minimise_seconds, "--minimise-seconds", o.minimise, 1)))
+		return DDP_EXIT_USAGE;
+	if (o.seconds && !(rc = seconds_of(&seconds, "--seconds", o.seconds, 0)))
+		return DDP_EXIT_USAGE;
+	if (o.timeout && !(rc = seconds_of(&timeout, "--timeout", o.timeout, 0)))
+		return DDP_EXIT_USAGE;
+	if (o.cases && (rc = ddp_cli_uint(&cases, "fuzz", "--cases", o.cases, 0, ~0ULL)))
+		return rc;
+	if (o.seed && (rc = ddp_cli_uint(&seed, "fuzz", "--seed", o.seed, 0, ~0ULL)))
+		return rc;
+	if (o.jobs) {
+		unsigned long long n;
+		if ((rc = ddp_cli_uint(&n, "fuzz", "--jobs", o.jobs, 1, 64)))
+			return rc;
+		jobs = (int)n;
+	}
+	if (o.explore) {
+		int m = 0;
+		while (m < 3 && strcmp(o.explore, explore_names[m]))
+			m++;
+		if (m == 3)
+			return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", o.explore);
+		explore = (ddp_explore)m;
+	}
+	if (o.shard) {
+		unsigned long long k, n;
+		char tail;
+		if (sscanf(o.shard, "%llu/%llu%c", &k, &n, &tail) != 2 || k < 1 || n < 1 || k > n ||
+		    n > 1000000)
+			return ddp_cli_fail("fuzz: --shard '%s' is not K/N with 1 <= K <= N", o.shard);
+		shard_k = k - 1;
+		shard_n = n;
 	}
 	if (!seconds && !cases)
 		seconds = 60;

@@ -320,13 +320,8 @@ int ddp_cmd_minimise(int argc, char **argv)
 	};
 	int first;
 
-	if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-		return rc;
-	if (first < 0)
-		return fputs(minimise_usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
-	if (argc - first > 1)
-		return ddp_cli_fail("minimise: one finding at a time (got '%s' and '%s')", argv[first],
-		                    argv[first + 1]);
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), minimise_usage, 1, 0)))
+		return rc < 0 ? DDP_EXIT_OK : rc;
 	a.finding = first < argc ? argv[first] : NULL;
 	if (seconds && (rc = parse_seconds(&a.seconds, seconds, "minimise")))
 		return rc;
@@ -551,13 +546,8 @@ int ddp_cmd_promote(int argc, char **argv)
 		int first;
 		unsigned long long n;
 
-		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-			return rc;
-		if (first < 0)
-			return fputs(promote_usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
-		if (argc - first > 1)
-			return ddp_cli_fail("promote: one finding or case at a time (got '%s' and '%s')",
-			                    argv[first], argv[first + 1]);
+		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), promote_usage, 1, 0)))
+			return rc < 0 ? DDP_EXIT_OK : rc;
 		what = first < argc ? argv[first] : NULL;
 		if (seconds && (rc = parse_seconds(&a.seconds, seconds, "promote")))
 			return rc;

@@ -63,7 +63,10 @@ static const char usage[] =
 	"\n"
 	"Prints a line per case (pass, fail with what differs, known, skip with\n"
 	"why) and a summary.  Exit status: 0 nothing failed, 1 a case failed,\n"
-	"2 error.\n";
+	"2 error.\n"
+	"\n"
+	"Example:\n"
+	"  ddparity replay --candidate /usr/local/bin/instar --stderr class\n";
 
 typedef struct replay {
 	ddp_tool ref, cand;
@@ -510,28 +513,27 @@ static int replay_one(int argc, char **argv)
 	replay R;
 	ddp_ddcases cases;
 	ddp_error err;
-	int own = 0, rc = DDP_EXIT_OK, ref_model;
+	int own = 0, rc = DDP_EXIT_OK, ref_model, all_versions = 0;
 
 	memset(&R, 0, sizeof(R));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **dst;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		dst = !strcmp(a, "--candidate") ? &candidate : !strcmp(a, "--reference") ? &reference
-		      : !strcmp(a, "--reader") ? &reader
-		      : !strcmp(a, "--cases") ? &cases_arg : !strcmp(a, "--baselines") ? &root_arg
-		      : !strcmp(a, "--known") ? &known_arg : !strcmp(a, "--profile") ? &profile
-		      : !strcmp(a, "--only") ? &only : !strcmp(a, "--workdir") ? &workdir_arg
-		      : !strcmp(a, "--stderr") ? &stderr_arg : NULL;
-		if (!dst)
-			return ddp_cli_fail("replay: unknown option '%s' (see --help)", a);
-		if (!v)
-			return ddp_cli_fail("replay: %s needs a value (see --help)", a);
-		*dst = v;
-		i++;
+	{
+		const ddp_opt opts[] = {
+			{"candidate", DDP_OPT_STRING, &candidate},
+			{"reference", DDP_OPT_STRING, &reference},
+			{"reader", DDP_OPT_STRING, &reader},
+			{"cases", DDP_OPT_STRING, &cases_arg},
+			{"baselines", DDP_OPT_STRING, &root_arg},
+			{"known", DDP_OPT_STRING, &known_arg},
+			{"profile", DDP_OPT_STRING, &profile},
+			{"only", DDP_OPT_STRING, &only},
+			{"workdir", DDP_OPT_STRING, &workdir_arg},
+			{"stderr", DDP_OPT_STRING, &stderr_arg},
+			/* Read before (replay_all); here only so that the parser knows its name. */
+			{"all-versions", DDP_OPT_FLAG, &all_versions},
+		};
+		int first;
+		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+			return rc < 0 ? DDP_EXIT_OK : rc;
 	}
 	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
 	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs/dd-info-json");

@@ -134,30 +134,31 @@ int ddp_replay_map(int argc, char **argv)
 
 	if (!lc)
 		return ddp_cli_fail("replay: out of memory");
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **dst;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	{
+		const ddp_opt opts[] = {
+			{"candidate", DDP_OPT_STRING, &candidate},
+			{"reference", DDP_OPT_STRING, &reference},
+			{"manifest", DDP_OPT_STRING, &manifest_arg},
+			{"baselines", DDP_OPT_STRING, &root_arg},
+			{"known", DDP_OPT_STRING, &known_arg},
+			{"only", DDP_OPT_STRING, &only},
+			{"workdir", DDP_OPT_STRING, &workdir_arg},
+			{"fixtures-with", DDP_OPT_STRING, &fixtures_with},
+			{"map-compare", DDP_OPT_STRING, &map_compare},
+		};
+		int first;
+		static char name[] = "replay --command map";
+		argv[0] = name;
+		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
+			goto out;
+		if (first < 0) {
 			fputs(usage, stdout);
 			goto out;
 		}
-		dst = !strcmp(a, "--candidate") ? &candidate : !strcmp(a, "--reference") ? &reference
-		      : !strcmp(a, "--manifest") ? &manifest_arg : !strcmp(a, "--baselines") ? &root_arg
-		      : !strcmp(a, "--known") ? &known_arg : !strcmp(a, "--only") ? &only
-		      : !strcmp(a, "--workdir") ? &workdir_arg
-		      : !strcmp(a, "--fixtures-with") ? &fixtures_with
-		      : !strcmp(a, "--map-compare") ? &map_compare : NULL;
-		if (!dst) {
-			rc = ddp_cli_fail("replay: unknown option '%s' with --command map (see "
-			                  "`ddparity replay --command map --help`)", a);
+		if (first < argc) {
+			rc = ddp_cli_fail("replay: unexpected '%s' (see 'ddparity help replay')", argv[first]);
 			goto out;
 		}
-		if (!v) {
-			rc = ddp_cli_fail("replay: %s needs a value (see --help)", a);
-			goto out;
-		}
-		*dst = v;
-		i++;
 	}
 	if (strcmp(map_compare, "bytes") && strcmp(map_compare, "normalised")) {
 		rc = ddp_cli_fail("replay: --map-compare '%s': bytes or normalised", map_compare);

@@ -680,12 +680,8 @@ int ddp_cmd_report(int argc, char **argv)
 			{"findings", DDP_OPT_LIST, &fl},
 		};
 		int first;
-		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-			return rc;
-		if (first < 0)
-			return fputs(usage, stdout) < 0 ? DDP_EXIT_USAGE : DDP_EXIT_OK;
-		if (first < argc)
-			return ddp_cli_fail("report: unexpected '%s' (see 'ddparity help report')", argv[first]);
+		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+			return rc < 0 ? DDP_EXIT_OK : rc;
 		if (fl.n > MAX_FINDINGS)
 			return ddp_cli_fail("report: at most %d --findings", MAX_FINDINGS);
 		for (int k = 0; k < fl.n; k++)

@@ -20,7 +20,11 @@ static const char usage[] =
 	"the model needs no --candidate, and one found against --reference\n"
 	"model:VERSION no --reference (--reader, as for fuzz: the qemu-img that\n"
 	"makes the input and reads the candidate's output; default qemu-img).\n"
-	"Exit status: 1 it still diverges, 0 it no longer does, 2 error.\n";
+	"Exit status: 1 it still diverges, 0 it no longer does, 2 error.\n"
+	"\n"
+	"Example:\n"
+	"  ddparity reproduce findings/exit_stderr___number-parse-u64-fe03e94d \\\n"
+	"      --reference qemu-img --candidate /usr/local/bin/instar\n";
 
 int ddp_cmd_reproduce(int argc, char **argv)
 {
@@ -34,31 +38,21 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	ddp_error err;
 	int rc, trust = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
-			return DDP_EXIT_OK;
-		}
-		if (!strcmp(argv[i], "--trust-finding")) {
-			trust = 1;
-			continue;
-		}
-		if (argv[i][0] == '-' && i + 1 < argc) {
-			const char **dst = !strcmp(argv[i], "--reference") ? &reference
-			                   : !strcmp(argv[i], "--candidate") ? &candidate
-			                   : !strcmp(argv[i], "--reader") ? &reader
-			                   : !strcmp(argv[i], "--workdir") ? &workdir : NULL;
-			if (!dst)
-				return ddp_cli_fail("reproduce: unknown option '%s' (see --help)", argv[i]);
-			*dst = argv[++i];
-		} else if (!dir && argv[i][0] != '-') {
-			dir = argv[i];
-		} else {
-			return ddp_cli_fail("reproduce: unexpected '%s' (see --help)", argv[i]);
-		}
+	{
+		const ddp_opt opts[] = {
+			{"trust-finding", DDP_OPT_FLAG, &trust},
+			{"reference", DDP_OPT_STRING, &reference},
+			{"candidate", DDP_OPT_STRING, &candidate},
+			{"reader", DDP_OPT_STRING, &reader},
+			{"workdir", DDP_OPT_STRING, &workdir},
+		};
+		int first;
+		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 1, 0)))
+			return rc < 0 ? DDP_EXIT_OK : rc;
+		dir = first < argc ? argv[first] : NULL;
 	}
 	if (!dir)
-		return ddp_cli_fail("reproduce: which finding? (see --help)");
+		return ddp_cli_fail("reproduce: which finding? (see 'ddparity help reproduce')");
 	if (ddp_finding_check(dir, &err))
 		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
 	/* A group: its headline, the minimal case. */

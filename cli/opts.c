@@ -42,6 +42,15 @@ static int distance(const char *a, const char *b)
 	return d[n][m] > 9 ? 9 : d[n][m];
 }
 
+/* Whether a's letters appear in b in order (--secs in --seconds: letters left out). */
+static int subsequence(const char *a, const char *b)
+{
+	for (; *a && *b; b++)
+		if (*a == *b)
+			a++;
+	return !*a;
+}
+
 /* The option nearest to what was typed (its name before any '='), if near enough. */
 static const char *nearest(const char *typed, const ddp_opt *opts, size_t n)
 {
@@ -56,8 +65,8 @@ static const char *nearest(const char *typed, const ddp_opt *opts, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		int d = distance(name, opts[i].name);
-		/* A prefix of a longer name (--min for --minimise-seconds) is near too. */
-		if (strlen(name) >= 3 && !strncmp(opts[i].name, name, strlen(name)))
+		/* A longer name with letters left out (--min, --secs, --minsecs) is near too. */
+		if (strlen(name) >= 3 && name[0] == opts[i].name[0] && subsequence(name, opts[i].name))
 			d = 1;
 		if (d < best_d) {
 			best = opts[i].name;
@@ -161,5 +170,22 @@ int ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, cons
 	if (*end || v < min || v > max)
 		return say(cmd, "%s '%s' is not a whole number from %llu to %llu", opt, text, min, max);
 	*out = v;
+	return DDP_EXIT_OK;
+}
+
+int ddp_cli_options(int *first, int argc, char **argv, const ddp_opt *opts, size_t n,
+                    const char *usage, int max_operands, int flags)
+{
+	int rc = ddp_cli_parse(first, argc, argv, opts, n, flags);
+
+	if (rc)
+		return rc;
+	if (*first < 0) {
+		if (usage)
+			fputs(usage, stdout);
+		return -1;
+	}
+	if (max_operands >= 0 && argc - *first > max_operands)
+		return say(argv[0], "unexpected '%s'", argv[*first + max_operands]);
 	return DDP_EXIT_OK;
 }
