@@ -24,8 +24,12 @@ done
 rm -f "$build/libddpcore.a"
 ar rcs "$build/libddpcore.a" "${objs[@]}"
 
-# The engine: every diff/*.c but afl_driver.c (a harness with its own main).
-objs=()
+# The engine: every diff/*.c but afl_driver.c (a harness with its own main),
+# and the havoc dictionary's table, made from dict/operands.dict as the
+# CMake build makes it (diff/dict_to_c.cmake).
+cmake -DIN=dict/operands.dict -DOUT="$build/dict_tokens.c" -P diff/dict_to_c.cmake
+objs=("$build/diff-dict_tokens.o")
+$CC $CFLAGS -std=c11 -Icore/include -Idiff $jansson_cflags -c "$build/dict_tokens.c" -o "$build/diff-dict_tokens.o"
 for src in diff/*.c; do
 	[ "$src" = diff/afl_driver.c ] && continue
 	obj="$build/diff-$(basename "$src" .c).o"
