@@ -65,6 +65,94 @@ void ddp_fput_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* The options whose value is the next element (or the rest of the element). */
+static int takes_value(const char *opt)
+{
+	static const char *const valued[] = {"-f", "-O", "--object", "--start-offset",
+	                                     "--max-length", "--output"};
+	for (size_t i = 0; i < sizeof(valued) / sizeof(*valued); i++)
+		if (!strcmp(opt, valued[i]))
+			return 1;
+	return 0;
+}
+
+/* Appends name (its first n bytes) to the set in out, kept sorted and without repeats. */
+static void cause_add(char names[][40], size_t *count, size_t max, const char *name, size_t n)
+{
+	char item[40];
+	size_t at = 0;
+
+	snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) - 1 ? n : sizeof(item) - 1), name);
+	while (at < *count && strcmp(names[at], item) < 0)
+		at++;
+	if ((at < *count && !strcmp(names[at], item)) || *count == max)
+		return;
+	memmove(names[at + 1], names[at], (*count - at) * sizeof(*names));
+	memcpy(names[at], item, sizeof(item));
+	(*count)++;
+}
+
+void ddp_case_cause(char *out, size_t size, const ddp_case *c)
+{
+	char names[DDP_CASE_MAX_ARGS][40];
+	size_t count = 0, n = 0;
+	int operands_only = 0;
+
+	for (int i = 0; i < c->argc; i++) {
+		const char *a = c->argv[i];
+		char opt[40];
+		const char *value = NULL;
+
+		if (operands_only || a[0] != '-' || !a[1]) {
+			/* An operand: its key ("count" of count=0x1k), or the word itself. */
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, a, strcspn(a, "="));
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			operands_only = 1;
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, a, 2);
+			continue;
+		}
+		if (a[1] == '-') {
+			/* --name or --name=value */
+			snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(a, "="), a);
+			if (a[strlen(opt)] == '=')
+				value = a + strlen(opt) + 1;
+		} else {
+			/* -xU: each letter; -Ovpc: the option and its value. */
+			for (const char *p = a + 1; *p; p++) {
+				snprintf(opt, sizeof(opt), "-%c", *p);
+				if (takes_value(opt)) {
+					value = p[1] ? p + 1 : NULL;
+					break;
+				}
+				cause_add(names, &count, DDP_CASE_MAX_ARGS, opt, strlen(opt));
+				opt[0] = '\0';
+			}
+			if (!opt[0])
+				continue;
+		}
+		if (takes_value(opt) && !value && i + 1 < c->argc)
+			value = c->argv[++i];
+		if (value && ((*value >= 'a' && *value <= 'z') || (*value >= 'A' && *value <= 'Z'))) {
+			/* A word's name: "-O vpc", "-O count" for -O count=1, "--object secret"
+			 * (a number, --start-offset's, is a value like an operand's). */
+			char both[40];
+			snprintf(both, sizeof(both), "%s %.*s", opt, (int)strcspn(value, "=,"), value);
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, both, strlen(both));
+		} else {
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, opt, strlen(opt));
+		}
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < count && n + 1 < size; i++) {
+		int w = snprintf(out + n, size - n, "%s%s", i ? "," : "", names[i]);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n >= size && size)
+		out[size - 1] = '\0';
+}
+
 char *ddp_case_describe(const ddp_case *c)
 {
 	char *buf = NULL;

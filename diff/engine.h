@@ -117,6 +117,13 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
 int ddp_case_copy(ddp_case *dst, const ddp_case *src);
 /* One line for people: qemu-img dd 'arg' 'arg'... */
 char *ddp_case_describe(const ddp_case *c);
+/*
+ * The names a case holds, sorted, without repeats: each operand's key (the
+ * word, for one without '='), each option, and a word an option takes, up to '='
+ * or ',' ("-O vpc", "-O count"): "--,-O vpc,count,if,of".  Of a minimal
+ * case, every name is needed for its divergence: the grouping's cause.
+ */
+void ddp_case_cause(char *out, size_t size, const ddp_case *c);
 /* s in single quotes as a shell reads it; control bytes shown as \xNN. */
 void ddp_fput_quoted(FILE *f, const char *s);
 
@@ -339,7 +346,9 @@ int ddp_machine_fault(const char *what, const char *dir, const char *text, size_
  * ("@ unmodelled" when the model does not know the case; map fields fold
  * into "map", a whole-output kind).  Once the group's first case is
  * minimised (triage.c), the key is the minimal case's, and a divergence
- * through all of a minimised group's rules is counted in that group.
+ * through all of a minimised group's rules is counted in that group.  A
+ * minimal case that holds the same names (ddp_case_cause) as another
+ * group's is that group's: one mistake met through other rules.
  */
 #define DDP_GROUP_KEY_MAX 1024
 void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, const char *rules);

@@ -943,6 +943,7 @@ static const member signature_members[] = {
 	{"rules", M_STRING, 0},
 	{"state", M_STRING, 0},
 	{"headline", M_STRING, 0},
+	{"cause", M_STRING, 0},
 	{"aliases", M_STRINGS, 0},
 	{"examples", M_NAMES, 0},
 	{"merged", M_COUNTS, 0},
