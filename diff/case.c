@@ -92,6 +92,19 @@ static void cause_add(char names[][40], size_t *count, size_t max, const char *n
 	(*count)++;
 }
 
+/* Not dd's own operands (bs, count, skip, if, of) nor the formats given to -O and -f. */
+static int name_is_odd(const char *name)
+{
+	static const char *const plain[] = {"bs", "count", "skip", "if", "of", "-O", "-f"};
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
+		size_t n = strlen(plain[i]);
+		if (!strncmp(name, plain[i], n) && (!name[n] || (name[0] == '-' && name[n] == ' ')))
+			return 0;
+	}
+	return 1;
+}
+
 void ddp_case_cause(char *out, size_t size, const ddp_case *c)
 {
 	char names[DDP_CASE_MAX_ARGS][40];
@@ -119,18 +132,26 @@ void ddp_case_cause(char *out, size_t size, const ddp_case *c)
 			if (a[strlen(opt)] == '=')
 				value = a + strlen(opt) + 1;
 		} else {
-			/* -xU: each letter; -Ovpc: the option and its value. */
-			for (const char *p = a + 1; *p; p++) {
-				snprintf(opt, sizeof(opt), "-%c", *p);
-				if (takes_value(opt)) {
-					value = p[1] ? p + 1 : NULL;
-					break;
-				}
-				cause_add(names, &count, DDP_CASE_MAX_ARGS, opt, strlen(opt));
-				opt[0] = '\0';
-			}
-			if (!opt[0])
+			/*
+			 * -U, -Ovpc: the option (and its value's word).  A cluster
+			 * of two letters or more (-xU, -UO vpc) is "cluster", whatever
+			 * its letters: the minimiser splits those a divergence does not
+			 * need, so one left is the point (its value is still taken).
+			 */
+			size_t letters = strcspn(a + 1, "fO") + 1;
+			if (letters < strlen(a) && a[letters] && letters > 1) {
+				if (!a[letters + 1] && i + 1 < c->argc)
+					i++;
+				cause_add(names, &count, DDP_CASE_MAX_ARGS, "cluster", 7);
 				continue;
+			}
+			if (letters >= strlen(a) && strlen(a) > 2) {
+				cause_add(names, &count, DDP_CASE_MAX_ARGS, "cluster", 7);
+				continue;
+			}
+			snprintf(opt, sizeof(opt), "-%c", a[1]);
+			if (takes_value(opt) && a[2])
+				value = a + 2;
 		}
 		if (takes_value(opt) && !value && i + 1 < c->argc)
 			value = c->argv[++i];
@@ -144,6 +165,19 @@ void ddp_case_cause(char *out, size_t size, const ddp_case *c)
 			cause_add(names, &count, DDP_CASE_MAX_ARGS, opt, strlen(opt));
 		}
 	}
+	/*
+	 * An odd name (a cluster, "--", a flag, a word that is no operand of
+	 * dd's) is what a minimal case is about when it has one: the operands
+	 * beside it only make the divergence show (bs=0x628K next to -UO
+	 * parallels, for a candidate that does not read clusters).  Then the
+	 * cause is the odd names alone.
+	 */
+	size_t odd = 0;
+	for (size_t i = 0; i < count; i++)
+		if (name_is_odd(names[i]))
+			memmove(names[odd++], names[i], sizeof(*names));
+	if (odd)
+		count = odd;
 	out[0] = '\0';
 	for (size_t i = 0; i < count && n + 1 < size; i++) {
 		int w = snprintf(out + n, size - n, "%s%s", i ? "," : "", names[i]);
@@ -151,6 +185,20 @@ void ddp_case_cause(char *out, size_t size, const ddp_case *c)
 	}
 	if (n >= size && size)
 		out[size - 1] = '\0';
+}
+
+void ddp_case_of_input(ddp_case *c, const uint8_t *data, size_t size, const ddp_fixtures *fx)
+{
+	ddp_source src;
+	ddp_error err;
+
+	if (size && data[0] == '{' && !ddp_case_parse(c, (const char *)data, size, "input", &err)) {
+		if (ddp_fixtures_find(fx, c->fixture))
+			return;
+		ddp_case_free(c);
+	}
+	ddp_source_bytes(&src, data, size);
+	ddp_case_generate(c, &src, fx);
 }
 
 char *ddp_case_describe(const ddp_case *c)

@@ -120,6 +120,25 @@ int ddp_ddcase_literal_files(const ddp_ddcase *c)
 	return 0;
 }
 
+static int holder(const char *const *argv, int argc, const char *s);
+
+int ddp_ddcase_literal_format(const ddp_ddcase *c)
+{
+	const char *v[DDP_DDCASE_MAX_OPS];
+
+	for (int i = 0; i < c->nops; i++)
+		v[i] = c->ops[i];
+	for (size_t pi = 0; pi < ddp_profile_count(); pi++) {
+		ddp_request req;
+		ddp_outcome out;
+		/* Any status: an -O read before an error is still one the operands give. */
+		ddp_parse_args(&req, &out, ddp_profile_at(pi), c->nops, v, NULL);
+		if (holder(v, c->nops, req.out_fmt) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* An operand as the dd gets it: if=IN, of=OUT (and of=IN, if=OUT) the runner's names. */
 static char *op_text(const ddp_ddcase *c, const char *op)
 {
@@ -143,8 +162,6 @@ static const char *op_problem(const char *s)
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
 			return "an operand may hold only printable ASCII without blanks";
-	if (!strncmp(s, "-O", 2) || !strncmp(s, "--output-format", 15))
-		return "the output format is the OUT-FORMAT column, not an operand";
 	return NULL;
 }
 
@@ -213,6 +230,8 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 	char **args;
 	const char *v[DDP_DDCASE_MAX_OPS + 6];
 	int nargs, literal = ddp_ddcase_literal_files(c);
+	/* The runner's -O OUT first (two elements), unless the operands give their own. */
+	int pre = ddp_ddcase_literal_format(c) ? 0 : 2;
 
 	if (ddp_ddcase_args(c, &args, &nargs))
 		return NULL; /* out of memory: the line is not refused for it */
@@ -223,9 +242,9 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 			int n = 0, k;
 			const char *why = NULL;
 
-			v[n++] = args[0];
-			v[n++] = args[1];
-			for (int i = 2 + from; i < nargs; i++)
+			for (int i = 0; i < pre; i++)
+				v[n++] = args[i];
+			for (int i = pre + from; i < nargs; i++)
 				v[n++] = args[i];
 			/* Any status: what was read before an unmodelled part is still read. */
 			ddp_parse_args(&req, &out, ddp_profile_at(pi), n, v, NULL);
@@ -236,10 +255,16 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 				why = req.help ? "-h or --help prints help and copies nothing: not a dd case"
 				      : "--object is refused by the engine (it creates objects, which may "
 				        "read or write files)";
-			} else if (req.out_fmt != args[1] && holder(v, n, req.out_fmt) >= 2) {
+			} else if (pre && req.out_fmt != args[1] && holder(v, n, req.out_fmt) >= 2) {
 				k = holder(v, n, req.out_fmt);
 				k -= req.out_fmt == v[k];
-				why = "the output format is the OUT-FORMAT column, not an operand";
+				why = "the output format is the OUT-FORMAT column, not an operand (or the "
+				      "operands give every -O and the one that applies is OUT-FORMAT)";
+			} else if (!pre && !from && strcmp(req.out_fmt, c->out_fmt)) {
+				/* The operands' own -O (twice, in a cluster): it must name OUT-FORMAT. */
+				k = holder(v, n, req.out_fmt);
+				k = k < 0 ? 0 : k - (k > 0 && req.out_fmt == v[k]);
+				why = "the -O that applies must be the OUT-FORMAT column's format";
 			} else if (req.in_fmt && !ddp_local_driver(req.in_fmt)) {
 				/* A local format reads in.IN as another (a finding's -f raw on qcow2). */
 				k = holder(v, n, req.in_fmt);
@@ -253,7 +278,7 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 			}
 			if (why) {
 				/* v[2] is operand from; the runner's own elements are not operands. */
-				*bad = k < 2 ? from : k - 2 + from < c->nops ? k - 2 + from : c->nops - 1;
+				*bad = k < pre ? from : k - pre + from < c->nops ? k - pre + from : c->nops - 1;
 				ddp_ddcase_args_free(args, nargs);
 				return why;
 			}
@@ -600,6 +625,8 @@ char *ddp_ddcase_python(const ddp_ddcase *c)
 	if (ddp_ddcase_literal_files(c))
 		fprintf(f, "  # its own if= and of= (IN, OUT: in.%s, out.%s); no others added",
 		        c->in_fmt, c->out_fmt);
+	if (ddp_ddcase_literal_format(c))
+		fprintf(f, "  # its own -O: no -O %s added before the operands", c->out_fmt);
 	fputc('\n', f);
 	fclose(f);
 	return buf;
@@ -645,8 +672,10 @@ int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out)
 		return DDP_ENOMEM;
 	ddp_ddcase_in_name(in, sizeof(in), c);
 	ddp_ddcase_runner_out_name(outn, sizeof(outn), c);
-	argv[n++] = strdup("-O");
-	argv[n++] = strdup(c->out_fmt);
+	if (!ddp_ddcase_literal_format(c)) {
+		argv[n++] = strdup("-O");
+		argv[n++] = strdup(c->out_fmt);
+	}
 	for (int i = 0; i < c->nops; i++)
 		argv[n++] = op_text(c, c->ops[i]);
 	if (!ddp_ddcase_literal_files(c) &&

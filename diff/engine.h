@@ -95,6 +95,12 @@ int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img,
  */
 int ddp_fixtures_make_only(ddp_fixtures *fx, const char *dir, const char *qemu_img,
                            const char *only, ddp_error *err);
+/*
+ * The fixtures' table, none made (no tool runs: names, formats, and the
+ * sizes asked of qemu-img as virtual sizes): enough to generate cases, as
+ * the AFL++ mutator does inside afl-fuzz.
+ */
+int ddp_fixtures_table(ddp_fixtures *fx, ddp_error *err);
 const ddp_fixture *ddp_fixtures_find(const ddp_fixtures *fx, const char *name);
 void ddp_fixtures_free(ddp_fixtures *fx);
 
@@ -115,13 +121,22 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
                        ddp_error *err);
 /* A deep copy of src (argv strdup'd); DDP_ERROR when out of memory. */
 int ddp_case_copy(ddp_case *dst, const ddp_case *src);
+/*
+ * The case a fuzzer's input stands for (the AFL++ harness and mutator): its
+ * JSON form when it is one, of a fixture in fx; else the generator's
+ * choices read from its bytes.
+ */
+void ddp_case_of_input(ddp_case *c, const uint8_t *data, size_t size, const ddp_fixtures *fx);
 /* One line for people: qemu-img dd 'arg' 'arg'... */
 char *ddp_case_describe(const ddp_case *c);
 /*
  * The names a case holds, sorted, without repeats: each operand's key (the
- * word, for one without '='), each option, and a word an option takes, up to '='
- * or ',' ("-O vpc", "-O count"): "--,-O vpc,count,if,of".  Of a minimal
- * case, every name is needed for its divergence: the grouping's cause.
+ * word, for one without '='), each option, a word an option takes, up to '='
+ * or ',' ("-O vpc", "-O count"), and "cluster" for a cluster of short
+ * options (-xU, -UO vpc): "-O vpc,count,if,of".  Of a minimal case,
+ * every name is needed for its divergence: the grouping's cause.  When
+ * some are odd (a cluster, "--", a flag, a word that is no operand of
+ * dd's), the cause is those alone: "--,-U".
  */
 void ddp_case_cause(char *out, size_t size, const ddp_case *c);
 /* s in single quotes as a shell reads it; control bytes shown as \xNN. */

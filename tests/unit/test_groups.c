@@ -138,12 +138,21 @@ static const struct {
 	{{"-O", "count=0.0019k", "if=in.raw", "of=out.img"}, "-O count,if,of"},
 	{{"-Ovpc", "if=in.raw", "of=out.img"}, "-O vpc,if,of"},
 	{{"-O", "vpc", "if=in.raw", "of=out.img"}, "-O vpc,if,of"},
-	{{"--object", "secret,id=s0", "if=a"}, "--object secret,if"},
-	{{"--object=secret,id=s0", "if=a"}, "--object secret,if"},
-	/* Clusters of flags, each letter; after "--" everything is an operand. */
-	{{"-xU", "if=a", "of=b"}, "-U,-x,if,of"},
-	{{"--", "-U", "skip=1"}, "--,-U,skip"},
-	{{"foo", "COUNT=1"}, "COUNT,foo"},
+	{{"--object", "secret,id=s0", "if=a"}, "--object secret"},
+	{{"--object=secret,id=s0", "if=a"}, "--object secret"},
+	/* A cluster is "cluster", whatever its letters (its value still taken);
+	 * after "--" everything is an operand.  An odd name (a cluster, "--", a
+	 * flag, a word no dd operand) is the cause alone: what is beside it
+	 * only makes the divergence show (no-option-clusters' four groups). */
+	{{"-xU", "if=a", "of=b"}, "cluster"},
+	{{"-UO", "vpc", "if=in.raw", "of=out.raw"}, "cluster"},
+	{{"bs=0x628K", "-UO", "parallels", "if=in.vmdk", "of=out.raw"}, "cluster"},
+	{{"bs=0.5000k", "-UOqcow", "count=1", "if=in.raw", "of=out.raw"}, "cluster"},
+	{{"-hO", "", "if=in.raw", "of=out.raw"}, "cluster"},
+	{{"-U", "-x", "if=a"}, "-U,-x"},
+	{{"--", "-U", "skip=1"}, "--,-U"},
+	{{"foo", "COUNT=1", "count=2"}, "COUNT,foo"},
+	{{"-f", "qcow2", "-O", "vmdk", "skip=1", "if=a"}, "-O vmdk,-f qcow2,if,skip"},
 	/* map's options. */
 	{{"--start-offset=512", "--output=json"}, "--output json,--start-offset"},
 	{{"-f"}, "-f"},

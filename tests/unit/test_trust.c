@@ -96,6 +96,10 @@ static const struct {
 	{"--format=nbd", 0},
 	{"count=1 -f", 8},              /* would take the runner's if= */
 	{"-x -Oqcow2", 3},              /* hidden behind an option error */
+	/* The operands' own -O (OUT raw here): the one that applies must be raw. */
+	{"-O qcow2 -Oraw", -1},
+	{"-UOraw", -1},
+	{"-Oraw -O qcow2", 6},
 	{"if=../x", 0},
 	{"of=/etc/x", 0},
 	/* A line's own files: as a case's (ddp_case_is_safe), each named where it is. */
