@@ -747,27 +747,25 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 		if (m.deadline < now() + 60)
 			m.deadline = now() + 60;
 		bad = to_ddcase(&best, c, f, 0, cfg->model_profile);
-		bad |= to_ddcase(&lit, c, f, 1, cfg->model_profile);
 		if (bad) {
 			ddp_ddcase_free(&best);
-			ddp_ddcase_free(&lit);
 			return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
 					     "more than %d operands", DDP_DDCASE_MAX_OPS);
 		}
 		memset(&lgot, 0, sizeof(lgot));
 		ok = interesting(&m, &best, &got);
-		if (!ok && !m.failed && ddp_ddcase_literal_files(&lit) &&
-		    interesting(&m, &lit, &lgot)) {
-			ddp_ddcase_free(&best);
-			best = lit;
-			got = lgot;
-			ok = 1;
-		} else {
-			ddp_ddcase_free(&lit);
-		}
-		/* Its -O as they were, when it gives more than the one the runner would. */
-		if (!ok && !m.failed && !to_ddcase(&lit, c, f, 2, cfg->model_profile)) {
-			if (ddp_ddcase_literal_format(&lit) && interesting(&m, &lit, &lgot)) {
+		/*
+		 * Else its own if= and of= (1), then its -O as they were too (2),
+		 * each when the form differs from the one before (it names files,
+		 * it gives more -O than the runner's).
+		 */
+		for (int literal = 1; literal <= 2 && !ok && !m.failed; literal++) {
+			if (to_ddcase(&lit, c, f, literal, cfg->model_profile)) {
+				ddp_ddcase_free(&lit);
+				continue;
+			}
+			if ((literal == 1 ? ddp_ddcase_literal_files(&lit) : ddp_ddcase_literal_format(&lit)) &&
+			    interesting(&m, &lit, &lgot)) {
 				ddp_ddcase_free(&best);
 				best = lit;
 				got = lgot;
