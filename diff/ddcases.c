@@ -154,17 +154,6 @@ static char *op_text(const ddp_ddcase *c, const char *op)
 	return strdup(op);
 }
 
-/* Why an operand cannot be in a dd-cases line, or NULL. */
-static const char *op_problem(const char *s)
-{
-	if (!*s)
-		return "an empty operand";
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return "an operand may hold only printable ASCII without blanks";
-	return NULL;
-}
-
 /*
  * A line's own if= and of= values, judged as the engine judges a case
  * before running it (ddp_case_is_safe: relative, inside the case's
@@ -320,11 +309,8 @@ static int check(const ddp_ddcase *c, const char *source, const int *cols, ddp_e
 	if (!out_format_ok(c->out_fmt))
 		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: bad output format '%s'", c->name, c->out_fmt);
-	/* Each operand's spelling, then what they mean together. */
-	for (bad = 0; bad < c->nops && !(why = op_problem(c->ops[bad])); bad++)
-		;
-	if (!why)
-		why = ops_meaning(c, &bad);
+	/* What the operands mean together (any bytes but NUL: ddp_ddcase_line quotes). */
+	why = ops_meaning(c, &bad);
 	if (!why)
 		why = files_problem(c, &bad);
 	field = 4 + bad;
@@ -370,10 +356,58 @@ void ddp_ddcases_free(ddp_ddcases *list)
 }
 
 /* Splits a line on blanks; *cols gets the 1-based column of each field. */
-static int split(char *line, char **fields, int *cols, int max)
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * A quoted field ('- O', '', 'a\x01b'), decoded in place from p (its
+ * opening quote): \\, \' and \xNN (not 00).  Returns where the field ends
+ * (after its closing quote), or NULL with *bad at the offending byte.
+ */
+static char *unquote(char *p, char **bad)
+{
+	char *w = p, *r = p + 1;
+
+	for (;;) {
+		if (!*r) {
+			*bad = p;
+			return NULL; /* no closing quote */
+		}
+		if (*r == '\'') {
+			*w = '\0';
+			r++;
+			if (*r && *r != ' ' && *r != '\t') {
+				*bad = r;
+				return NULL;
+			}
+			return r;
+		}
+		if (*r != '\\') {
+			*w++ = *r++;
+			continue;
+		}
+		if (r[1] == '\\' || r[1] == '\'') {
+			*w++ = r[1];
+			r += 2;
+		} else if (r[1] == 'x' && hexval(r[2]) >= 0 && hexval(r[3]) >= 0 &&
+		           hexval(r[2]) * 16 + hexval(r[3])) {
+			*w++ = (char)(hexval(r[2]) * 16 + hexval(r[3]));
+			r += 4;
+		} else {
+			*bad = r;
+			return NULL;
+		}
+	}
+}
+
+/* The line's fields; -1 when there are more than max, -2 (*badcol) for a bad quoted one. */
+static int split(char *line, char **fields, int *cols, int max, int *badcol)
 {
 	int n = 0;
-	char *p = line;
+	char *p = line, *bad;
 
 	while (*p) {
 		while (*p == ' ' || *p == '\t')
@@ -384,6 +418,16 @@ static int split(char *line, char **fields, int *cols, int max)
 			return -1;
 		cols[n] = (int)(p - line) + 1;
 		fields[n++] = p;
+		/* A quoted operand (not the name, which starts a comment with '#'). */
+		if (*p == '\'' && n > 4 && fields[0][0] != '#') {
+			char *end = unquote(p, &bad);
+			if (!end) {
+				*badcol = (int)(bad - line) + 1;
+				return -2;
+			}
+			p = end;
+			continue;
+		}
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 	}
@@ -400,7 +444,7 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 	while (*p) {
 		size_t len = strcspn(p, "\n");
 		char *line = strndup(p, len), *fields[DDP_DDCASE_MAX_OPS + 5];
-		int cols[DDP_DDCASE_MAX_OPS + 5], n, rc = DDP_OK;
+		int cols[DDP_DDCASE_MAX_OPS + 5], n, rc = DDP_OK, badcol = 0;
 		ddp_ddcase c;
 
 		lineno++;
@@ -417,10 +461,14 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 					 "a control or non-ASCII byte (0x%02x)", (unsigned char)*q);
 				break;
 			}
-		n = rc ? 0 : split(line, fields, cols, DDP_DDCASE_MAX_OPS + 4);
-		if (!rc && n < 0)
+		n = rc ? 0 : split(line, fields, cols, DDP_DDCASE_MAX_OPS + 4, &badcol);
+		if (!rc && n == -1)
 			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, 0,
 					   "more than %d operands", DDP_DDCASE_MAX_OPS);
+		else if (!rc && n == -2)
+			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, badcol,
+					   "a quoted operand: '...' with \\\\, \\' and \\xNN (not 00) "
+					   "inside, closed, then a blank");
 		if (rc || n == 0 || fields[0][0] == '#') {
 			free(line);
 			if (rc) {
@@ -557,6 +605,29 @@ void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c)
 	snprintf(buf, size, "%s", tmp);
 }
 
+/* An operand as a field: as it is, or quoted when it has blanks, other bytes, or none. */
+static void write_op(FILE *f, const char *op)
+{
+	int plain = *op && *op != '\'';
+
+	for (const char *p = op; *p && plain; p++)
+		plain = (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f;
+	if (plain) {
+		fputs(op, f);
+		return;
+	}
+	fputc('\'', f);
+	for (const char *p = op; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*p);
+		else
+			fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
 char *ddp_ddcase_line(const ddp_ddcase *c)
 {
 	char *buf = NULL, sizecol[48];
@@ -565,8 +636,10 @@ char *ddp_ddcase_line(const ddp_ddcase *c)
 
 	ddp_ddcase_size_column(sizecol, sizeof(sizecol), c);
 	fprintf(f, "%-35s %-6s %-6s %-6s", c->name, sizecol, c->in_fmt, c->out_fmt);
-	for (int i = 0; i < c->nops; i++)
-		fprintf(f, " %s", c->ops[i]);
+	for (int i = 0; i < c->nops; i++) {
+		fputc(' ', f);
+		write_op(f, c->ops[i]);
+	}
 	fclose(f);
 	while (len && buf[len - 1] == ' ')
 		buf[--len] = '\0';
@@ -580,8 +653,13 @@ static void py_string(FILE *f, const char *s)
 	fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '\'' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s >= 0x80)
+			fprintf(f, "\\udc%02x", (unsigned char)*s); /* the byte, as os.fsencode makes it */
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
 	}
 	fputc('\'', f);
 }
