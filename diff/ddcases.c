@@ -224,7 +224,11 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 
 	if (ddp_ddcase_args(c, &args, &nargs))
 		return NULL; /* out of memory: the line is not refused for it */
-	for (int from = c->nops - 1; from >= 0; from--)
+	/* After a "--" every element is an operand to qemu: no later start hides anything. */
+	int last = c->nops ? 0 : -1;
+	while (last >= 0 && last < c->nops - 1 && strcmp(c->ops[last], "--"))
+		last++;
+	for (int from = last; from >= 0; from--)
 		for (size_t pi = 0; pi < ddp_profile_count(); pi++) {
 			ddp_request req;
 			ddp_outcome out;

@@ -100,6 +100,9 @@ static const struct {
 	{"-O qcow2 -Oraw", -1},
 	{"-UOraw", -1},
 	{"-Oraw -O qcow2", 6},
+	/* After "--" an -O is an operand to qemu (dashdash-ignored's finding). */
+	{"-- -O vpc", -1},
+	{"-O vpc --", 0},
 	/* Quoted operands: blanks, none, other bytes; a bad quote is refused where it is. */
 	{"'- O'", -1},
 	{"'' bs=512", -1},
