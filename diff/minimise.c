@@ -240,15 +240,21 @@ static void note(mctx *m, const char *what, const ddp_ddcase *d)
 	fprintf(m->opts->log, "  (%d runs, %.1f s)\n", m->runs, now() - m->start);
 }
 
+/* Whether d can be a dd-cases line (an -O the operands give must stay OUT's, ...). */
+static int line_ok(ddp_ddcase *d)
+{
+	ddp_error e;
+
+	ddp_ddcase_default_name(d->name, sizeof(d->name), d);
+	return !ddp_ddcase_check(d, "minimise", &e);
+}
+
 /* Tries trial in place of *best; keeps it when it still shows the signature. */
 static int try_case(mctx *m, ddp_ddcase *best, ddp_ddcase *trial, const char *what)
 {
 	shown got;
-	ddp_error e;
 
-	/* Only what can be a dd-cases line (an -O the operands give must stay OUT's, ...). */
-	ddp_ddcase_default_name(trial->name, sizeof(trial->name), trial);
-	if (!m->failed && !ddp_ddcase_check(trial, "minimise", &e) && interesting(m, trial, &got)) {
+	if (!m->failed && line_ok(trial) && interesting(m, trial, &got)) {
 		ddp_ddcase_free(best);
 		*best = *trial;
 		m->best = got;
@@ -753,7 +759,7 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 					     "more than %d operands", DDP_DDCASE_MAX_OPS);
 		}
 		memset(&lgot, 0, sizeof(lgot));
-		ok = interesting(&m, &best, &got);
+		ok = line_ok(&best) && interesting(&m, &best, &got);
 		/*
 		 * Else its own if= and of= (1), then its -O as they were too (2),
 		 * each when the form differs from the one before (it names files,
@@ -765,7 +771,7 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 				continue;
 			}
 			if ((literal == 1 ? ddp_ddcase_literal_files(&lit) : ddp_ddcase_literal_format(&lit)) &&
-			    interesting(&m, &lit, &lgot)) {
+			    line_ok(&lit) && interesting(&m, &lit, &lgot)) {
 				ddp_ddcase_free(&best);
 				best = lit;
 				got = lgot;
