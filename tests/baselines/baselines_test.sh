@@ -328,7 +328,9 @@ promote-mutant)
     ((${#all[@]} > 0)) || fail "no mutants in mutants.txt"
     set --
     ((shard == 1)) && set -- issue-drop-count
-    ((shard == 2)) && set -- data-only
+    ((shard == 2)) && set -- data-only quoted
+    ((shard == 3)) && set -- own-format
+    ((shard == 4)) && set -- dashdash-O
     for ((i = shard - 1; i < ${#all[@]}; i += n)); do set -- "$@" "${all[i]}"; done
   fi
   for name in "$@"; do
@@ -344,6 +346,18 @@ promote-mutant)
       # output_sha256 makes replay see it.
       cand=$mutants/fraction-truncate part=data
       read -r fixture args <<<"dd-raw-4096 bs=0.66k skip=1 if=IN of=OUT"
+    elif [ "$name" = quoted ]; then
+      # An operand with a blank (%20 here): its dd-cases line quotes it ('- O').
+      cand=$mutants/stderr-reworded part=stderr:text
+      read -r fixture args <<<"dd-raw-512 -%20O if=IN of=OUT"
+    elif [ "$name" = own-format ]; then
+      # Two -O, the first read by the candidate: a line that gives its own -O.
+      cand=$mutants/first-option-wins part=exit
+      read -r fixture args <<<"dd-raw-512 -O 2147483647 -Oparallels if=IN of=OUT"
+    elif [ "$name" = dashdash-O ]; then
+      # An -O after "--", an operand to qemu, an option to the candidate.
+      cand=$mutants/dashdash-ignored part=exit
+      read -r fixture args <<<"dd-raw-512 -- -O vpc if=IN of=OUT"
     else
       cand=$mutants/$name
       line=$(awk -v n="$name" '$1 == n' "$src/tests/mutants/mutants.txt" | sed 's/ *#.*//')
@@ -358,6 +372,7 @@ promote-mutant)
       sep=
       for a in $args; do
         case $a in if=IN) a=if=in.raw ;; of=OUT) a=of=out.img ;; esac
+        a=${a//%20/ }
         printf '%s"%s"' "$sep" "$a"
         sep=", "
       done
