@@ -16,7 +16,7 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: ddparity versions [--cache DIR] [--pairs]\n"
+	"usage: ddparity versions [--cache DIR] [--pairs | --measured]\n"
 	"\n"
 	"Lists every Debian suite ci/qemu-versions found carrying qemu-utils (its\n"
 	"`discover`) and the qemu-img it materialised for it: the upstream\n"
@@ -31,6 +31,8 @@ static const char usage[] =
 	"  --pairs      instead: one line per unmeasured materialised version,\n"
 	"               \"VERSION WRAPPER NEIGHBOUR NEIGHBOUR_WRAPPER\" (the\n"
 	"               neighbour's wrapper '-' when it is not materialised)\n"
+	"  --measured   instead: the versions the model was measured on, one a\n"
+	"               line (their baselines are committed)\n"
 	"\n"
 	"Exit status: 0 listed, 2 error (no cache, a file of it malformed).\n"
 	"\n"
@@ -252,14 +254,24 @@ int ddp_cmd_versions(int argc, char **argv)
 	char cache[PATH_MAX], given[PATH_MAX];
 	row *rows;
 	size_t n = 0;
-	int first, rc, pairs = 0;
+	int first, rc, pairs = 0, measured = 0;
 	const ddp_opt opts[] = {
 		{"cache", DDP_OPT_STRING, &cache_opt},
 		{"pairs", DDP_OPT_FLAG, &pairs},
+		{"measured", DDP_OPT_FLAG, &measured},
 	};
 
 	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
 		return rc < 0 ? DDP_EXIT_OK : rc;
+	if (measured && pairs)
+		return ddp_cli_fail("versions: --pairs or --measured, not both");
+	if (measured) {
+		size_t nm;
+		const ddp_version *m = ddp_measured_versions(&nm);
+		for (size_t i = 0; i < nm; i++)
+			printf("%d.%d.%d\n", m[i].major, m[i].minor, m[i].micro);
+		return fflush(stdout) ? DDP_EXIT_USAGE : DDP_EXIT_OK;
+	}
 	if (cache_opt)
 		snprintf(given, sizeof(given), "%s", cache_opt);
 	else if (env && *env)

@@ -51,6 +51,12 @@ grep -q "by-suite/evil: leads to '/usr', not ../VERSION" "$tmp/err" || { cat "$t
 rm "$c/by-suite/evil"
 echo "versions: a malformed line and a link leaving the cache are errors naming them"
 
+# the model's measured builds are the versions whose baselines are committed
+ls "$src/expected-outputs/dd-info-json" | grep '^[0-9]' | sort -V >"$tmp/want"
+"$ddp" versions --measured >"$tmp/out" || fail "versions --measured: exit $?"
+diff -u "$tmp/want" "$tmp/out" || fail "versions --measured (ddp_measured_versions) is not the committed baselines' versions"
+echo "versions: --measured is the committed baselines' versions"
+
 # ---- drift-watch: an unmeasured 11.1.4 (10.0.13 inside) against 11.1.3
 if [ -x "$real/11.1.3/qemu-img" ] && [ -x "$real/10.0.13/qemu-img" ]; then
   d=$tmp/dw-cache
