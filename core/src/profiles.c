@@ -362,7 +362,7 @@ static const ddp_profile profiles[] = {
 		.first = V(10, 1, 0),
 		.measured_lo = V(11, 1, 0),
 		.measured_hi = V(11, 1, 99),
-		.measured = "Debian sid 1:11.1.3+ds-1",
+		.measured = "Debian forky 1:11.1.2+ds-3 and sid 1:11.1.3+ds-1",
 		PROFILE_10_ON,
 		/* the series as merged (10.1): sizes again, reordered options */
 		.count_parser = DDP_COUNT_STRTOSZ,
@@ -383,7 +383,7 @@ static const ddp_profile profiles[] = {
  * nearest measured neighbour.
  */
 static const ddp_version measured_builds[] = {
-	V(5, 2, 0), V(7, 2, 22), V(10, 0, 2), V(10, 0, 13), V(11, 1, 3),
+	V(5, 2, 0), V(7, 2, 22), V(10, 0, 2), V(10, 0, 13), V(11, 1, 2), V(11, 1, 3),
 };
 
 const ddp_version *ddp_measured_versions(size_t *n)

@@ -7,7 +7,8 @@
 #    version's neighbour; a malformed suites line and a link leaving the cache
 #    are errors naming them.
 #  - drift-watch: a version the model never measured (a qemu-img saying
-#    11.1.4, really 10.0.13) against its neighbour 11.1.3: drift found (exit 1),
+#    11.1.4, really 11.1.3 with a warning planted in every dd) against its
+#    neighbour 11.1.3: drift found (exit 1),
 #    its findings and the report flag it UNMEASURED; --seconds is bounded.
 #  - discover: a mirror that answers nothing: said, exit 1, nothing written
 #    outside the cache; fetch then falls back on the suites known by name,
@@ -57,15 +58,16 @@ ls "$src/expected-outputs/dd-info-json" | grep '^[0-9]' | sort -V >"$tmp/want"
 diff -u "$tmp/want" "$tmp/out" || fail "versions --measured (ddp_measured_versions) is not the committed baselines' versions"
 echo "versions: --measured is the committed baselines' versions"
 
-# ---- drift-watch: an unmeasured 11.1.4 (10.0.13 inside) against 11.1.3
-if [ -x "$real/11.1.3/qemu-img" ] && [ -x "$real/10.0.13/qemu-img" ]; then
+# ---- drift-watch: an unmeasured 11.1.4 (11.1.3 and a planted warning) against 11.1.3
+if [ -x "$real/11.1.3/qemu-img" ]; then
   d=$tmp/dw-cache
   mkdir -p "$d/by-suite" "$d/11.1.3" "$d/11.1.4"
   printf 'qemu_version=11.1.3\ndebian_version=1:11.1.3+ds-1\nsuite=sid\n' >"$d/11.1.3/info"
   printf 'qemu_version=11.1.4\ndebian_version=1:11.1.4+ds-1\nsuite=forky\n' >"$d/11.1.4/info"
   printf '#!/bin/sh\nexec %s "$@"\n' "$real/11.1.3/qemu-img" >"$d/11.1.3/qemu-img"
-  printf '#!/bin/sh\n[ "$1" = --version ] && { echo "qemu-img version 11.1.4 (made by versions_test)"; exit 0; }\nexec %s "$@"\n' \
-    "$real/10.0.13/qemu-img" >"$d/11.1.4/qemu-img"
+  # 11.1.3 inside, with a drift planted in every dd: a warning more
+  printf '#!/bin/sh\n[ "$1" = --version ] && { echo "qemu-img version 11.1.4 (made by versions_test)"; exit 0; }\n[ "$1" = dd ] && echo "qemu-img: warning: drift planted by versions_test" >&2\nexec %s "$@"\n' \
+    "$real/11.1.3/qemu-img" >"$d/11.1.4/qemu-img"
   chmod +x "$d"/*/qemu-img
   ln -s ../11.1.3 "$d/by-suite/sid"
   ln -s ../11.1.4 "$d/by-suite/forky"
@@ -81,10 +83,10 @@ if [ -x "$real/11.1.3/qemu-img" ] && [ -x "$real/10.0.13/qemu-img" ]; then
   grep -q 'UNMEASURED: qemu 11.1.4' "$tmp/dw/drift.html" && grep -q '11.1.4 (UNMEASURED) against 11.1.3' "$tmp/dw/drift.html" ||
     fail "drift-watch: the report does not flag 11.1.4"
   grep -q 'UNMEASURED: qemu 11.1.4 was never measured' "$tmp/dw/fuzz-11.1.4.log" || fail "drift-watch: fuzz did not say UNMEASURED"
-  echo "drift-watch: 11.1.4 (10.0.13 inside) drifts from 11.1.3, flagged UNMEASURED in fuzz, findings and report"
+  echo "drift-watch: 11.1.4 (11.1.3 with a warning planted) drifts from 11.1.3, flagged UNMEASURED in fuzz, findings and report"
 else
-  [ "${CI:-}" = true ] && fail "no 11.1.3 and 10.0.13 wrappers in $real (CI=true: ci/qemu-versions fetch should have made them)"
-  echo "NOTE: no 11.1.3 and 10.0.13 wrappers: drift-watch not checked"
+  [ "${CI:-}" = true ] && fail "no 11.1.3 wrapper in $real (CI=true: ci/qemu-versions fetch should have made it)"
+  echo "NOTE: no 11.1.3 wrapper: drift-watch not checked"
 fi
 
 # ---- discover: a mirror on the loopback that answers nothing
