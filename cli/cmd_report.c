@@ -475,6 +475,34 @@ static int load_result(ddp_finding_result *r, const char *fdir)
 	return DDP_EXIT_OK;
 }
 
+/*
+ * The tools of a campaign, from its first finding's result (freed here),
+ * a side never measured itself flagged; the <p> is left open.
+ */
+static void write_campaign_meta(FILE *f, ddp_finding_result *first)
+{
+	const char *u;
+
+	fputs("<p class=\"meta\">", f);
+	if (!first->json)
+		return;
+	fputs("reference <code>", f);
+	esc(f, first->reference);
+	fputs("</code>, candidate <code>", f);
+	esc(f, first->candidate);
+	fputs("</code>, stderr compared ", f);
+	esc(f, first->stderr_mode);
+	fputs("; ", f);
+	/* ci/drift-watch's campaigns: a version modelled by its profile alone */
+	u = json_string_value(json_object_get(first->json, "unmeasured"));
+	if (u && *u) {
+		fputs("<strong class=\"unmeasured\">UNMEASURED: qemu ", f);
+		esc(f, u);
+		fputs("</strong> (modelled by its profile, never measured itself); ", f);
+	}
+	ddp_finding_result_free(first);
+}
+
 static int write_findings(FILE *f, const char *dir)
 {
 	char path[4300], fdir[4600];
@@ -509,26 +537,7 @@ static int write_findings(FILE *f, const char *dir)
 		if (first.json)
 			break;
 	}
-	fputs("<p class=\"meta\">", f);
-	if (first.json) {
-		fputs("reference <code>", f);
-		esc(f, first.reference);
-		fputs("</code>, candidate <code>", f);
-		esc(f, first.candidate);
-		fputs("</code>, stderr compared ", f);
-		esc(f, first.stderr_mode);
-		fputs("; ", f);
-		/* A side never measured itself (ci/drift-watch's campaigns): flagged. */
-		{
-			const char *u = json_string_value(json_object_get(first.json, "unmeasured"));
-			if (u && *u) {
-				fputs("<strong class=\"unmeasured\">UNMEASURED: qemu ", f);
-				esc(f, u);
-				fputs("</strong> (modelled by its profile, never measured itself); ", f);
-			}
-		}
-		ddp_finding_result_free(&first);
-	}
+	write_campaign_meta(f, &first);
 	fprintf(f, "%zu groups, %zu divergences</p>", json_object_size(sigs), total);
 	fputs("<table class=\"list findings\"><thead><tr><th>group (kinds @ rules)</th><th>count</th>"
 	      "<th>case and what differs</th><th>stderr (reference / candidate)</th>"
