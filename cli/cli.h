@@ -24,6 +24,7 @@ int ddp_cmd_minimise(int argc, char **argv);
 int ddp_cmd_promote(int argc, char **argv);
 int ddp_cmd_report(int argc, char **argv);
 int ddp_cmd_findings(int argc, char **argv);
+int ddp_cmd_versions(int argc, char **argv);
 
 /* ---- options: one parser for every command (opts.c) ----------------------- */
 

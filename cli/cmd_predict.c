@@ -104,6 +104,7 @@ int ddp_cmd_predict(int argc, char **argv)
 	j = rc ? json_pack("{s:s,s:s}", "profile", ddp_profile_name(p), "unmodelled", err.message)
 	       : ddp_cli_outcome_json(&out, p);
 	json_object_set_new(j, "profile_rule", json_string(rule));
+	json_object_set_new(j, "measured", json_boolean(ddp_version_measured(v)));
 	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(j);

@@ -354,7 +354,8 @@ static const char css[] =
 	"table.list th,table.list td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}"
 	"table.list th{background:#eee}"
 	"pre{margin:2px 0;white-space:pre-wrap;word-break:break-all;font:11px ui-monospace,monospace;background:#f6f6f6;padding:3px}"
-	"section.campaign{margin-bottom:16px}";
+	"section.campaign{margin-bottom:16px}"
+	".unmeasured{color:#fff;background:#b45309;border-radius:3px;padding:0 4px}";
 
 static void write_cell(FILE *f, const version_col *v, const cell *c, const cell *left,
                        const version_col *lv)
@@ -474,6 +475,34 @@ static int load_result(ddp_finding_result *r, const char *fdir)
 	return DDP_EXIT_OK;
 }
 
+/*
+ * The tools of a campaign, from its first finding's result (freed here),
+ * a side never measured itself flagged; the <p> is left open.
+ */
+static void write_campaign_meta(FILE *f, ddp_finding_result *first)
+{
+	const char *u;
+
+	fputs("<p class=\"meta\">", f);
+	if (!first->json)
+		return;
+	fputs("reference <code>", f);
+	esc(f, first->reference);
+	fputs("</code>, candidate <code>", f);
+	esc(f, first->candidate);
+	fputs("</code>, stderr compared ", f);
+	esc(f, first->stderr_mode);
+	fputs("; ", f);
+	/* ci/drift-watch's campaigns: a version modelled by its profile alone */
+	u = json_string_value(json_object_get(first->json, "unmeasured"));
+	if (u && *u) {
+		fputs("<strong class=\"unmeasured\">UNMEASURED: qemu ", f);
+		esc(f, u);
+		fputs("</strong> (modelled by its profile, never measured itself); ", f);
+	}
+	ddp_finding_result_free(first);
+}
+
 static int write_findings(FILE *f, const char *dir)
 {
 	char path[4300], fdir[4600];
@@ -508,17 +537,7 @@ static int write_findings(FILE *f, const char *dir)
 		if (first.json)
 			break;
 	}
-	fputs("<p class=\"meta\">", f);
-	if (first.json) {
-		fputs("reference <code>", f);
-		esc(f, first.reference);
-		fputs("</code>, candidate <code>", f);
-		esc(f, first.candidate);
-		fputs("</code>, stderr compared ", f);
-		esc(f, first.stderr_mode);
-		fputs("; ", f);
-		ddp_finding_result_free(&first);
-	}
+	write_campaign_meta(f, &first);
 	fprintf(f, "%zu groups, %zu divergences</p>", json_object_size(sigs), total);
 	fputs("<table class=\"list findings\"><thead><tr><th>group (kinds @ rules)</th><th>count</th>"
 	      "<th>case and what differs</th><th>stderr (reference / candidate)</th>"
@@ -650,165 +669,211 @@ static void write_info_changes(FILE *f, const cell *cells, const ddp_ddcases *ca
 	fputs("</tbody></table>\n", f);
 }
 
-int ddp_cmd_report(int argc, char **argv)
-{
-	const char *out_arg = "report.html", *cases_arg = NULL, *root_arg = NULL;
-	const char *title = "qemu-img dd across qemu versions";
-	const char *findings[MAX_FINDINGS];
-	size_t nfindings = 0, nv = 0, nprof = 0;
-	char cases_path[4200], root[4200];
-	char profiles[MAX_VERSIONS][64];
-	version_col v[MAX_VERSIONS];
+/* What the page is made of: the cases, the versions and their cells. */
+typedef struct report {
+	const char *title;
+	char root[4200];
 	ddp_ddcases cases;
+	version_col v[MAX_VERSIONS];
+	size_t nv, nprof;
+	char profiles[MAX_VERSIONS][64];
+	cell *cells;       /* cells[i * nv + j]: case i, version j */
+	size_t *nchanged;  /* [j]: cases whose dd changes from version j - 1 */
+} report;
+
+/* Loads the cases, the versions and every cell.  A ddparity exit status. */
+static int report_load(report *r, const char *cases_arg, const char *root_arg)
+{
+	char cases_path[4200];
 	ddp_error err;
-	cell *cells;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int rc = DDP_EXIT_OK;
-	size_t *nchanged;
-	time_t now = time(NULL);
-	char when[64];
+	int rc;
 
-	{
-		ddp_opt_list fl = {{0}, 0};
-		const ddp_opt opts[] = {
-			{"output", DDP_OPT_STRING, &out_arg},
-			{"cases", DDP_OPT_STRING, &cases_arg},
-			{"baselines", DDP_OPT_STRING, &root_arg},
-			{"title", DDP_OPT_STRING, &title},
-			{"findings", DDP_OPT_LIST, &fl},
-		};
-		int first;
-		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
-			return rc < 0 ? DDP_EXIT_OK : rc;
-		if (fl.n > MAX_FINDINGS)
-			return ddp_cli_fail("report: at most %d --findings", MAX_FINDINGS);
-		for (int k = 0; k < fl.n; k++)
-			findings[nfindings++] = fl.v[k];
-	}
 	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
-	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs/dd-info-json");
-	if (ddp_ddcases_load(&cases, cases_path, &err))
+	ddp_bl_path(r->root, sizeof(r->root), root_arg ? root_arg : "expected-outputs/dd-info-json");
+	if (ddp_ddcases_load(&r->cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
-	if ((rc = load_versions(v, &nv, root, profiles, &nprof))) {
-		ddp_ddcases_free(&cases);
+	if ((rc = load_versions(r->v, &r->nv, r->root, r->profiles, &r->nprof)))
 		return rc;
-	}
-	cells = calloc(cases.count * nv + 1, sizeof(*cells));
-	nchanged = calloc(nv + 1, sizeof(*nchanged));
-	if (!cells || !nchanged) {
-		ddp_ddcases_free(&cases);
-		free(cells);
-		free(nchanged);
+	r->cells = calloc(r->cases.count * r->nv + 1, sizeof(*r->cells));
+	r->nchanged = calloc(r->nv + 1, sizeof(*r->nchanged));
+	if (!r->cells || !r->nchanged)
 		return ddp_cli_fail("report: out of memory");
-	}
-	for (size_t i = 0; i < cases.count; i++)
-		for (size_t j = 0; j < nv; j++) {
+	for (size_t i = 0; i < r->cases.count; i++)
+		for (size_t j = 0; j < r->nv; j++) {
 			char dir[4400];
-			snprintf(dir, sizeof(dir), "%s/%s", root, v[j].name);
-			if ((rc = cell_load(&cells[i * nv + j], dir, cases.items[i].name)))
-				goto out;
-			if (j && !cell_dd_same(&cells[i * nv + j - 1], &cells[i * nv + j]))
-				nchanged[j]++;
+			cell *c = &r->cells[i * r->nv + j];
+			snprintf(dir, sizeof(dir), "%s/%s", r->root, r->v[j].name);
+			if ((rc = cell_load(c, dir, r->cases.items[i].name)))
+				return rc;
+			if (j && !cell_dd_same(c - 1, c))
+				r->nchanged[j]++;
 		}
+	return DDP_EXIT_OK;
+}
 
-	f = open_memstream(&buf, &len);
-	if (!f) {
-		rc = ddp_cli_fail("report: out of memory");
-		goto out;
-	}
+static void report_free(report *r)
+{
+	for (size_t i = 0; r->cells && i < r->cases.count * r->nv; i++)
+		cell_free(&r->cells[i]);
+	free(r->cells);
+	free(r->nchanged);
+	ddp_ddcases_free(&r->cases);
+}
+
+/* 1 when a column's version parses and was never measured itself. */
+static int version_unmeasured(const char *name)
+{
+	ddp_version ver;
+	ddp_error err;
+
+	return !ddp_version_parse(&ver, name, &err) && !ddp_version_measured(ver);
+}
+
+/* The title, what the page covers, and the profiles' legend. */
+static void write_head(FILE *f, const report *r)
+{
+	time_t now = time(NULL);
+	char when[64], *rp;
+
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta name=\"generator\" content=\"ddparity report\"><title>", f);
-	esc(f, title);
+	esc(f, r->title);
 	fprintf(f, "</title><style>%s</style></head><body>\n<h1>", css);
-	esc(f, title);
+	esc(f, r->title);
 	fprintf(f, "</h1><p class=\"meta\">%zu cases &times; %zu versions, %zu profiles; "
-	        "baselines ", cases.count, nv, nprof);
-	{
-		char *rp = realpath(root, NULL);
-		esc(f, rp ? rp : root);
-		free(rp);
-	}
+	        "baselines ", r->cases.count, r->nv, r->nprof);
+	rp = realpath(r->root, NULL);
+	esc(f, rp ? rp : r->root);
+	free(rp);
 	fprintf(f, "; generated %s by ddparity %s</p>\n", when, DDP_VERSION_STRING);
 
 	/* Legend: one colour per profile. */
 	fputs("<p class=\"legend\" id=\"profiles\">", f);
-	for (size_t k = 0; k < nprof; k++) {
+	for (size_t k = 0; k < r->nprof; k++) {
 		fprintf(f, "<span class=\"sw p%zu prof-", k % 8);
-		cls(f, profiles[k]);
+		cls(f, r->profiles[k]);
 		fputs("\">", f);
-		profile_label(f, v, nv, (int)k, profiles[k]);
+		profile_label(f, r->v, r->nv, (int)k, r->profiles[k]);
 		fputs("</span>", f);
 	}
 	fputs(" A red left edge and a yellow &#916; mark a cell where dd's behaviour (exit, "
 	      "stderr, the output's size or format) differs from the version to its left; rows "
 	      "with such a change come first. Changes of <code>qemu-img info</code>'s own output "
 	      "have <a href=\"#info-changes\">a section of their own</a>.</p>\n", f);
+}
 
-	/* The matrix. */
+/* The case x version matrix, rows where dd's behaviour drifts first. */
+static void write_matrix(FILE *f, const report *r)
+{
+	size_t nv = r->nv;
+
 	fputs("<h2>Case &times; version</h2>\n<table class=\"matrix\" id=\"matrix\"><thead><tr>"
 	      "<th class=\"case\">case</th>", f);
 	for (size_t j = 0; j < nv; j++) {
-		fprintf(f, "<th class=\"version p%d prof-", v[j].pindex % 8);
-		cls(f, v[j].profile);
+		fprintf(f, "<th class=\"version p%d prof-", r->v[j].pindex % 8);
+		cls(f, r->v[j].profile);
 		fputs("\" scope=\"col\">", f);
-		esc(f, v[j].name);
+		esc(f, r->v[j].name);
+		if (version_unmeasured(r->v[j].name))
+			fputs(" <strong class=\"unmeasured\">UNMEASURED</strong>", f);
 		fputs("<br><small>", f);
-		profile_label(f, v, nv, v[j].pindex, v[j].profile);
+		profile_label(f, r->v, nv, r->v[j].pindex, r->v[j].profile);
 		fputs("</small></th>", f);
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
 	/* Rows where dd's behaviour drifts first, then the rest, each in dd-cases order. */
 	for (size_t pass = 0; pass < 2; pass++)
-	for (size_t i = 0; i < cases.count; i++) {
-		int drift = 0;
-		for (size_t j = 1; j < nv; j++)
-			drift |= !cell_dd_same(&cells[i * nv + j - 1], &cells[i * nv + j]);
-		if (drift != !pass)
-			continue;
-		fputs(drift ? "<tr class=\"case-row drift-row\" data-case=\"" : "<tr class=\"case-row\" data-case=\"", f);
-		esc(f, cases.items[i].name);
-		fputs("\">", f);
-		write_case_head(f, &cases.items[i]);
-		for (size_t j = 0; j < nv; j++) {
-			version_col c = v[j];
-			c.pindex %= 8;
-			write_cell(f, &c, &cells[i * nv + j], j ? &cells[i * nv + j - 1] : NULL,
-			           j ? &v[j - 1] : NULL);
+		for (size_t i = 0; i < r->cases.count; i++) {
+			const cell *row = &r->cells[i * nv];
+			int drift = 0;
+			for (size_t j = 1; j < nv; j++)
+				drift |= !cell_dd_same(&row[j - 1], &row[j]);
+			if (drift != !pass)
+				continue;
+			fputs(drift ? "<tr class=\"case-row drift-row\" data-case=\""
+			            : "<tr class=\"case-row\" data-case=\"", f);
+			esc(f, r->cases.items[i].name);
+			fputs("\">", f);
+			write_case_head(f, &r->cases.items[i]);
+			for (size_t j = 0; j < nv; j++) {
+				version_col c = r->v[j];
+				c.pindex %= 8;
+				write_cell(f, &c, &row[j], j ? &row[j - 1] : NULL, j ? &r->v[j - 1] : NULL);
+			}
+			fputs("</tr>\n", f);
 		}
-		fputs("</tr>\n", f);
-	}
 	fputs("</tbody></table>\n", f);
+}
 
-	/* Changes between adjacent versions. */
-	fputs("<h2>Changes of dd between adjacent versions</h2>\n<table class=\"list\" id=\"changes\"><thead><tr><th>from</th><th>to</th>"
+/* Changes between adjacent versions: which cases' dd behaviour changes. */
+static void write_changes(FILE *f, const report *r)
+{
+	size_t nv = r->nv;
+
+	fputs("<h2>Changes of dd between adjacent versions</h2>\n<table class=\"list\" "
+	      "id=\"changes\"><thead><tr><th>from</th><th>to</th>"
 	      "<th>cases whose dd behaviour changes</th></tr></thead><tbody>", f);
 	for (size_t j = 1; j < nv; j++) {
 		const char *sep = "";
 		fputs("<tr><td>", f);
-		esc(f, v[j - 1].name);
+		esc(f, r->v[j - 1].name);
 		fputs("</td><td>", f);
-		esc(f, v[j].name);
-		fprintf(f, "</td><td>%zu", nchanged[j]);
-		if (nchanged[j])
+		esc(f, r->v[j].name);
+		fprintf(f, "</td><td>%zu", r->nchanged[j]);
+		if (r->nchanged[j])
 			fputs(": ", f);
-		for (size_t i = 0; i < cases.count; i++)
-			if (!cell_dd_same(&cells[i * nv + j - 1], &cells[i * nv + j])) {
+		for (size_t i = 0; i < r->cases.count; i++)
+			if (!cell_dd_same(&r->cells[i * nv + j - 1], &r->cells[i * nv + j])) {
 				fputs(sep, f);
-				esc(f, cases.items[i].name);
+				esc(f, r->cases.items[i].name);
 				sep = ", ";
 			}
 		fputs("</td></tr>", f);
 	}
 	fputs("</tbody></table>\n", f);
-	write_info_changes(f, cells, &cases, v, nv);
+	write_info_changes(f, r->cells, &r->cases, r->v, nv);
+}
 
-	if (nfindings) {
+int ddp_cmd_report(int argc, char **argv)
+{
+	const char *out_arg = "report.html", *cases_arg = NULL, *root_arg = NULL;
+	ddp_opt_list fl = {{0}, 0};
+	report r;
+	ddp_error err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc, first;
+
+	memset(&r, 0, sizeof(r));
+	r.title = "qemu-img dd across qemu versions";
+	{
+		const ddp_opt opts[] = {
+			{"output", DDP_OPT_STRING, &out_arg},
+			{"cases", DDP_OPT_STRING, &cases_arg},
+			{"baselines", DDP_OPT_STRING, &root_arg},
+			{"title", DDP_OPT_STRING, &r.title},
+			{"findings", DDP_OPT_LIST, &fl},
+		};
+		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+			return rc < 0 ? DDP_EXIT_OK : rc;
+	}
+	if (fl.n > MAX_FINDINGS)
+		return ddp_cli_fail("report: at most %d --findings", MAX_FINDINGS);
+	if ((rc = report_load(&r, cases_arg, root_arg)))
+		goto out;
+	if (!(f = open_memstream(&buf, &len))) {
+		rc = ddp_cli_fail("report: out of memory");
+		goto out;
+	}
+	write_head(f, &r);
+	write_matrix(f, &r);
+	write_changes(f, &r);
+	if (fl.n) {
 		fputs("<h2 id=\"findings\">Campaign findings, by signature</h2>\n", f);
-		for (size_t k = 0; k < nfindings && !rc; k++)
-			rc = write_findings(f, findings[k]);
+		for (int k = 0; k < fl.n && !rc; k++)
+			rc = write_findings(f, fl.v[k]);
 	}
 	fputs("</body></html>\n", f);
 	if (fclose(f)) {
@@ -820,14 +885,10 @@ int ddp_cmd_report(int argc, char **argv)
 	if (ddp_write_atomic(out_arg, buf, len, &err))
 		rc = ddp_cli_fail("report: %s: %s", out_arg, err.message);
 	else
-		printf("report: %s (%zu cases x %zu versions, %zu profiles, %zu campaigns, %zu bytes)\n",
-		       out_arg, cases.count, nv, nprof, nfindings, len);
+		printf("report: %s (%zu cases x %zu versions, %zu profiles, %d campaigns, %zu bytes)\n",
+		       out_arg, r.cases.count, r.nv, r.nprof, fl.n, len);
 out:
 	free(buf);
-	for (size_t i = 0; i < cases.count * nv; i++)
-		cell_free(&cells[i]);
-	free(cells);
-	free(nchanged);
-	ddp_ddcases_free(&cases);
+	report_free(&r);
 	return rc;
 }

@@ -49,6 +49,7 @@ static int setup_model_reference(ddp_config *cfg, const char *version)
 		return ddp_cli_fail("%s: %s (or model, model:all)", err.source, err.message);
 	ddp_version_text(want, sizeof(want), v);
 	cfg->reference_model = 1;
+	cfg->model_version = v;
 	cfg->model_profile = ddp_profile_for(v, &exact);
 	snprintf(cfg->reference_name, sizeof(cfg->reference_name), "model:%s",
 	         version ? version : want);
@@ -138,6 +139,13 @@ int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const c
 		snprintf(err.message, sizeof(err.message),
 		         "--stderr '%s': use exact, class or ignore", stderr_mode);
 		goto usage;
+	}
+	{
+		char u[128];
+		ddp_config_unmeasured(u, sizeof(u), cfg);
+		if (*u)
+			fprintf(stderr, "ddparity: UNMEASURED: qemu %s was never measured itself (its "
+			        "profile's rules are assumed; `ddparity versions`); findings say so\n", u);
 	}
 	cfg->timeout = timeout > 0 ? timeout : 30;
 	cfg->output_cap = 1 << 20;

@@ -21,6 +21,7 @@ static const struct {
 	{"minimise", ddp_cmd_minimise, "shrink a finding to the smallest dd case with its signature"},
 	{"promote", ddp_cmd_promote, "add a minimised finding to dd-cases with its baselines"},
 	{"report", ddp_cmd_report, "write an HTML report: case x version matrix, campaign findings"},
+	{"versions", ddp_cmd_versions, "list the qemu-img versions Debian ships: profile, measured or not"},
 	{"findings", ddp_cmd_findings, "merge findings directories from many machines (findings merge)"},
 };
 

@@ -215,6 +215,7 @@ typedef struct ddp_config {
 	 * record and reproduce takes back: "model:7.2.22".
 	 */
 	int reference_model;
+	ddp_version model_version;        /* with reference_model: VERSION */
 	char reference_name[64];
 	ddp_tool ref_real;
 	/*
@@ -374,6 +375,13 @@ void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, cons
 void ddp_result_group_key(char *out, size_t size, const ddp_result *res);
 /* "matches 10.0 and 11.1, differs from 5.2 and 7.2" (model:all), for people. */
 void ddp_result_versions(char *out, size_t size, const ddp_result *res);
+
+/*
+ * The qemu versions of the campaign's sides (the model's VERSION, a real
+ * reference's, a qemu-img candidate's) that were never measured themselves
+ * (ddp_version_measured), ", "-separated into out ("" when none).
+ */
+void ddp_config_unmeasured(char *out, size_t size, const ddp_config *cfg);
 /* Whether every rule id of list a ("x,y") is in list b. */
 int ddp_rules_subset(const char *a, const char *b);
 

@@ -392,6 +392,13 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 	                   "reproduce", repro_json ? repro_json : "");
 	free(detail);
 	free(repro_json);
+	/* A side whose version was never measured: flagged (ci/drift-watch's campaigns). */
+	if (result) {
+		char u[128];
+		ddp_config_unmeasured(u, sizeof(u), cfg);
+		if (*u)
+			json_object_set_new(result, "unmeasured", json_string(u));
+	}
 	/* The model as the reference: the qemu-img that read the candidate's output. */
 	if (result && cfg->reference_model)
 		json_object_set_new(result, "reader", json_string(cfg->reference.spec));

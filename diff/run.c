@@ -605,6 +605,28 @@ void ddp_result_versions(char *out, size_t size, const ddp_result *res)
 	}
 }
 
+void ddp_config_unmeasured(char *out, size_t size, const ddp_config *cfg)
+{
+	ddp_version v[2];
+	int n = 0;
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (cfg->reference_model && !cfg->reference_all)
+		v[n++] = cfg->model_version;
+	else if (!cfg->reference_model && cfg->reference.is_qemu)
+		v[n++] = cfg->reference.version;
+	if (cfg->candidate.is_qemu && !cfg->candidate.is_model)
+		v[n++] = cfg->candidate.version;
+	for (int i = 0; i < n; i++)
+		if (!ddp_version_measured(v[i]) && (!i || ddp_version_cmp(v[i], v[0]))) {
+			char t[32];
+			ddp_version_text(t, sizeof(t), v[i]);
+			len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s%s",
+			                        len ? ", " : "", t);
+		}
+}
+
 /* Protocols whose drivers reach beyond a local file: never run. */
 static const char *const outward[] = {
 	"nbd", "nbd+tcp", "nbd+unix", "nbd+vsock", "http", "https", "ftp", "ftps",

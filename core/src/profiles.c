@@ -362,7 +362,7 @@ static const ddp_profile profiles[] = {
 		.first = V(10, 1, 0),
 		.measured_lo = V(11, 1, 0),
 		.measured_hi = V(11, 1, 99),
-		.measured = "Debian sid 1:11.1.3+ds-1",
+		.measured = "Debian forky 1:11.1.2+ds-3 and sid 1:11.1.3+ds-1",
 		PROFILE_10_ON,
 		/* the series as merged (10.1): sizes again, reordered options */
 		.count_parser = DDP_COUNT_STRTOSZ,
@@ -374,6 +374,60 @@ static const ddp_profile profiles[] = {
 		.protocols = protocols_11_1,
 	},
 };
+
+/*
+ * The builds measured themselves: each has baselines in expected-outputs
+ * (dd-info-json/<version>/, checked by the baselines test).  A version not
+ * listed is modelled by its profile but unmeasured: `ddparity versions`,
+ * predict, fuzz and report say so, and ci/drift-watch runs it against its
+ * nearest measured neighbour.
+ */
+static const ddp_version measured_builds[] = {
+	V(5, 2, 0), V(7, 2, 22), V(10, 0, 2), V(10, 0, 13), V(11, 1, 2), V(11, 1, 3),
+};
+
+const ddp_version *ddp_measured_versions(size_t *n)
+{
+	*n = DDP_ARRAY_SIZE(measured_builds);
+	return measured_builds;
+}
+
+int ddp_version_measured(ddp_version v)
+{
+	for (size_t i = 0; i < DDP_ARRAY_SIZE(measured_builds); i++)
+		if (!ddp_version_cmp(measured_builds[i], v))
+			return 1;
+	return 0;
+}
+
+/* The nearest measured build below (else above) v, of profile p when not NULL. */
+static const ddp_version *measured_below(ddp_version v, int below, const ddp_profile *p)
+{
+	const ddp_version *best = NULL;
+
+	for (size_t i = 0; i < DDP_ARRAY_SIZE(measured_builds); i++) {
+		const ddp_version *m = &measured_builds[i];
+		int c = ddp_version_cmp(*m, v);
+		if ((p && ddp_profile_for(*m, NULL) != p) || (below ? c >= 0 : c <= 0))
+			continue;
+		if (!best || (below ? ddp_version_cmp(*m, *best) > 0 : ddp_version_cmp(*m, *best) < 0))
+			best = m;
+	}
+	return best;
+}
+
+ddp_version ddp_version_neighbour(ddp_version v)
+{
+	const ddp_profile *p = ddp_profile_for(v, NULL);
+	const ddp_version *m;
+
+	if (ddp_version_measured(v))
+		return v;
+	if ((m = measured_below(v, 1, p)) || (m = measured_below(v, 0, p)) ||
+	    (m = measured_below(v, 1, NULL)))
+		return *m;
+	return measured_builds[0];
+}
 
 size_t ddp_profile_count(void)
 {
@@ -415,9 +469,14 @@ size_t ddp_profile_explain(char *buf, size_t size, ddp_version v)
 	const ddp_profile *p = ddp_profile_for(v, &exact);
 	int n;
 
-	if (exact)
+	if (exact && ddp_version_measured(v))
 		n = snprintf(buf, size, "qemu %d.%d.%d uses profile %s (measured on %s)",
 		             v.major, v.minor, v.micro, p->name, p->measured);
+	else if (exact)
+		n = snprintf(buf, size, "qemu %d.%d.%d uses profile %s (measured on %s); "
+		             "%d.%d.%d itself is unmeasured",
+		             v.major, v.minor, v.micro, p->name, p->measured, v.major, v.minor,
+		             v.micro);
 	else
 		n = snprintf(buf, size,
 		             "qemu %d.%d.%d has no profile of its own; using %s, the newest "

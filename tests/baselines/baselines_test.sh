@@ -113,7 +113,7 @@ export-instar)
   }
   for want in 5.2:profile-5-2-0 6.1:profile-5-2-0 7.1:profile-5-2-0 7.2:profile-7-2-22 8.2:profile-7-2-22 \
               9.2:profile-7-2-22 10.0:profile-10-0-2 10.1:profile-10-0-2 11.0:profile-10-0-2 \
-              11.1:profile-11-1-3 11.2:profile-11-1-3 12.0:profile-11-1-3; do
+              11.1:profile-11-1-2 11.2:profile-11-1-2 12.0:profile-11-1-2; do
     got=$(lookup "${want%%:*}")
     [ "$got" = "${want#*:}" ] || fail "instar's lookup of ${want%%:*} reads $got, want ${want#*:} (the nearest older)"
     [ -d "$dd/profiles/$got" ] || fail "$got: no such profile directory"

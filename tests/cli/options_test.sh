@@ -18,7 +18,7 @@ mapfile -t commands < <("$ddp" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p')
 declare -A words=([baselines]="baselines generate" [findings]="findings merge")
 declare -A value=([predict]=--input-size [fuzz]=--seconds [reproduce]=--workdir [normalise]=--path
   [compare]=--profile [baselines]=--jobs [replay]=--cases [minimise]=--seconds [promote]=--jobs
-  [report]=--output)
+  [report]=--output [versions]=--cache)
 for cmd in "${commands[@]}"; do
   read -r -a w <<<"${words[$cmd]:-$cmd}"
   name="${w[*]}"

@@ -45,6 +45,22 @@ DDP_EXTERN const char *ddp_profile_name(const ddp_profile *p); /* "7.2" */
 DDP_EXTERN const ddp_profile *ddp_profile_for(ddp_version v, int *exact);
 
 /*
+ * The builds whose dd behaviour was measured themselves (their baselines are
+ * committed), oldest first; *n gets their count.
+ */
+DDP_EXTERN const ddp_version *ddp_measured_versions(size_t *n);
+
+/* 1 when v is one of those builds; else v is unmeasured (modelled by its profile). */
+DDP_EXTERN int ddp_version_measured(ddp_version v);
+
+/*
+ * The measured build an unmeasured v is checked against: the nearest one
+ * of v's own profile (older first), else the nearest older one, else the
+ * oldest.  v itself when it is measured.
+ */
+DDP_EXTERN ddp_version ddp_version_neighbour(ddp_version v);
+
+/*
  * Writes the rule that chose the profile for v, one sentence, snprintf
  * style (returns the length it needed).
  */
