@@ -79,6 +79,9 @@ int ddp_cli_options(int *first, int argc, char **argv, const ddp_opt *opts, size
 int ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, const char *text,
                  unsigned long long min, unsigned long long max);
 
+/* Seconds in an option's value (0 allowed when zero_ok, at most 1e7), or the error (as ddp_cli_parse's). */
+int ddp_cli_seconds(double *out, const char *cmd, const char *opt, const char *text, int zero_ok);
+
 /* Prints "ddparity: <message>" on stderr and returns DDP_EXIT_USAGE. */
 int ddp_cli_fail(const char *fmt, ...);
 
@@ -109,5 +112,28 @@ char *ddp_cli_render_line(const ddp_outcome *o, size_t i, const ddp_profile *p);
  * path is NULL) for its version.  Returns DDP_OK or an error in err.
  */
 int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err);
+
+/* ---- --json FILE: the summary as one JSON document (json_out.c) -------------- */
+
+/* Where the text summary goes: stderr when the JSON document takes stdout ("-"), else stdout. */
+FILE *ddp_cli_text_out(const char *json_path);
+
+/* A summary document's head: {"ddparity": VERSION, "command": command}. */
+json_t *ddp_cli_json_doc(const char *command);
+
+/* "MAJOR.MINOR.MICRO" as a JSON string. */
+json_t *ddp_cli_json_version(ddp_version v);
+
+/* A JSON string of s (invalid UTF-8 as U+FFFD), or null for NULL. */
+json_t *ddp_cli_json_str(const char *s);
+
+/*
+ * Ends a command: with path (--json's value; NULL: not asked for) sets
+ * doc's "exit" to status and writes doc to path atomically (a temporary
+ * beside it, fsynced, renamed), or to stdout for "-".  Takes doc's
+ * reference.  Returns status, or DDP_EXIT_USAGE after saying why the
+ * document could not be written.
+ */
+int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int status);
 
 #endif

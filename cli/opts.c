@@ -189,3 +189,15 @@ int ddp_cli_options(int *first, int argc, char **argv, const ddp_opt *opts, size
 		return say(argv[0], "unexpected '%s'", argv[*first + max_operands]);
 	return DDP_EXIT_OK;
 }
+
+int ddp_cli_seconds(double *out, const char *cmd, const char *opt, const char *text, int zero_ok)
+{
+	char *end;
+	double d = strtod(text, &end);
+
+	if (end == text || *end || !(zero_ok ? d >= 0 : d > 0) || d > 1e7)
+		return say(cmd, "%s '%s' is not a %snumber of seconds", opt, text,
+		           zero_ok ? "" : "positive ");
+	*out = d;
+	return DDP_EXIT_OK;
+}
