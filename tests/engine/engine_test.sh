@@ -192,9 +192,14 @@ reproduce)
   (eval "\"\$ddp\"${line#ddparity}") > "$tmp/rep" 2>&1 || rc=$?
   cat "$tmp/rep"
   [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || fail "reproduce ($line): exit $rc"
-  # The same case against the real qemu-img: no longer diverges.
+  # The same case against the real qemu-img: no longer diverges; --json (read with jansson) says so too.
   rc=0
-  "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
+  "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" --json "$tmp/rep2.json" > "$tmp/rep2" 2>&1 || rc=$?
+  q() { "$DDP_JSONQ" "$tmp/rep2.json" "$@"; }
+  [ "$(q exit)" = "$rc" ] && grep -qx "case: $(q case)" "$tmp/rep2" \
+    && grep -qx "$(q outcome) ($(q why))" "$tmp/rep2" && [ "$(q signature)" = null ] \
+    && [ "$(q was)" = "$(jq -r .signature "$dir/result.json")" ] \
+    || { cat "$tmp/rep2" "$tmp/rep2.json"; fail "reproduce --json is not the text"; }
   [ "$rc" = 0 ] && grep -q 'no longer diverges' "$tmp/rep2" || { cat "$tmp/rep2"; fail "reproduce with qemu-img: exit $rc"; } ;;
 model-reference)
   # The installed qemu-img against its own version's model: nothing differs.
