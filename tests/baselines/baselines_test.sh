@@ -240,12 +240,24 @@ replay-mutant)
   name=$1
   shift
   rc=0
-  "$ddp" replay --candidate "$mutants/$name" --cases "$cases" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+  "$ddp" replay --candidate "$mutants/$name" --cases "$cases" --baselines "$committed" \
+    --json "$tmp/replay.json" > "$tmp/out" 2>&1 || rc=$?
   cat "$tmp/out"
   [ "$rc" = 1 ] || fail "replay against $name: exit $rc, want 1"
   got=$(awk '$1 == "fail" {print $2}' "$tmp/out" | sort | tr '\n' ' ')
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
-  [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]" ;;
+  [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]"
+  # --json (read with jansson): the same counts, the same verdict and detail per case.
+  q() { "$DDP_JSONQ" "$tmp/replay.json" "$@"; }
+  [ "$(q exit)/$(q runs.0.exit)/$(q runs.#)" = "1/1/1" ] || fail "--json: exit"
+  grep -qx "replay: $(q runs.0.counts.passed) passed, $(q runs.0.counts.failed) failed, $(q runs.0.counts.known) known, $(q runs.0.counts.skipped) skipped" "$tmp/out" \
+    || fail "--json: the counts are not the text's"
+  [ "$(q runs.0.results.#)" = "$(grep -cE '^(pass|fail|known|skip|error) ' "$tmp/out")" ] || fail "--json: not a result per case"
+  for i in $(seq 0 $(($(q runs.0.results.#) - 1))); do
+    [ "$(q runs.0.results.$i.verdict)" != fail ] && continue
+    grep -qxF "fail  $(q runs.0.results.$i.name)$(printf '%*s' $((37 - $(q runs.0.results.$i.name | wc -c) + 1)) '')$(q runs.0.results.$i.detail)" "$tmp/out" \
+      || fail "--json: result $i is not the text's line"
+  done ;;
 
 minimise-promote)
   name=$1 part=$2 seed=$3 refusals=${4:-}
