@@ -115,8 +115,13 @@ int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err);
 
 /* ---- --json FILE: the summary as one JSON document (json_out.c) -------------- */
 
-/* Where the text summary goes: stderr when the JSON document takes stdout ("-"), else stdout. */
-FILE *ddp_cli_text_out(const char *json_path);
+/*
+ * Called once the options are read, with --json's value (NULL: none): for
+ * "-", the document alone will be on stdout, so everything the command
+ * prints there from now on goes to stderr.  Returns DDP_EXIT_OK or the
+ * status after saying what failed.
+ */
+int ddp_cli_json_begin(const char *path, const char *cmd);
 
 /* A summary document's head: {"ddparity": VERSION, "command": command}. */
 json_t *ddp_cli_json_doc(const char *command);
@@ -130,7 +135,7 @@ json_t *ddp_cli_json_str(const char *s);
 /*
  * Ends a command: with path (--json's value; NULL: not asked for) sets
  * doc's "exit" to status and writes doc to path atomically (a temporary
- * beside it, fsynced, renamed), or to stdout for "-".  Takes doc's
+ * beside it, fsynced, renamed), or to the real stdout for "-".  Takes doc's
  * reference.  Returns status, or DDP_EXIT_USAGE after saying why the
  * document could not be written.
  */

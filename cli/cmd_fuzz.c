@@ -543,7 +543,8 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	json_t *doc;
 	int rc;
 
-	if ((rc = read_options(&o, argc, argv)) || (rc = plan_of(&p, &o)))
+	if ((rc = read_options(&o, argc, argv)) || (rc = plan_of(&p, &o)) ||
+	    (rc = ddp_cli_json_begin(o.json, "fuzz")))
 		return rc == -1 ? DDP_EXIT_OK : rc;
 	if ((rc = setup(&s, &o, &p)))
 		return rc;
@@ -571,7 +572,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	u = (fuzz_summary){&o, &p, &s.cfg, &st, &f, stop_flag, rc ? &err : NULL,
 	                   rc ? DDP_EXIT_USAGE : stop_flag ? 128 + stop_flag
 	                   : st.diverged ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK};
-	summary_print(ddp_cli_text_out(o.json), &u);
+	summary_print(stdout, &u);
 	doc = summary_json(&u);
 	if (rc)
 		ddp_cli_fail("fuzz: stopped: %s: %s (findings so far are intact)", err.source, err.message);

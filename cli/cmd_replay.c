@@ -81,7 +81,6 @@ typedef struct replay {
 	char fixdir[4300];
 	int npass, nfail, nknown, nskip, nerror; /* counted by say() */
 	ddp_stderr_mode stderr_mode;
-	FILE *out;    /* the text: stdout, or stderr when --json takes stdout */
 	json_t *cases; /* [{name, verdict, detail}], said by say() */
 } replay;
 
@@ -151,11 +150,11 @@ static void say(replay *R, const char *verdict, const char *name, const char *fm
 	if (rec.on)
 		record(verdict, name);
 	if (!rec.on || strcmp(verdict, "pass")) {
-		fprintf(R->out, "%-5s %s", verdict, name);
+		fprintf(stdout, "%-5s %s", verdict, name);
 		if (detail)
-			fprintf(R->out, "%*s%s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "", detail);
-		fputc('\n', R->out);
-		fflush(R->out);
+			fprintf(stdout, "%*s%s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "", detail);
+		fputc('\n', stdout);
+		fflush(stdout);
 	}
 	free(detail);
 }
@@ -533,12 +532,12 @@ static void summary_header(const replay_summary *u)
 {
 	const replay *R = u->R;
 
-	fprintf(R->out, "replay: %zu cases, candidate %s, reference %s %s, baselines %s (qemu-img %s), "
+	fprintf(stdout, "replay: %zu cases, candidate %s, reference %s %s, baselines %s (qemu-img %s), "
 	        "info profile %s\n", u->ncases, R->cand.is_model ? "model" : R->cand.spec,
 	        u->ref_model ? "model" : "qemu-img", u->version, R->profile_dir, u->used,
 	        R->info_profile->name);
 	if (R->cand.is_model)
-		fprintf(R->out, "replay: model profile %s; compared: exit code, virtual-size, format, "
+		fprintf(stdout, "replay: model profile %s; compared: exit code, virtual-size, format, "
 		        "cluster-size\n", ddp_profile_name(R->model_profile));
 }
 
@@ -546,7 +545,7 @@ static void summary_print(const replay_summary *u)
 {
 	const replay *R = u->R;
 
-	fprintf(R->out, "replay: %d passed, %d failed, %d known, %d skipped%s%.0d%s\n", R->npass,
+	fprintf(stdout, "replay: %d passed, %d failed, %d known, %d skipped%s%.0d%s\n", R->npass,
 	        R->nfail, R->nknown, R->nskip, R->nerror ? ", " : "", R->nerror,
 	        R->nerror ? " errors" : "");
 }
@@ -667,7 +666,8 @@ static int replay_one(replay_out *ro, int argc, char **argv)
 		return rc < 0 ? DDP_EXIT_OK : rc;
 	ro->json = a.json;
 	memset(&R, 0, sizeof(R));
-	R.out = ddp_cli_text_out(a.json);
+	if ((rc = ddp_cli_json_begin(a.json, "replay")))
+		return rc;
 	ddp_bl_path(cases_path, sizeof(cases_path), a.cases ? a.cases : "expected-outputs/dd-cases");
 	ddp_bl_path(root, sizeof(root), a.root ? a.root : "expected-outputs/dd-info-json");
 	ddp_bl_path(known_path, sizeof(known_path), a.known ? a.known : "expected-outputs/known-divergences");
@@ -780,8 +780,8 @@ static int replay_all(replay_out *ro, int argc, char **argv)
 		args[n + 1] = refs[r].path;
 		args[n + 2] = NULL;
 		rec.col = (int)r;
-		fprintf(ddp_cli_text_out(ro->json), "== qemu-img %s (%s)\n", refs[r].version, refs[r].path);
-		fflush(ddp_cli_text_out(ro->json));
+		fprintf(stdout, "== qemu-img %s (%s)\n", refs[r].version, refs[r].path);
+		fflush(stdout);
 		one = replay_one(ro, n + 2, args);
 		if (json_array_size(ro->runs) == 0 && r == 0) {
 			rc = one ? one : DDP_EXIT_USAGE; /* a usage error: the same for every version */
@@ -794,7 +794,7 @@ static int replay_all(replay_out *ro, int argc, char **argv)
 		if (one > rc)
 			rc = one;
 	}
-	print_table(ddp_cli_text_out(ro->json), refs, nrefs, ro->runs, rc);
+	print_table(stdout, refs, nrefs, ro->runs, rc);
 out:
 	rec.on = 0;
 	free(rec.rows);

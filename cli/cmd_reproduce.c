@@ -105,7 +105,7 @@ static int setup(ddp_engine_setup *s, const char *reference, const char *reader,
 
 /* Runs c again; on success the summary printed and its document in *doc. */
 static int rerun(json_t **doc, ddp_engine_setup *s, const ddp_case *c, const char *dir,
-                 const char *was, const char *json)
+                 const char *was)
 {
 	struct timespec t0, t1;
 	ddp_result res;
@@ -121,7 +121,7 @@ static int rerun(json_t **doc, ddp_engine_setup *s, const ddp_case *c, const cha
 	u = (reproduce_summary){dir, was, ddp_case_describe(c), &s->cfg, &res,
 	                        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 	                        res.verdict == DDP_DIVERGES ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK};
-	summary_print(ddp_cli_text_out(json), &u);
+	summary_print(stdout, &u);
 	*doc = summary_json(&u);
 	free(u.desc);
 	ddp_result_free(&res);
@@ -156,6 +156,8 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	}
 	if (!dir)
 		return ddp_cli_fail("reproduce: which finding? (see 'ddparity help reproduce')");
+	if ((rc = ddp_cli_json_begin(json, "reproduce")))
+		return rc;
 	if (ddp_finding_check(dir, &err))
 		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
 	/* A group: its headline, the minimal case. */
@@ -171,7 +173,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	}
 	if (!(rc = ddp_cli_finding_tools(&reference, &candidate, &result, &c, trust, "reproduce", dir)) &&
 	    !(rc = setup(&s, reference, reader, candidate, workdir, &result, &c))) {
-		rc = rerun(&doc, &s, &c, dir, result.signature, json);
+		rc = rerun(&doc, &s, &c, dir, result.signature);
 		ddp_cli_engine_teardown(&s);
 	}
 	ddp_case_free(&c);

@@ -4,16 +4,26 @@
  * from that record, and the JSON document is written here, atomically.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "engine.h"
 
-FILE *ddp_cli_text_out(const char *json_path)
+/* --json -: the standard output the document goes to (the text's stdout is then stderr), or -1. */
+static int json_stdout = -1;
+
+int ddp_cli_json_begin(const char *path, const char *cmd)
 {
-	return json_path && !strcmp(json_path, "-") ? stderr : stdout;
+	if (!path || strcmp(path, "-") || json_stdout >= 0)
+		return DDP_EXIT_OK;
+	fflush(stdout);
+	if ((json_stdout = dup(STDOUT_FILENO)) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		return ddp_cli_fail("%s: --json -: cannot set standard output aside", cmd);
+	return DDP_EXIT_OK;
 }
 
 json_t *ddp_cli_json_doc(const char *command)
@@ -37,6 +47,7 @@ json_t *ddp_cli_json_str(const char *s)
 int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int status)
 {
 	char *text;
+	size_t len;
 	ddp_error err;
 	int rc = DDP_OK;
 
@@ -49,14 +60,18 @@ int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int statu
 	json_decref(doc);
 	if (!text)
 		return ddp_cli_fail("%s: --json: out of memory", cmd);
+	len = strlen(text);
+	text[len++] = '\n'; /* json_dumps's NUL becomes the newline; len says where it ends */
 	if (!strcmp(path, "-")) {
-		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout))
-			rc = ddp_cli_fail("%s: --json -: cannot write standard output", cmd);
-	} else {
-		size_t len = strlen(text);
-		text[len] = '\n'; /* json_dumps's NUL becomes the newline; the length says where it ends */
-		if (ddp_write_atomic(path, text, len + 1, &err))
-			rc = ddp_cli_fail("%s: --json %s: %s", cmd, err.source, err.message);
+		fflush(stdout);
+		for (size_t done = 0; done < len && rc == DDP_OK;) {
+			ssize_t n = write(json_stdout >= 0 ? json_stdout : STDOUT_FILENO, text + done, len - done);
+			if (n < 0 && errno != EINTR)
+				rc = ddp_cli_fail("%s: --json -: cannot write standard output", cmd);
+			done += n > 0 ? (size_t)n : 0;
+		}
+	} else if (ddp_write_atomic(path, text, len, &err)) {
+		rc = ddp_cli_fail("%s: --json %s: %s", cmd, err.source, err.message);
 	}
 	free(text);
 	return rc ? rc : status;
