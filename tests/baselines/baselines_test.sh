@@ -270,7 +270,7 @@ minimise-promote)
   [ -n "$dir" ] || { cat "$tmp/fuzz"; fail "$name: no finding with $part"; }
   echo "finding: $(grep '"case"' "$dir/result.json")"
   start=$(date +%s)
-  "$ddp" minimise "$dir" --trust-finding > "$tmp/min" 2> "$tmp/min.err" || { cat "$tmp/min.err"; fail "minimise failed"; }
+  "$ddp" minimise "$dir" --trust-finding --json "$tmp/min.json" > "$tmp/min" 2> "$tmp/min.err" || { cat "$tmp/min.err"; fail "minimise failed"; }
   secs=$(($(date +%s) - start))
   cat "$tmp/min.err" "$tmp/min"
   ((secs <= 60)) || fail "minimise took ${secs} s (more than 60)"
@@ -281,11 +281,24 @@ minimise-promote)
     || fail "the second line is not a DD_CASES tuple"
   read -r a b c d < <(sed -nE 's/.*operands ([0-9]+) -> ([0-9]+), characters ([0-9]+) -> ([0-9]+).*/\1 \2 \3 \4/p' "$tmp/min.err")
   [ -n "${d:-}" ] && ((b <= a && d <= c)) || fail "the minimised case is longer than the original ($a -> $b operands, $c -> $d characters)"
+  # minimise --json (read with jansson): what the text says.
+  q() { "$DDP_JSONQ" "$@"; }
+  [ "$(q "$tmp/min.json" minimised.from.operands minimised.to.operands minimised.from.characters minimised.to.characters exit | tr '\n' ' ')" = "$a $b $c $d 0 " ] \
+    && [ "$(q "$tmp/min.json" line)" = "$line" ] && [ "$(q "$tmp/min.json" tuple)" = "$(sed -n 2p "$tmp/min")" ] \
+    && grep -qF "minimise: $(q "$tmp/min.json" minimised.from.signature) (rules $(q "$tmp/min.json" minimised.from.rules)) -> $(q "$tmp/min.json" minimised.to.signature) (rules $(q "$tmp/min.json" minimised.to.rules));" "$tmp/min.err" \
+    || { cat "$tmp/min.json"; fail "minimise --json is not the text"; }
   # promote it into a copy of the expected outputs, with the installed qemu-img.
   cp -r "$src/expected-outputs" "$tmp/eo"
   "$ddp" promote "$dir" --trust-finding --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
-    > "$tmp/prom" 2>&1 || { cat "$tmp/prom"; fail "promote failed"; }
+    --json "$tmp/prom.json" > "$tmp/prom" 2>&1 || { cat "$tmp/prom"; fail "promote failed"; }
   cat "$tmp/prom"
+  # promote --json: the line appended, where, and each baseline written, as the text says.
+  grep -qxF "promote: appended to $(q "$tmp/prom.json" appended): $(q "$tmp/prom.json" line)" "$tmp/prom" \
+    && [ "$(q "$tmp/prom.json" baselines.written.#)" = "$(grep -c '^promote: .*(dd exit [0-9]*)$' "$tmp/prom")" ] \
+    && grep -qxF "promote: $(q "$tmp/prom.json" baselines.written.0.dir)/$(q "$tmp/prom.json" case).{stdout.txt,stderr.txt,meta.json} (dd exit $(q "$tmp/prom.json" baselines.written.0.dd_exit))" "$tmp/prom" \
+    && grep -qxF "promote: profiles refreshed; for instar's DD_CASES: $(q "$tmp/prom.json" tuple)" "$tmp/prom" \
+    && [ "$(q "$tmp/prom.json" exit mode)" = "$(printf '0\ndd')" ] \
+    || { cat "$tmp/prom.json"; fail "promote --json is not the text"; }
   # promote minimises again, within the same time budget: on a loaded
   # machine it may stop at another (equally valid) case than minimise did.
   # dd-cases must end with the line promote says it appended.
