@@ -721,7 +721,7 @@ static int promote_dd(json_t *doc, promote_args *p)
 		goto out;
 	one.items = &c;
 	one.count = 1;
-	if ((rc = ddp_bl_make_all(&res, refs, nrefs, &one, NULL, 0,
+	if ((rc = ddp_bl_make_all(&res, NULL, refs, nrefs, &one, NULL, 0,
 	                          p->jobs ? p->jobs : ncpu > 0 ? (int)ncpu : 1, workdir)) ||
 	    (rc = promote_write(written, res, refs, nrefs, root, &c, &cases, p->force)))
 		goto out;

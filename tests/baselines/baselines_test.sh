@@ -64,8 +64,14 @@ export-instar)
   command -v jq > /dev/null || fail "jq not found (install jq)"
   list=$src/expected-outputs/instar-dd-cases
   out=$tmp/testdata/expected-outputs && mkdir "$tmp/testdata"
-  "$ddp" baselines export --layout instar "$out" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail "export failed"; }
+  "$ddp" baselines export --layout instar "$out" --json "$tmp/export.json" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail "export failed"; }
   cat "$tmp/log"
+  # --json (read with jansson): each tree the text names, with its counts.
+  [ "$("$DDP_JSONQ" "$tmp/export.json" trees.# exit)" = "$(printf '4\n0')" ] || fail "export --json: trees or exit"
+  for i in 0 1 2 3; do
+    read -r d n p <<<"$("$DDP_JSONQ" "$tmp/export.json" trees.$i.dir trees.$i.cases trees.$i.fixtures trees.$i.profiles 2>/dev/null | tr '\n' ' ')"
+    grep -q "^baselines export: $d: $n [a-z]* x $p profile" "$tmp/log" || fail "export --json: tree $i is not the text's"
+  done
   dd=$out/dd-info-json
   grep -vE '^[[:space:]]*(#|$)' "$list" | sort > "$tmp/listed"
   [ "$(wc -l < "$tmp/listed")" = 18 ] || fail "instar-dd-cases does not hold instar's 18 DD_CASES"
@@ -192,8 +198,18 @@ export-instar)
 regenerate)
   collect_references
   check_committed_versions "$committed" "baselines"
-  "$ddp" baselines generate "${refs[@]}" --cases "$cases" --out "$tmp/out" > "$tmp/gen.log" 2>&1 \
+  "$ddp" baselines generate "${refs[@]}" --cases "$cases" --out "$tmp/out" --json "$tmp/gen.json" > "$tmp/gen.log" 2>&1 \
     || { cat "$tmp/gen.log"; fail "baselines generate failed"; }
+  # --json (read with jansson): a version per line of the text, with its counts.
+  q() { "$DDP_JSONQ" "$@"; }
+  [ "$(q "$tmp/gen.json" versions.#)" = "$(grep -c "^baselines: $tmp/out/[^:]*: $ncases cases\$" "$tmp/gen.log")" ] \
+    || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --json: not a version per line"; }
+  for i in $(seq 0 $(($(q "$tmp/gen.json" versions.#) - 1))); do
+    read -r v n ok bad <<<"$(q "$tmp/gen.json" versions.$i.version versions.$i.cases versions.$i.exit_0 versions.$i.failing | tr '\n' ' ')"
+    grep -qx "baselines: $(q "$tmp/gen.json" versions.$i.dir): $n cases" "$tmp/gen.log" \
+      && grep -q "^baselines: qemu-img $v: $n cases ($ok exit 0, $bad failing) in " "$tmp/gen.log" \
+      || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --json: $v is not the text's"; }
+  done
   checked=()
   for v in "${!have[@]}"; do
     [ -d "$committed/$v" ] || continue
@@ -203,7 +219,9 @@ regenerate)
   done
   ((${#checked[@]} > 0)) || fail "no version could be checked"
   if ((complete)); then
-    "$ddp" baselines profiles --out "$tmp/out" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    "$ddp" baselines profiles --out "$tmp/out" --json "$tmp/prof.json" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    [ "$(q "$tmp/prof.json" version_map.version_to_profile exit)" = "$(q "$tmp/out/version-map.json" version_to_profile; echo 0)" ] \
+      || fail "profiles --json: not the version map written"
     diff -r "$committed/profiles" "$tmp/out/profiles" > "$tmp/diff" || { head -40 "$tmp/diff"; fail "regenerated profiles differ"; }
     diff "$committed/version-map.json" "$tmp/out/version-map.json" || fail "regenerated version-map.json differs"
     echo "profiles and version-map.json: identical"
