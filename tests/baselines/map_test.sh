@@ -87,8 +87,18 @@ CASES
 regenerate)
   collect_references
   check_committed_versions "$committed"/map-human/raw "map baselines"
-  "$ddp" baselines generate --command map "${refs[@]}" --out "$tmp/out" > "$tmp/gen.log" 2>&1 \
+  "$ddp" baselines generate --command map "${refs[@]}" --out "$tmp/out" --json "$tmp/gen.json" > "$tmp/gen.log" 2>&1 \
     || { cat "$tmp/gen.log"; fail "baselines generate --command map failed"; }
+  # --json (read with jansson): a version per line of the text, with its counts.
+  q() { "$DDP_JSONQ" "$@"; }
+  for i in $(seq 0 $(($(q "$tmp/gen.json" versions.#) - 1))); do
+    read -r v n ok bad <<<"$(q "$tmp/gen.json" versions.$i.version versions.$i.cases versions.$i.exit_0 versions.$i.failing | tr '\n' ' ')"
+    grep -qxF "baselines: $tmp/out/map-{human,json}/.../$v: $n cases" "$tmp/gen.log" \
+      && grep -qxF "baselines: qemu-img $v: $n map cases ($ok exit 0, $bad failing)" "$tmp/gen.log" \
+      || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --command map --json: $v is not the text's"; }
+  done
+  [ "$(q "$tmp/gen.json" versions.# exit)" = "$(grep -c '^baselines: .*/map-{human,json}/' "$tmp/gen.log")"$'\n'0 ] \
+    || fail "generate --command map --json: not a version per line"
   checked=()
   for v in "${!have[@]}"; do
     [ -d "$committed/map-human/raw/$v" ] || continue
@@ -102,7 +112,9 @@ regenerate)
   done
   ((${#checked[@]} > 0)) || fail "no version could be checked"
   if ((complete)); then
-    "$ddp" baselines profiles --command map --out "$tmp/out" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    "$ddp" baselines profiles --command map --out "$tmp/out" --json "$tmp/prof.json" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    grep -qx "baselines: $(q "$tmp/prof.json" written.#) map version-map.json files written" "$tmp/prof.log" \
+      && [ -f "$(q "$tmp/prof.json" written.0.version_map)" ] || fail "profiles --command map --json: not the text's"
     for leaf in "$committed"/map-*/*/ "$committed"/map-*/window/*/; do
       rel=${leaf#"$committed"/}
       [ "$(basename "$leaf")" = window ] && continue
