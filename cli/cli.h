@@ -113,7 +113,7 @@ char *ddp_cli_render_line(const ddp_outcome *o, size_t i, const ddp_profile *p);
  */
 int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err);
 
-/* ---- --json FILE: the summary as one JSON document (json_out.c) -------------- */
+/* ---- --json FILE: the summary as one JSON document (summary.c) --------------- */
 
 /*
  * Called once the options are read, with --json's value (NULL: none): for
@@ -140,5 +140,21 @@ json_t *ddp_cli_json_str(const char *s);
  * document could not be written.
  */
 int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int status);
+
+/* A replay's verdicts: pass, fail, known, skip, error, counted, each case kept. */
+#define DDP_VERDICTS 5
+typedef struct ddp_cli_tally {
+	int n[DDP_VERDICTS];
+	json_t *results; /* [{name, verdict, detail}]: the caller frees it */
+} ddp_cli_tally;
+
+/* Counts verdict and keeps {name, verdict, detail} (detail may be NULL). */
+void ddp_cli_tally_add(ddp_cli_tally *t, const char *verdict, const char *name, const char *detail);
+
+/* "replay: N passed, N failed, N known, N skipped[, N errors]" and a newline. */
+void ddp_cli_tally_print(FILE *out, const ddp_cli_tally *t);
+
+/* {"counts": {passed, failed, known, skipped, errors}, "results": [...]}. */
+json_t *ddp_cli_tally_json(const ddp_cli_tally *t);
 
 #endif

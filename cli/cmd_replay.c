@@ -79,9 +79,8 @@ typedef struct replay {
 	char profile_dir[4300];
 	char workdir[4200];
 	char fixdir[4300];
-	int npass, nfail, nknown, nskip, nerror; /* counted by say() */
+	ddp_cli_tally tally; /* the verdicts, said by say() */
 	ddp_stderr_mode stderr_mode;
-	json_t *cases; /* [{name, verdict, detail}], said by say() */
 } replay;
 
 static char *first_line(const char *s)
@@ -134,8 +133,6 @@ static void say(replay *R, const char *verdict, const char *name, const char *fm
 {
 	char *detail = NULL;
 	va_list ap;
-	int *count[] = {&R->npass, &R->nfail, &R->nknown, &R->nskip, &R->nerror};
-	static const char *const names[] = {"pass", "fail", "known", "skip", "error"};
 
 	if (fmt && *fmt) {
 		va_start(ap, fmt);
@@ -143,16 +140,13 @@ static void say(replay *R, const char *verdict, const char *name, const char *fm
 			detail = NULL;
 		va_end(ap);
 	}
-	for (int k = 0; k < 5; k++)
-		*count[k] += !strcmp(verdict, names[k]);
-	json_array_append_new(R->cases, json_pack("{s:s, s:s, s:o}", "name", name, "verdict", verdict,
-	                                          "detail", ddp_cli_json_str(detail)));
+	ddp_cli_tally_add(&R->tally, verdict, name, detail);
 	if (rec.on)
 		record(verdict, name);
 	if (!rec.on || strcmp(verdict, "pass")) {
-		fprintf(stdout, "%-5s %s", verdict, name);
+		printf("%-5s %s", verdict, name);
 		if (detail)
-			fprintf(stdout, "%*s%s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "", detail);
+			printf("%*s%s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "", detail);
 		fputc('\n', stdout);
 		fflush(stdout);
 	}
@@ -541,21 +535,10 @@ static void summary_header(const replay_summary *u)
 		        "cluster-size\n", ddp_profile_name(R->model_profile));
 }
 
-static void summary_print(const replay_summary *u)
-{
-	const replay *R = u->R;
-
-	fprintf(stdout, "replay: %d passed, %d failed, %d known, %d skipped%s%.0d%s\n", R->npass,
-	        R->nfail, R->nknown, R->nskip, R->nerror ? ", " : "", R->nerror,
-	        R->nerror ? " errors" : "");
-}
-
 static json_t *summary_json(const replay_summary *u)
 {
 	const replay *R = u->R;
-
-	return json_pack("{s:{s:s, s:s, s:b}, s:s, s:{s:s, s:s}, s:s, s:o, s:s, s:I,"
-	                 " s:{s:i, s:i, s:i, s:i, s:i}, s:O, s:f, s:i}",
+	json_t *run = json_pack("{s:{s:s, s:s, s:b}, s:s, s:{s:s, s:s}, s:s, s:o, s:s, s:I}",
 	                 "reference", "spec", u->ref_model ? "model" : R->ref.spec, "version", u->version,
 	                 "model", u->ref_model,
 	                 "candidate", R->cand.is_model ? "model" : R->cand.spec,
@@ -565,10 +548,11 @@ static json_t *summary_json(const replay_summary *u)
 	                                                   : json_null(),
 	                 "stderr", R->stderr_mode == DDP_STDERR_EXACT ? "exact"
 	                           : R->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
-	                 "cases", (json_int_t)u->ncases,
-	                 "counts", "passed", R->npass, "failed", R->nfail, "known", R->nknown,
-	                 "skipped", R->nskip, "errors", R->nerror,
-	                 "results", R->cases, "seconds", u->seconds, "exit", u->exit);
+	                 "cases", (json_int_t)u->ncases);
+
+	json_object_update_new(run, ddp_cli_tally_json(&R->tally));
+	json_object_update_new(run, json_pack("{s:f, s:i}", "seconds", u->seconds, "exit", u->exit));
+	return run;
 }
 
 /* The tools: R's reference (or reader), the model's profile, the candidate; version and used filled. */
@@ -688,7 +672,6 @@ static int replay_one(replay_out *ro, int argc, char **argv)
 	    (rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), a.workdir, &own)))
 		goto out;
 	snprintf(R.fixdir, sizeof(R.fixdir), "%s/inputs-%s", R.workdir, version);
-	R.cases = json_array();
 	u = (replay_summary){&R, cases.count, ddp_reference_is_model(a.reference, NULL), version, used,
 	                     0, 0};
 	summary_header(&u);
@@ -698,10 +681,10 @@ static int replay_one(replay_out *ro, int argc, char **argv)
 			replay_case(&R, &cases.items[i]);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	u.seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	u.exit = rc = R.nerror ? DDP_EXIT_USAGE : R.nfail ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
-	summary_print(&u);
+	u.exit = rc = R.tally.n[4] ? DDP_EXIT_USAGE : R.tally.n[1] ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+	ddp_cli_tally_print(stdout, &R.tally);
 	json_array_append_new(ro->runs, summary_json(&u));
-	json_decref(R.cases);
+	json_decref(R.tally.results);
 out:
 	if (own)
 		ddp_private_dir_remove(R.workdir);

@@ -142,12 +142,21 @@ replay-mutant)
   name=$1
   shift
   rc=0
-  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" --json "$tmp/replay.json" > "$tmp/out" 2>&1 || rc=$?
   grep -v '^pass' "$tmp/out"
   [ "$rc" = 1 ] || fail "replay --command map against $name: exit $rc, want 1"
   got=$(awk '$1 == "fail" {print $2}' "$tmp/out" | sort | tr '\n' ' ')
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
   [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]"
+  # --json (read with jansson): the counts and each case's line, as the text says.
+  q() { "$DDP_JSONQ" "$tmp/replay.json" "$@"; }
+  grep -qx "replay: $(q runs.0.counts.passed) passed, $(q runs.0.counts.failed) failed, $(q runs.0.counts.known) known, $(q runs.0.counts.skipped) skipped" "$tmp/out" \
+    && [ "$(q exit mode runs.0.exit | tr '\n' ' ')" = "1 map 1 " ] || fail "replay --command map --json: counts or exit"
+  for i in $(seq 0 $(($(q runs.0.results.#) - 1))); do
+    read -r v n <<<"$(q runs.0.results.$i.verdict runs.0.results.$i.name | tr '\n' ' ')"
+    [ "$v" = pass ] && line="pass  $n" || line=$(printf '%-5s %s  %s' "$v" "$n" "$(q runs.0.results.$i.detail)")
+    grep -qxF "$line" "$tmp/out" || fail "replay --command map --json: result $i is not the text's line"
+  done
   # Known divergences are data: an entry for the first case turns its fail into known.
   first=$1
   fields=$(awk -v c="$first" '$1 == "fail" && $2 == c {print $3}' "$tmp/out" | sed 's/:$//')

@@ -1,7 +1,8 @@
 /*
- * json_out.c: `--json FILE` (or `-`) of the commands that end in a summary.
- * A command fills one summary record; its text and its JSON are both made
- * from that record, and the JSON document is written here, atomically.
+ * summary.c: what the commands that end in a summary share.  A command
+ * fills one summary record; its text and its `--json FILE` (or `-`)
+ * document are both made from that record, and the document is written
+ * here, atomically.  A replay's verdicts are tallied here too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -75,4 +76,32 @@ int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int statu
 	}
 	free(text);
 	return rc ? rc : status;
+}
+
+static const char *const verdicts[DDP_VERDICTS] = {"pass", "fail", "known", "skip", "error"};
+
+void ddp_cli_tally_add(ddp_cli_tally *t, const char *verdict, const char *name, const char *detail)
+{
+	for (int k = 0; k < DDP_VERDICTS; k++)
+		t->n[k] += !strcmp(verdict, verdicts[k]);
+	if (!t->results)
+		t->results = json_array();
+	json_array_append_new(t->results, json_pack("{s:s, s:s, s:o}", "name", name, "verdict", verdict,
+	                                            "detail", ddp_cli_json_str(detail)));
+}
+
+void ddp_cli_tally_print(FILE *out, const ddp_cli_tally *t)
+{
+	fprintf(out, "replay: %d passed, %d failed, %d known, %d skipped", t->n[0], t->n[1], t->n[2],
+	        t->n[3]);
+	if (t->n[4])
+		fprintf(out, ", %d errors", t->n[4]);
+	fputc('\n', out);
+}
+
+json_t *ddp_cli_tally_json(const ddp_cli_tally *t)
+{
+	return json_pack("{s:{s:i, s:i, s:i, s:i, s:i}, s:O}", "counts", "passed", t->n[0],
+	                 "failed", t->n[1], "known", t->n[2], "skipped", t->n[3], "errors", t->n[4],
+	                 "results", t->results ? t->results : json_array());
 }
