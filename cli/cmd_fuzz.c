@@ -547,15 +547,16 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	    (rc = ddp_cli_json_begin(o.json, "fuzz")))
 		return rc == -1 ? DDP_EXIT_OK : rc;
 	if ((rc = setup(&s, &o, &p)))
-		return rc;
+		return ddp_cli_json_write(o.json, ddp_cli_json_doc("fuzz"), "fuzz", rc);
 	if (ddp_findings_open(&f, o.findings, &err)) {
 		ddp_cli_engine_teardown(&s);
-		return ddp_cli_fail_error(err.source, &err);
+		return ddp_cli_json_write(o.json, ddp_cli_json_doc("fuzz"), "fuzz",
+		                          ddp_cli_fail_error(err.source, &err));
 	}
 	if ((rc = open_logs(&logf, &s.cfg, &o))) {
 		ddp_findings_close(&f);
 		ddp_cli_engine_teardown(&s);
-		return rc;
+		return ddp_cli_json_write(o.json, ddp_cli_json_doc("fuzz"), "fuzz", rc);
 	}
 	/* From here a signal stops the campaign, which ends as usual, marked interrupted. */
 	memset(&sa, 0, sizeof(sa));

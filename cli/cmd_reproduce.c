@@ -128,15 +128,35 @@ static int rerun(json_t **doc, ddp_engine_setup *s, const ddp_case *c, const cha
 	return u.exit;
 }
 
+/* The finding at dir (a group: its headline, into head): its result and its case.  An exit status. */
+static int load_finding(ddp_finding_result *result, ddp_case *c, char *head, size_t size,
+                        const char *dir)
+{
+	char path[4400];
+	ddp_error err;
+
+	if (ddp_finding_check(dir, &err))
+		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
+	ddp_cli_finding_dir(head, size, dir);
+	snprintf(path, sizeof(path), "%s/result.json", head);
+	if (ddp_finding_result_load(result, path, &err))
+		return ddp_cli_fail_error(path, &err);
+	snprintf(path, sizeof(path), "%s/case.json", head);
+	if (ddp_case_load(c, path, &err)) {
+		ddp_finding_result_free(result);
+		return ddp_cli_fail_error(path, &err);
+	}
+	return DDP_EXIT_OK;
+}
+
 int ddp_cmd_reproduce(int argc, char **argv)
 {
 	const char *dir = NULL, *reference = NULL, *candidate = NULL, *workdir = NULL;
 	const char *reader = NULL, *json = NULL;
-	char path[4400], group_head[4300];
+	char group_head[4300];
 	ddp_finding_result result;
 	ddp_case c;
 	ddp_engine_setup s;
-	ddp_error err;
 	json_t *doc = NULL;
 	int rc, trust = 0;
 
@@ -158,19 +178,9 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		return ddp_cli_fail("reproduce: which finding? (see 'ddparity help reproduce')");
 	if ((rc = ddp_cli_json_begin(json, "reproduce")))
 		return rc;
-	if (ddp_finding_check(dir, &err))
-		return ddp_cli_fail("reproduce: %s: %s", err.source, err.message);
-	/* A group: its headline, the minimal case. */
-	ddp_cli_finding_dir(group_head, sizeof(group_head), dir);
+	if ((rc = load_finding(&result, &c, group_head, sizeof(group_head), dir)))
+		return ddp_cli_json_write(json, ddp_cli_json_doc("reproduce"), "reproduce", rc);
 	dir = group_head;
-	snprintf(path, sizeof(path), "%s/result.json", dir);
-	if (ddp_finding_result_load(&result, path, &err))
-		return ddp_cli_fail_error(path, &err);
-	snprintf(path, sizeof(path), "%s/case.json", dir);
-	if (ddp_case_load(&c, path, &err)) {
-		ddp_finding_result_free(&result);
-		return ddp_cli_fail_error(path, &err);
-	}
 	if (!(rc = ddp_cli_finding_tools(&reference, &candidate, &result, &c, trust, "reproduce", dir)) &&
 	    !(rc = setup(&s, reference, reader, candidate, workdir, &result, &c))) {
 		rc = rerun(&doc, &s, &c, dir, result.signature);
@@ -178,5 +188,5 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	}
 	ddp_case_free(&c);
 	ddp_finding_result_free(&result);
-	return doc ? ddp_cli_json_write(json, doc, "reproduce", rc) : rc;
+	return ddp_cli_json_write(json, doc ? doc : ddp_cli_json_doc("reproduce"), "reproduce", rc);
 }
