@@ -571,7 +571,7 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	rc = o.given ? run_given(&st, &s, &f, o.given, &err)
 	             : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
 	u = (fuzz_summary){&o, &p, &s.cfg, &st, &f, stop_flag, rc ? &err : NULL,
-	                   rc ? DDP_EXIT_USAGE : stop_flag ? 128 + stop_flag
+	                   rc ? DDP_EXIT_USAGE : stop_flag ? DDP_EXIT_SIGNAL + stop_flag
 	                   : st.diverged ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK};
 	summary_print(stdout, &u);
 	doc = summary_json(&u);

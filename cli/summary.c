@@ -17,7 +17,7 @@
 /* --json -: the standard output the document goes to (the text's stdout is then stderr), or -1. */
 static int json_stdout = -1;
 
-int ddp_cli_json_begin(const char *path, const char *cmd)
+ddp_exit ddp_cli_json_begin(const char *path, const char *cmd)
 {
 	if (!path || strcmp(path, "-") || json_stdout >= 0)
 		return DDP_EXIT_OK;
@@ -45,7 +45,7 @@ json_t *ddp_cli_json_str(const char *s)
 	return s ? ddp_cli_json_text(s, strlen(s)) : json_null();
 }
 
-int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int status)
+ddp_exit ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int status)
 {
 	char *text;
 	size_t len;
@@ -54,7 +54,7 @@ int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int statu
 
 	if (!path) {
 		json_decref(doc);
-		return status;
+		return (ddp_exit)status;
 	}
 	json_object_set_new(doc, "exit", json_integer(status));
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -75,7 +75,7 @@ int ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int statu
 		rc = ddp_cli_fail("%s: --json %s: %s", cmd, err.source, err.message);
 	}
 	free(text);
-	return rc ? rc : status;
+	return (ddp_exit)(rc ? rc : status);
 }
 
 static const char *const verdicts[DDP_VERDICTS] = {"pass", "fail", "known", "skip", "error"};

@@ -49,7 +49,7 @@ cases-file)
   rc=0
   "$ddp" replay --cases "$tmp/bad" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 2 ] || { cat "$tmp/out"; fail "a malformed line: exit $rc, want 2"; }
-  grep -q "^ddparity: $tmp/bad:4:1: " "$tmp/out" || { cat "$tmp/out"; fail "the error does not name the file and line 4"; }
+  grep -q "^ddparity replay: $tmp/bad:4:1: " "$tmp/out" || { cat "$tmp/out"; fail "the error does not name the file and line 4"; }
   # A line may name its own files, but only as a case may: inside its directory.
   printf 'a 1M raw raw if=IN of=../x\n' > "$tmp/bad2"
   "$ddp" baselines generate --cases "$tmp/bad2" --out "$tmp/o" > "$tmp/out" 2>&1 && fail "of=../x accepted"

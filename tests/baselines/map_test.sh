@@ -44,7 +44,7 @@ manifest)
     rc=0
     "$ddp" replay --command map --manifest "$tmp/m" > "$tmp/out" 2>&1 || rc=$?
     [ "$rc" = 2 ] || { cat "$tmp/out"; fail "'$text': exit $rc, want 2"; }
-    grep -qF "ddparity: $tmp/m:3:$want" "$tmp/out" || { cat "$tmp/out"; fail "'$text': want '$tmp/m:3:$want'"; }
+    grep -qF "ddparity replay: $tmp/m:3:$want" "$tmp/out" || { cat "$tmp/out"; fail "'$text': want '$tmp/m:3:$want'"; }
   done <<'CASES'
 fixture a qcow3 1M - -|11: FORMAT 'qcow3' is not one map reads here
 fixture a raw 1Q - -|15: SIZE '1Q' is not a size
@@ -75,7 +75,7 @@ CASES
       "$ddp" $cmd --manifest "$tmp/$kind" > "$tmp/out" 2>&1 || rc=$?
       [ "$rc" = 2 ] || { cat "$tmp/out"; fail "$cmd on a $kind manifest: exit $rc, want 2"; }
       # (One too large is refused before any line is read: it names the file and the limit.)
-      if [ "$kind" = oversized ]; then want="^ddparity: $tmp/$kind: file is larger than"; else want="^ddparity: $tmp/$kind:[0-9]+:"; fi
+      if [ "$kind" = oversized ]; then want="^ddparity [^:]+: $tmp/$kind: file is larger than"; else want="^ddparity [^:]+: $tmp/$kind:[0-9]+:"; fi
       grep -qE "$want" "$tmp/out" || { cat "$tmp/out"; fail "$cmd on a $kind manifest: the error names no file and line"; }
       ! grep -qiE "sanitizer|core dumped|segmentation" "$tmp/out" || fail "$cmd on a $kind manifest crashed"
     done
