@@ -344,11 +344,6 @@ static int setup(ddp_engine_setup *s, const fuzz_options *o, const fuzz_plan *p)
 	return DDP_EXIT_OK;
 }
 
-static const char *stderr_mode_name(ddp_stderr_mode m)
-{
-	return m == DDP_STDERR_EXACT ? "exact" : m == DDP_STDERR_CLASS ? "class" : "ignore";
-}
-
 /* The campaign's first lines, on stderr. */
 static void announce(const fuzz_options *o, const fuzz_plan *p, const ddp_config *cfg)
 {
@@ -361,7 +356,7 @@ static void announce(const fuzz_options *o, const fuzz_plan *p, const ddp_config
 	        cfg->reference_model ? "read by qemu" : "qemu", cfg->reference.version.major,
 	        cfg->reference.version.minor, cfg->reference.version.micro,
 	        cfg->candidate.is_model ? "model" : cfg->candidate.spec,
-	        stderr_mode_name(cfg->stderr_mode), cfg->info_profile->name, p->seed, p->jobs, shard_text);
+	        ddp_cli_stderr_mode_name(cfg->stderr_mode), cfg->info_profile->name, p->seed, p->jobs, shard_text);
 	if (cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all))
 		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(cfg->model_profile));
 }
@@ -483,7 +478,7 @@ static json_t *summary_json(const fuzz_summary *u)
 	        "candidate", cfg->candidate.is_model ? "model" : cfg->candidate.spec,
 	        "model_profile", cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all)
 	                         ? json_string(ddp_profile_name(cfg->model_profile)) : json_null(),
-	        "stderr", stderr_mode_name(cfg->stderr_mode), "profile", cfg->info_profile->name,
+	        "stderr", ddp_cli_stderr_mode_name(cfg->stderr_mode), "profile", cfg->info_profile->name,
 	        "seed", (json_int_t)u->p->seed, "jobs", u->p->jobs,
 	        "shard", u->p->shard_n > 1 ? json_pack("{s:I, s:I}", "k", (json_int_t)u->p->shard_k + 1,
 	                                                "n", (json_int_t)u->p->shard_n) : json_null(),

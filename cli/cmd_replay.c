@@ -17,6 +17,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
+#include "engine_setup.h"
 #include "suitefiles.h"
 
 static const char usage[] =
@@ -546,8 +547,7 @@ static json_t *summary_json(const replay_summary *u)
 	                 "info_profile", R->info_profile->name,
 	                 "model_profile", R->cand.is_model ? json_string(ddp_profile_name(R->model_profile))
 	                                                   : json_null(),
-	                 "stderr", R->stderr_mode == DDP_STDERR_EXACT ? "exact"
-	                           : R->stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
+	                 "stderr", ddp_cli_stderr_mode_name(R->stderr_mode),
 	                 "cases", (json_int_t)u->ncases);
 
 	json_object_update_new(run, ddp_cli_tally_json(&R->tally));
@@ -657,13 +657,7 @@ static int replay_one(replay_out *ro, int argc, char **argv)
 	ddp_bl_path(known_path, sizeof(known_path), a.known ? a.known : "expected-outputs/known-divergences");
 	if (ddp_info_profile_lookup(&R.info_profile, a.profile, &err))
 		return ddp_cli_fail("replay: --profile: %s", err.message);
-	if (!strcmp(a.stderr_mode, "ignore"))
-		R.stderr_mode = DDP_STDERR_IGNORE;
-	else if (!strcmp(a.stderr_mode, "class"))
-		R.stderr_mode = DDP_STDERR_CLASS;
-	else if (!strcmp(a.stderr_mode, "exact"))
-		R.stderr_mode = DDP_STDERR_EXACT;
-	else
+	if (ddp_cli_stderr_mode(&R.stderr_mode, a.stderr_mode))
 		return ddp_cli_fail("replay: --stderr '%s': use ignore, class or exact", a.stderr_mode);
 	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
