@@ -32,11 +32,16 @@ int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, siz
 /*
  * Makes the baselines of cases (only those named in only, when nonzero)
  * for every reference, jobs references at a time.  results[r * ncases + i]
- * gets reference r's baseline of case i (zeroed for cases not made).
- * Prints one line per reference on stderr.  A ddparity exit status.
+ * gets reference r's baseline of case i (zeroed for cases not made);
+ * made[r] (when made is not NULL) what reference r made, which is also
+ * the line printed per reference on stderr.  A ddparity exit status.
  */
-int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs,
-                    const ddp_ddcases *cases, const char *const *only, size_t nonly,
+typedef struct ddp_bl_made {
+	int made, failing; /* cases made; of which dd failed */
+	double seconds;
+} ddp_bl_made;
+int ddp_bl_make_all(ddp_baseline **results, ddp_bl_made *made, const ddp_bl_ref *refs,
+                    size_t nrefs, const ddp_ddcases *cases, const char *const *only, size_t nonly,
                     int jobs, const char *workdir);
 
 /*

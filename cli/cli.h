@@ -6,9 +6,8 @@
 #include <jansson.h>
 
 #include "ddparity.h"
+#include "exit.h"
 
-/* Exit statuses of the ddparity command itself. */
-enum { DDP_EXIT_OK = 0, DDP_EXIT_DIFFERENT = 1, DDP_EXIT_USAGE = 2 };
 
 /* A subcommand: argv[0] is its own name. */
 typedef int (*ddp_cmd_fn)(int argc, char **argv);
@@ -77,20 +76,27 @@ int ddp_cli_options(int *first, int argc, char **argv, const ddp_opt *opts, size
 #define DDP_OPTS(t) (t), (sizeof(t) / sizeof(*(t)))
 
 /* A whole number from min to max in an option's value, or the error (as ddp_cli_parse's). */
-int ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, const char *text,
+ddp_exit ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, const char *text,
                  unsigned long long min, unsigned long long max);
 
-/* Prints "ddparity: <message>" on stderr and returns DDP_EXIT_USAGE. */
-int ddp_cli_fail(const char *fmt, ...);
+/* Seconds in an option's value (0 allowed when zero_ok, at most 1e7), or the error (as ddp_cli_parse's). */
+ddp_exit ddp_cli_seconds(double *out, const char *cmd, const char *opt, const char *text, int zero_ok);
+
+/*
+ * Prints "ddparity CMD: <message>" on stderr, CMD the command running (the
+ * form of ddp_cli_parse's mistakes; a message that starts with CMD names
+ * it once), and returns DDP_EXIT_USAGE.
+ */
+ddp_exit ddp_cli_fail(const char *fmt, ...);
 
 /* ddp_cli_fail with "name:line:column: message" (or "name: message"). */
-int ddp_cli_fail_error(const char *name, const ddp_error *err);
+ddp_exit ddp_cli_fail_error(const char *name, const ddp_error *err);
 
 /*
  * Reads a whole file ("-" is standard input) into *out, NUL-terminated,
  * *len bytes.  Returns DDP_EXIT_OK, or DDP_EXIT_USAGE after saying why.
  */
-int ddp_cli_read_file(char **out, size_t *len, const char *path);
+ddp_exit ddp_cli_read_file(char **out, size_t *len, const char *path);
 
 /* Fills err (source, message) and returns DDP_ERROR. */
 int ddp_cli_error(ddp_error *err, const char *source, const char *fmt, ...)
@@ -110,5 +116,49 @@ char *ddp_cli_render_line(const ddp_outcome *o, size_t i, const ddp_profile *p);
  * path is NULL) for its version.  Returns DDP_OK or an error in err.
  */
 int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err);
+
+/* ---- --json FILE: the summary as one JSON document (summary.c) --------------- */
+
+/*
+ * Called once the options are read, with --json's value (NULL: none): for
+ * "-", the document alone will be on stdout, so everything the command
+ * prints there from now on goes to stderr.  Returns DDP_EXIT_OK or the
+ * status after saying what failed.
+ */
+ddp_exit ddp_cli_json_begin(const char *path, const char *cmd);
+
+/* A summary document's head: {"ddparity": VERSION, "command": command}. */
+json_t *ddp_cli_json_doc(const char *command);
+
+/* "MAJOR.MINOR.MICRO" as a JSON string. */
+json_t *ddp_cli_json_version(ddp_version v);
+
+/* A JSON string of s (invalid UTF-8 as U+FFFD), or null for NULL. */
+json_t *ddp_cli_json_str(const char *s);
+
+/*
+ * Ends a command: with path (--json's value; NULL: not asked for) sets
+ * doc's "exit" to status and writes doc to path atomically (a temporary
+ * beside it, fsynced, renamed), or to the real stdout for "-".  Takes doc's
+ * reference.  Returns status, or DDP_EXIT_USAGE after saying why the
+ * document could not be written.
+ */
+ddp_exit ddp_cli_json_write(const char *path, json_t *doc, const char *cmd, int status);
+
+/* A replay's verdicts: pass, fail, known, skip, error, counted, each case kept. */
+#define DDP_VERDICTS 5
+typedef struct ddp_cli_tally {
+	int n[DDP_VERDICTS];
+	json_t *results; /* [{name, verdict, detail}]: the caller frees it */
+} ddp_cli_tally;
+
+/* Counts verdict and keeps {name, verdict, detail} (detail may be NULL). */
+void ddp_cli_tally_add(ddp_cli_tally *t, const char *verdict, const char *name, const char *detail);
+
+/* "replay: N passed, N failed, N known, N skipped[, N errors]" and a newline. */
+void ddp_cli_tally_print(FILE *out, const ddp_cli_tally *t);
+
+/* {"counts": {passed, failed, known, skipped, errors}, "results": [...]}. */
+json_t *ddp_cli_tally_json(const ddp_cli_tally *t);
 
 #endif

@@ -19,8 +19,8 @@
 static const char usage[] =
 	"usage: ddparity baselines generate [--reference PATH]... [--all-versions]\n"
 	"                                   [--cases FILE] [--out DIR] [--only NAME]...\n"
-	"                                   [--jobs N] [--workdir DIR]\n"
-	"       ddparity baselines profiles [--out DIR]\n"
+	"                                   [--jobs N] [--workdir DIR] [--json FILE|-]\n"
+	"       ddparity baselines profiles [--out DIR] [--json FILE|-]\n"
 	"       ddparity baselines export --layout instar OUTDIR (see export --help)\n"
 	"\n"
 	"generate: for every case of the dd-cases list (default\n"
@@ -41,6 +41,9 @@ static const char usage[] =
 	"\n"
 	"--command map: baselines of `qemu-img map` instead (see\n"
 	"`ddparity baselines generate --command map --help`).\n"
+	"\n"
+	"--json FILE (or '-': stdout, the text then on stderr) also writes the\n"
+	"summary as one JSON document, atomically (fields: docs/json.md).\n"
 	"\n"
 	"Exit status: 0 done, 2 error.\n"
 	"\n"
@@ -168,8 +171,7 @@ typedef struct make_job {
 	const char *workdir;
 	int rc;
 	ddp_error err;
-	double seconds;
-	int made, failing;
+	ddp_bl_made made;
 } make_job;
 
 static double now(void)
@@ -208,11 +210,11 @@ static void *make_thread(void *arg)
 		j->rc = ddp_baseline_make(&j->results[i], c, j->ref->path, j->ref->version, fixdir,
 		                          work, &j->err);
 		if (!j->rc) {
-			j->made++;
-			j->failing += j->results[i].dd_rc != 0;
+			j->made.made++;
+			j->made.failing += j->results[i].dd_rc != 0;
 		}
 	}
-	j->seconds = now() - t0;
+	j->made.seconds = now() - t0;
 	return NULL;
 }
 
@@ -239,8 +241,8 @@ void ddp_bl_parallel(void *jobs, size_t size, size_t n, int at_once, void *(*fn)
 	free(t);
 }
 
-int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs,
-                    const ddp_ddcases *cases, const char *const *only, size_t nonly,
+int ddp_bl_make_all(ddp_baseline **results, ddp_bl_made *made, const ddp_bl_ref *refs,
+                    size_t nrefs, const ddp_ddcases *cases, const char *const *only, size_t nonly,
                     int jobs, const char *workdir)
 {
 	make_job *j = calloc(nrefs, sizeof(*j));
@@ -253,7 +255,7 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 	}
 	for (size_t r = 0; r < nrefs; r++)
 		j[r] = (make_job){&refs[r], cases, only, nonly, *results + r * cases->count,
-		                  workdir, 0, {0}, 0, 0, 0};
+		                  workdir, 0, {0}, {0, 0, 0}};
 	ddp_bl_parallel(j, sizeof(*j), nrefs, jobs, make_thread);
 	for (size_t r = 0; r < nrefs; r++) {
 		if (j[r].rc) {
@@ -261,10 +263,13 @@ int ddp_bl_make_all(ddp_baseline **results, const ddp_bl_ref *refs, size_t nrefs
 			             j[r].err.source, j[r].err.message);
 			rc = DDP_EXIT_USAGE;
 		} else {
+			const ddp_bl_made *m = &j[r].made;
 			fprintf(stderr, "baselines: qemu-img %s: %d case%s (%d exit 0, %d failing) in %.1f s\n",
-			        refs[r].version, j[r].made, j[r].made == 1 ? "" : "s",
-			        j[r].made - j[r].failing, j[r].failing, j[r].seconds);
+			        refs[r].version, m->made, m->made == 1 ? "" : "s", m->made - m->failing,
+			        m->failing, m->seconds);
 		}
+		if (made)
+			made[r] = j[r].made;
 	}
 	free(j);
 	return rc;
@@ -322,101 +327,139 @@ static int write_version(const char *root, const ddp_bl_ref *ref, const ddp_ddca
 	return rc;
 }
 
+/* The options of baselines generate (dd), read. */
+typedef struct gen_args {
+	ddp_opt_list given, only;
+	const char *cases, *out, *workdir, *json;
+	int all_versions, jobs;
+} gen_args;
+
+/* DDP_EXIT_OK, -1 after --help, or the exit status of a mistake (said). */
+static int gen_read(gen_args *g, int argc, char **argv)
+{
+	const char *jobs_text = NULL;
+	const ddp_opt opts[] = {
+		{"all-versions", DDP_OPT_FLAG, &g->all_versions},
+		{"reference", DDP_OPT_LIST, &g->given},
+		{"only", DDP_OPT_LIST, &g->only},
+		{"cases", DDP_OPT_STRING, &g->cases},
+		{"out", DDP_OPT_STRING, &g->out},
+		{"workdir", DDP_OPT_STRING, &g->workdir},
+		{"jobs", DDP_OPT_STRING, &jobs_text},
+		{"json", DDP_OPT_STRING, &g->json},
+	};
+	unsigned long long n = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int first, rc;
+
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)) ||
+	    (jobs_text && (rc = ddp_cli_uint(&n, argv[0], "--jobs", jobs_text, 1, 64))))
+		return rc;
+	g->jobs = n ? (int)n : ncpu > 0 ? (int)ncpu : 1;
+	return ddp_cli_json_begin(g->json, argv[0]);
+}
+
+/* One version's baselines written: said, and in the summary's list. */
+static void gen_said(json_t *list, const char *root, const ddp_bl_ref *ref, size_t ncases,
+                     const ddp_bl_made *m)
+{
+	printf("baselines: %s/%s: %zu case%s\n", root, ref->version, ncases, ncases == 1 ? "" : "s");
+	json_array_append_new(list, json_pack("{s:s, s:s, s:s++, s:I, s:i, s:i, s:f}", "version",
+	                      ref->version, "reference", ref->path, "dir", root, "/", ref->version,
+	                      "cases", (json_int_t)ncases, "exit_0", m->made - m->failing,
+	                      "failing", m->failing, "seconds", m->seconds));
+}
+
 static int generate(int argc, char **argv)
 {
-	ddp_opt_list given_l = {{0}, 0}, only_l = {{0}, 0};
-	const char *const *given = given_l.v, *const *only = only_l.v;
-	size_t ngiven, nonly, nrefs = 0;
-	const char *cases_arg = NULL, *out_arg = NULL, *workdir_arg = NULL, *jobs_text = NULL;
+	gen_args g = {{{0}, 0}, {{0}, 0}, NULL, NULL, NULL, NULL, 0, 0};
+	size_t nrefs = 0, nonly;
 	char cases_path[4200], root[4200], workdir[4200];
-	int all_versions = 0, jobs = 0, own = 0, rc;
+	int own = 0, rc;
 	ddp_bl_ref *refs = NULL;
-	ddp_ddcases cases;
+	ddp_bl_made *made = NULL;
+	ddp_ddcases cases = {NULL, 0};
 	ddp_baseline *res = NULL;
 	ddp_error err;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	json_t *doc = ddp_cli_json_doc("baselines"), *list = json_array();
 
-	const ddp_opt opts[] = {
-		{"all-versions", DDP_OPT_FLAG, &all_versions},
-		{"reference", DDP_OPT_LIST, &given_l},
-		{"only", DDP_OPT_LIST, &only_l},
-		{"cases", DDP_OPT_STRING, &cases_arg},
-		{"out", DDP_OPT_STRING, &out_arg},
-		{"workdir", DDP_OPT_STRING, &workdir_arg},
-		{"jobs", DDP_OPT_STRING, &jobs_text},
-	};
-	unsigned long long n;
-	int first;
-
-	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+	if ((rc = gen_read(&g, argc, argv))) {
+		json_decref(doc);
+		json_decref(list);
 		return rc < 0 ? DDP_EXIT_OK : rc;
-	if (jobs_text && (rc = ddp_cli_uint(&n, argv[0], "--jobs", jobs_text, 1, 64)))
-		return rc;
-	jobs = jobs_text ? (int)n : 0;
-	ngiven = (size_t)given_l.n;
-	nonly = (size_t)only_l.n;
-	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
-	if (out_arg)
-		snprintf(root, sizeof(root), "%s", out_arg);
+	}
+	nonly = (size_t)g.only.n;
+	ddp_bl_path(cases_path, sizeof(cases_path), g.cases ? g.cases : "expected-outputs/dd-cases");
+	if (g.out)
+		snprintf(root, sizeof(root), "%s", g.out);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
-	if (ddp_ddcases_load(&cases, cases_path, &err))
-		return ddp_cli_fail_error(cases_path, &err);
-	for (size_t k = 0; k < nonly; k++)
-		if (!ddp_ddcases_find(&cases, only[k])) {
-			ddp_cli_fail("baselines generate: --only %s: no such case in %s", only[k], cases_path);
-			rc = DDP_EXIT_USAGE;
-			goto out;
-		}
-	rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions, "baselines generate");
-	if (rc)
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:s, s:s, s:o}", "subcommand", "generate",
+	                       "mode", "dd", "cases_file", cases_path, "dir", root, "versions", list));
+	if (ddp_ddcases_load(&cases, cases_path, &err)) {
+		rc = ddp_cli_fail_error(cases_path, &err);
 		goto out;
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), workdir_arg, &own)))
+	}
+	for (size_t k = 0; k < nonly && !rc; k++)
+		if (!ddp_ddcases_find(&cases, g.only.v[k]))
+			rc = ddp_cli_fail("baselines generate: --only %s: no such case in %s", g.only.v[k],
+			                  cases_path);
+	if (rc || (rc = ddp_bl_references(&refs, &nrefs, g.given.v, (size_t)g.given.n, g.all_versions,
+	                                  "baselines generate")) ||
+	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), g.workdir, &own)))
 		goto out;
 	if (mkdir(root, 0755) && errno != EEXIST) {
 		rc = ddp_cli_fail("baselines generate: %s: %s", root, strerror(errno));
 		goto out;
 	}
-	if (!jobs)
-		jobs = ncpu > 0 ? (int)ncpu : 1;
-	rc = ddp_bl_make_all(&res, refs, nrefs, &cases, only, nonly, jobs, workdir);
-	for (size_t r = 0; r < nrefs && !rc; r++) {
-		rc = write_version(root, &refs[r], &cases, res + r * cases.count, nonly == 0);
-		if (!rc)
-			printf("baselines: %s/%s: %zu case%s\n", root, refs[r].version,
-			       nonly ? nonly : cases.count, (nonly ? nonly : cases.count) == 1 ? "" : "s");
+	if (!(made = calloc(nrefs ? nrefs : 1, sizeof(*made)))) {
+		rc = ddp_cli_fail("baselines generate: out of memory");
+		goto out;
 	}
+	rc = ddp_bl_make_all(&res, made, refs, nrefs, &cases, g.only.v, nonly, g.jobs, workdir);
+	for (size_t r = 0; r < nrefs && !rc; r++)
+		if (!(rc = write_version(root, &refs[r], &cases, res + r * cases.count, nonly == 0)))
+			gen_said(list, root, &refs[r], nonly ? nonly : cases.count, &made[r]);
 out:
 	if (res)
 		for (size_t k = 0; k < nrefs * cases.count; k++)
 			ddp_baseline_free(&res[k]);
 	free(res);
+	free(made);
 	if (own)
 		ddp_private_dir_remove(workdir);
 	ddp_ddcases_free(&cases);
 	free(refs);
-	return rc;
+	return ddp_cli_json_write(g.json, doc, "baselines generate", rc);
 }
 
 static int profiles(int argc, char **argv)
 {
-	const char *out_arg = NULL;
-	char root[4200];
+	const char *out_arg = NULL, *json = NULL;
+	char root[4200], path[4300];
 	ddp_error err;
-
-	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}};
+	json_error_t jerr;
+	json_t *doc;
+	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}, {"json", DDP_OPT_STRING, &json}};
 	int first, rc;
 
-	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)) ||
+	    (rc = ddp_cli_json_begin(json, argv[0])))
 		return rc < 0 ? DDP_EXIT_OK : rc;
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
+	snprintf(path, sizeof(path), "%s/version-map.json", root);
+	doc = ddp_cli_json_doc("baselines");
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:s}", "subcommand", "profiles", "mode", "dd",
+	                                      "dir", root));
 	if (ddp_baseline_profiles(root, stdout, &err))
-		return ddp_cli_fail_error(err.source, &err);
-	printf("baselines: %s/version-map.json written\n", root);
-	return DDP_EXIT_OK;
+		return ddp_cli_json_write(json, doc, argv[0], ddp_cli_fail_error(err.source, &err));
+	printf("baselines: %s written\n", path);
+	/* The summary is the version map just written: the document holds it as the file does. */
+	json_object_set_new(doc, "version_map", json_load_file(path, 0, &jerr));
+	return ddp_cli_json_write(json, doc, argv[0], DDP_EXIT_OK);
 }
 
 int ddp_cmd_baselines(int argc, char **argv)

@@ -26,7 +26,7 @@
 static const char usage[] =
 	"usage: ddparity baselines export --layout instar [--cases FILE] [--baselines DIR]\n"
 	"                                 [--instar-cases FILE] [--manifest FILE]\n"
-	"                                 [--map-baselines DIR] OUTDIR\n"
+	"                                 [--map-baselines DIR] [--json FILE|-] OUTDIR\n"
 	"\n"
 	"Writes the dd baselines (--baselines, default expected-outputs/dd-info-json;\n"
 	"its profiles/ and version-map.json, from `baselines profiles`) in instar's\n"
@@ -55,6 +55,8 @@ static const char usage[] =
 	"                                  are not exported); windows are left out (instar\n"
 	"                                  has no reader for them)\n"
 	"Nothing outside OUTDIR is written; each tree is swapped in whole.\n"
+	"--json FILE (or '-': stdout, the text then on stderr) also writes the\n"
+	"trees written as one JSON document, atomically (fields: docs/json.md).\n"
 	"\n"
 	"Exit status: 0 done, 2 error.\n"
 	"\n"
@@ -550,207 +552,246 @@ typedef struct export_tree {
 	size_t count;
 } export_tree;
 
-int ddp_bl_export(int argc, char **argv)
+/* An export's state, from its options to the trees swapped in. */
+typedef struct export_run {
+	const char *outdir, *json;
+	char cases_path[4200], root[4200], instar_path[4200], manifest_path[4200], map_root[4200];
+	char stage[4400], fresh[4400], old[4400];
+	int staged;
+	ddp_ddcases cases;
+	ddp_map_manifest mm;
+	ddp_version_map map;
+	export_profile profiles[EXPORT_MAX_PROFILES];
+	export_version *versions;
+	size_t nprofiles, nversions, nnames, map_profiles[2];
+	char **names, (*iname)[DDP_DDCASE_NAME_MAX];
+	int *curated;
+	export_tree trees[2];
+} export_run;
+
+/* The trees swapped in under OUTDIR: the two dd trees, then map-human and map-json. */
+static const char *const swapped[] = {"dd-info-json", "ddparity-dd-info-json", "map-human",
+                                      "map-json"};
+
+/* Reads the options and the files they name: DDP_EXIT_OK, -1 after --help, or the status (said). */
+static int export_read(export_run *x, int argc, char **argv)
 {
 	const char *cases_arg = NULL, *baselines_arg = NULL, *instar_arg = NULL, *layout = NULL;
-	const char *outdir = NULL, *manifest_arg = NULL, *map_arg = NULL;
-	char cases_path[4200], root[4200], instar_path[4200], path[4400];
-	char manifest_path[4200], map_root[4200];
-	ddp_map_manifest mm = {0};
-	size_t map_profiles[2] = {0, 0};
-	static const char *const map_types[2] = {"human", "json"};
-	static const char *const swapped[] = {"dd-info-json", "ddparity-dd-info-json", "map-human",
-	                                      "map-json"};
-	char stage[4400], fresh[4400], old[4400];
-	ddp_ddcases cases = {0};
-	ddp_version_map map = {0};
-	export_profile profiles[EXPORT_MAX_PROFILES];
-	export_version *versions = NULL;
-	size_t nprofiles = 0, nversions = 0, nnames = 0;
-	char **names = NULL, (*iname)[DDP_DDCASE_NAME_MAX] = NULL;
-	int *curated = NULL;
-	export_tree trees[] = {{"dd-info-json", 1, 0}, {"ddparity-dd-info-json", 0, 0}};
+	const char *manifest_arg = NULL, *map_arg = NULL;
+	static char name[] = "baselines export";
+	const ddp_opt opts[] = {
+		{"layout", DDP_OPT_STRING, &layout},
+		{"cases", DDP_OPT_STRING, &cases_arg},
+		{"baselines", DDP_OPT_STRING, &baselines_arg},
+		{"instar-cases", DDP_OPT_STRING, &instar_arg},
+		{"manifest", DDP_OPT_STRING, &manifest_arg},
+		{"map-baselines", DDP_OPT_STRING, &map_arg},
+		{"json", DDP_OPT_STRING, &x->json},
+	};
+	char path[4400];
 	ddp_error err;
-	int rc = DDP_EXIT_OK, staged = 0;
+	int first, rc;
 
-	{
-		static char name[] = "baselines export";
-		const ddp_opt opts[] = {
-			{"layout", DDP_OPT_STRING, &layout},
-			{"cases", DDP_OPT_STRING, &cases_arg},
-			{"baselines", DDP_OPT_STRING, &baselines_arg},
-			{"instar-cases", DDP_OPT_STRING, &instar_arg},
-			{"manifest", DDP_OPT_STRING, &manifest_arg},
-			{"map-baselines", DDP_OPT_STRING, &map_arg},
-		};
-		int first;
-		argv[0] = name;
-		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 1, 0)))
-			return rc < 0 ? DDP_EXIT_OK : rc;
-		outdir = first < argc ? argv[first] : NULL;
-	}
+	argv[0] = name;
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 1, 0)))
+		return rc;
+	x->outdir = first < argc ? argv[first] : NULL;
 	if (!layout || strcmp(layout, "instar"))
 		return ddp_cli_fail("baselines export: --layout instar is the one layout (see --help)");
-	if (!outdir || !*outdir)
+	if (!x->outdir || !*x->outdir)
 		return ddp_cli_fail("baselines export: OUTDIR? (see --help)");
-	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
-	ddp_bl_path(instar_path, sizeof(instar_path),
+	if ((rc = ddp_cli_json_begin(x->json, name)))
+		return rc;
+	ddp_bl_path(x->cases_path, sizeof(x->cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
+	ddp_bl_path(x->instar_path, sizeof(x->instar_path),
 	            instar_arg ? instar_arg : "expected-outputs/instar-dd-cases");
 	if (baselines_arg)
-		snprintf(root, sizeof(root), "%s", baselines_arg);
+		snprintf(x->root, sizeof(x->root), "%s", baselines_arg);
 	else
-		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
-
-	ddp_bl_path(manifest_path, sizeof(manifest_path),
+		ddp_bl_path(x->root, sizeof(x->root), "expected-outputs/dd-info-json");
+	ddp_bl_path(x->manifest_path, sizeof(x->manifest_path),
 	            manifest_arg ? manifest_arg : "expected-outputs/map-fixtures");
-	ddp_bl_path(map_root, sizeof(map_root), map_arg ? map_arg : "expected-outputs");
-	if (ddp_ddcases_load(&cases, cases_path, &err))
-		return ddp_cli_fail_error(cases_path, &err);
-	if (ddp_map_manifest_load(&mm, manifest_path, &err)) {
-		ddp_ddcases_free(&cases);
-		return ddp_cli_fail_error(manifest_path, &err);
-	}
-	if (!mm.nfixtures) {
-		rc = ddp_cli_fail("%s: no fixture", manifest_path);
-		goto out;
-	}
-	if ((rc = load_names(&names, &nnames, instar_path)))
-		goto out;
-	snprintf(path, sizeof(path), "%s/version-map.json", root);
-	if (ddp_version_map_load(&map, path, &err)) {
-		rc = ddp_cli_fail_error(path, &err);
-		goto out;
-	}
-	if ((rc = export_versions(&versions, &nversions, profiles, &nprofiles, &map, path)))
-		goto out;
+	ddp_bl_path(x->map_root, sizeof(x->map_root), map_arg ? map_arg : "expected-outputs");
+	if (ddp_ddcases_load(&x->cases, x->cases_path, &err))
+		return ddp_cli_fail_error(x->cases_path, &err);
+	if (ddp_map_manifest_load(&x->mm, x->manifest_path, &err))
+		return ddp_cli_fail_error(x->manifest_path, &err);
+	if (!x->mm.nfixtures)
+		return ddp_cli_fail("%s: no fixture", x->manifest_path);
+	if ((rc = load_names(&x->names, &x->nnames, x->instar_path)))
+		return rc;
+	snprintf(path, sizeof(path), "%s/version-map.json", x->root);
+	if (ddp_version_map_load(&x->map, path, &err))
+		return ddp_cli_fail_error(path, &err);
+	return export_versions(&x->versions, &x->nversions, x->profiles, &x->nprofiles, &x->map, path);
+}
 
-	/* Which case goes where, by instar's name; each listed name must be one case. */
-	iname = calloc(cases.count ? cases.count : 1, sizeof(*iname));
-	curated = calloc(cases.count ? cases.count : 1, sizeof(*curated));
-	if (!iname || !curated) {
-		rc = ddp_cli_fail("baselines export: out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < cases.count; i++) {
-		ddp_ddcase_instar_name(iname[i], sizeof(iname[i]), &cases.items[i]);
+/* Which case goes where, by instar's name; each listed name must be one case. */
+static int export_names(export_run *x)
+{
+	const ddp_ddcases *cases = &x->cases;
+
+	x->iname = calloc(cases->count ? cases->count : 1, sizeof(*x->iname));
+	x->curated = calloc(cases->count ? cases->count : 1, sizeof(*x->curated));
+	if (!x->iname || !x->curated)
+		return ddp_cli_fail("baselines export: out of memory");
+	for (size_t i = 0; i < cases->count; i++) {
+		ddp_ddcase_instar_name(x->iname[i], sizeof(x->iname[i]), &cases->items[i]);
 		for (size_t k = 0; k < i; k++)
-			if (!strcmp(iname[k], iname[i])) {
-				rc = ddp_cli_fail("%s:%d: %s is %s in instar's spelling, as line %d's %s",
-				                  cases_path, cases.items[i].line, cases.items[i].name, iname[i],
-				                  cases.items[k].line, cases.items[k].name);
-				goto out;
-			}
+			if (!strcmp(x->iname[k], x->iname[i]))
+				return ddp_cli_fail("%s:%d: %s is %s in instar's spelling, as line %d's %s",
+				                    x->cases_path, cases->items[i].line, cases->items[i].name,
+				                    x->iname[i], cases->items[k].line, cases->items[k].name);
 	}
-	for (size_t n = 0; n < nnames; n++) {
+	for (size_t n = 0; n < x->nnames; n++) {
 		size_t i;
-		for (i = 0; i < cases.count && strcmp(iname[i], names[n]); i++)
+		for (i = 0; i < cases->count && strcmp(x->iname[i], x->names[n]); i++)
 			;
-		if (i == cases.count) {
-			rc = ddp_cli_fail("%s: %s: no case of %s has this name in instar's spelling (a "
-			                  "final -vpc as -vhd)", instar_path, names[n], cases_path);
-			goto out;
-		}
-		curated[i] = 1;
+		if (i == cases->count)
+			return ddp_cli_fail("%s: %s: no case of %s has this name in instar's spelling (a "
+			                    "final -vpc as -vhd)", x->instar_path, x->names[n], x->cases_path);
+		x->curated[i] = 1;
 	}
+	return DDP_EXIT_OK;
+}
 
-	/* Stage both trees under OUTDIR, then swap each in whole. */
-	if (mkdir(outdir, 0755) && errno != EEXIST) {
-		rc = ddp_cli_fail("baselines export: %s: %s", outdir, strerror(errno));
-		goto out;
-	}
-	if (ddp_own_dir(outdir, 0, &err)) {
-		rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
-		goto out;
-	}
-	ddp_workdir_sweep(outdir); /* what an export that was killed left */
+/* OUTDIR made (a directory of the user's, no link) and the stage in it. */
+static int export_stage(export_run *x)
+{
+	char path[4400];
+	ddp_error err;
+
+	if (mkdir(x->outdir, 0755) && errno != EEXIST)
+		return ddp_cli_fail("baselines export: %s: %s", x->outdir, strerror(errno));
+	if (ddp_own_dir(x->outdir, 0, &err))
+		return ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+	ddp_workdir_sweep(x->outdir); /* what an export that was killed left */
 	for (size_t t = 0; t < sizeof(swapped) / sizeof(*swapped); t++) {
-		snprintf(path, sizeof(path), "%s/%s", outdir, swapped[t]);
-		if (ddp_own_dir(path, 0, &err)) {
-			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
-			goto out;
-		}
+		snprintf(path, sizeof(path), "%s/%s", x->outdir, swapped[t]);
+		if (ddp_own_dir(path, 0, &err))
+			return ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
 	}
-	snprintf(path, sizeof(path), "%s/.tmp-export-", outdir);
-	if (ddp_stage_make(stage, sizeof(stage), path, fresh, old, sizeof(fresh), &err)) {
-		rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
-		goto out;
-	}
-	staged = 1;
-	for (size_t t = 0; t < 2 && !rc; t++) {
-		char tree[4500], dir[4700], from[4400];
-		char *vm;
-		snprintf(tree, sizeof(tree), "%s/%s", fresh, trees[t].name);
-		snprintf(dir, sizeof(dir), "%s/profiles", tree);
-		if (mkdir(tree, 0755) || mkdir(dir, 0755)) {
-			rc = ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
-			break;
-		}
-		for (size_t k = 0; k < nprofiles && !rc; k++) {
-			snprintf(dir, sizeof(dir), "%s/profiles/%s", tree, profiles[k].label);
-			snprintf(from, sizeof(from), "%s/profiles/%s", root, profiles[k].profile);
-			if (mkdir(dir, 0755)) {
-				rc = ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
-				break;
+	snprintf(path, sizeof(path), "%s/.tmp-export-", x->outdir);
+	if (ddp_stage_make(x->stage, sizeof(x->stage), path, x->fresh, x->old, sizeof(x->fresh), &err))
+		return ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+	x->staged = 1;
+	return DDP_EXIT_OK;
+}
+
+/* dd tree t (instar's cases, or the others) in the stage: every profile's copies, the version map. */
+static int export_dd_tree(export_run *x, export_tree *t)
+{
+	char tree[4500], dir[4700], from[4400];
+	char *vm;
+	ddp_error err;
+	int rc = DDP_EXIT_OK;
+
+	snprintf(tree, sizeof(tree), "%s/%s", x->fresh, t->name);
+	snprintf(dir, sizeof(dir), "%s/profiles", tree);
+	if (mkdir(tree, 0755) || mkdir(dir, 0755))
+		return ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
+	for (size_t k = 0; k < x->nprofiles; k++) {
+		snprintf(dir, sizeof(dir), "%s/profiles/%s", tree, x->profiles[k].label);
+		snprintf(from, sizeof(from), "%s/profiles/%s", x->root, x->profiles[k].profile);
+		if (mkdir(dir, 0755))
+			return ddp_cli_fail("baselines export: %s: %s", dir, strerror(errno));
+		if (ddp_own_dir(from, 0, &err))
+			return ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+		t->count = 0;
+		for (size_t i = 0; i < x->cases.count && !rc; i++)
+			if (x->curated[i] == t->curated) {
+				rc = export_case(from, dir, x->cases.items[i].name, x->iname[i]);
+				t->count++;
 			}
-			if (ddp_own_dir(from, 0, &err)) {
-				rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
-				break;
-			}
-			trees[t].count = 0;
-			for (size_t i = 0; i < cases.count && !rc; i++)
-				if (curated[i] == trees[t].curated) {
-					rc = export_case(from, dir, cases.items[i].name, iname[i]);
-					trees[t].count++;
-				}
-		}
 		if (rc)
-			break;
-		snprintf(dir, sizeof(dir), "%s/version-map.json", tree);
-		if (!(vm = export_version_map(versions, nversions, profiles, nprofiles))) {
-			rc = ddp_cli_fail("baselines export: %s: out of memory", dir);
-			break;
-		}
-		if (stage_write(dir, vm, strlen(vm), &err))
-			rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
-		free(vm);
+			return rc;
 	}
-	for (size_t t = 0; t < 2 && !rc; t++)
-		rc = export_map_type(fresh, map_root, map_types[t], &mm, &map_profiles[t]);
-	if (!rc) {
-		int fd = open(fresh, O_RDONLY | O_DIRECTORY);
-		if (fd < 0 || syncfs(fd))
-			rc = ddp_cli_fail("baselines export: %s: cannot sync: %s", fresh, strerror(errno));
+	snprintf(dir, sizeof(dir), "%s/version-map.json", tree);
+	if (!(vm = export_version_map(x->versions, x->nversions, x->profiles, x->nprofiles)))
+		return ddp_cli_fail("baselines export: %s: out of memory", dir);
+	if (stage_write(dir, vm, strlen(vm), &err))
+		rc = ddp_cli_fail("baselines export: %s: %s", err.source, err.message);
+	free(vm);
+	return rc;
+}
+
+/* Each tree swapped in in one step (a kill leaves its old or its new whole), said and in list. */
+static int export_swap(export_run *x, json_t *list)
+{
+	char tree[4500], was[4500], path[4400];
+	int fd = open(x->fresh, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0 || syncfs(fd)) {
 		if (fd >= 0)
 			close(fd);
+		return ddp_cli_fail("baselines export: %s: cannot sync: %s", x->fresh, strerror(errno));
 	}
-	/* Each tree in one step: a kill leaves its old or its new whole. */
-	for (size_t t = 0; t < sizeof(swapped) / sizeof(*swapped) && !rc; t++) {
-		char tree[4500], was[4500];
-		snprintf(tree, sizeof(tree), "%s/%s", fresh, swapped[t]);
-		snprintf(was, sizeof(was), "%s-%s", old, swapped[t]);
-		snprintf(path, sizeof(path), "%s/%s", outdir, swapped[t]);
+	close(fd);
+	for (size_t t = 0; t < sizeof(swapped) / sizeof(*swapped); t++) {
+		int dd = t < 2;
+		size_t n = dd ? x->trees[t].count : x->mm.nfixtures;
+		size_t np = dd ? x->nprofiles : x->map_profiles[t - 2];
+		snprintf(tree, sizeof(tree), "%s/%s", x->fresh, swapped[t]);
+		snprintf(was, sizeof(was), "%s-%s", x->old, swapped[t]);
+		snprintf(path, sizeof(path), "%s/%s", x->outdir, swapped[t]);
 		if (ddp_dir_replace(tree, path, was))
-			rc = ddp_cli_fail("baselines export: %s: cannot put in place: %s", path,
-			                  strerror(errno));
-		else if (t < 2)
-			printf("baselines export: %s: %zu case%s x %zu profile%s\n", path, trees[t].count,
-			       trees[t].count == 1 ? "" : "s", nprofiles, nprofiles == 1 ? "" : "s");
-		else
-			printf("baselines export: %s: %zu fixture%s x %zu profile%s\n", path, mm.nfixtures,
-			       mm.nfixtures == 1 ? "" : "s", map_profiles[t - 2],
-			       map_profiles[t - 2] == 1 ? "" : "s");
+			return ddp_cli_fail("baselines export: %s: cannot put in place: %s", path,
+			                    strerror(errno));
+		printf("baselines export: %s: %zu %s%s x %zu profile%s\n", path, n, dd ? "case" : "fixture",
+		       n == 1 ? "" : "s", np, np == 1 ? "" : "s");
+		json_array_append_new(list, json_pack("{s:s, s:I, s:I}", "dir", path,
+		                      dd ? "cases" : "fixtures", (json_int_t)n, "profiles", (json_int_t)np));
 	}
-out:
-	if (staged)
-		ddp_remove_tree(stage);
-	for (size_t n = 0; n < nnames; n++)
-		free(names[n]);
-	free(names);
-	free(iname);
-	free(curated);
-	free(versions);
-	ddp_version_map_free(&map);
-	ddp_ddcases_free(&cases);
-	ddp_map_manifest_free(&mm);
+	return DDP_EXIT_OK;
+}
+
+static void export_free(export_run *x)
+{
+	if (x->staged)
+		ddp_remove_tree(x->stage);
+	for (size_t n = 0; n < x->nnames; n++)
+		free(x->names[n]);
+	free(x->names);
+	free(x->iname);
+	free(x->curated);
+	free(x->versions);
+	ddp_version_map_free(&x->map);
+	ddp_ddcases_free(&x->cases);
+	ddp_map_manifest_free(&x->mm);
+}
+
+int ddp_bl_export(int argc, char **argv)
+{
+	static const char *const map_types[2] = {"human", "json"};
+	export_run *x = calloc(1, sizeof(*x));
+	json_t *doc, *list = json_array();
+	int rc;
+
+	if (!x)
+		return ddp_cli_fail("baselines export: out of memory");
+	x->trees[0] = (export_tree){"dd-info-json", 1, 0};
+	x->trees[1] = (export_tree){"ddparity-dd-info-json", 0, 0};
+	if ((rc = export_read(x, argc, argv)) < 0) {
+		export_free(x);
+		free(x);
+		json_decref(list);
+		return DDP_EXIT_OK;
+	}
+	doc = ddp_cli_json_doc("baselines");
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:o, s:s, s:o}", "subcommand", "export",
+	                       "layout", "instar", "outdir", ddp_cli_json_str(x->outdir),
+	                       "baselines", x->root, "trees", list));
+	/* Stage both dd trees and the map trees under OUTDIR, then swap each in whole. */
+	if (!rc && !(rc = export_names(x)) && !(rc = export_stage(x))) {
+		for (size_t t = 0; t < 2 && !rc; t++)
+			rc = export_dd_tree(x, &x->trees[t]);
+		for (size_t t = 0; t < 2 && !rc; t++)
+			rc = export_map_type(x->fresh, x->map_root, map_types[t], &x->mm, &x->map_profiles[t]);
+		if (!rc)
+			rc = export_swap(x, list);
+	}
+	export_free(x);
+	rc = ddp_cli_json_write(x->json, doc, "baselines export", rc);
+	free(x);
 	return rc;
 }

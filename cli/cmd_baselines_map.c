@@ -20,7 +20,8 @@ static const char usage[] =
 	"usage: ddparity baselines generate --command map [--reference PATH]...\n"
 	"                  [--all-versions] [--manifest FILE] [--out DIR] [--only FIXTURE]...\n"
 	"                  [--only-window NAME] [--fixtures-with PATH] [--jobs N] [--workdir DIR]\n"
-	"       ddparity baselines profiles --command map [--out DIR]\n"
+	"                  [--json FILE|-]\n"
+	"       ddparity baselines profiles --command map [--out DIR] [--json FILE|-]\n"
 	"\n"
 	"generate: makes every fixture of the manifest (default\n"
 	"expected-outputs/map-fixtures) once, with --fixtures-with (default qemu-img\n"
@@ -38,6 +39,9 @@ static const char usage[] =
 	"\n"
 	"profiles: every such <format> directory gets profiles/ and\n"
 	"version-map.json, as `baselines profiles` makes for dd.\n"
+	"\n"
+	"--json FILE (or '-': stdout, the text then on stderr) also writes the\n"
+	"summary as one JSON document, atomically (fields: docs/json.md).\n"
 	"\n"
 	"Exit status: 0 done, 2 error.\n";
 
@@ -148,100 +152,143 @@ static int write_ref(const char *root, const ddp_bl_ref *ref, const ddp_map_case
 	return rc;
 }
 
+/* The options of baselines generate --command map, read. */
+typedef struct map_gen {
+	ddp_opt_list given, only;
+	const char *manifest, *out, *workdir, *fixtures_with, *only_window, *json;
+	int all_versions, jobs;
+	char manifest_path[4200], root[4200];
+	ddp_map_manifest m;
+} map_gen;
+
+/* Reads the options and the manifest: DDP_EXIT_OK, -1 after --help, or the status (said). */
+static int map_gen_read(map_gen *g, int argc, char **argv)
+{
+	const char *jobs_text = NULL;
+	const ddp_opt opts[] = {
+		{"all-versions", DDP_OPT_FLAG, &g->all_versions},
+		{"reference", DDP_OPT_LIST, &g->given},
+		{"only", DDP_OPT_LIST, &g->only},
+		{"manifest", DDP_OPT_STRING, &g->manifest},
+		{"only-window", DDP_OPT_STRING, &g->only_window},
+		{"out", DDP_OPT_STRING, &g->out},
+		{"workdir", DDP_OPT_STRING, &g->workdir},
+		{"fixtures-with", DDP_OPT_STRING, &g->fixtures_with},
+		{"jobs", DDP_OPT_STRING, &jobs_text},
+		{"json", DDP_OPT_STRING, &g->json},
+	};
+	unsigned long long n = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ddp_error err;
+	size_t k = 0;
+	int first, rc;
+
+	g->fixtures_with = "qemu-img";
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)) ||
+	    (jobs_text && (rc = ddp_cli_uint(&n, "baselines generate", "--jobs", jobs_text, 1, 64))) ||
+	    (rc = ddp_cli_json_begin(g->json, "baselines generate")))
+		return rc;
+	g->jobs = n ? (int)n : ncpu > 0 ? (int)ncpu : 1;
+	ddp_bl_path(g->manifest_path, sizeof(g->manifest_path),
+	            g->manifest ? g->manifest : "expected-outputs/map-fixtures");
+	if (g->out)
+		snprintf(g->root, sizeof(g->root), "%s", g->out);
+	else
+		ddp_bl_path(g->root, sizeof(g->root), "expected-outputs");
+	if (ddp_map_manifest_load(&g->m, g->manifest_path, &err))
+		return ddp_cli_fail_error(g->manifest_path, &err);
+	for (int i = 0; i < g->only.n; i++)
+		if (!ddp_map_manifest_find(&g->m, g->only.v[i]))
+			return ddp_cli_fail("baselines generate: --only %s: no such fixture in %s",
+			                    g->only.v[i], g->manifest_path);
+	while (g->only_window && k < g->m.nwindows && strcmp(g->m.windows[k].name, g->only_window))
+		k++;
+	if (g->only_window && k == g->m.nwindows)
+		return ddp_cli_fail("baselines generate: --only-window %s: no such window in %s",
+		                    g->only_window, g->manifest_path);
+	return DDP_EXIT_OK;
+}
+
+/* The fixtures made in fixdir with maker (its version in by) and the cases over them. */
+static int map_gen_fixtures(ddp_map_case **cases, size_t *ncases, ddp_tool *maker, char by[32],
+                            map_gen *g, const char *fixdir)
+{
+	ddp_error err;
+
+	if (ddp_tool_init(maker, g->fixtures_with, &err) || !maker->is_qemu)
+		return ddp_cli_fail("baselines generate: --fixtures-with %s: %s", g->fixtures_with,
+		                    maker->spec ? "not a qemu-img (its --version does not say so)"
+		                                : err.message);
+	ddp_version_text(by, 32, maker->version);
+	ddp_remove_tree(fixdir);
+	if (mkdir(fixdir, 0755))
+		return ddp_cli_fail("baselines generate: %s: %s", fixdir, strerror(errno));
+	if (mkdir(g->root, 0755) && errno != EEXIST)
+		return ddp_cli_fail("baselines generate: %s: %s", g->root, strerror(errno));
+	if (ddp_map_fixtures_make(&g->m, fixdir, maker->argv[0], &err) ||
+	    ddp_map_cases_build(cases, ncases, &g->m, &err))
+		return ddp_cli_fail_error(g->manifest_path, &err);
+	fprintf(stderr, "baselines: %zu map fixtures made with qemu-img %s, %zu cases each version\n",
+	        g->m.nfixtures, by, *ncases);
+	return DDP_EXIT_OK;
+}
+
+/* Each reference's run said (stderr) and, once written, its line and its entry in list. */
+static int map_gen_write(json_t *list, map_gen *g, const map_job *j, const ddp_bl_ref *refs,
+                         size_t nrefs, const ddp_map_case *cases, size_t ncases, ddp_baseline *res)
+{
+	int rc = DDP_EXIT_OK;
+
+	for (size_t r = 0; r < nrefs; r++) {
+		if (j[r].rc)
+			rc = ddp_cli_fail("baselines: qemu-img %s (%s): %s: %s", refs[r].version,
+			                  refs[r].path, j[r].err.source, j[r].err.message);
+		else
+			fprintf(stderr, "baselines: qemu-img %s: %d map case%s (%d exit 0, %d failing)\n",
+			        refs[r].version, j[r].made, j[r].made == 1 ? "" : "s",
+			        j[r].made - j[r].failing, j[r].failing);
+	}
+	for (size_t r = 0; r < nrefs && !rc; r++) {
+		if ((rc = write_ref(g->root, &refs[r], cases, ncases, res + r * ncases,
+		                    g->only.n == 0 && !g->only_window)))
+			break;
+		printf("baselines: %s/map-{human,json}/.../%s: %d cases\n", g->root, refs[r].version,
+		       j[r].made);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:i, s:i, s:i}", "version",
+		                      refs[r].version, "reference", refs[r].path, "cases", j[r].made,
+		                      "exit_0", j[r].made - j[r].failing, "failing", j[r].failing));
+	}
+	return rc;
+}
+
 static int generate(int argc, char **argv)
 {
-	ddp_opt_list given_l = {{0}, 0}, only_l = {{0}, 0};
-	const char *const *given = given_l.v, *const *only = only_l.v;
-	size_t ngiven, nonly, nrefs = 0, ncases = 0;
-	const char *manifest_arg = NULL, *out_arg = NULL, *workdir_arg = NULL, *jobs_text = NULL;
-	const char *fixtures_with = "qemu-img", *only_window = NULL;
-	char manifest_path[4200], root[4200], workdir[4200], fixdir[4300], by[32];
-	int all_versions = 0, jobs = 0, own = 0, rc = DDP_EXIT_OK;
+	map_gen g = {0};
+	size_t nrefs = 0, ncases = 0;
+	char workdir[4200], fixdir[4300], by[32] = "";
+	int own = 0, rc;
 	ddp_bl_ref *refs = NULL;
-	ddp_map_manifest m = {0};
 	ddp_map_case *cases = NULL;
 	ddp_baseline *res = NULL;
 	map_job *j = NULL;
 	ddp_tool maker = {0};
-	ddp_error err;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	json_t *doc = ddp_cli_json_doc("baselines"), *list = json_array();
 
-	const ddp_opt opts[] = {
-		{"all-versions", DDP_OPT_FLAG, &all_versions},
-		{"reference", DDP_OPT_LIST, &given_l},
-		{"only", DDP_OPT_LIST, &only_l},
-		{"manifest", DDP_OPT_STRING, &manifest_arg},
-		{"only-window", DDP_OPT_STRING, &only_window},
-		{"out", DDP_OPT_STRING, &out_arg},
-		{"workdir", DDP_OPT_STRING, &workdir_arg},
-		{"fixtures-with", DDP_OPT_STRING, &fixtures_with},
-		{"jobs", DDP_OPT_STRING, &jobs_text},
-	};
-	unsigned long long n;
-	int first;
-
-	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
-		return rc < 0 ? DDP_EXIT_OK : rc;
-	if (jobs_text && (rc = ddp_cli_uint(&n, "baselines generate", "--jobs", jobs_text, 1, 64)))
-		return rc;
-	jobs = jobs_text ? (int)n : 0;
-	ngiven = (size_t)given_l.n;
-	nonly = (size_t)only_l.n;
-	ddp_bl_path(manifest_path, sizeof(manifest_path),
-	            manifest_arg ? manifest_arg : "expected-outputs/map-fixtures");
-	if (out_arg)
-		snprintf(root, sizeof(root), "%s", out_arg);
-	else
-		ddp_bl_path(root, sizeof(root), "expected-outputs");
-	if (ddp_map_manifest_load(&m, manifest_path, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:o}", "subcommand", "generate", "mode", "map",
+	                                      "versions", list));
+	if ((rc = map_gen_read(&g, argc, argv)) < 0) {
+		json_decref(doc);
+		return DDP_EXIT_OK;
 	}
-	for (size_t k = 0; k < nonly; k++)
-		if (!ddp_map_manifest_find(&m, only[k])) {
-			rc = ddp_cli_fail("baselines generate: --only %s: no such fixture in %s", only[k],
-			                  manifest_path);
-			goto out;
-		}
-	if (only_window) {
-		size_t k = 0;
-		while (k < m.nwindows && strcmp(m.windows[k].name, only_window))
-			k++;
-		if (k == m.nwindows) {
-			rc = ddp_cli_fail("baselines generate: --only-window %s: no such window in %s",
-			                  only_window, manifest_path);
-			goto out;
-		}
-	}
-	if ((rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions,
-	                            "baselines generate")))
-		goto out;
-	if (ddp_tool_init(&maker, fixtures_with, &err) || !maker.is_qemu) {
-		rc = ddp_cli_fail("baselines generate: --fixtures-with %s: %s", fixtures_with,
-		                  maker.spec ? "not a qemu-img (its --version does not say so)"
-		                             : err.message);
-		goto out;
-	}
-	ddp_version_text(by, sizeof(by), maker.version);
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), workdir_arg, &own)))
+	if (rc || (rc = ddp_bl_references(&refs, &nrefs, g.given.v, (size_t)g.given.n, g.all_versions,
+	                                  "baselines generate")) ||
+	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), g.workdir, &own)))
 		goto out;
 	snprintf(fixdir, sizeof(fixdir), "%s/map-fixtures", workdir);
-	ddp_remove_tree(fixdir);
-	if (mkdir(fixdir, 0755)) {
-		rc = ddp_cli_fail("baselines generate: %s: %s", fixdir, strerror(errno));
+	if ((rc = map_gen_fixtures(&cases, &ncases, &maker, by, &g, fixdir)))
 		goto out;
-	}
-	if (mkdir(root, 0755) && errno != EEXIST) {
-		rc = ddp_cli_fail("baselines generate: %s: %s", root, strerror(errno));
-		goto out;
-	}
-	if (ddp_map_fixtures_make(&m, fixdir, maker.argv[0], &err) ||
-	    ddp_map_cases_build(&cases, &ncases, &m, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	fprintf(stderr, "baselines: %zu map fixtures made with qemu-img %s, %zu cases each version\n",
-	        m.nfixtures, by, ncases);
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:s, s:I}", "manifest", g.manifest_path,
+	                       "dir", g.root, "fixtures_by", by, "cases_each", (json_int_t)ncases));
 	res = calloc(nrefs * ncases, sizeof(*res));
 	j = calloc(nrefs, sizeof(*j));
 	if (!res || !j) {
@@ -249,26 +296,10 @@ static int generate(int argc, char **argv)
 		goto out;
 	}
 	for (size_t r = 0; r < nrefs; r++)
-		j[r] = (map_job){&refs[r], &m, cases, ncases, only, nonly, only_window, fixdir, by,
-		                 res + r * ncases, 0, 0, 0, {0}};
-	ddp_bl_parallel(j, sizeof(*j), nrefs, jobs ? jobs : ncpu > 0 ? (int)ncpu : 1, map_thread);
-	for (size_t r = 0; r < nrefs; r++) {
-		if (j[r].rc) {
-			rc = ddp_cli_fail("baselines: qemu-img %s (%s): %s: %s", refs[r].version,
-			                  refs[r].path, j[r].err.source, j[r].err.message);
-			continue;
-		}
-		fprintf(stderr, "baselines: qemu-img %s: %d map case%s (%d exit 0, %d failing)\n",
-		        refs[r].version, j[r].made, j[r].made == 1 ? "" : "s",
-		        j[r].made - j[r].failing, j[r].failing);
-	}
-	for (size_t r = 0; r < nrefs && !rc; r++) {
-		rc = write_ref(root, &refs[r], cases, ncases, res + r * ncases,
-		               nonly == 0 && !only_window);
-		if (!rc)
-			printf("baselines: %s/map-{human,json}/.../%s: %d cases\n", root, refs[r].version,
-			       j[r].made);
-	}
+		j[r] = (map_job){&refs[r], &g.m, cases, ncases, g.only.v, (size_t)g.only.n, g.only_window,
+		                 fixdir, by, res + r * ncases, 0, 0, 0, {0}};
+	ddp_bl_parallel(j, sizeof(*j), nrefs, g.jobs, map_thread);
+	rc = map_gen_write(list, &g, j, refs, nrefs, cases, ncases, res);
 out:
 	if (res)
 		for (size_t k = 0; k < nrefs * ncases; k++)
@@ -279,45 +310,52 @@ out:
 	if (own)
 		ddp_private_dir_remove(workdir);
 	ddp_tool_free(&maker);
-	ddp_map_manifest_free(&m);
+	ddp_map_manifest_free(&g.m);
 	free(refs);
-	return rc;
+	return ddp_cli_json_write(g.json, doc, "baselines generate", rc);
 }
 
 static int profiles(int argc, char **argv)
 {
-	const char *out_arg = NULL;
-	char root[4200];
-	int done = 0;
-
-	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}};
+	const char *out_arg = NULL, *json = NULL;
+	char root[4200], leaf[4300];
+	ddp_error err;
+	json_t *doc, *list = json_array();
+	const ddp_opt opts[] = {{"out", DDP_OPT_STRING, &out_arg}, {"json", DDP_OPT_STRING, &json}};
 	int first, rc;
 
-	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)) ||
+	    (rc = ddp_cli_json_begin(json, "baselines profiles"))) {
+		json_decref(list);
 		return rc < 0 ? DDP_EXIT_OK : rc;
+	}
 	if (out_arg)
 		snprintf(root, sizeof(root), "%s", out_arg);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs");
-	for (int json = 0; json < 2; json++)
+	doc = ddp_cli_json_doc("baselines");
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:s, s:o}", "subcommand", "profiles",
+	                                      "mode", "map", "dir", root, "written", list));
+	for (int json_out = 0; json_out < 2; json_out++)
 		for (int window = 0; window < 2; window++)
 			for (int f = 0; ddp_map_formats[f]; f++) {
-				char leaf[4300];
-				ddp_error err;
-				snprintf(leaf, sizeof(leaf), "%s/map-%s%s/%s", root, json ? "json" : "human",
+				snprintf(leaf, sizeof(leaf), "%s/map-%s%s/%s", root, json_out ? "json" : "human",
 				         window ? "/window" : "", ddp_map_formats[f]);
 				if (access(leaf, F_OK))
 					continue;
 				printf("%s:\n", leaf + strlen(root) + 1);
 				if (ddp_baseline_profiles(leaf, stdout, &err))
-					return ddp_cli_fail_error(err.source, &err);
-				done++;
+					return ddp_cli_json_write(json, doc, "baselines profiles",
+					                          ddp_cli_fail_error(err.source, &err));
+				json_array_append_new(list, json_pack("{s:s+}", "version_map", leaf,
+				                                      "/version-map.json"));
 			}
-	if (!done)
-		return ddp_cli_fail("baselines profiles: no map baselines under %s (run `ddparity "
-		                    "baselines generate --command map` first)", root);
-	printf("baselines: %d map version-map.json files written\n", done);
-	return DDP_EXIT_OK;
+	if (!json_array_size(list))
+		return ddp_cli_json_write(json, doc, "baselines profiles",
+		        ddp_cli_fail("baselines profiles: no map baselines under %s (run `ddparity "
+		                     "baselines generate --command map` first)", root));
+	printf("baselines: %zu map version-map.json files written\n", json_array_size(list));
+	return ddp_cli_json_write(json, doc, "baselines profiles", DDP_EXIT_OK);
 }
 
 int ddp_bl_map(int argc, char **argv)

@@ -57,15 +57,12 @@ int ddp_cmd_findings(int argc, char **argv)
 	for (int i = 1; i < n; i++)
 		if (!strcmp(dirs[i], dirs[0]))
 			return ddp_cli_fail("findings merge: %s is OUT itself", dirs[i]);
-	if (ddp_findings_open(&f, dirs[0], &err)) {
-		fprintf(stderr, "ddparity: findings merge: %s: %s\n", err.source, err.message);
-		return DDP_EXIT_USAGE;
-	}
+	if (ddp_findings_open(&f, dirs[0], &err))
+		return ddp_cli_fail("findings merge: %s: %s", err.source, err.message);
 	for (int i = 1; i < n; i++) {
 		ddp_merge_stats st;
 		if (ddp_findings_merge(&f, dirs[i], &st, &err)) {
-			fprintf(stderr, "ddparity: findings merge: %s: %s\n", err.source, err.message);
-			rc = DDP_EXIT_USAGE;
+			rc = ddp_cli_fail("findings merge: %s: %s", err.source, err.message);
 			continue;
 		}
 		printf("findings merge: %s: %zu groups, %zu new, %zu merged, %zu divergences added\n",

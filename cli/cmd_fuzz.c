@@ -21,6 +21,7 @@ static const char usage[] =
 	"                     [--max-output-size SIZE] [--stop-on-finding] [--stop-on PART]\n"
 	"                     [--command dd|map] [--manifest FILE] [--minimise-seconds N]\n"
 	"                     [--case FILE] [--explore off|havoc|guided] [--shard K/N]\n"
+	"                     [--json FILE|-]\n"
 	"\n"
 	"Runs generated qemu-img dd cases through the reference qemu-img and a\n"
 	"candidate, compares exit codes, stderr, the outputs' qemu-img info and\n"
@@ -104,6 +105,9 @@ static const char usage[] =
 	"                    it as a finding when it diverges: a known case (a\n"
 	"                    mutant's, a dd-cases line's) made a finding to minimise\n"
 	"                    and promote\n"
+	"  --json FILE       also write the summary as one JSON document to FILE\n"
+	"                    (atomically), or to stdout for '-' (the text summary\n"
+	"                    then goes to stderr); its fields: docs/json.md\n"
 	"\n"
 	"Exit status: 0 no divergence, 1 divergences found, 2 error (a divergence\n"
 	"whose finding could not be saved is one); stopped by SIGINT or SIGTERM:\n"
@@ -183,7 +187,7 @@ typedef struct fuzz_options {
 	const char *reference, *reader, *candidate, *cand_version, *stderr_mode, *profile;
 	const char *workdir, *findings, *log, *trace, *given, *map_compare, *stop_on, *command;
 	const char *manifest, *shard, *explore, *max_output, *minimise, *seconds, *timeout;
-	const char *cases, *seed, *jobs;
+	const char *cases, *seed, *jobs, *json;
 	int stop_on_finding;
 } fuzz_options;
 
@@ -216,6 +220,7 @@ static int read_options(fuzz_options *o, int argc, char **argv)
 		{"cases", DDP_OPT_STRING, &o->cases},
 		{"seed", DDP_OPT_STRING, &o->seed},
 		{"jobs", DDP_OPT_STRING, &o->jobs},
+		{"json", DDP_OPT_STRING, &o->json},
 	};
 	int first, rc;
 
@@ -228,6 +233,12 @@ static int read_options(fuzz_options *o, int argc, char **argv)
 	}
 	if (first < argc)
 		return ddp_cli_fail("fuzz: unexpected '%s' (see 'ddparity help fuzz')", argv[first]);
+	if (!o->map_compare)
+		o->map_compare = "bytes";
+	if (!o->command)
+		o->command = "dd";
+	if (!o->findings)
+		o->findings = "findings";
 	if (o->map_compare && strcmp(o->map_compare, "bytes") && strcmp(o->map_compare, "normalised"))
 		return ddp_cli_fail("fuzz: --map-compare '%s': bytes or normalised", o->map_compare);
 	if (o->command && strcmp(o->command, "dd") && strcmp(o->command, "map"))
@@ -235,241 +246,342 @@ static int read_options(fuzz_options *o, int argc, char **argv)
 	return DDP_EXIT_OK;
 }
 
-/* Seconds in an option's value (0 allowed when zero_ok); 1 when read, else 0 after saying why. */
-static int seconds_of(double *out, const char *opt, const char *v, int zero_ok)
-{
-	char *end;
-	double d = strtod(v, &end);
+/* The options' values, read. */
+typedef struct fuzz_plan {
+	double seconds, timeout, minimise_seconds;
+	int64_t max_output;
+	unsigned long long cases, seed, shard_k, shard_n;
+	int jobs;
+	ddp_explore explore;
+} fuzz_plan;
 
-	if (end == v || *end || !(zero_ok ? d >= 0 : d > 0) || d > 1e7) {
-		ddp_cli_fail("fuzz: %s '%s' is not a %snumber of seconds", opt, v,
-		             zero_ok ? "" : "positive ");
-		return 0;
+/* Reads the values of o into p: DDP_EXIT_OK, or the exit status of a mistake (said). */
+static int plan_of(fuzz_plan *p, const fuzz_options *o)
+{
+	unsigned long long n;
+	int rc = DDP_EXIT_OK;
+
+	*p = (fuzz_plan){.minimise_seconds = 20, .jobs = 1, .explore = DDP_EXPLORE_GUIDED, .shard_n = 1,
+	                 .seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid()};
+	if (o->max_output && (p->max_output = ddp_ddcase_parse_size(o->max_output)) <= 0)
+		return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or with k, M, G)",
+		                    o->max_output);
+	if ((o->minimise &&
+	     (rc = ddp_cli_seconds(&p->minimise_seconds, "fuzz", "--minimise-seconds", o->minimise, 1))) ||
+	    (o->seconds && (rc = ddp_cli_seconds(&p->seconds, "fuzz", "--seconds", o->seconds, 0))) ||
+	    (o->timeout && (rc = ddp_cli_seconds(&p->timeout, "fuzz", "--timeout", o->timeout, 0))) ||
+	    (o->cases && (rc = ddp_cli_uint(&p->cases, "fuzz", "--cases", o->cases, 0, ~0ULL))) ||
+	    (o->seed && (rc = ddp_cli_uint(&p->seed, "fuzz", "--seed", o->seed, 0, ~0ULL))) ||
+	    (o->jobs && (rc = ddp_cli_uint(&n, "fuzz", "--jobs", o->jobs, 1, 64))))
+		return rc;
+	if (o->jobs)
+		p->jobs = (int)n;
+	if (o->explore) {
+		int m = 0;
+		while (m < 3 && strcmp(o->explore, explore_names[m]))
+			m++;
+		if (m == 3)
+			return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", o->explore);
+		p->explore = (ddp_explore)m;
 	}
-	*out = d;
-	return 1;
+	if (o->shard) {
+		unsigned long long k;
+		char tail;
+		if (sscanf(o->shard, "%llu/%llu%c", &k, &n, &tail) != 2 || k < 1 || n < 1 || k > n ||
+		    n > 1000000)
+			return ddp_cli_fail("fuzz: --shard '%s' is not K/N with 1 <= K <= N", o->shard);
+		p->shard_k = k - 1;
+		p->shard_n = n;
+	}
+	if (!p->seconds && !p->cases)
+		p->seconds = 60;
+	return DDP_EXIT_OK;
+}
+
+/* The engine as the options ask (with --case, of the fixtures only its own): DDP_EXIT_OK or the status. */
+static int setup(ddp_engine_setup *s, const fuzz_options *o, const fuzz_plan *p)
+{
+	ddp_error err;
+	int rc;
+
+	if (o->given) {
+		ddp_case one;
+		char fixture[sizeof(one.fixture)];
+		if (ddp_case_load(&one, o->given, &err))
+			return ddp_cli_fail_error(o->given, &err);
+		snprintf(fixture, sizeof(fixture), "%s", one.fixture);
+		ddp_case_free(&one);
+		rc = ddp_cli_engine_setup_for(s, o->reference, o->reader, o->candidate, o->stderr_mode,
+		                              o->profile, o->workdir, p->timeout, fixture);
+	} else {
+		rc = ddp_cli_engine_setup(s, o->reference, o->reader, o->candidate, o->stderr_mode,
+		                          o->profile, o->workdir, p->timeout);
+	}
+	if (rc)
+		return rc;
+	if (o->cand_version) {
+		ddp_version v;
+		if (!s->cfg.reference_all)
+			rc = ddp_cli_fail("fuzz: --candidate-version: only with --reference model:all");
+		else if (ddp_model_version(&v, o->cand_version, "fuzz: --candidate-version", &err))
+			rc = ddp_cli_fail("%s: %s", err.source, err.message);
+		else {
+			s->cfg.candidate_version = ddp_profile_for(v, NULL);
+			fprintf(stderr, "ddparity fuzz: the candidate follows %s (profile %s): divergences "
+			        "from the other profiles are notes\n", o->cand_version,
+			        ddp_profile_name(s->cfg.candidate_version));
+		}
+	}
+	if (!rc && !strcmp(o->command, "map"))
+		rc = ddp_cli_engine_setup_map(s, o->manifest);
+	if (rc) {
+		ddp_cli_engine_teardown(s);
+		return rc;
+	}
+	s->cfg.map_json_normalised = !strcmp(o->map_compare, "normalised");
+	if (p->max_output)
+		s->cfg.max_output = (unsigned long long)p->max_output;
+	return DDP_EXIT_OK;
+}
+
+/* The campaign's first lines, on stderr. */
+static void announce(const fuzz_options *o, const fuzz_plan *p, const ddp_config *cfg)
+{
+	char shard_text[64] = "";
+
+	if (p->shard_n > 1)
+		snprintf(shard_text, sizeof(shard_text), ", shard %llu/%llu", p->shard_k + 1, p->shard_n);
+	fprintf(stderr, "ddparity fuzz: %s, reference %s (%s %d.%d.%d), candidate %s, stderr %s, "
+	        "profile %s, seed %llu, jobs %d%s\n", o->command, ddp_config_reference(cfg),
+	        cfg->reference_model ? "read by qemu" : "qemu", cfg->reference.version.major,
+	        cfg->reference.version.minor, cfg->reference.version.micro,
+	        cfg->candidate.is_model ? "model" : cfg->candidate.spec,
+	        ddp_cli_stderr_mode_name(cfg->stderr_mode), cfg->info_profile->name, p->seed, p->jobs, shard_text);
+	if (cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all))
+		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(cfg->model_profile));
+}
+
+/* What a campaign ends with: the text summary and the --json document are both made from it. */
+typedef struct fuzz_summary {
+	const fuzz_options *o;
+	const fuzz_plan *p;
+	const ddp_config *cfg;
+	const ddp_campaign_stats *st;
+	const ddp_findings *f;
+	int signal;           /* the signal that stopped it, or 0 */
+	const ddp_error *err; /* why it stopped early, or NULL */
+	int exit;
+} fuzz_summary;
+
+/* Whether the summary counts exploration (a generated dd campaign). */
+static int explored(const fuzz_summary *u)
+{
+	return !u->o->given && strcmp(u->o->command, "map");
+}
+
+/* Whether cases the model cannot answer ran a real qemu-img. */
+static int real_answers(const fuzz_summary *u)
+{
+	return u->cfg->reference_model && u->cfg->ref_real.argc;
+}
+
+static void summary_print(FILE *out, const fuzz_summary *u)
+{
+	const ddp_campaign_stats *st = u->st;
+	const char *k;
+	json_t *v;
+
+	fprintf(out, "ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
+	        (unsigned long long)st->cases, st->seconds, st->seconds > 0 ? st->cases / st->seconds : 0.0,
+	        u->p->jobs, u->p->jobs == 1 ? "" : "s", u->p->seed);
+	fprintf(out, "ddparity fuzz: %llu same, %llu diverged", (unsigned long long)st->same,
+	        (unsigned long long)st->diverged);
+	if (st->unsaved)
+		fprintf(out, " (%llu could not be saved)", (unsigned long long)st->unsaved);
+	fprintf(out, ", %llu unmodelled (not compared)", (unsigned long long)st->unsupported);
+	if (real_answers(u))
+		fprintf(out, " (and %llu the model cannot answer, run by qemu-img %d.%d.%d)",
+		        (unsigned long long)st->real_answered, u->cfg->ref_real.version.major,
+		        u->cfg->ref_real.version.minor, u->cfg->ref_real.version.micro);
+	fprintf(out, ", %llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
+	        (unsigned long long)st->inconclusive, (unsigned long long)st->refused);
+	if (explored(u))
+		fprintf(out, "ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
+		        "havocked\n", explore_names[u->p->explore],
+		        (unsigned long long)st->behaviours, (unsigned long long)st->havocked);
+	if (st->cut_short)
+		fprintf(out, "ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
+		        "no verdict)\n", (unsigned long long)st->cut_short);
+	if (st->notes) {
+		fprintf(out, "ddparity fuzz: %llu note%s (the candidate agrees with %s, differs from other "
+		        "versions):\n", (unsigned long long)st->notes, st->notes == 1 ? "" : "s",
+		        ddp_profile_name(u->cfg->candidate_version));
+		for (size_t i = 0; i < st->nnote_sets; i++)
+			fprintf(out, "  %6llu  differs from %s   first: %s\n",
+			        (unsigned long long)st->note_sets[i].count, st->note_sets[i].differs,
+			        st->note_sets[i].first);
+	}
+	if (st->triage.minimised || st->triage.unminimised)
+		fprintf(out, "ddparity fuzz: %llu new group%s minimised (%llu runs, %.1f s), %llu not\n",
+		        (unsigned long long)st->triage.minimised, st->triage.minimised == 1 ? "" : "s",
+		        (unsigned long long)st->triage.runs, st->triage.seconds,
+		        (unsigned long long)st->triage.unminimised);
+	fprintf(out, "ddparity fuzz: findings in %s: %zu group%s (one bug each: the names its minimal "
+	        "case needs, else kinds @ the reference's rules)\n", u->f->dir, u->f->unique,
+	        u->f->unique == 1 ? "" : "s");
+	json_object_foreach((json_t *)u->f->signatures, k, v) {
+		const char *head = json_string_value(json_object_get(v, "headline"));
+		const char *state = json_string_value(json_object_get(v, "state"));
+		const char *cause = json_string_value(json_object_get(v, "cause"));
+		fprintf(out, "  %6lld  %s  (%s/%s)\n", (long long)json_integer_value(json_object_get(v, "count")),
+		        k, u->f->dir, json_string_value(json_object_get(v, "dir")));
+		if (head)
+			fprintf(out, "          minimal: %s\n", head);
+		else if (state && strcmp(state, "new"))
+			fprintf(out, "          %s\n", state);
+		if (cause)
+			fprintf(out, "          cause: %s\n", cause);
+	}
+	if (u->signal)
+		fprintf(out, "ddparity fuzz: interrupted by %s\n", u->signal == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+/* The summary's groups: key, count, directory, headline, state, cause. */
+static json_t *groups_json(const ddp_findings *f)
+{
+	json_t *groups = json_array(), *v;
+	const char *k;
+	char dir[4300];
+
+	json_object_foreach((json_t *)f->signatures, k, v) {
+		snprintf(dir, sizeof(dir), "%s/%s", f->dir, json_string_value(json_object_get(v, "dir")));
+		json_array_append_new(groups, json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "key", k,
+		        "count", (json_int_t)json_integer_value(json_object_get(v, "count")), "dir", dir,
+		        "headline", ddp_cli_json_str(json_string_value(json_object_get(v, "headline"))),
+		        "state", ddp_cli_json_str(json_string_value(json_object_get(v, "state"))),
+		        "cause", ddp_cli_json_str(json_string_value(json_object_get(v, "cause")))));
+	}
+	return groups;
+}
+
+static json_t *summary_json(const fuzz_summary *u)
+{
+	const ddp_campaign_stats *st = u->st;
+	const ddp_config *cfg = u->cfg;
+	json_t *doc = ddp_cli_json_doc("fuzz"), *notes = json_array();
+
+	for (size_t i = 0; i < st->nnote_sets; i++)
+		json_array_append_new(notes, json_pack("{s:I, s:s, s:s}", "count",
+		        (json_int_t)st->note_sets[i].count, "differs", st->note_sets[i].differs,
+		        "first", st->note_sets[i].first));
+	json_object_update_new(doc, json_pack("{s:s, s:{s:s, s:o, s:b, s:o}, s:s, s:o, s:s, s:s, s:I, s:i,"
+	        " s:o, s:o, s:f, s:I}",
+	        "mode", u->o->command,
+	        "reference", "spec", ddp_config_reference(cfg), "version", ddp_cli_json_version(cfg->reference.version),
+	        "model", cfg->reference_model,
+	        "real_version", real_answers(u) ? ddp_cli_json_version(cfg->ref_real.version) : json_null(),
+	        "candidate", cfg->candidate.is_model ? "model" : cfg->candidate.spec,
+	        "model_profile", cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all)
+	                         ? json_string(ddp_profile_name(cfg->model_profile)) : json_null(),
+	        "stderr", ddp_cli_stderr_mode_name(cfg->stderr_mode), "profile", cfg->info_profile->name,
+	        "seed", (json_int_t)u->p->seed, "jobs", u->p->jobs,
+	        "shard", u->p->shard_n > 1 ? json_pack("{s:I, s:I}", "k", (json_int_t)u->p->shard_k + 1,
+	                                                "n", (json_int_t)u->p->shard_n) : json_null(),
+	        "explore", explored(u) ? json_string(explore_names[u->p->explore]) : json_null(),
+	        "seconds", st->seconds, "cases", (json_int_t)st->cases));
+	json_object_set_new(doc, "counts", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	        "same", (json_int_t)st->same, "diverged", (json_int_t)st->diverged,
+	        "unsaved", (json_int_t)st->unsaved, "unmodelled", (json_int_t)st->unsupported,
+	        "real_answered", (json_int_t)st->real_answered,
+	        "inconclusive", (json_int_t)st->inconclusive, "refused", (json_int_t)st->refused,
+	        "cut_short", (json_int_t)st->cut_short, "behaviours", (json_int_t)st->behaviours,
+	        "havocked", (json_int_t)st->havocked));
+	json_object_set_new(doc, "notes", json_pack("{s:I, s:o, s:o}", "count", (json_int_t)st->notes,
+	        "candidate_profile", cfg->candidate_version
+	                             ? json_string(ddp_profile_name(cfg->candidate_version)) : json_null(),
+	        "sets", notes));
+	json_object_set_new(doc, "triage", json_pack("{s:I, s:I, s:I, s:f}",
+	        "minimised", (json_int_t)st->triage.minimised, "unminimised",
+	        (json_int_t)st->triage.unminimised, "runs", (json_int_t)st->triage.runs,
+	        "seconds", st->triage.seconds));
+	json_object_set_new(doc, "findings", json_pack("{s:s, s:I, s:o}", "dir", u->f->dir,
+	        "groups", (json_int_t)u->f->unique, "list", groups_json(u->f)));
+	json_object_set_new(doc, "interrupted", !u->signal ? json_null()
+	                    : json_string(u->signal == SIGINT ? "SIGINT" : "SIGTERM"));
+	json_object_set_new(doc, "error", !u->err ? json_null()
+	                    : json_pack("{s:o, s:o}", "source", ddp_cli_json_str(u->err->source),
+	                                "message", ddp_cli_json_str(u->err->message)));
+	return doc;
+}
+
+/* Opens --log and --trace: DDP_EXIT_OK, or the status after saying which could not be opened. */
+static int open_logs(FILE **logf, ddp_config *cfg, const fuzz_options *o)
+{
+	if (o->log && !(*logf = fopen(o->log, "a")))
+		return ddp_cli_fail("fuzz: --log %s: cannot open", o->log);
+	if (o->trace && !(cfg->trace = fopen(o->trace, "w"))) {
+		if (*logf)
+			fclose(*logf);
+		return ddp_cli_fail("fuzz: --trace %s: cannot open", o->trace);
+	}
+	return DDP_EXIT_OK;
 }
 
 int ddp_cmd_fuzz(int argc, char **argv)
 {
 	fuzz_options o;
-	const char *reference = NULL, *reader = NULL, *candidate = NULL, *stderr_mode = NULL;
-	const char *profile = NULL, *workdir = NULL, *findings_dir = "findings", *log = NULL;
-	const char *cand_version = NULL;
-	const char *trace = NULL, *stop_on = NULL, *command = "dd", *manifest = NULL, *given = NULL;
-	const char *map_compare = "bytes";
+	fuzz_plan p;
 	FILE *logf = NULL;
 	pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
-	int stop_on_finding = 0;
-	double seconds = 0, timeout = 0, minimise_seconds = 20;
-	int64_t max_output = 0;
-	unsigned long long cases = 0, seed = (unsigned long long)time(NULL) ^ (unsigned long long)getpid();
-	int jobs = 1, rc;
-	ddp_explore explore = DDP_EXPLORE_GUIDED;
-	unsigned long long shard_k = 0, shard_n = 1;
-	char shard_text[64] = "";
 	ddp_engine_setup s;
 	ddp_findings f;
 	ddp_campaign_opts opts;
 	ddp_campaign_stats st;
 	ddp_error err;
 	struct sigaction sa;
+	fuzz_summary u;
+	json_t *doc;
+	int rc;
 
-	if ((rc = read_options(&o, argc, argv)))
+	if ((rc = read_options(&o, argc, argv)) || (rc = plan_of(&p, &o)) ||
+	    (rc = ddp_cli_json_begin(o.json, "fuzz")))
 		return rc == -1 ? DDP_EXIT_OK : rc;
-	reference = o.reference, reader = o.reader, candidate = o.candidate;
-	stderr_mode = o.stderr_mode, profile = o.profile, workdir = o.workdir;
-	findings_dir = o.findings ? o.findings : "findings", log = o.log, cand_version = o.cand_version;
-	trace = o.trace, stop_on = o.stop_on, manifest = o.manifest, given = o.given;
-	stop_on_finding = o.stop_on_finding;
-	if (o.map_compare)
-		map_compare = o.map_compare;
-	if (o.command)
-		command = o.command;
-	if (o.max_output && (max_output = ddp_ddcase_parse_size(o.max_output)) <= 0)
-		return ddp_cli_fail("fuzz: --max-output-size '%s' is not a size (bytes, or with k, M, G)",
-		                    o.max_output);
-	if (o.minimise && !(rc = seconds_of(&minimise_seconds, "--minimise-seconds", o.minimise, 1)))
-		return DDP_EXIT_USAGE;
-	if (o.seconds && !(rc = seconds_of(&seconds, "--seconds", o.seconds, 0)))
-		return DDP_EXIT_USAGE;
-	if (o.timeout && !(rc = seconds_of(&timeout, "--timeout", o.timeout, 0)))
-		return DDP_EXIT_USAGE;
-	if (o.cases && (rc = ddp_cli_uint(&cases, "fuzz", "--cases", o.cases, 0, ~0ULL)))
-		return rc;
-	if (o.seed && (rc = ddp_cli_uint(&seed, "fuzz", "--seed", o.seed, 0, ~0ULL)))
-		return rc;
-	if (o.jobs) {
-		unsigned long long n;
-		if ((rc = ddp_cli_uint(&n, "fuzz", "--jobs", o.jobs, 1, 64)))
-			return rc;
-		jobs = (int)n;
-	}
-	if (o.explore) {
-		int m = 0;
-		while (m < 3 && strcmp(o.explore, explore_names[m]))
-			m++;
-		if (m == 3)
-			return ddp_cli_fail("fuzz: --explore '%s': off, havoc or guided", o.explore);
-		explore = (ddp_explore)m;
-	}
-	if (o.shard) {
-		unsigned long long k, n;
-		char tail;
-		if (sscanf(o.shard, "%llu/%llu%c", &k, &n, &tail) != 2 || k < 1 || n < 1 || k > n ||
-		    n > 1000000)
-			return ddp_cli_fail("fuzz: --shard '%s' is not K/N with 1 <= K <= N", o.shard);
-		shard_k = k - 1;
-		shard_n = n;
-	}
-	if (!seconds && !cases)
-		seconds = 60;
-
-	/* --case: of the fixtures, only its own. */
-	if (given) {
-		ddp_case one;
-		char fixture[sizeof(one.fixture)];
-		if (ddp_case_load(&one, given, &err))
-			return ddp_cli_fail_error(given, &err);
-		snprintf(fixture, sizeof(fixture), "%s", one.fixture);
-		ddp_case_free(&one);
-		rc = ddp_cli_engine_setup_for(&s, reference, reader, candidate, stderr_mode, profile,
-		                              workdir, timeout, fixture);
-	} else {
-		rc = ddp_cli_engine_setup(&s, reference, reader, candidate, stderr_mode, profile,
-		                          workdir, timeout);
-	}
-	if (rc)
-		return rc;
-	if (cand_version) {
-		ddp_version v;
-		if (!s.cfg.reference_all) {
-			ddp_cli_engine_teardown(&s);
-			return ddp_cli_fail("fuzz: --candidate-version: only with --reference model:all");
-		}
-		if (ddp_model_version(&v, cand_version, "fuzz: --candidate-version", &err)) {
-			ddp_cli_engine_teardown(&s);
-			return ddp_cli_fail("%s: %s", err.source, err.message);
-		}
-		s.cfg.candidate_version = ddp_profile_for(v, NULL);
-		fprintf(stderr, "ddparity fuzz: the candidate follows %s (profile %s): divergences from "
-		        "the other profiles are notes\n", cand_version,
-		        ddp_profile_name(s.cfg.candidate_version));
-	}
-	if (!strcmp(command, "map") && (rc = ddp_cli_engine_setup_map(&s, manifest))) {
+	if ((rc = setup(&s, &o, &p)))
+		return ddp_cli_json_write(o.json, ddp_cli_json_doc("fuzz"), "fuzz", rc);
+	if (ddp_findings_open(&f, o.findings, &err)) {
 		ddp_cli_engine_teardown(&s);
-		return rc;
+		return ddp_cli_json_write(o.json, ddp_cli_json_doc("fuzz"), "fuzz",
+		                          ddp_cli_fail_error(err.source, &err));
 	}
-	s.cfg.map_json_normalised = !strcmp(map_compare, "normalised");
-	if (ddp_findings_open(&f, findings_dir, &err)) {
+	if ((rc = open_logs(&logf, &s.cfg, &o))) {
+		ddp_findings_close(&f);
 		ddp_cli_engine_teardown(&s);
-		return ddp_cli_fail_error(err.source, &err);
+		return ddp_cli_json_write(o.json, ddp_cli_json_doc("fuzz"), "fuzz", rc);
 	}
 	/* From here a signal stops the campaign, which ends as usual, marked interrupted. */
 	memset(&sa, 0, sizeof(sa));
-	if (shard_n > 1)
-		snprintf(shard_text, sizeof(shard_text), ", shard %llu/%llu", shard_k + 1, shard_n);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	fprintf(stderr, "ddparity fuzz: %s, reference %s (%s %d.%d.%d), candidate %s, stderr %s, "
-	        "profile %s, seed %llu, jobs %d%s\n", command, ddp_config_reference(&s.cfg),
-	        s.cfg.reference_model ? "read by qemu" : "qemu", s.cfg.reference.version.major,
-	        s.cfg.reference.version.minor, s.cfg.reference.version.micro,
-	        s.cfg.candidate.is_model ? "model" : s.cfg.candidate.spec,
-	        s.cfg.stderr_mode == DDP_STDERR_EXACT ? "exact"
-	        : s.cfg.stderr_mode == DDP_STDERR_CLASS ? "class" : "ignore",
-	        s.cfg.info_profile->name, seed, jobs, shard_text);
-	if (s.cfg.candidate.is_model || (s.cfg.reference_model && !s.cfg.reference_all))
-		fprintf(stderr, "ddparity fuzz: model profile %s\n", ddp_profile_name(s.cfg.model_profile));
-
-	if (log && !(logf = fopen(log, "a"))) {
-		ddp_findings_close(&f);
-		ddp_cli_engine_teardown(&s);
-		return ddp_cli_fail("fuzz: --log %s: cannot open", log);
-	}
-	if (trace && !(s.cfg.trace = fopen(trace, "w"))) {
-		ddp_findings_close(&f);
-		ddp_cli_engine_teardown(&s);
-		return ddp_cli_fail("fuzz: --trace %s: cannot open", trace);
-	}
+	announce(&o, &p, &s.cfg);
 	s.cfg.trace_lock = &trace_lock;
-	if (max_output)
-		s.cfg.max_output = (unsigned long long)max_output;
-	opts = (ddp_campaign_opts){seed, seconds, cases, jobs, isatty(2), &stop_flag, logf,
-	                           stop_on_finding, stop_on, minimise_seconds, explore, shard_k, shard_n};
-	rc = given ? run_given(&st, &s, &f, given, &err) : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
-
-	printf("ddparity fuzz: %llu cases in %.1f s (%.2f cases/s, %d job%s), seed %llu\n",
-	       (unsigned long long)st.cases, st.seconds, st.seconds > 0 ? st.cases / st.seconds : 0.0,
-	       jobs, jobs == 1 ? "" : "s", seed);
-	printf("ddparity fuzz: %llu same, %llu diverged", (unsigned long long)st.same,
-	       (unsigned long long)st.diverged);
-	if (st.unsaved)
-		printf(" (%llu could not be saved)", (unsigned long long)st.unsaved);
-	printf(", %llu unmodelled (not compared)", (unsigned long long)st.unsupported);
-	if (s.cfg.reference_model && s.cfg.ref_real.argc)
-		printf(" (and %llu the model cannot answer, run by qemu-img %d.%d.%d)",
-		       (unsigned long long)st.real_answered, s.cfg.ref_real.version.major,
-		       s.cfg.ref_real.version.minor, s.cfg.ref_real.version.micro);
-	printf(", "
-	       "%llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
-	       (unsigned long long)st.inconclusive,
-	       (unsigned long long)st.refused);
-	if (!given && strcmp(command, "map"))
-		printf("ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
-		       "havocked\n", explore_names[explore],
-		       (unsigned long long)st.behaviours, (unsigned long long)st.havocked);
-	if (st.cut_short)
-		printf("ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
-		       "no verdict)\n", (unsigned long long)st.cut_short);
-	if (st.notes) {
-		printf("ddparity fuzz: %llu note%s (the candidate agrees with %s, differs from other "
-		       "versions):\n", (unsigned long long)st.notes, st.notes == 1 ? "" : "s",
-		       ddp_profile_name(s.cfg.candidate_version));
-		for (size_t i = 0; i < st.nnote_sets; i++)
-			printf("  %6llu  differs from %s   first: %s\n",
-			       (unsigned long long)st.note_sets[i].count, st.note_sets[i].differs,
-			       st.note_sets[i].first);
-	}
-	if (st.triage.minimised || st.triage.unminimised)
-		printf("ddparity fuzz: %llu new group%s minimised (%llu runs, %.1f s), %llu not\n",
-		       (unsigned long long)st.triage.minimised, st.triage.minimised == 1 ? "" : "s",
-		       (unsigned long long)st.triage.runs, st.triage.seconds,
-		       (unsigned long long)st.triage.unminimised);
-	{
-		const char *k;
-		json_t *v;
-		printf("ddparity fuzz: findings in %s: %zu group%s (one bug each: the names its minimal "
-		       "case needs, else kinds @ the reference's rules)\n", f.dir, f.unique,
-		       f.unique == 1 ? "" : "s");
-		json_object_foreach((json_t *)f.signatures, k, v) {
-			const char *head = json_string_value(json_object_get(v, "headline"));
-			const char *state = json_string_value(json_object_get(v, "state"));
-			printf("  %6lld  %s  (%s/%s)\n", (long long)json_integer_value(json_object_get(v, "count")),
-			       k, f.dir, json_string_value(json_object_get(v, "dir")));
-			const char *cause = json_string_value(json_object_get(v, "cause"));
-			if (head)
-				printf("          minimal: %s\n", head);
-			if (cause)
-				printf("          cause: %s\n", cause);
-			else if (state && strcmp(state, "new"))
-				printf("          %s\n", state);
-		}
-	}
+	opts = (ddp_campaign_opts){p.seed, p.seconds, p.cases, p.jobs, isatty(2), &stop_flag, logf,
+	                           o.stop_on_finding, o.stop_on, p.minimise_seconds, p.explore,
+	                           p.shard_k, p.shard_n};
+	rc = o.given ? run_given(&st, &s, &f, o.given, &err)
+	             : ddp_campaign_run(&st, &s.cfg, &f, &opts, &err);
+	u = (fuzz_summary){&o, &p, &s.cfg, &st, &f, stop_flag, rc ? &err : NULL,
+	                   rc ? DDP_EXIT_USAGE : stop_flag ? DDP_EXIT_SIGNAL + stop_flag
+	                   : st.diverged ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK};
+	summary_print(stdout, &u);
+	doc = summary_json(&u);
+	if (rc)
+		ddp_cli_fail("fuzz: stopped: %s: %s (findings so far are intact)", err.source, err.message);
 	ddp_findings_close(&f);
 	ddp_cli_engine_teardown(&s);
 	if (logf)
 		fclose(logf);
 	if (s.cfg.trace)
 		fclose(s.cfg.trace);
-	if (stop_flag)
-		printf("ddparity fuzz: interrupted by %s\n", stop_flag == SIGINT ? "SIGINT" : "SIGTERM");
-	if (rc) {
-		ddp_cli_fail("fuzz: stopped: %s: %s (findings so far are intact)", err.source, err.message);
-		return DDP_EXIT_USAGE;
-	}
-	if (stop_flag)
-		return 128 + stop_flag;
-	return st.diverged ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+	return ddp_cli_json_write(o.json, doc, "fuzz", u.exit);
 }

@@ -18,12 +18,13 @@
 #include "baselines_cli.h"
 #include "cli.h"
 #include "engine_setup.h"
+#include "promote.h"
 #include "suitefiles.h"
 
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
 	"                         [--reference PATH] [--candidate SPEC] [--trust-finding]\n"
-	"                         [--workdir DIR] [--manifest FILE]\n"
+	"                         [--workdir DIR] [--manifest FILE] [--json FILE|-]\n"
 	"\n"
 	"Shrinks a finding to the smallest dd case that keeps its signature:\n"
 	"the same arguments in dd-cases form first (-O as the output format, if=\n"
@@ -47,6 +48,8 @@ static const char minimise_usage[] =
 	"(--manifest FILE, default expected-outputs/map-fixtures) with fewer\n"
 	"rules.  It prints the window as a manifest line and the case's name\n"
 	"(map-<human|json>/<fixture>@<window>; --name names the window).\n"
+	"--json FILE (or '-': stdout, the text then on stderr) also writes what\n"
+	"minimise found as one JSON document, atomically (fields: docs/json.md).\n"
 	"Exit status: 0 minimised, 2 error (the finding does not reproduce, or\n"
 	"cannot be written as a dd case or a manifest window).\n"
 	"\n"
@@ -59,6 +62,7 @@ static const char promote_usage[] =
 	"                        [--cases FILE] [--out DIR] [--force] [--name NAME]\n"
 	"                        [--candidate SPEC] [--trust-finding]\n"
 	"                        [--seconds N] [--jobs N] [--workdir DIR] [--manifest FILE]\n"
+	"                        [--json FILE|-]\n"
 	"\n"
 	"With a finding: minimises it (see `ddparity minimise`; the first\n"
 	"--reference and --candidate are its tools), appends the case\n"
@@ -75,6 +79,8 @@ static const char promote_usage[] =
 	"the name is taken or the same window is there), after the baselines of\n"
 	"every fixture read through it (both output types; under DIR, default\n"
 	"expected-outputs) and the map profiles are made.\n"
+	"--json FILE (or '-': stdout, the text then on stderr) also writes what\n"
+	"promote did as one JSON document, atomically (fields: docs/json.md).\n"
 	"Exit status: 0 promoted, 2 error or refused.\n"
 	"\n"
 	"Example:\n"
@@ -89,6 +95,8 @@ typedef struct min_args {
 	int trust; /* --trust-finding: run the tools the finding names */
 	const char *cmd; /* minimise or promote, for messages */
 	char head[4300]; /* the finding read: a group's headline/, else the finding */
+	char was[512];   /* its signature */
+	char ref_spec[4200], cand_spec[4200]; /* the tools it was minimised with */
 } min_args;
 
 static double now(void)
@@ -117,6 +125,65 @@ static int private_workdir(char *buf, size_t size, ddp_error *err)
 	    access(shm, W_OK) == 0)
 		tmp = shm;
 	return ddp_private_dir(buf, size, tmp && *tmp ? tmp : "/tmp", "min", err);
+}
+
+/* The operands' characters of a dd case. */
+static size_t ops_chars(const ddp_ddcase *c)
+{
+	size_t chars = 0;
+
+	for (int i = 0; i < c->nops; i++)
+		chars += strlen(c->ops[i]);
+	return chars;
+}
+
+/*
+ * What a minimisation came to (r, or mr for a map finding): the line on
+ * stderr and the "minimised" object of --json's document, both from here.
+ */
+static void min_print(FILE *out, const min_args *a, const ddp_minimise_result *r,
+                      const ddp_map_minimise_result *mr)
+{
+	if (a->is_map)
+		fprintf(out, "minimise: %s (rules %s) -> %s (rules %s); options %d -> %d; "
+		        "%d runs in %.1f s\n", a->was, mr->modelled ? mr->orig_rules : "unmodelled",
+		        mr->signature, mr->modelled ? mr->rules : "unmodelled", mr->orig_args,
+		        mr->mcase.argc, mr->runs, mr->seconds);
+	else
+		fprintf(out, "minimise: %s (rules %s) -> %s (rules %s); operands %d -> %d, "
+		        "characters %zu -> %zu, input %s -> %s %s; %d runs in %.1f s\n", a->was,
+		        r->modelled ? r->orig_rules : "unmodelled", r->signature,
+		        r->modelled ? r->rules : "unmodelled", r->orig_args, r->ddcase.nops, r->orig_chars,
+		        ops_chars(&r->ddcase), r->orig_fixture, r->ddcase.size_text, r->ddcase.in_fmt,
+		        r->runs, r->seconds);
+}
+
+static json_t *min_json(const min_args *a, const ddp_minimise_result *r,
+                        const ddp_map_minimise_result *mr)
+{
+	int modelled = a->is_map ? mr->modelled : r->modelled;
+	json_t *m = json_pack("{s:o, s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o}, s:i, s:f, s:b}",
+	        "finding", ddp_cli_json_str(a->finding), "reference", a->ref_spec,
+	        "candidate", a->cand_spec,
+	        "from", "signature", a->was,
+	        "rules", modelled ? json_string(a->is_map ? mr->orig_rules : r->orig_rules) : json_null(),
+	        "to", "signature", a->is_map ? mr->signature : r->signature,
+	        "rules", modelled ? json_string(a->is_map ? mr->rules : r->rules) : json_null(),
+	        "runs", a->is_map ? mr->runs : r->runs, "seconds", a->is_map ? mr->seconds : r->seconds,
+	        "out_of_time", a->is_map ? mr->out_of_time : r->out_of_time);
+	json_t *from = json_object_get(m, "from"), *to = json_object_get(m, "to");
+
+	if (a->is_map) {
+		json_object_set_new(from, "options", json_integer(mr->orig_args));
+		json_object_set_new(to, "options", json_integer(mr->mcase.argc));
+		return m;
+	}
+	json_object_update_new(from, json_pack("{s:i, s:I, s:s}", "operands", r->orig_args,
+	        "characters", (json_int_t)r->orig_chars, "input", r->orig_fixture));
+	json_object_update_new(to, json_pack("{s:i, s:I, s:{s:s, s:s}}", "operands", r->ddcase.nops,
+	        "characters", (json_int_t)ops_chars(&r->ddcase), "input", "size", r->ddcase.size_text,
+	        "format", r->ddcase.in_fmt));
+	return m;
 }
 
 /* Minimises a finding; *out (a dd case) or *mout (a map case, a->is_map) gets it.  An exit status. */
@@ -188,11 +255,6 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 		rc = ddp_map_minimise(mout, &s.cfg, &c, signature, &opts, &err);
 		if (rc)
 			ddp_cli_fail("minimise: %s", err.message);
-		else
-			fprintf(stderr, "minimise: %s (rules %s) -> %s (rules %s); options %d -> %d; "
-			        "%d runs in %.1f s\n", signature, mout->modelled ? mout->orig_rules
-			        : "unmodelled", mout->signature, mout->modelled ? mout->rules : "unmodelled",
-			        mout->orig_args, mout->mcase.argc, mout->runs, mout->seconds);
 	} else if ((rc = ddp_minimise(out, &s.cfg, &c, signature, &opts, &err)))
 		rc = ddp_cli_fail("minimise: %s", err.message);
 	else {
@@ -202,18 +264,13 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 			rc = ddp_cli_fail("minimise: the smallest case cannot be a dd-cases line: %s",
 			                  err.message);
 			ddp_minimise_result_free(out);
-		} else {
-			size_t chars = 0;
-			for (int i = 0; i < out->ddcase.nops; i++)
-				chars += strlen(out->ddcase.ops[i]);
-			fprintf(stderr, "minimise: %s (rules %s) -> %s (rules %s); operands %d -> %d, "
-			        "characters %zu -> %zu, input %s -> %s %s; %d runs in %.1f s\n", signature,
-			        out->modelled ? out->orig_rules : "unmodelled", out->signature,
-			        out->modelled ? out->rules : "unmodelled", out->orig_args, out->ddcase.nops, out->orig_chars, chars,
-			        out->orig_fixture, out->ddcase.size_text, out->ddcase.in_fmt, out->runs,
-			        out->seconds);
 		}
 	}
+	snprintf(a->was, sizeof(a->was), "%s", signature);
+	snprintf(a->ref_spec, sizeof(a->ref_spec), "%s", ddp_config_reference(&s.cfg));
+	snprintf(a->cand_spec, sizeof(a->cand_spec), "%s", s.cfg.candidate.spec);
+	if (!rc)
+		min_print(stderr, a, out, mout);
 	ddp_case_free(&c);
 	ddp_finding_result_free(&result);
 	ddp_cli_engine_teardown(&s);
@@ -290,25 +347,12 @@ static int map_window_of(map_min *mm, const ddp_case *c, const char *name)
 	return DDP_EXIT_OK;
 }
 
-static int parse_seconds(double *out, const char *v, const char *who)
-{
-	char *end;
-	double d = strtod(v, &end);
-	if (end == v || *end || !(d > 0) || d > 1e6)
-		return ddp_cli_fail("%s: --seconds '%s' is not a positive number", who, v);
-	*out = d;
-	return DDP_EXIT_OK;
-}
-
 int ddp_cmd_minimise(int argc, char **argv)
 {
 	min_args a = {.seconds = 50, .cmd = "minimise"};
 	ddp_minimise_result r;
 	ddp_map_minimise_result mr;
-	char *line, *py;
-	int rc;
-
-	const char *seconds = NULL;
+	const char *seconds = NULL, *json = NULL;
 	const ddp_opt opts[] = {
 		{"trust-finding", DDP_OPT_FLAG, &a.trust},
 		{"seconds", DDP_OPT_STRING, &seconds},
@@ -317,60 +361,97 @@ int ddp_cmd_minimise(int argc, char **argv)
 		{"workdir", DDP_OPT_STRING, &a.workdir},
 		{"name", DDP_OPT_STRING, &a.name},
 		{"manifest", DDP_OPT_STRING, &a.manifest},
+		{"json", DDP_OPT_STRING, &json},
 	};
-	int first;
+	json_t *doc;
+	char *line, *py;
+	int first, rc;
 
 	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), minimise_usage, 1, 0)))
 		return rc < 0 ? DDP_EXIT_OK : rc;
 	a.finding = first < argc ? argv[first] : NULL;
-	if (seconds && (rc = parse_seconds(&a.seconds, seconds, "minimise")))
+	if (seconds && (rc = ddp_cli_seconds(&a.seconds, "minimise", "--seconds", seconds, 0)))
 		return rc;
 	if (!a.finding)
 		return ddp_cli_fail("minimise: which finding? (see 'ddparity help minimise')");
-	if ((rc = minimise(&r, &mr, &a)))
-		return rc;
+	if ((rc = ddp_cli_json_begin(json, "minimise")) || (rc = minimise(&r, &mr, &a)))
+		return ddp_cli_json_write(json, ddp_cli_json_doc("minimise"), "minimise", rc);
+	doc = ddp_cli_json_doc("minimise");
+	json_object_set_new(doc, "mode", json_string(a.is_map ? "map" : "dd"));
+	json_object_set_new(doc, "minimised", min_json(&a, &r, &mr));
 	if (a.is_map) {
 		map_min mm;
-		char wl[256];
+		char wl[256], name[300];
 		if ((rc = map_window_of(&mm, &mr.mcase, a.name))) {
 			ddp_map_minimise_result_free(&mr);
-			return rc;
+			return ddp_cli_json_write(json, doc, "minimise", rc);
 		}
 		ddp_map_window_line(wl, sizeof(wl), &mm.w);
-		printf("%s\nmap-%s/%s@%s\n", wl, mm.json ? "json" : "human", mm.fixture, mm.w.name);
+		snprintf(name, sizeof(name), "map-%s/%s@%s", mm.json ? "json" : "human", mm.fixture, mm.w.name);
+		printf("%s\n%s\n", wl, name);
+		json_object_update_new(doc, json_pack("{s:s, s:s}", "window", wl, "case", name));
 		ddp_map_minimise_result_free(&mr);
-		return DDP_EXIT_OK;
+		return ddp_cli_json_write(json, doc, "minimise", DDP_EXIT_OK);
 	}
 	line = ddp_ddcase_line(&r.ddcase);
 	py = ddp_ddcase_python(&r.ddcase);
 	fputs(line, stdout);
 	fputs(py, stdout);
+	json_object_update_new(doc, json_pack("{s:s, s:s%, s:s%}", "case", r.ddcase.name,
+	                                      "line", line, strcspn(line, "\n"), "tuple", py, strcspn(py, "\n")));
 	free(line);
 	free(py);
 	ddp_minimise_result_free(&r);
-	return DDP_EXIT_OK;
+	return ddp_cli_json_write(json, doc, "minimise", DDP_EXIT_OK);
 }
 
 /* ---- promote ------------------------------------------------------------- */
 
-/* path with line at its end, written whole (temporary name, fsync, rename): a kill leaves the old or the new. */
-static int append_line(const char *path, const char *line)
-{
-	char *text, *whole;
-	size_t len;
-	ddp_error err;
-	int rc = DDP_EXIT_OK;
+/* The options of promote, read. */
+typedef struct promote_args {
+	min_args a;
+	const char *const *given; /* --reference, each */
+	size_t ngiven;
+	const char *cases, *out, *what, *json;
+	int all_versions, force, jobs;
+} promote_args;
 
-	ddp_write_atomic_sweep(path);
-	if (ddp_read_file(&text, &len, path, 16 << 20, &err))
-		return ddp_cli_fail("promote: %s: %s", err.source, err.message);
-	if (asprintf(&whole, "%s%s%s", text, len && text[len - 1] != '\n' ? "\n" : "", line) < 0)
-		whole = NULL, rc = ddp_cli_fail("promote: out of memory");
-	else if (ddp_write_atomic(path, whole, strlen(whole), &err))
-		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-	free(whole);
-	free(text);
-	return rc;
+/* DDP_EXIT_OK, -1 after --help, or the exit status of a mistake (said). */
+static int promote_read(promote_args *p, ddp_opt_list *refs_given, int argc, char **argv)
+{
+	const char *seconds = NULL, *jobs_text = NULL;
+	const ddp_opt opts[] = {
+		{"all-versions", DDP_OPT_FLAG, &p->all_versions},
+		{"force", DDP_OPT_FLAG, &p->force},
+		{"trust-finding", DDP_OPT_FLAG, &p->a.trust},
+		{"reference", DDP_OPT_LIST, refs_given},
+		{"candidate", DDP_OPT_STRING, &p->a.candidate},
+		{"cases", DDP_OPT_STRING, &p->cases},
+		{"out", DDP_OPT_STRING, &p->out},
+		{"workdir", DDP_OPT_STRING, &p->a.workdir},
+		{"name", DDP_OPT_STRING, &p->a.name},
+		{"manifest", DDP_OPT_STRING, &p->a.manifest},
+		{"seconds", DDP_OPT_STRING, &seconds},
+		{"jobs", DDP_OPT_STRING, &jobs_text},
+		{"json", DDP_OPT_STRING, &p->json},
+	};
+	unsigned long long n = 0;
+	int first, rc;
+
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), promote_usage, 1, 0)))
+		return rc;
+	p->what = first < argc ? argv[first] : NULL;
+	if ((seconds && (rc = ddp_cli_seconds(&p->a.seconds, "promote", "--seconds", seconds, 0))) ||
+	    (jobs_text && (rc = ddp_cli_uint(&n, "promote", "--jobs", jobs_text, 1, 64))))
+		return rc;
+	p->jobs = (int)n;
+	p->given = refs_given->v;
+	p->ngiven = (size_t)refs_given->n;
+	if (!p->what)
+		return ddp_cli_fail("promote: which finding or case? (see 'ddparity help promote')");
+	/* The finding runs with the first qemu-img given (the user's), not its own. */
+	p->a.reference = p->ngiven ? p->given[0] : NULL;
+	return ddp_cli_json_begin(p->json, "promote");
 }
 
 /* Whether what is a finding (or a group) whose case is a map case. */
@@ -390,62 +471,86 @@ static int is_map_finding(const char *what)
 	return yes;
 }
 
+/* `baselines generate --command map` for window w of the manifest at tmp_manifest, then profiles. */
+static int map_baselines(const promote_args *p, const char *tmp_manifest, const char *window,
+                         const char *root)
+{
+	const char *gv[80];
+	char jobs_text[16];
+	size_t ngv = 0, nrefs = 0;
+	ddp_bl_ref *refs = NULL;
+	int rc;
+
+	/* Every qemu-img given; by default every materialised version, else qemu-img on PATH. */
+	gv[ngv++] = "generate";
+	for (size_t i = 0; i < p->ngiven && ngv < 60; i++) {
+		gv[ngv++] = "--reference";
+		gv[ngv++] = p->given[i];
+	}
+	if (!p->ngiven && (p->all_versions || ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") ==
+	                   DDP_EXIT_OK))
+		gv[ngv++] = "--all-versions";
+	free(refs);
+	gv[ngv++] = "--manifest";
+	gv[ngv++] = tmp_manifest;
+	gv[ngv++] = "--only-window";
+	gv[ngv++] = window;
+	gv[ngv++] = "--out";
+	gv[ngv++] = root;
+	if (p->jobs) {
+		snprintf(jobs_text, sizeof(jobs_text), "%d", p->jobs);
+		gv[ngv++] = "--jobs";
+		gv[ngv++] = jobs_text;
+	}
+	gv[ngv] = NULL;
+	if ((rc = ddp_bl_map((int)ngv, (char **)gv)))
+		return rc;
+	const char *pv[] = {"profiles", "--out", root, NULL};
+	return ddp_bl_map(3, (char **)pv);
+}
+
 /*
  * promote of a map finding: its minimal case's window appended to the map
  * manifest, with the baselines of every fixture read through it (both
  * output types, every qemu-img given) and the profiles refreshed.  The
- * manifest line is written last, as dd-cases' is.
+ * manifest line is written last, as dd-cases' is.  What it did goes in doc.
  */
-static int promote_map(min_args *a, const char *const *given, size_t ngiven, int all_versions,
-                       const char *out_arg, int jobs)
+static int promote_map(json_t *doc, promote_args *p)
 {
 	ddp_minimise_result unused;
 	ddp_map_minimise_result mr;
 	ddp_map_manifest m = {0}, check = {0};
 	map_min mm;
-	char manifest_path[4200], root[4200], workdir[4200], tmp_manifest[4300], wl[256];
-	char jobs_text[16], *text = NULL, *whole = NULL;
-	const char *gv[64];
-	size_t len, ngv = 0;
+	char manifest_path[4200], root[4200], workdir[4200], tmp_manifest[4300], wl[256], name[300];
+	char *text = NULL, *whole = NULL;
+	size_t len;
 	ddp_error err;
-	ddp_bl_ref *refs = NULL;
-	size_t nrefs = 0;
 	int rc, own = 0;
 
-	a->reference = ngiven ? given[0] : NULL;
-	if ((rc = minimise(&unused, &mr, a)))
+	if ((rc = minimise(&unused, &mr, &p->a)))
 		return rc;
-	if ((rc = map_window_of(&mm, &mr.mcase, a->name)))
+	json_object_set_new(doc, "minimised", min_json(&p->a, &unused, &mr));
+	if ((rc = map_window_of(&mm, &mr.mcase, p->a.name)))
 		goto out;
 	ddp_bl_path(manifest_path, sizeof(manifest_path),
-	            a->manifest ? a->manifest : "expected-outputs/map-fixtures");
-	if (out_arg)
-		snprintf(root, sizeof(root), "%s", out_arg);
+	            p->a.manifest ? p->a.manifest : "expected-outputs/map-fixtures");
+	if (p->out)
+		snprintf(root, sizeof(root), "%s", p->out);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs");
 	ddp_write_atomic_sweep(manifest_path);
+	ddp_map_window_line(wl, sizeof(wl), &mm.w);
+	/* The manifest with the window, read back by the strict parser before anything uses it. */
 	if (ddp_read_file(&text, &len, manifest_path, 1 << 20, &err) ||
 	    ddp_map_manifest_parse(&m, text, len, manifest_path, &err)) {
 		rc = ddp_cli_fail_error(manifest_path, &err);
 		goto out;
 	}
-	for (size_t i = 0; i < m.nwindows; i++) {
-		const ddp_map_window *w = &m.windows[i];
-		if (!strcmp(w->name, mm.w.name)) {
-			rc = ddp_cli_fail("promote: %s already has a window named %s (line %d); give "
-			                  "another with --name", manifest_path, w->name, w->line);
-			goto out;
-		}
-		if (w->at == DDP_MAP_AT_ZERO && w->delta == mm.w.delta && w->length == mm.w.length) {
-			rc = ddp_cli_fail("promote: %s line %d, window %s, is the same window", manifest_path,
-			                  w->line, w->name);
-			goto out;
-		}
+	if (ddp_promote_check_window(&m, &mm.w, manifest_path, &err)) {
+		rc = ddp_cli_fail("promote: %s", err.message);
+		goto out;
 	}
-	ddp_map_window_line(wl, sizeof(wl), &mm.w);
-	/* The manifest with the window, read back by the strict parser before anything uses it. */
-	if (asprintf(&whole, "%s%s%s\n", text, len && text[len - 1] != '\n' ? "\n" : "", wl) < 0) {
-		whole = NULL;
+	if (!(whole = ddp_promote_joined(text, len, wl))) {
 		rc = ddp_cli_fail("promote: out of memory");
 		goto out;
 	}
@@ -453,258 +558,223 @@ static int promote_map(min_args *a, const char *const *given, size_t ngiven, int
 		rc = ddp_cli_fail_error(manifest_path, &err);
 		goto out;
 	}
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), a->workdir, &own)))
+	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own)))
 		goto out;
 	snprintf(tmp_manifest, sizeof(tmp_manifest), "%s/map-fixtures", workdir);
 	if (ddp_write_atomic(tmp_manifest, whole, strlen(whole), &err)) {
 		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
 		goto out;
 	}
-	/* Every qemu-img given; by default every materialised version, else qemu-img on PATH. */
-	gv[ngv++] = "generate";
-	for (size_t i = 0; i < ngiven && ngv < 60; i++) {
-		gv[ngv++] = "--reference";
-		gv[ngv++] = given[i];
-	}
-	if (!ngiven && (all_versions || ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") ==
-	                DDP_EXIT_OK))
-		gv[ngv++] = "--all-versions";
-	gv[ngv++] = "--manifest";
-	gv[ngv++] = tmp_manifest;
-	gv[ngv++] = "--only-window";
-	gv[ngv++] = mm.w.name;
-	gv[ngv++] = "--out";
-	gv[ngv++] = root;
-	if (jobs) {
-		snprintf(jobs_text, sizeof(jobs_text), "%d", jobs);
-		gv[ngv++] = "--jobs";
-		gv[ngv++] = jobs_text;
-	}
-	gv[ngv] = NULL;
-	if ((rc = ddp_bl_map((int)ngv, (char **)gv)))
+	if ((rc = map_baselines(p, tmp_manifest, mm.w.name, root)))
 		goto out;
-	{
-		const char *pv[] = {"profiles", "--out", root, NULL};
-		if ((rc = ddp_bl_map(3, (char **)pv)))
-			goto out;
-	}
 	{
 		char wln[260];
 		snprintf(wln, sizeof(wln), "%s\n", wl);
-		if ((rc = append_line(manifest_path, wln)))
+		if (ddp_promote_append(manifest_path, wln, 16 << 20, &err)) {
+			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
 			goto out;
+		}
 	}
+	snprintf(name, sizeof(name), "map-%s/%s@%s", mm.json ? "json" : "human", mm.fixture, mm.w.name);
 	printf("promote: appended to %s: %s\n", manifest_path, wl);
-	printf("promote: the finding's case: map-%s/%s@%s\n", mm.json ? "json" : "human",
-	       mm.fixture, mm.w.name);
+	printf("promote: the finding's case: %s\n", name);
+	json_object_update_new(doc, json_pack("{s:s, s:s, s:s, s:s}", "manifest", manifest_path,
+	                                      "window", wl, "case", name, "baselines", root));
 out:
 	if (own)
 		ddp_private_dir_remove(workdir);
 	ddp_map_manifest_free(&m);
 	ddp_map_manifest_free(&check);
 	ddp_map_minimise_result_free(&mr);
-	free(refs);
 	free(text);
 	free(whole);
 	return rc;
 }
 
-int ddp_cmd_promote(int argc, char **argv)
+/* The case to promote, into c: a finding minimised (*is_new; doc's "minimised"), or a dd-cases line. */
+static int promote_case(ddp_ddcase *c, int *is_new, json_t *doc, promote_args *p,
+                        const ddp_ddcases *cases, const char *cases_path)
 {
-	min_args a = {.seconds = 50, .cmd = "promote"};
-	ddp_opt_list refs_given = {{0}, 0};
-	const char *const *given;
-	const char *cases_arg = NULL, *out_arg = NULL, *what = NULL;
-	char cases_path[4200], root[4200], workdir[4200], probe[4300], script[4200];
-	int all_versions = 0, force = 0, jobs = 0, own = 0, rc = DDP_EXIT_OK, is_new = 0;
-	size_t ngiven = 0, nrefs = 0;
-	ddp_bl_ref *refs = NULL;
-	ddp_ddcases cases, one = {NULL, 0};
-	ddp_ddcase c;
-	ddp_baseline *res = NULL;
+	char probe[4300];
+	const ddp_ddcase *found;
+	ddp_minimise_result m;
+	ddp_map_minimise_result unused;
 	ddp_error err;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
 
-	memset(&c, 0, sizeof(c));
-	memset(&cases, 0, sizeof(cases));
-	{
-		const char *seconds = NULL, *jobs_text = NULL;
-		const ddp_opt opts[] = {
-			{"all-versions", DDP_OPT_FLAG, &all_versions},
-			{"force", DDP_OPT_FLAG, &force},
-			{"trust-finding", DDP_OPT_FLAG, &a.trust},
-			{"reference", DDP_OPT_LIST, &refs_given},
-			{"candidate", DDP_OPT_STRING, &a.candidate},
-			{"cases", DDP_OPT_STRING, &cases_arg},
-			{"out", DDP_OPT_STRING, &out_arg},
-			{"workdir", DDP_OPT_STRING, &a.workdir},
-			{"name", DDP_OPT_STRING, &a.name},
-			{"manifest", DDP_OPT_STRING, &a.manifest},
-			{"seconds", DDP_OPT_STRING, &seconds},
-			{"jobs", DDP_OPT_STRING, &jobs_text},
-		};
-		int first;
-		unsigned long long n;
-
-		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), promote_usage, 1, 0)))
-			return rc < 0 ? DDP_EXIT_OK : rc;
-		what = first < argc ? argv[first] : NULL;
-		if (seconds && (rc = parse_seconds(&a.seconds, seconds, "promote")))
-			return rc;
-		if (jobs_text && (rc = ddp_cli_uint(&n, "promote", "--jobs", jobs_text, 1, 64)))
-			return rc;
-		jobs = jobs_text ? (int)n : 0;
-		given = refs_given.v;
-		ngiven = (size_t)refs_given.n;
+	snprintf(probe, sizeof(probe), "%s/case.json", p->what);
+	if (access(probe, F_OK)) {
+		if (!(found = ddp_ddcases_find(cases, p->what)))
+			return ddp_cli_fail("promote: %s is neither a finding directory nor a case of %s",
+			                    p->what, cases_path);
+		return ddp_ddcase_copy(c, found) ? ddp_cli_fail("promote: out of memory") : DDP_EXIT_OK;
 	}
-	if (!what)
-		return ddp_cli_fail("promote: which finding or case? (see 'ddparity help promote')");
-	/* A map finding becomes a window of the map manifest. */
-	if (is_map_finding(what)) {
-		a.finding = what;
-		return promote_map(&a, given, ngiven, all_versions, out_arg, jobs);
-	}
-	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
-	if (out_arg)
-		snprintf(root, sizeof(root), "%s", out_arg);
-	else
-		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
-	if (ddp_ddcases_load(&cases, cases_path, &err))
-		return ddp_cli_fail_error(cases_path, &err);
+	p->a.finding = p->what;
+	if ((rc = minimise(&m, &unused, &p->a)))
+		return rc;
+	*c = m.ddcase;
+	json_object_set_new(doc, "minimised", min_json(&p->a, &m, &unused));
+	if (ddp_promote_check_case(cases, c, cases_path, &err))
+		return ddp_cli_fail("promote: %s", err.message);
+	*is_new = 1;
+	return DDP_EXIT_OK;
+}
 
-	/* The case: a finding minimised, or a line already in dd-cases. */
-	snprintf(probe, sizeof(probe), "%s/case.json", what);
-	if (access(probe, F_OK) == 0) {
-		ddp_minimise_result m;
-		const ddp_ddcase *same;
-		a.finding = what;
-		/* The finding runs with the first qemu-img given (the user's), not its own. */
-		a.reference = ngiven ? given[0] : NULL;
-		ddp_map_minimise_result unused;
-		if ((rc = minimise(&m, &unused, &a)))
-			goto out;
-		c = m.ddcase;
-		if ((same = ddp_ddcases_find(&cases, c.name))) {
-			rc = ddp_cli_fail("promote: %s already has a case named %s (line %d); give "
-			                  "another with --name", cases_path, c.name, same->line);
-			goto out;
-		}
-		if ((same = ddp_ddcases_same(&cases, &c))) {
-			rc = ddp_cli_fail("promote: %s line %d, %s, is the same case", cases_path,
-			                  same->line, same->name);
-			goto out;
-		}
-		is_new = 1;
-	} else {
-		const ddp_ddcase *found = ddp_ddcases_find(&cases, what);
-		if (!found) {
-			rc = ddp_cli_fail("promote: %s is neither a finding directory nor a case of %s",
-			                  what, cases_path);
-			goto out;
-		}
-		if (ddp_ddcase_copy(&c, found)) {
-			rc = ddp_cli_fail("promote: out of memory");
-			goto out;
-		}
-	}
+/* The qemu-imgs to make the baselines with: those given; by default every materialised version. */
+static int promote_refs(ddp_bl_ref **refs, size_t *nrefs, const promote_args *p)
+{
+	char script[4200];
+	int rc;
 
-	/* Every qemu-img given; by default every materialised version. */
 	ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
-	if (!ngiven && !all_versions && access(script, X_OK) == 0) {
+	if (!p->ngiven && !p->all_versions && access(script, X_OK) == 0) {
 		/* Fewer than two versions is how a fresh checkout starts: a note, not an error. */
-		if ((rc = ddp_bl_references(&refs, &nrefs, NULL, 0, DDP_BL_MATERIALISED_OR_PATH,
-		                            "promote")))
-			goto out;
-		if (nrefs == 1 && !strcmp(refs[0].path, "qemu-img"))
+		if ((rc = ddp_bl_references(refs, nrefs, NULL, 0, DDP_BL_MATERIALISED_OR_PATH, "promote")))
+			return rc;
+		if (*nrefs == 1 && !strcmp((*refs)[0].path, "qemu-img"))
 			fprintf(stderr, "promote: note: no materialised qemu-img versions (`ci/qemu-versions "
 			        "fetch` makes them): baselines for qemu-img on PATH (%s) only\n",
-			        refs[0].version);
-		else if (nrefs == 1)
+			        (*refs)[0].version);
+		else if (*nrefs == 1)
 			fprintf(stderr, "promote: note: one materialised qemu-img version (%s): baselines "
-			        "for it only\n", refs[0].version);
+			        "for it only\n", (*refs)[0].version);
 		else
-			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", nrefs);
+			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", *nrefs);
+		return DDP_EXIT_OK;
 	}
-	if (!nrefs && (rc = ddp_bl_references(&refs, &nrefs, given, ngiven, all_versions, "promote")))
-		goto out;
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), a.workdir, &own)))
-		goto out;
-	one.items = &c;
-	one.count = 1;
-	rc = ddp_bl_make_all(&res, refs, nrefs, &one, NULL, 0,
-	                     jobs ? jobs : ncpu > 0 ? (int)ncpu : 1, workdir);
-	if (rc)
-		goto out;
-	/* Nothing is written when a different baseline would be overwritten. */
+	return ddp_bl_references(refs, nrefs, p->given, p->ngiven, p->all_versions, "promote");
+}
+
+/*
+ * Writes case c's baselines res (one per reference) under root, each said
+ * and added to list; nothing when a different baseline would be
+ * overwritten without force.
+ */
+static int promote_write(json_t *list, const ddp_baseline *res, const ddp_bl_ref *refs,
+                         size_t nrefs, const char *root, const ddp_ddcase *c,
+                         const ddp_ddcases *cases, int force)
+{
+	char dir[4300], meta[4500];
+	ddp_error err;
+	int rc = DDP_EXIT_OK, exists, same;
+
 	for (size_t r = 0; r < nrefs; r++) {
-		char dir[4300];
-		int exists, same;
 		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
-		if (ddp_baseline_compare_files(&exists, &same, &res[r], dir, c.name, &err)) {
-			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-			goto out;
-		}
-		if (exists && !same && !force) {
-			ddp_cli_fail("promote: %s/%s.* exists and differs from what qemu-img %s gives now "
-			             "(--force to overwrite)", dir, c.name, refs[r].version);
-			rc = DDP_EXIT_USAGE;
-		}
+		if (ddp_baseline_compare_files(&exists, &same, &res[r], dir, c->name, &err))
+			return ddp_cli_fail("promote: %s: %s", err.source, err.message);
+		if (exists && !same && !force)
+			rc = ddp_cli_fail("promote: %s/%s.* exists and differs from what qemu-img %s gives "
+			                  "now (--force to overwrite)", dir, c->name, refs[r].version);
 	}
 	if (rc)
-		goto out;
-	if (mkdir(root, 0755) && errno != EEXIST) {
-		rc = ddp_cli_fail("promote: %s: %s", root, strerror(errno));
-		goto out;
-	}
+		return rc;
+	if (mkdir(root, 0755) && errno != EEXIST)
+		return ddp_cli_fail("promote: %s: %s", root, strerror(errno));
 	for (size_t r = 0; r < nrefs; r++) {
-		char dir[4300];
 		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
-		if (ddp_baseline_write(&res[r], dir, c.name, &err)) {
-			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-			goto out;
-		}
-		printf("promote: %s/%s.{stdout.txt,stderr.txt,meta.json} (dd exit %d)\n", dir, c.name,
+		if (ddp_baseline_write(&res[r], dir, c->name, &err))
+			return ddp_cli_fail("promote: %s: %s", err.source, err.message);
+		printf("promote: %s/%s.{stdout.txt,stderr.txt,meta.json} (dd exit %d)\n", dir, c->name,
 		       res[r].dd_rc);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i}", "version", refs[r].version,
+		                      "reference", refs[r].path, "dir", dir, "dd_exit", res[r].dd_rc));
 		/* A version without the other cases' baselines makes a profile of its own. */
-		for (size_t k = 0; k < cases.count; k++) {
-			char meta[4500];
-			snprintf(meta, sizeof(meta), "%s/%s.meta.json", dir, cases.items[k].name);
+		for (size_t k = 0; k < cases->count; k++) {
+			snprintf(meta, sizeof(meta), "%s/%s.meta.json", dir, cases->items[k].name);
 			if (access(meta, F_OK)) {
 				fprintf(stderr, "promote: note: %s lacks other cases' baselines (%s...): run "
 				        "`ddparity baselines generate --reference %s`\n", dir,
-				        cases.items[k].name, refs[r].path);
+				        cases->items[k].name, refs[r].path);
 				break;
 			}
 		}
 	}
+	return DDP_EXIT_OK;
+}
+
+/* promote of a dd case (a finding's or a dd-cases line's): what it did goes in doc. */
+static int promote_dd(json_t *doc, promote_args *p)
+{
+	char cases_path[4200], root[4200], workdir[4200], *line = NULL, *py;
+	int own = 0, rc, is_new = 0;
+	size_t nrefs = 0;
+	ddp_bl_ref *refs = NULL;
+	ddp_ddcases cases = {NULL, 0}, one = {NULL, 0};
+	ddp_ddcase c;
+	ddp_baseline *res = NULL;
+	ddp_error err;
+	json_t *written = json_array();
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&c, 0, sizeof(c));
+	ddp_bl_path(cases_path, sizeof(cases_path), p->cases ? p->cases : "expected-outputs/dd-cases");
+	if (p->out)
+		snprintf(root, sizeof(root), "%s", p->out);
+	else
+		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
+	json_object_set_new(doc, "baselines", json_pack("{s:s, s:o}", "dir", root, "written", written));
+	if (ddp_ddcases_load(&cases, cases_path, &err))
+		return ddp_cli_fail_error(cases_path, &err);
+	if ((rc = promote_case(&c, &is_new, doc, p, &cases, cases_path)) ||
+	    (rc = promote_refs(&refs, &nrefs, p)) ||
+	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own)))
+		goto out;
+	one.items = &c;
+	one.count = 1;
+	if ((rc = ddp_bl_make_all(&res, NULL, refs, nrefs, &one, NULL, 0,
+	                          p->jobs ? p->jobs : ncpu > 0 ? (int)ncpu : 1, workdir)) ||
+	    (rc = promote_write(written, res, refs, nrefs, root, &c, &cases, p->force)))
+		goto out;
 	if (ddp_baseline_profiles(root, stdout, &err)) {
 		rc = ddp_cli_fail("promote: profiles: %s: %s", err.source, err.message);
 		goto out;
 	}
 	/* dd-cases last: with the case in it, its baselines and profiles are there (promote again till then). */
-	if (is_new) {
-		char *line = ddp_ddcase_line(&c);
-		rc = append_line(cases_path, line);
-		if (!rc)
-			printf("promote: appended to %s: %s", cases_path, line);
-		free(line);
-		if (rc)
-			goto out;
+	line = ddp_ddcase_line(&c);
+	json_object_update_new(doc, json_pack("{s:s, s:s%, s:o}", "case", c.name, "line", line,
+	                       strcspn(line, "\n"), "appended", is_new ? json_string(cases_path) : json_null()));
+	if (is_new && ddp_promote_append(cases_path, line, 16 << 20, &err)) {
+		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
+		goto out;
 	}
-	{
-		char *py = ddp_ddcase_python(&c);
-		printf("promote: profiles refreshed; for instar's DD_CASES: %s", py);
-		free(py);
-	}
+	if (is_new)
+		printf("promote: appended to %s: %s", cases_path, line);
+	py = ddp_ddcase_python(&c);
+	printf("promote: profiles refreshed; for instar's DD_CASES: %s", py);
+	json_object_set_new(doc, "tuple", json_stringn(py, strcspn(py, "\n")));
+	free(py);
 out:
 	if (res)
 		for (size_t r = 0; r < nrefs; r++)
 			ddp_baseline_free(&res[r]);
 	free(res);
+	free(line);
 	if (own)
 		ddp_private_dir_remove(workdir);
 	ddp_ddcase_free(&c);
 	ddp_ddcases_free(&cases);
 	free(refs);
 	return rc;
+}
+
+int ddp_cmd_promote(int argc, char **argv)
+{
+	promote_args p = {.a = {.seconds = 50, .cmd = "promote"}};
+	ddp_opt_list refs_given = {{0}, 0};
+	json_t *doc;
+	int rc, map;
+
+	if ((rc = promote_read(&p, &refs_given, argc, argv)))
+		return rc < 0 ? DDP_EXIT_OK : rc;
+	/* A map finding becomes a window of the map manifest. */
+	map = is_map_finding(p.what);
+	doc = ddp_cli_json_doc("promote");
+	json_object_update_new(doc, json_pack("{s:s, s:s}", "mode", map ? "map" : "dd", "given", p.what));
+	if (map) {
+		p.a.finding = p.what;
+		rc = promote_map(doc, &p);
+	} else {
+		rc = promote_dd(doc, &p);
+	}
+	return ddp_cli_json_write(p.json, doc, "promote", rc);
 }

@@ -9,7 +9,7 @@
 /* Larger inputs are refused: no info is anywhere near this. */
 #define DDP_CLI_MAX_INPUT (64u << 20)
 
-int ddp_cli_read_file(char **out, size_t *len, const char *path)
+ddp_exit ddp_cli_read_file(char **out, size_t *len, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	const char *name = strcmp(path, "-") ? path : "standard input";
@@ -64,7 +64,7 @@ int ddp_cli_read_file(char **out, size_t *len, const char *path)
 	return DDP_EXIT_OK;
 }
 
-int ddp_cli_fail_error(const char *name, const ddp_error *err)
+ddp_exit ddp_cli_fail_error(const char *name, const ddp_error *err)
 {
 	if (err->line > 0)
 		return ddp_cli_fail("%s:%d:%d: %s", name, err->line, err->column,

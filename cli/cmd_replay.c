@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "baselines_cli.h"
 #include "cli.h"
+#include "engine_setup.h"
 #include "suitefiles.h"
 
 static const char usage[] =
@@ -23,7 +25,7 @@ static const char usage[] =
 	"                       [--reader QEMU_IMG] [--cases FILE]\n"
 	"                       [--baselines DIR] [--known FILE] [--profile parity|strict]\n"
 	"                       [--only GLOB] [--workdir DIR] [--all-versions]\n"
-	"                       [--stderr ignore|class|exact]\n"
+	"                       [--stderr ignore|class|exact] [--json FILE|-]\n"
 	"\n"
 	"Checks a candidate against the committed baselines of the reference's\n"
 	"version profile (DIR/version-map.json; DIR defaults to\n"
@@ -62,7 +64,9 @@ static const char usage[] =
 	"                    `ddparity replay --command map --help`)\n"
 	"\n"
 	"Prints a line per case (pass, fail with what differs, known, skip with\n"
-	"why) and a summary.  Exit status: 0 nothing failed, 1 a case failed,\n"
+	"why) and a summary; --json FILE (or '-': stdout, the text then on\n"
+	"stderr) also writes them as one JSON document, atomically (fields:\n"
+	"docs/json.md).  Exit status: 0 nothing failed, 1 a case failed,\n"
 	"2 error.\n"
 	"\n"
 	"Example:\n"
@@ -76,7 +80,7 @@ typedef struct replay {
 	char profile_dir[4300];
 	char workdir[4200];
 	char fixdir[4300];
-	int npass, nfail, nknown, nskip, nerror;
+	ddp_cli_tally tally; /* the verdicts, said by say() */
 	ddp_stderr_mode stderr_mode;
 } replay;
 
@@ -86,8 +90,8 @@ static char *first_line(const char *s)
 	return strndup(s ? s : "", n > 160 ? 160 : n);
 }
 
-static void say(const char *verdict, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void say(replay *R, const char *verdict, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* --all-versions: each case's verdict per version, and pass lines not printed. */
 #define REC_MAX_VERSIONS 32
 typedef struct rec_row {
@@ -122,24 +126,32 @@ static void record(const char *verdict, const char *name)
 	snprintf(rec.rows[i].verdict[rec.col], sizeof(rec.rows[i].verdict[rec.col]), "%s", verdict);
 }
 
-static void say(const char *verdict, const char *name, const char *fmt, ...)
+/*
+ * A case's verdict (pass, fail, known, skip, error) and why: counted, kept
+ * for the summary and --json, and printed (--all-versions: not a pass).
+ */
+static void say(replay *R, const char *verdict, const char *name, const char *fmt, ...)
 {
+	char *detail = NULL;
 	va_list ap;
 
-	if (rec.on) {
-		record(verdict, name);
-		if (!strcmp(verdict, "pass"))
-			return;
-	}
-	printf("%-5s %s", verdict, name);
 	if (fmt && *fmt) {
-		printf("%*s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "");
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		if (vasprintf(&detail, fmt, ap) < 0)
+			detail = NULL;
 		va_end(ap);
 	}
-	fputc('\n', stdout);
-	fflush(stdout);
+	ddp_cli_tally_add(&R->tally, verdict, name, detail);
+	if (rec.on)
+		record(verdict, name);
+	if (!rec.on || strcmp(verdict, "pass")) {
+		printf("%-5s %s", verdict, name);
+		if (detail)
+			printf("%*s%s", strlen(name) < 36 ? (int)(37 - strlen(name)) : 1, "", detail);
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
+	free(detail);
 }
 
 /* The baseline's info fields the model knows, against its prediction. */
@@ -187,49 +199,38 @@ static void run_model(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int 
 	char diff[600];
 
 	if (ddp_ddcase_args(c, &args, &nargs)) {
-		R->nerror++;
-		say("error", c->name, "out of memory");
+		say(R, "error", c->name, "out of memory");
 		return;
 	}
 	rc = ddp_predict(&o, R->model_profile, &in, nargs, (const char *const *)args, &perr);
 	if (rc == DDP_EUNMODELLED) {
-		R->nskip++;
-		say("skip", c->name, "the model does not know this case: %s", perr.message);
+		say(R, "skip", c->name, "the model does not know this case: %s", perr.message);
 	} else if (rc) {
-		R->nerror++;
-		say("error", c->name, "predict: %s", perr.message);
+		say(R, "error", c->name, "predict: %s", perr.message);
 	} else if (base_dd != 0) {
 		if (o.exit_code != 0) {
-			R->npass++;
-			say("pass", c->name, "(exit %d; qemu-img's baseline exits %d)", o.exit_code, base_dd);
+			say(R, "pass", c->name, "(exit %d; qemu-img's baseline exits %d)", o.exit_code, base_dd);
 		} else {
-			R->nfail++;
-			say("fail", c->name, "exit: baseline %d, model 0", base_dd);
+			say(R, "fail", c->name, "exit: baseline %d, model 0", base_dd);
 		}
 	} else if (o.exit_code != 0) {
-		R->nfail++;
-		say("fail", c->name, "exit: baseline 0, model %d", o.exit_code);
+		say(R, "fail", c->name, "exit: baseline 0, model %d", o.exit_code);
 	} else if (base_info != 0) {
 		/* qemu-img could not read its own output: the model cannot say that. */
 		if (o.has_info) {
-			R->nfail++;
-			say("fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
+			say(R, "fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
 			    "the model predicts a readable one", base_info);
 		} else {
-			R->npass++;
-			say("pass", c->name, "(no readable output, as the baseline)");
+			say(R, "pass", c->name, "(no readable output, as the baseline)");
 		}
 	} else if (!o.has_info) {
-		R->nfail++;
-		say("fail", c->name, "info: the model predicts no readable output");
+		say(R, "fail", c->name, "info: the model predicts no readable output");
 	} else {
 		model_fields(diff, sizeof(diff), base_out, &o);
 		if (diff[0]) {
-			R->nfail++;
-			say("fail", c->name, "%s", diff);
+			say(R, "fail", c->name, "%s", diff);
 		} else {
-			R->npass++;
-			say("pass", c->name, NULL);
+			say(R, "pass", c->name, NULL);
 		}
 	}
 	ddp_ddcase_args_free(args, nargs);
@@ -242,8 +243,7 @@ static int machine_fault(replay *R, const ddp_ddcase *c, const ddp_proc_result *
 
 	if (!ddp_machine_fault(c->name, R->workdir, r->err, r->err_len, &err))
 		return 0;
-	R->nerror++;
-	say("error", c->name, "%s", err.message);
+	say(R, "error", c->name, "%s", err.message);
 	return 1;
 }
 
@@ -282,8 +282,7 @@ static char *stderr_differs(replay *R, const ddp_ddcase *c, const char *base, in
 		a = first_line(base_dd);
 		b = first_line(mine);
 		if (k) {
-			R->nknown++;
-			say("known", c->name, "stderr: %s (%s:%d)", k->reason, R->known->source, k->line);
+			say(R, "known", c->name, "stderr: %s (%s:%d)", k->reason, R->known->source, k->line);
 			why = strdup("");
 		} else if (R->stderr_mode == DDP_STDERR_CLASS) {
 			if (asprintf(&why, "stderr: baseline %s, candidate %s ('%s')",
@@ -318,8 +317,7 @@ static void check_data(replay *R, const ddp_ddcase *c, const char *casedir, cons
 	int rc;
 
 	if (!*base_sha) {
-		R->npass++;
-		say("pass", c->name, NULL);
+		say(R, "pass", c->name, NULL);
 		return;
 	}
 	j = json_loads(info, 0, NULL);
@@ -327,17 +325,13 @@ static void check_data(replay *R, const ddp_ddcase *c, const char *casedir, cons
 	                       json_string_value(json_object_get(j, "format")) ?: "raw", &err);
 	json_decref(j);
 	if (rc) {
-		R->nerror++;
-		say("error", c->name, "data: %s: %s", err.source, err.message);
+		say(R, "error", c->name, "data: %s: %s", err.source, err.message);
 	} else if (!strcmp(sha, base_sha)) {
-		R->npass++;
-		say("pass", c->name, NULL);
+		say(R, "pass", c->name, NULL);
 	} else if (R->known && (ddp_known_divergences_match(&k, R->known, c->name, "data", NULL), k)) {
-		R->nknown++;
-		say("known", c->name, "data: %s (%s:%d)", k->reason, R->known->source, k->line);
+		say(R, "known", c->name, "data: %s (%s:%d)", k->reason, R->known->source, k->line);
 	} else {
-		R->nfail++;
-		say("fail", c->name, "data: the output's bytes differ from the baseline's "
+		say(R, "fail", c->name, "data: the output's bytes differ from the baseline's "
 		    "(sha256 %.12s..., candidate %.12s...)", base_sha, sha);
 	}
 }
@@ -363,13 +357,11 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 	snprintf(outpath, sizeof(outpath), "%s/%s", casedir, outn);
 	/* Marked, and never made over a directory already there (a killed run's is swept). */
 	if (ddp_tmpdir_make(casedir, &err)) {
-		R->nerror++;
-		say("error", c->name, "%s: %s", err.source, err.message);
+		say(R, "error", c->name, "%s: %s", err.source, err.message);
 		return;
 	}
 	if (symlink(f->path, link) || ddp_ddcase_args(c, &args, &nargs)) {
-		R->nerror++;
-		say("error", c->name, "cannot set up %s: %s", casedir, strerror(errno));
+		say(R, "error", c->name, "cannot set up %s: %s", casedir, strerror(errno));
 		ddp_remove_tree(casedir);
 		return;
 	}
@@ -380,8 +372,7 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	if (ddp_proc_run(&r, argv, &o, &err)) {
-		R->nerror++;
-		say("error", c->name, "cannot run the candidate: %s", err.message);
+		say(R, "error", c->name, "cannot run the candidate: %s", err.message);
 		goto out;
 	}
 	if (machine_fault(R, c, &r)) {
@@ -392,30 +383,24 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		serr = stderr_differs(R, c, base_err ? base_err : "", base_dd, r.err, r.err_len,
 		                      r.exit_code, outn);
 	if (!r.exited) {
-		R->nfail++;
-		say("fail", c->name, "the candidate %s", r.timed_out ? "timed out"
+		say(R, "fail", c->name, "the candidate %s", r.timed_out ? "timed out"
 		    : "was killed by a signal");
 	} else if (serr && *serr) {
-		R->nfail++;
-		say("fail", c->name, "%s", serr);
+		say(R, "fail", c->name, "%s", serr);
 	} else if (serr) {
 		/* known: said */
 	} else if (base_dd != 0) {
 		if (r.exit_code != 0) {
-			R->npass++;
-			say("pass", c->name, "(exit %d; qemu-img's baseline exits %d)", r.exit_code, base_dd);
+			say(R, "pass", c->name, "(exit %d; qemu-img's baseline exits %d)", r.exit_code, base_dd);
 		} else {
-			R->nfail++;
-			say("fail", c->name, "exit: baseline %d, candidate 0", base_dd);
+			say(R, "fail", c->name, "exit: baseline %d, candidate 0", base_dd);
 		}
 	} else if (r.exit_code != 0) {
 		char *l = first_line(r.err);
-		R->nfail++;
-		say("fail", c->name, "exit: baseline 0, candidate %d (%s)", r.exit_code, l);
+		say(R, "fail", c->name, "exit: baseline 0, candidate %d (%s)", r.exit_code, l);
 		free(l);
 	} else if (lstat(outpath, &st)) {
-		R->nfail++;
-		say("fail", c->name, "output: the candidate made no %s", outn);
+		say(R, "fail", c->name, "output: the candidate made no %s", outn);
 	} else {
 		const char *iargv[] = {R->ref.argv[0], "info", "--output=json", outn, NULL};
 		const char *paths[] = {outn};
@@ -424,8 +409,7 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		ddp_info_diff *d = NULL;
 
 		if (ddp_proc_run(&ir, iargv, &o, &err)) {
-			R->nerror++;
-			say("error", c->name, "cannot run info: %s", err.message);
+			say(R, "error", c->name, "cannot run info: %s", err.message);
 			ddp_proc_result_free(&r);
 			goto out;
 		}
@@ -436,23 +420,19 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 		}
 		if (!ir.exited || ir.exit_code) {
 			if (base_info != 0) {
-				R->npass++;
-				say("pass", c->name, "(an output info cannot read, as the baseline)");
+				say(R, "pass", c->name, "(an output info cannot read, as the baseline)");
 			} else {
 				char *l = first_line(ir.err);
-				R->nfail++;
-				say("fail", c->name, "info-failed: info of the candidate's output: %s", l);
+				say(R, "fail", c->name, "info-failed: info of the candidate's output: %s", l);
 				free(l);
 			}
 		} else if (base_info != 0) {
-			R->nfail++;
-			say("fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
+			say(R, "fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
 			    "the candidate's is readable", base_info);
 		} else if (ddp_info_normalise(&norm, ir.out, ir.out_len, paths, 1, &err) ||
 		           ddp_info_compare(&d, base_out, strlen(base_out), norm, strlen(norm),
 		                            R->info_profile, &err)) {
-			R->nerror++;
-			say("error", c->name, "info: %s: %s", err.source, err.message);
+			say(R, "error", c->name, "info: %s: %s", err.source, err.message);
 		} else if (!d->count) {
 			check_data(R, c, casedir, outn, ir.out, base_sha);
 		} else {
@@ -460,12 +440,10 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 			if (R->known)
 				ddp_known_divergences_match(&k, R->known, c->name, d->signature, NULL);
 			if (k) {
-				R->nknown++;
-				say("known", c->name, "%s: %s (%s:%d)", d->signature, k->reason,
+				say(R, "known", c->name, "%s: %s (%s:%d)", d->signature, k->reason,
 				    R->known->source, k->line);
 			} else {
-				R->nfail++;
-				say("fail", c->name, "info:%s (%s: baseline %s, candidate %s)", d->signature,
+				say(R, "fail", c->name, "info:%s (%s: baseline %s, candidate %s)", d->signature,
 				    d->items[0].pointer, d->items[0].a ? d->items[0].a : "absent",
 				    d->items[0].b ? d->items[0].b : "absent");
 			}
@@ -504,154 +482,203 @@ static int read_baseline(ddp_baseline_meta *meta, char **out_text, const char *d
 	return -1;
 }
 
-static int replay_one(int argc, char **argv)
+/* The options of replay (dd) as given. */
+typedef struct replay_args {
+	const char *candidate, *reference, *cases, *root, *known, *profile, *only, *workdir;
+	const char *stderr_mode, *reader, *json;
+	int all_versions;
+} replay_args;
+
+/* DDP_EXIT_OK, -1 after --help, or the exit status of a mistake (said). */
+static int read_args(replay_args *a, int argc, char **argv)
 {
-	const char *candidate = NULL, *reference = "qemu-img", *cases_arg = NULL;
-	const char *root_arg = NULL, *known_arg = NULL, *profile = "parity", *only = NULL;
-	const char *workdir_arg = NULL, *stderr_arg = "ignore", *reader = NULL, *model_version = NULL;
-	char cases_path[4200], root[4200], known_path[4200], version[32], used[32];
+	const ddp_opt opts[] = {
+		{"candidate", DDP_OPT_STRING, &a->candidate},
+		{"reference", DDP_OPT_STRING, &a->reference},
+		{"reader", DDP_OPT_STRING, &a->reader},
+		{"cases", DDP_OPT_STRING, &a->cases},
+		{"baselines", DDP_OPT_STRING, &a->root},
+		{"known", DDP_OPT_STRING, &a->known},
+		{"profile", DDP_OPT_STRING, &a->profile},
+		{"only", DDP_OPT_STRING, &a->only},
+		{"workdir", DDP_OPT_STRING, &a->workdir},
+		{"stderr", DDP_OPT_STRING, &a->stderr_mode},
+		{"json", DDP_OPT_STRING, &a->json},
+		/* Read before (replay_all); here only so that the parser knows its name. */
+		{"all-versions", DDP_OPT_FLAG, &a->all_versions},
+	};
+	int first;
+
+	*a = (replay_args){.reference = "qemu-img", .profile = "parity", .stderr_mode = "ignore"};
+	return ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0);
+}
+
+/* What a replay's summary says: printed and, for --json, one of the document's runs. */
+typedef struct replay_summary {
+	const replay *R;
+	size_t ncases;
+	int ref_model;
+	const char *version, *used; /* the reference's version; the baselines' */
+	double seconds;
+	int exit;
+} replay_summary;
+
+static void summary_header(const replay_summary *u)
+{
+	const replay *R = u->R;
+
+	fprintf(stdout, "replay: %zu cases, candidate %s, reference %s %s, baselines %s (qemu-img %s), "
+	        "info profile %s\n", u->ncases, R->cand.is_model ? "model" : R->cand.spec,
+	        u->ref_model ? "model" : "qemu-img", u->version, R->profile_dir, u->used,
+	        R->info_profile->name);
+	if (R->cand.is_model)
+		fprintf(stdout, "replay: model profile %s; compared: exit code, virtual-size, format, "
+		        "cluster-size\n", ddp_profile_name(R->model_profile));
+}
+
+static json_t *summary_json(const replay_summary *u)
+{
+	const replay *R = u->R;
+	json_t *run = json_pack("{s:{s:s, s:s, s:b}, s:s, s:{s:s, s:s}, s:s, s:o, s:s, s:I}",
+	                 "reference", "spec", u->ref_model ? "model" : R->ref.spec, "version", u->version,
+	                 "model", u->ref_model,
+	                 "candidate", R->cand.is_model ? "model" : R->cand.spec,
+	                 "baselines", "dir", R->profile_dir, "version", u->used,
+	                 "info_profile", R->info_profile->name,
+	                 "model_profile", R->cand.is_model ? json_string(ddp_profile_name(R->model_profile))
+	                                                   : json_null(),
+	                 "stderr", ddp_cli_stderr_mode_name(R->stderr_mode),
+	                 "cases", (json_int_t)u->ncases);
+
+	json_object_update_new(run, ddp_cli_tally_json(&R->tally));
+	json_object_update_new(run, json_pack("{s:f, s:i}", "seconds", u->seconds, "exit", u->exit));
+	return run;
+}
+
+/* The tools: R's reference (or reader), the model's profile, the candidate; version and used filled. */
+static int replay_tools(replay *R, char version[32], char used[32], const replay_args *a,
+                        const char *root)
+{
+	const char *model_version = NULL;
+	int ref_model = ddp_reference_is_model(a->reference, &model_version);
+	const char *ref = ref_model ? (a->reader ? a->reader : "qemu-img") : a->reference;
+	ddp_version v;
+	ddp_error err;
+
+	if (a->reader && !ref_model)
+		return ddp_cli_fail("replay: --reader %s: only with --reference model[:VERSION]", a->reader);
+	if (ddp_tool_init(&R->ref, ref, &err) || !R->ref.is_qemu)
+		return ddp_cli_fail("replay: --%s %s: %s", ref_model ? "reader" : "reference", ref,
+		                    R->ref.spec ? "not a qemu-img (its --version does not say so)" : err.message);
+	v = R->ref.version;
+	if (model_version && ddp_model_version(&v, model_version, "replay: --reference model:VERSION", &err))
+		return ddp_cli_fail("%s: %s", err.source, err.message);
+	ddp_version_text(version, 32, v);
+	R->model_profile = ddp_profile_for(v, NULL);
+	if (ddp_baseline_profile_for(R->profile_dir, sizeof(R->profile_dir), used, root, version, &err))
+		return ddp_cli_fail_error(err.source, &err);
+	if (ddp_tool_init(&R->cand, a->candidate ? a->candidate : ref_model ? "model" : a->reference, &err))
+		return ddp_cli_fail("replay: --candidate %s: %s", err.source, err.message);
+	/* The tools run in each case's directory: a relative command must still be found. */
+	ddp_tool *tools[] = {&R->ref, &R->cand};
+	for (int t = 0; t < 2; t++) {
+		char abs[4096];
+		char *cmd = tools[t]->argc ? tools[t]->argv[0] : NULL;
+		if (cmd && cmd[0] != '/' && strchr(cmd, '/') && realpath(cmd, abs)) {
+			free(tools[t]->argv[0]);
+			tools[t]->argv[0] = strdup(abs);
+		}
+	}
+	return DDP_EXIT_OK;
+}
+
+/* One case against its baseline, its verdict said. */
+static void replay_case(replay *R, const ddp_ddcase *c)
+{
+	char *out_text = NULL;
+	ddp_baseline_meta meta;
+	ddp_fixture f;
+	ddp_error err;
+	int got;
+
+	if ((got = read_baseline(&meta, &out_text, R->profile_dir, c->name)) > 0) {
+		say(R, "skip", c->name, "no baseline in %s (run `ddparity baselines generate` and "
+		    "`profiles`, or `ddparity promote %s`)", R->profile_dir, c->name);
+		return;
+	}
+	if (got < 0) {
+		/* Never a verdict on a corrupt baseline. */
+		say(R, "error", c->name, "its baseline in %s is corrupt (stderr says where)", R->profile_dir);
+		return;
+	}
+	if (ddp_fixture_adhoc(&f, R->fixdir, R->ref.argv[0], c->size, c->in_fmt, c->pattern, &err)) {
+		say(R, "error", c->name, "cannot make the input: %s", err.message);
+	} else if (R->cand.is_model) {
+		run_model(R, c, &f, meta.dd_rc, meta.info_rc, out_text);
+	} else {
+		char *err_text = NULL, path[4600];
+		ddp_error rerr;
+		snprintf(path, sizeof(path), "%s/%s.stderr.txt", R->profile_dir, c->name);
+		if (R->stderr_mode != DDP_STDERR_IGNORE &&
+		    ddp_suitefile_read(&err_text, NULL, path, 1 << 20, &rerr))
+			say(R, "error", c->name, "%s: %s", rerr.source, rerr.message);
+		else
+			run_command(R, c, &f, meta.dd_rc, meta.info_rc, out_text, err_text, meta.output_sha256);
+		free(err_text);
+	}
+	free(out_text);
+}
+
+/* What replay_one hands back: its run for --json's document, and --json's value. */
+typedef struct replay_out {
+	json_t *runs;
+	const char *json;
+} replay_out;
+
+static int replay_one(replay_out *ro, int argc, char **argv)
+{
+	char cases_path[4200], root[4200], known_path[4200], version[32] = "", used[32] = "";
+	replay_args a;
 	replay R;
 	ddp_ddcases cases;
 	ddp_error err;
-	int own = 0, rc = DDP_EXIT_OK, ref_model, all_versions = 0;
+	replay_summary u;
+	struct timespec t0, t1;
+	int own = 0, rc;
 
+	if ((rc = read_args(&a, argc, argv)))
+		return rc < 0 ? DDP_EXIT_OK : rc;
+	ro->json = a.json;
 	memset(&R, 0, sizeof(R));
-	{
-		const ddp_opt opts[] = {
-			{"candidate", DDP_OPT_STRING, &candidate},
-			{"reference", DDP_OPT_STRING, &reference},
-			{"reader", DDP_OPT_STRING, &reader},
-			{"cases", DDP_OPT_STRING, &cases_arg},
-			{"baselines", DDP_OPT_STRING, &root_arg},
-			{"known", DDP_OPT_STRING, &known_arg},
-			{"profile", DDP_OPT_STRING, &profile},
-			{"only", DDP_OPT_STRING, &only},
-			{"workdir", DDP_OPT_STRING, &workdir_arg},
-			{"stderr", DDP_OPT_STRING, &stderr_arg},
-			/* Read before (replay_all); here only so that the parser knows its name. */
-			{"all-versions", DDP_OPT_FLAG, &all_versions},
-		};
-		int first;
-		if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
-			return rc < 0 ? DDP_EXIT_OK : rc;
-	}
-	ddp_bl_path(cases_path, sizeof(cases_path), cases_arg ? cases_arg : "expected-outputs/dd-cases");
-	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs/dd-info-json");
-	ddp_bl_path(known_path, sizeof(known_path), known_arg ? known_arg : "expected-outputs/known-divergences");
-	if (ddp_info_profile_lookup(&R.info_profile, profile, &err))
+	if ((rc = ddp_cli_json_begin(a.json, "replay")))
+		return rc;
+	ddp_bl_path(cases_path, sizeof(cases_path), a.cases ? a.cases : "expected-outputs/dd-cases");
+	ddp_bl_path(root, sizeof(root), a.root ? a.root : "expected-outputs/dd-info-json");
+	ddp_bl_path(known_path, sizeof(known_path), a.known ? a.known : "expected-outputs/known-divergences");
+	if (ddp_info_profile_lookup(&R.info_profile, a.profile, &err))
 		return ddp_cli_fail("replay: --profile: %s", err.message);
-	if (!strcmp(stderr_arg, "ignore"))
-		R.stderr_mode = DDP_STDERR_IGNORE;
-	else if (!strcmp(stderr_arg, "class"))
-		R.stderr_mode = DDP_STDERR_CLASS;
-	else if (!strcmp(stderr_arg, "exact"))
-		R.stderr_mode = DDP_STDERR_EXACT;
-	else
-		return ddp_cli_fail("replay: --stderr '%s': use ignore, class or exact", stderr_arg);
+	if (ddp_cli_stderr_mode(&R.stderr_mode, a.stderr_mode))
+		return ddp_cli_fail("replay: --stderr '%s': use ignore, class or exact", a.stderr_mode);
 	if (ddp_ddcases_load(&cases, cases_path, &err))
 		return ddp_cli_fail_error(cases_path, &err);
-	/* model:VERSION: VERSION's baselines; the reader makes the inputs and reads the outputs. */
-	ref_model = ddp_reference_is_model(reference, &model_version);
-	if (reader && !ref_model) {
-		ddp_ddcases_free(&cases);
-		return ddp_cli_fail("replay: --reader %s: only with --reference model[:VERSION]", reader);
-	}
-	if (ddp_tool_init(&R.ref, ref_model ? (reader ? reader : "qemu-img") : reference, &err) ||
-	    !R.ref.is_qemu) {
-		ddp_ddcases_free(&cases);
-		return ddp_cli_fail("replay: --%s %s: %s", ref_model ? "reader" : "reference",
-		                    ref_model ? (reader ? reader : "qemu-img") : reference,
-		                    R.ref.spec ? "not a qemu-img (its --version does not say so)" : err.message);
-	}
-	{
-		ddp_version v = R.ref.version;
-		if (model_version &&
-		    ddp_model_version(&v, model_version, "replay: --reference model:VERSION", &err)) {
-			rc = ddp_cli_fail("%s: %s", err.source, err.message);
-			goto out;
-		}
-		ddp_version_text(version, sizeof(version), v);
-		R.model_profile = ddp_profile_for(v, NULL);
-	}
-	if (ddp_baseline_profile_for(R.profile_dir, sizeof(R.profile_dir), used, root, version, &err)) {
-		rc = ddp_cli_fail_error(err.source, &err);
-		goto out;
-	}
-	if (ddp_tool_init(&R.cand, candidate ? candidate : ref_model ? "model" : reference, &err)) {
-		rc = ddp_cli_fail("replay: --candidate %s: %s", err.source, err.message);
-		goto out;
-	}
-	/* The tools run in each case's directory: a relative command must still be found. */
-	{
-		ddp_tool *tools[] = {&R.ref, &R.cand};
-		for (int t = 0; t < 2; t++) {
-			char abs[4096];
-			char *cmd = tools[t]->argc ? tools[t]->argv[0] : NULL;
-			if (cmd && cmd[0] != '/' && strchr(cmd, '/') && realpath(cmd, abs)) {
-				free(tools[t]->argv[0]);
-				tools[t]->argv[0] = strdup(abs);
-			}
-		}
-	}
-	if ((rc = ddp_bl_known_load(&R.known, known_path, known_arg, "replay")))
-		goto out;
-	if ((rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), workdir_arg, &own)))
+	if ((rc = replay_tools(&R, version, used, &a, root)) ||
+	    (rc = ddp_bl_known_load(&R.known, known_path, a.known, "replay")) ||
+	    (rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), a.workdir, &own)))
 		goto out;
 	snprintf(R.fixdir, sizeof(R.fixdir), "%s/inputs-%s", R.workdir, version);
-	printf("replay: %zu cases, candidate %s, reference %s %s, baselines %s (qemu-img %s), "
-	       "info profile %s\n", cases.count, R.cand.is_model ? "model" : R.cand.spec,
-	       ref_model ? "model" : "qemu-img", version,
-	       R.profile_dir, used, R.info_profile->name);
-	if (R.cand.is_model)
-		printf("replay: model profile %s; compared: exit code, virtual-size, format, "
-		       "cluster-size\n", ddp_profile_name(R.model_profile));
-	for (size_t i = 0; i < cases.count; i++) {
-		const ddp_ddcase *c = &cases.items[i];
-		char *out_text = NULL;
-		ddp_baseline_meta meta;
-		ddp_fixture f;
-		int base_dd, base_info, got;
-
-		if (only && fnmatch(only, c->name, 0))
-			continue;
-		if ((got = read_baseline(&meta, &out_text, R.profile_dir, c->name)) > 0) {
-			R.nskip++;
-			say("skip", c->name, "no baseline in %s (run `ddparity baselines generate` and "
-			    "`profiles`, or `ddparity promote %s`)", R.profile_dir, c->name);
-			continue;
-		}
-		if (got < 0) {
-			/* Never a verdict on a corrupt baseline. */
-			R.nerror++;
-			say("error", c->name, "its baseline in %s is corrupt (stderr says where)",
-			    R.profile_dir);
-			continue;
-		}
-		base_dd = meta.dd_rc;
-		base_info = meta.info_rc;
-		if (ddp_fixture_adhoc(&f, R.fixdir, R.ref.argv[0], c->size, c->in_fmt, c->pattern, &err)) {
-			R.nerror++;
-			say("error", c->name, "cannot make the input: %s", err.message);
-		} else if (R.cand.is_model) {
-			run_model(&R, c, &f, base_dd, base_info, out_text);
-		} else {
-			char *err_text = NULL, path[4600];
-			ddp_error rerr;
-			snprintf(path, sizeof(path), "%s/%s.stderr.txt", R.profile_dir, c->name);
-			if (R.stderr_mode != DDP_STDERR_IGNORE &&
-			    ddp_suitefile_read(&err_text, NULL, path, 1 << 20, &rerr)) {
-				R.nerror++;
-				say("error", c->name, "%s: %s", rerr.source, rerr.message);
-			} else {
-				run_command(&R, c, &f, base_dd, base_info, out_text, err_text, meta.output_sha256);
-			}
-			free(err_text);
-		}
-		free(out_text);
-	}
-	printf("replay: %d passed, %d failed, %d known, %d skipped%s%.0d%s\n", R.npass, R.nfail,
-	       R.nknown, R.nskip, R.nerror ? ", " : "", R.nerror, R.nerror ? " errors" : "");
-	rc = R.nerror ? DDP_EXIT_USAGE : R.nfail ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+	u = (replay_summary){&R, cases.count, ddp_reference_is_model(a.reference, NULL), version, used,
+	                     0, 0};
+	summary_header(&u);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; i < cases.count; i++)
+		if (!a.only || !fnmatch(a.only, cases.items[i].name, 0))
+			replay_case(&R, &cases.items[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	u.seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	u.exit = rc = R.tally.n[4] ? DDP_EXIT_USAGE : R.tally.n[1] ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+	ddp_cli_tally_print(stdout, &R.tally);
+	json_array_append_new(ro->runs, summary_json(&u));
+	json_decref(R.tally.results);
 out:
 	if (own)
 		ddp_private_dir_remove(R.workdir);
@@ -662,14 +689,49 @@ out:
 	return rc;
 }
 
+/* --all-versions' table: a row per case, a column per version, then each version's counts. */
+static void print_table(FILE *out, const ddp_bl_ref *refs, size_t nrefs, json_t *runs, int rc)
+{
+	size_t width = 4;
+
+	for (size_t i = 0; i < rec.n; i++)
+		if (strlen(rec.rows[i].name) > width)
+			width = strlen(rec.rows[i].name);
+	fprintf(out, "\n%-*s", (int)width, "case");
+	for (size_t r = 0; r < nrefs; r++)
+		fprintf(out, "  %-8s", refs[r].version);
+	fputc('\n', out);
+	for (size_t i = 0; i < rec.n; i++) {
+		fprintf(out, "%-*s", (int)width, rec.rows[i].name);
+		for (size_t r = 0; r < nrefs; r++)
+			fprintf(out, "  %-8s", rec.rows[i].verdict[r][0] ? rec.rows[i].verdict[r] : "-");
+		fputc('\n', out);
+	}
+	fprintf(out, "%-*s", (int)width, "(exit)");
+	for (size_t r = 0; r < nrefs; r++)
+		fprintf(out, "  %-8lld", (long long)json_integer_value(json_object_get(json_array_get(runs, r), "exit")));
+	fputc('\n', out);
+	for (size_t r = 0; r < nrefs; r++) {
+		json_t *c = json_object_get(json_array_get(runs, r), "counts");
+		fprintf(out, "replay --all-versions: %-8s %lld passed, %lld failed, %lld known, %lld skipped, "
+		        "%lld errors\n", refs[r].version,
+		        (long long)json_integer_value(json_object_get(c, "passed")),
+		        (long long)json_integer_value(json_object_get(c, "failed")),
+		        (long long)json_integer_value(json_object_get(c, "known")),
+		        (long long)json_integer_value(json_object_get(c, "skipped")),
+		        (long long)json_integer_value(json_object_get(c, "errors")));
+	}
+	fprintf(out, "replay --all-versions: %zu versions, %s\n", nrefs,
+	        rc == DDP_EXIT_OK ? "nothing failed" : rc == DDP_EXIT_DIFFERENT ? "FAILED" : "ERRORS");
+}
+
 /* `replay --all-versions`: replay_one per materialised version, then the table. */
-static int replay_all(int argc, char **argv)
+static int replay_all(replay_out *ro, int argc, char **argv)
 {
 	char **args = calloc((size_t)argc + 3, sizeof(char *));
 	ddp_bl_ref *refs = NULL;
 	size_t nrefs = 0;
-	int n = 0, rc = DDP_EXIT_OK, rcs[REC_MAX_VERSIONS];
-	size_t width = 4;
+	int n = 0, rc = DDP_EXIT_OK, one;
 
 	if (!args)
 		return ddp_cli_fail("replay: out of memory");
@@ -695,45 +757,21 @@ static int replay_all(int argc, char **argv)
 		args[n + 1] = refs[r].path;
 		args[n + 2] = NULL;
 		rec.col = (int)r;
-		printf("== qemu-img %s (%s)\n", refs[r].version, refs[r].path);
+		fprintf(stdout, "== qemu-img %s (%s)\n", refs[r].version, refs[r].path);
 		fflush(stdout);
-		rcs[r] = replay_one(n + 2, args);
-		if (rcs[r] == DDP_EXIT_USAGE && rec.n == 0 && r == 0) {
-			rc = DDP_EXIT_USAGE; /* a usage error: the same for every version */
+		one = replay_one(ro, n + 2, args);
+		if (json_array_size(ro->runs) == 0 && r == 0) {
+			rc = one ? one : DDP_EXIT_USAGE; /* a usage error: the same for every version */
 			goto out;
 		}
+		if (json_array_size(ro->runs) == r) /* this version could not be replayed (said) */
+			json_array_append_new(ro->runs, json_pack("{s:{s:s, s:s}, s:n, s:[], s:i}", "reference",
+			                      "spec", refs[r].path, "version", refs[r].version, "counts",
+			                      "results", "exit", one));
+		if (one > rc)
+			rc = one;
 	}
-	for (size_t i = 0; i < rec.n; i++)
-		if (strlen(rec.rows[i].name) > width)
-			width = strlen(rec.rows[i].name);
-	printf("\n%-*s", (int)width, "case");
-	for (size_t r = 0; r < nrefs; r++)
-		printf("  %-8s", refs[r].version);
-	fputc('\n', stdout);
-	for (size_t i = 0; i < rec.n; i++) {
-		printf("%-*s", (int)width, rec.rows[i].name);
-		for (size_t r = 0; r < nrefs; r++)
-			printf("  %-8s", rec.rows[i].verdict[r][0] ? rec.rows[i].verdict[r] : "-");
-		fputc('\n', stdout);
-	}
-	printf("%-*s", (int)width, "(exit)");
-	for (size_t r = 0; r < nrefs; r++) {
-		printf("  %-8d", rcs[r]);
-		if (rcs[r] > rc)
-			rc = rcs[r];
-	}
-	fputc('\n', stdout);
-	for (size_t r = 0; r < nrefs; r++) {
-		int c[5] = {0};
-		const char *names[5] = {"pass", "fail", "known", "skip", "error"};
-		for (size_t i = 0; i < rec.n; i++)
-			for (int k = 0; k < 5; k++)
-				c[k] += !strcmp(rec.rows[i].verdict[r], names[k]);
-		printf("replay --all-versions: %-8s %d passed, %d failed, %d known, %d skipped, "
-		       "%d errors\n", refs[r].version, c[0], c[1], c[2], c[3], c[4]);
-	}
-	printf("replay --all-versions: %zu versions, %s\n", nrefs,
-	       rc == DDP_EXIT_OK ? "nothing failed" : rc == DDP_EXIT_DIFFERENT ? "FAILED" : "ERRORS");
+	print_table(stdout, refs, nrefs, ro->runs, rc);
 out:
 	rec.on = 0;
 	free(rec.rows);
@@ -768,6 +806,10 @@ int ddp_bl_known_load(ddp_known_divergences **out, const char *path, const char 
 
 int ddp_cmd_replay(int argc, char **argv)
 {
+	replay_out ro = {json_array(), NULL};
+	json_t *doc;
+	int rc = -1, all = 0;
+
 	/* --command dd (the default) or map. */
 	for (int i = 1; i < argc; i++) {
 		const char *cmd = !strcmp(argv[i], "--command") ? (i + 1 < argc ? argv[i + 1] : "")
@@ -776,19 +818,30 @@ int ddp_cmd_replay(int argc, char **argv)
 		if (!cmd)
 			continue;
 		words = argv[i][9] == '=' ? 1 : 2;
-		if (strcmp(cmd, "dd") && strcmp(cmd, "map"))
+		if (strcmp(cmd, "dd") && strcmp(cmd, "map")) {
+			json_decref(ro.runs);
 			return ddp_cli_fail("replay: --command '%s': dd or map", cmd);
+		}
 		memmove(&argv[i], &argv[i + words], (size_t)(argc - i - words + 1) * sizeof(*argv));
 		argc -= words;
-		if (!strcmp(cmd, "map"))
+		if (!strcmp(cmd, "map")) {
+			json_decref(ro.runs);
 			return ddp_replay_map(argc, argv);
+		}
 		break;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc && !all; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			break;
-		if (!strcmp(argv[i], "--all-versions"))
-			return replay_all(argc, argv);
+		all = !strcmp(argv[i], "--all-versions");
 	}
-	return replay_one(argc, argv);
+	rc = all ? replay_all(&ro, argc, argv) : replay_one(&ro, argc, argv);
+	if (!ro.json) {
+		json_decref(ro.runs);
+		return rc;
+	}
+	doc = ddp_cli_json_doc("replay");
+	json_object_update_new(doc, json_pack("{s:s, s:b, s:o}", "mode", "dd", "all_versions", all,
+	                                      "runs", ro.runs));
+	return ddp_cli_json_write(ro.json, doc, "replay", rc);
 }

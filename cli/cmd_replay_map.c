@@ -24,7 +24,7 @@ static const char usage[] =
 	"usage: ddparity replay --command map [--candidate SPEC] [--reference PATH]\n"
 	"                       [--fixtures-with PATH] [--manifest FILE] [--baselines DIR]\n"
 	"                       [--known FILE] [--only GLOB] [--workdir DIR]\n"
-	"                       [--map-compare bytes|normalised]\n"
+	"                       [--map-compare bytes|normalised] [--json FILE|-]\n"
 	"\n"
 	"Checks a candidate's `map` against the committed map baselines of the\n"
 	"reference's version (DIR/map-<human|json>[/window]/<format>/version-map.json;\n"
@@ -48,6 +48,9 @@ static const char usage[] =
 	"  --reference PATH  the qemu-img whose version picks the profiles\n"
 	"                    (default qemu-img on PATH)\n"
 	"  --only GLOB       only cases whose name (fixture[@window]) matches\n"
+	"  --json FILE       also write the verdicts and the summary as one JSON\n"
+	"                    document (atomically), as replay's (docs/json.md);\n"
+	"                    '-': stdout, the text then on stderr\n"
 	"\n"
 	"Exit status: 0 nothing failed, 1 a case failed, 2 error.\n";
 
@@ -115,179 +118,193 @@ static int read_baseline(ddp_map_outcome *o, char *by, size_t by_size, const cha
 	return DDP_OK;
 }
 
-int ddp_replay_map(int argc, char **argv)
-{
-	const char *candidate = NULL, *reference = "qemu-img", *manifest_arg = NULL;
-	const char *root_arg = NULL, *known_arg = NULL, *only = NULL, *workdir_arg = NULL;
-	const char *fixtures_with = "qemu-img";
-	const char *map_compare = "bytes";
+/* A map replay: its options, tools and files. */
+typedef struct map_replay {
+	const char *candidate, *reference, *manifest, *root_arg, *known_arg, *only, *workdir_arg;
+	const char *fixtures_with, *map_compare, *json;
 	char manifest_path[4200], root[4200], known_path[4200], version[32], by[32];
 	char workdir[4200], fixdir[4300];
-	ddp_tool ref = {0}, cand = {0}, maker = {0};
-	ddp_map_manifest m = {0};
-	ddp_map_case *cases = NULL;
-	ddp_known_divergences *known = NULL;
-	leaf_cache *lc = calloc(1, sizeof(*lc));
-	size_t ncases = 0;
-	int own = 0, rc = DDP_EXIT_OK, npass = 0, nfail = 0, nknown = 0, nskip = 0;
+	int own;
+	ddp_tool ref, cand, maker;
+	ddp_map_manifest m;
+	ddp_known_divergences *known;
+	leaf_cache lc;
+	ddp_cli_tally tally;
+} map_replay;
+
+/* Reads the options: DDP_EXIT_OK, -1 after --help, or the status of a mistake (said). */
+static int map_replay_read(map_replay *x, int argc, char **argv)
+{
+	const ddp_opt opts[] = {
+		{"candidate", DDP_OPT_STRING, &x->candidate},
+		{"reference", DDP_OPT_STRING, &x->reference},
+		{"manifest", DDP_OPT_STRING, &x->manifest},
+		{"baselines", DDP_OPT_STRING, &x->root_arg},
+		{"known", DDP_OPT_STRING, &x->known_arg},
+		{"only", DDP_OPT_STRING, &x->only},
+		{"workdir", DDP_OPT_STRING, &x->workdir_arg},
+		{"fixtures-with", DDP_OPT_STRING, &x->fixtures_with},
+		{"map-compare", DDP_OPT_STRING, &x->map_compare},
+		{"json", DDP_OPT_STRING, &x->json},
+	};
+	static char name[] = "replay --command map";
+	int first, rc;
+
+	x->reference = x->fixtures_with = "qemu-img";
+	x->map_compare = "bytes";
+	argv[0] = name;
+	if ((rc = ddp_cli_options(&first, argc, argv, DDP_OPTS(opts), usage, 0, 0)))
+		return rc;
+	if (strcmp(x->map_compare, "bytes") && strcmp(x->map_compare, "normalised"))
+		return ddp_cli_fail("replay: --map-compare '%s': bytes or normalised", x->map_compare);
+	return ddp_cli_json_begin(x->json, "replay");
+}
+
+/* The tools (the reference, the fixtures' maker, the candidate), the known divergences, the fixtures. */
+static int map_replay_setup(map_replay *x, ddp_map_case **cases, size_t *ncases)
+{
+	const char *cand = x->candidate ? x->candidate : x->reference;
+	ddp_error err;
+	int rc;
+
+	ddp_bl_path(x->manifest_path, sizeof(x->manifest_path),
+	            x->manifest ? x->manifest : "expected-outputs/map-fixtures");
+	ddp_bl_path(x->root, sizeof(x->root), x->root_arg ? x->root_arg : "expected-outputs");
+	ddp_bl_path(x->known_path, sizeof(x->known_path),
+	            x->known_arg ? x->known_arg : "expected-outputs/known-divergences");
+	if (ddp_map_manifest_load(&x->m, x->manifest_path, &err))
+		return ddp_cli_fail_error(x->manifest_path, &err);
+	if (ddp_tool_init(&x->ref, x->reference, &err) || !x->ref.is_qemu)
+		return ddp_cli_fail("replay: --reference %s: %s", x->reference, x->ref.spec
+		                    ? "not a qemu-img (its --version does not say so)" : err.message);
+	if (ddp_tool_init(&x->maker, x->fixtures_with, &err) || !x->maker.is_qemu)
+		return ddp_cli_fail("replay: --fixtures-with %s: %s", x->fixtures_with, x->maker.spec
+		                    ? "not a qemu-img (its --version does not say so)" : err.message);
+	if (ddp_tool_init(&x->cand, cand, &err) || x->cand.is_model)
+		return ddp_cli_fail("replay: --candidate %s: %s", cand, x->cand.is_model
+		                    ? "the model does not model `qemu-img map`" : err.message);
+	ddp_version_text(x->version, sizeof(x->version), x->ref.version);
+	ddp_version_text(x->by, sizeof(x->by), x->maker.version);
+	if ((rc = ddp_bl_known_load(&x->known, x->known_path, x->known_arg, "replay")) ||
+	    (rc = ddp_bl_workdir(x->workdir, sizeof(x->workdir), x->workdir_arg, &x->own)))
+		return rc;
+	snprintf(x->fixdir, sizeof(x->fixdir), "%s/map-fixtures", x->workdir);
+	ddp_remove_tree(x->fixdir);
+	if (mkdir(x->fixdir, 0755))
+		return ddp_cli_fail("replay: %s: %s", x->fixdir, strerror(errno));
+	if (ddp_map_fixtures_make(&x->m, x->fixdir, x->maker.argv[0], &err) ||
+	    ddp_map_cases_build(cases, ncases, &x->m, &err))
+		return ddp_cli_fail_error(x->manifest_path, &err);
+	return DDP_EXIT_OK;
+}
+
+/* A verdict: tallied and printed. */
+static void map_say(map_replay *x, const char *verdict, const char *name, const char *detail)
+{
+	ddp_cli_tally_add(&x->tally, verdict, name, detail);
+	printf("%-5s %s%s%s\n", verdict, name, detail ? "  " : "", detail ? detail : "");
+}
+
+/* One case against its baseline: its verdict said, or an error (said) that ends the replay. */
+static int map_replay_case(map_replay *x, const ddp_map_case *c)
+{
+	char name[160], bname[128], leaf[4300], base_by[32], sig[512], detail[300], fields[512];
+	char path[4600], why[5000];
+	const char *dir = NULL;
+	ddp_map_outcome base, got;
+	const ddp_known_divergence *k = NULL;
 	ddp_error err;
 
-	if (!lc)
-		return ddp_cli_fail("replay: out of memory");
-	{
-		const ddp_opt opts[] = {
-			{"candidate", DDP_OPT_STRING, &candidate},
-			{"reference", DDP_OPT_STRING, &reference},
-			{"manifest", DDP_OPT_STRING, &manifest_arg},
-			{"baselines", DDP_OPT_STRING, &root_arg},
-			{"known", DDP_OPT_STRING, &known_arg},
-			{"only", DDP_OPT_STRING, &only},
-			{"workdir", DDP_OPT_STRING, &workdir_arg},
-			{"fixtures-with", DDP_OPT_STRING, &fixtures_with},
-			{"map-compare", DDP_OPT_STRING, &map_compare},
-		};
-		int first;
-		static char name[] = "replay --command map";
-		argv[0] = name;
-		if ((rc = ddp_cli_parse(&first, argc, argv, DDP_OPTS(opts), 0)))
-			goto out;
-		if (first < 0) {
-			fputs(usage, stdout);
-			goto out;
-		}
-		if (first < argc) {
-			rc = ddp_cli_fail("replay: unexpected '%s' (see 'ddparity help replay')", argv[first]);
-			goto out;
-		}
+	ddp_map_case_name(bname, sizeof(bname), c);
+	if (x->only && fnmatch(x->only, bname, 0))
+		return DDP_EXIT_OK;
+	snprintf(name, sizeof(name), "map-%s/%s", c->json ? "json" : "human", bname);
+	ddp_map_baseline_root(leaf, sizeof(leaf), x->root, c);
+	if (access(leaf, F_OK)) {
+		snprintf(why, sizeof(why), "no baselines in %s (run `ddparity baselines generate "
+		         "--command map`, then `profiles --command map`)", leaf);
+		map_say(x, "skip", name, why);
+		return DDP_EXIT_OK;
 	}
-	if (strcmp(map_compare, "bytes") && strcmp(map_compare, "normalised")) {
-		rc = ddp_cli_fail("replay: --map-compare '%s': bytes or normalised", map_compare);
-		goto out;
+	if (profile_dir(&dir, &x->lc, leaf, x->version, &err))
+		return ddp_cli_fail_error(err.source, &err);
+	snprintf(path, sizeof(path), "%s/%s.meta.json", dir, bname);
+	if (access(path, F_OK)) {
+		snprintf(why, sizeof(why), "no baseline %s", path);
+		map_say(x, "skip", name, why);
+		return DDP_EXIT_OK;
 	}
-	ddp_bl_path(manifest_path, sizeof(manifest_path),
-	            manifest_arg ? manifest_arg : "expected-outputs/map-fixtures");
-	ddp_bl_path(root, sizeof(root), root_arg ? root_arg : "expected-outputs");
-	ddp_bl_path(known_path, sizeof(known_path),
-	            known_arg ? known_arg : "expected-outputs/known-divergences");
-	if (ddp_map_manifest_load(&m, manifest_path, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	if (ddp_tool_init(&ref, reference, &err) || !ref.is_qemu) {
-		rc = ddp_cli_fail("replay: --reference %s: %s", reference,
-		                  ref.spec ? "not a qemu-img (its --version does not say so)"
-		                           : err.message);
-		goto out;
-	}
-	if (ddp_tool_init(&maker, fixtures_with, &err) || !maker.is_qemu) {
-		rc = ddp_cli_fail("replay: --fixtures-with %s: %s", fixtures_with,
-		                  maker.spec ? "not a qemu-img (its --version does not say so)"
-		                             : err.message);
-		goto out;
-	}
-	if (ddp_tool_init(&cand, candidate ? candidate : reference, &err) || cand.is_model) {
-		rc = ddp_cli_fail("replay: --candidate %s: %s", candidate ? candidate : reference,
-		                  cand.is_model ? "the model does not model `qemu-img map`"
-		                                : err.message);
-		goto out;
-	}
-	ddp_version_text(version, sizeof(version), ref.version);
-	ddp_version_text(by, sizeof(by), maker.version);
-	if ((rc = ddp_bl_known_load(&known, known_path, known_arg, "replay")))
-		goto out;
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), workdir_arg, &own)))
-		goto out;
-	snprintf(fixdir, sizeof(fixdir), "%s/map-fixtures", workdir);
-	ddp_remove_tree(fixdir);
-	if (mkdir(fixdir, 0755)) {
-		rc = ddp_cli_fail("replay: %s: %s", fixdir, strerror(errno));
-		goto out;
-	}
-	if (ddp_map_fixtures_make(&m, fixdir, maker.argv[0], &err) ||
-	    ddp_map_cases_build(&cases, &ncases, &m, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	printf("replay: map, %zu cases, candidate %s, reference qemu-img %s, fixtures by "
-	       "qemu-img %s, baselines %s\n", ncases, cand.spec, version, by, root);
-	for (size_t i = 0; i < ncases && !rc; i++) {
-		const ddp_map_case *c = &cases[i];
-		char name[160], leaf[4300], base_by[32], sig[512], detail[300], fields[512];
-		const char *dir = NULL;
-		ddp_map_outcome base, got;
-		const ddp_known_divergence *k = NULL;
-
-		char bname[128];
-		ddp_map_case_name(bname, sizeof(bname), c);
-		if (only && fnmatch(only, bname, 0))
-			continue;
-		snprintf(name, sizeof(name), "map-%s/%s", c->json ? "json" : "human", bname);
-		ddp_map_baseline_root(leaf, sizeof(leaf), root, c);
-		if (access(leaf, F_OK)) {
-			nskip++;
-			printf("skip  %s  no baselines in %s (run `ddparity baselines generate --command "
-			       "map`, then `profiles --command map`)\n", name, leaf);
-			continue;
-		}
-		if (profile_dir(&dir, lc, leaf, version, &err)) {
-			rc = ddp_cli_fail_error(err.source, &err);
-			break;
-		}
-		{
-			char path[4600];
-			snprintf(path, sizeof(path), "%s/%s.meta.json", dir, bname);
-			if (access(path, F_OK)) {
-				nskip++;
-				printf("skip  %s  no baseline %s\n", name, path);
-				continue;
-			}
-			if (read_baseline(&base, base_by, sizeof(base_by), dir, bname, &err)) {
-				rc = ddp_cli_fail_error(err.source, &err);
-				break;
-			}
-		}
-		if (strcmp(base_by, by)) {
-			ddp_map_outcome_free(&base);
-			rc = ddp_cli_fail("replay: the baselines' fixtures were made by qemu-img %s, "
-			                  "these by %s: give --fixtures-with a qemu-img %s", base_by, by,
-			                  base_by);
-			break;
-		}
-		if (ddp_map_run(&got, &cand, c, &m, fixdir, 120, &err)) {
-			ddp_map_outcome_free(&base);
-			rc = ddp_cli_fail("replay: %s: %s: %s", name, err.source, err.message);
-			break;
-		}
-		ddp_map_diverges(sig, sizeof(sig), detail, sizeof(detail), c->json, &base, &got,
-		                 cand.is_qemu, !strcmp(map_compare, "normalised"));
-		ddp_map_signature_fields(fields, sizeof(fields), sig);
-		if (!sig[0]) {
-			npass++;
-			printf("pass  %s\n", name);
-		} else if (known && !ddp_known_divergences_match(&k, known, name, fields, NULL) && k) {
-			nknown++;
-			printf("known %s  %s: %s (%s:%d)\n", name, sig, k->reason, known_path, k->line);
-		} else {
-			nfail++;
-			printf("fail  %s  %s: %s\n", name, sig, detail);
-		}
+	if (read_baseline(&base, base_by, sizeof(base_by), dir, bname, &err))
+		return ddp_cli_fail_error(err.source, &err);
+	if (strcmp(base_by, x->by)) {
 		ddp_map_outcome_free(&base);
-		ddp_map_outcome_free(&got);
+		return ddp_cli_fail("replay: the baselines' fixtures were made by qemu-img %s, these by "
+		                    "%s: give --fixtures-with a qemu-img %s", base_by, x->by, base_by);
 	}
-	if (!rc) {
-		printf("replay: %d passed, %d failed, %d known, %d skipped\n", npass, nfail, nknown,
-		       nskip);
-		rc = nfail ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+	if (ddp_map_run(&got, &x->cand, c, &x->m, x->fixdir, 120, &err)) {
+		ddp_map_outcome_free(&base);
+		return ddp_cli_fail("replay: %s: %s: %s", name, err.source, err.message);
 	}
-out:
-	if (own)
-		ddp_private_dir_remove(workdir);
-	ddp_known_divergences_free(known);
+	ddp_map_diverges(sig, sizeof(sig), detail, sizeof(detail), c->json, &base, &got,
+	                 x->cand.is_qemu, !strcmp(x->map_compare, "normalised"));
+	ddp_map_signature_fields(fields, sizeof(fields), sig);
+	if (!sig[0]) {
+		map_say(x, "pass", name, NULL);
+	} else if (x->known && !ddp_known_divergences_match(&k, x->known, name, fields, NULL) && k) {
+		snprintf(why, sizeof(why), "%s: %s (%s:%d)", sig, k->reason, x->known_path, k->line);
+		map_say(x, "known", name, why);
+	} else {
+		snprintf(why, sizeof(why), "%s: %s", sig, detail);
+		map_say(x, "fail", name, why);
+	}
+	ddp_map_outcome_free(&base);
+	ddp_map_outcome_free(&got);
+	return DDP_EXIT_OK;
+}
+
+int ddp_replay_map(int argc, char **argv)
+{
+	map_replay *x = calloc(1, sizeof(*x));
+	ddp_map_case *cases = NULL;
+	size_t ncases = 0;
+	json_t *doc, *run;
+	int rc;
+
+	if (!x)
+		return ddp_cli_fail("replay: out of memory");
+	if ((rc = map_replay_read(x, argc, argv)) < 0) {
+		free(x);
+		return DDP_EXIT_OK;
+	}
+	if (!rc && !(rc = map_replay_setup(x, &cases, &ncases))) {
+		printf("replay: map, %zu cases, candidate %s, reference qemu-img %s, fixtures by "
+		       "qemu-img %s, baselines %s\n", ncases, x->cand.spec, x->version, x->by, x->root);
+		for (size_t i = 0; i < ncases && !rc; i++)
+			rc = map_replay_case(x, &cases[i]);
+		if (!rc) {
+			ddp_cli_tally_print(stdout, &x->tally);
+			rc = x->tally.n[1] ? DDP_EXIT_DIFFERENT : DDP_EXIT_OK;
+		}
+	}
+	run = json_pack("{s:{s:o, s:s}, s:o, s:s, s:s, s:I}", "reference", "spec",
+	                ddp_cli_json_str(x->ref.spec), "version", x->version,
+	                "candidate", ddp_cli_json_str(x->cand.spec), "fixtures_by", x->by,
+	                "baselines", x->root, "cases", (json_int_t)ncases);
+	json_object_update_new(run, ddp_cli_tally_json(&x->tally));
+	json_object_set_new(run, "exit", json_integer(rc));
+	doc = ddp_cli_json_doc("replay");
+	json_object_update_new(doc, json_pack("{s:s, s:b, s:[o]}", "mode", "map", "all_versions", 0,
+	                                      "runs", run));
+	if (x->own)
+		ddp_private_dir_remove(x->workdir);
+	ddp_known_divergences_free(x->known);
+	json_decref(x->tally.results);
 	free(cases);
-	free(lc);
-	ddp_map_manifest_free(&m);
-	ddp_tool_free(&ref);
-	ddp_tool_free(&cand);
-	ddp_tool_free(&maker);
+	ddp_map_manifest_free(&x->m);
+	ddp_tool_free(&x->ref);
+	ddp_tool_free(&x->cand);
+	ddp_tool_free(&x->maker);
+	rc = ddp_cli_json_write(x->json, doc, "replay", rc);
+	free(x);
 	return rc;
 }

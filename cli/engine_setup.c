@@ -129,13 +129,7 @@ int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const c
 	if (!stderr_mode)
 		cfg->stderr_mode = cfg->candidate.is_model || cfg->candidate.is_qemu
 		                   ? DDP_STDERR_EXACT : DDP_STDERR_CLASS;
-	else if (!strcmp(stderr_mode, "exact"))
-		cfg->stderr_mode = DDP_STDERR_EXACT;
-	else if (!strcmp(stderr_mode, "class"))
-		cfg->stderr_mode = DDP_STDERR_CLASS;
-	else if (!strcmp(stderr_mode, "ignore"))
-		cfg->stderr_mode = DDP_STDERR_IGNORE;
-	else {
+	else if (ddp_cli_stderr_mode(&cfg->stderr_mode, stderr_mode)) {
 		snprintf(err.message, sizeof(err.message),
 		         "--stderr '%s': use exact, class or ignore", stderr_mode);
 		goto usage;
@@ -308,4 +302,21 @@ int ddp_cli_finding_tools(const char **reference, const char **candidate,
 	ddp_fput_quoted(stderr, dir);
 	fprintf(stderr, " --reference QEMU_IMG --candidate SPEC|model\n");
 	return DDP_EXIT_USAGE;
+}
+
+static const char *const stderr_modes[] = {"exact", "class", "ignore"};
+
+const char *ddp_cli_stderr_mode_name(ddp_stderr_mode m)
+{
+	return (size_t)m < sizeof(stderr_modes) / sizeof(*stderr_modes) ? stderr_modes[m] : "?";
+}
+
+int ddp_cli_stderr_mode(ddp_stderr_mode *out, const char *name)
+{
+	for (size_t i = 0; i < sizeof(stderr_modes) / sizeof(*stderr_modes); i++)
+		if (!strcmp(name, stderr_modes[i])) {
+			*out = (ddp_stderr_mode)i;
+			return DDP_OK;
+		}
+	return DDP_EINVAL;
 }

@@ -65,4 +65,10 @@ void ddp_cli_finding_dir(char *out, size_t size, const char *dir);
  */
 int ddp_cli_engine_setup_map(ddp_engine_setup *s, const char *manifest);
 
+/* --stderr's names, in ddp_stderr_mode's order: "exact", "class", "ignore". */
+const char *ddp_cli_stderr_mode_name(ddp_stderr_mode m);
+
+/* The mode named name into *out: DDP_OK, or DDP_EINVAL for another name. */
+int ddp_cli_stderr_mode(ddp_stderr_mode *out, const char *name);
+
 #endif

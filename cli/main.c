@@ -1,6 +1,8 @@
 /* main.c: the ddparity command, a table of subcommands. */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -25,14 +27,29 @@ static const struct {
 	{"findings", ddp_cmd_findings, "merge findings directories from many machines (findings merge)"},
 };
 
-int ddp_cli_fail(const char *fmt, ...)
+/* The command running (NULL before one is chosen): every error names it. */
+static const char *command;
+
+ddp_exit ddp_cli_fail(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("ddparity: ", stderr);
+	char *msg = NULL;
+	size_t n = command ? strlen(command) : 0;
+
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	if (!msg)
+		fprintf(stderr, "ddparity: out of memory\n");
+	else if (!command)
+		fprintf(stderr, "ddparity: %s\n", msg);
+	/* "fuzz: ..." and "baselines generate: ..." name it already. */
+	else if (!strncmp(msg, command, n) && (msg[n] == ':' || msg[n] == ' '))
+		fprintf(stderr, "ddparity %s\n", msg);
+	else
+		fprintf(stderr, "ddparity %s: %s\n", command, msg);
+	free(msg);
 	return DDP_EXIT_USAGE;
 }
 
@@ -79,12 +96,17 @@ int main(int argc, char **argv)
 			return DDP_EXIT_OK;
 		}
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (!strcmp(argv[2], commands[i].name))
+			if (!strcmp(argv[2], commands[i].name)) {
+				command = commands[i].name;
 				return commands[i].fn(2, hargv);
-		return ddp_cli_fail("help: no command '%s' (try 'ddparity help')", argv[2]);
+			}
+		command = "help";
+		return ddp_cli_fail("no command '%s' (try 'ddparity help')", argv[2]);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			command = commands[i].name;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	return ddp_cli_fail("unknown command '%s' (try 'ddparity --help')", argv[1]);
 }

@@ -76,8 +76,8 @@ static const char *nearest(const char *typed, const ddp_opt *opts, size_t n)
 	return best;
 }
 
-static int say(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int say(const char *cmd, const char *fmt, ...)
+static ddp_exit say(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static ddp_exit say(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -158,7 +158,7 @@ int ddp_cli_parse(int *first, int argc, char **argv, const ddp_opt *opts, size_t
 	return DDP_EXIT_OK;
 }
 
-int ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, const char *text,
+ddp_exit ddp_cli_uint(unsigned long long *out, const char *cmd, const char *opt, const char *text,
                  unsigned long long min, unsigned long long max)
 {
 	char *end;
@@ -187,5 +187,17 @@ int ddp_cli_options(int *first, int argc, char **argv, const ddp_opt *opts, size
 	}
 	if (max_operands >= 0 && argc - *first > max_operands)
 		return say(argv[0], "unexpected '%s'", argv[*first + max_operands]);
+	return DDP_EXIT_OK;
+}
+
+ddp_exit ddp_cli_seconds(double *out, const char *cmd, const char *opt, const char *text, int zero_ok)
+{
+	char *end;
+	double d = strtod(text, &end);
+
+	if (end == text || *end || !(zero_ok ? d >= 0 : d > 0) || d > 1e7)
+		return say(cmd, "%s '%s' is not a %snumber of seconds", opt, text,
+		           zero_ok ? "" : "positive ");
+	*out = d;
 	return DDP_EXIT_OK;
 }

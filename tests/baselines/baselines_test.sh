@@ -49,7 +49,7 @@ cases-file)
   rc=0
   "$ddp" replay --cases "$tmp/bad" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 2 ] || { cat "$tmp/out"; fail "a malformed line: exit $rc, want 2"; }
-  grep -q "^ddparity: $tmp/bad:4:1: " "$tmp/out" || { cat "$tmp/out"; fail "the error does not name the file and line 4"; }
+  grep -q "^ddparity replay: $tmp/bad:4:1: " "$tmp/out" || { cat "$tmp/out"; fail "the error does not name the file and line 4"; }
   # A line may name its own files, but only as a case may: inside its directory.
   printf 'a 1M raw raw if=IN of=../x\n' > "$tmp/bad2"
   "$ddp" baselines generate --cases "$tmp/bad2" --out "$tmp/o" > "$tmp/out" 2>&1 && fail "of=../x accepted"
@@ -64,8 +64,14 @@ export-instar)
   command -v jq > /dev/null || fail "jq not found (install jq)"
   list=$src/expected-outputs/instar-dd-cases
   out=$tmp/testdata/expected-outputs && mkdir "$tmp/testdata"
-  "$ddp" baselines export --layout instar "$out" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail "export failed"; }
+  "$ddp" baselines export --layout instar "$out" --json "$tmp/export.json" > "$tmp/log" 2>&1 || { cat "$tmp/log"; fail "export failed"; }
   cat "$tmp/log"
+  # --json (read with jansson): each tree the text names, with its counts.
+  [ "$("$DDP_JSONQ" "$tmp/export.json" trees.# exit)" = "$(printf '4\n0')" ] || fail "export --json: trees or exit"
+  for i in 0 1 2 3; do
+    read -r d n p <<<"$("$DDP_JSONQ" "$tmp/export.json" trees.$i.dir trees.$i.cases trees.$i.fixtures trees.$i.profiles 2>/dev/null | tr '\n' ' ')"
+    grep -q "^baselines export: $d: $n [a-z]* x $p profile" "$tmp/log" || fail "export --json: tree $i is not the text's"
+  done
   dd=$out/dd-info-json
   grep -vE '^[[:space:]]*(#|$)' "$list" | sort > "$tmp/listed"
   [ "$(wc -l < "$tmp/listed")" = 18 ] || fail "instar-dd-cases does not hold instar's 18 DD_CASES"
@@ -192,8 +198,18 @@ export-instar)
 regenerate)
   collect_references
   check_committed_versions "$committed" "baselines"
-  "$ddp" baselines generate "${refs[@]}" --cases "$cases" --out "$tmp/out" > "$tmp/gen.log" 2>&1 \
+  "$ddp" baselines generate "${refs[@]}" --cases "$cases" --out "$tmp/out" --json "$tmp/gen.json" > "$tmp/gen.log" 2>&1 \
     || { cat "$tmp/gen.log"; fail "baselines generate failed"; }
+  # --json (read with jansson): a version per line of the text, with its counts.
+  q() { "$DDP_JSONQ" "$@"; }
+  [ "$(q "$tmp/gen.json" versions.#)" = "$(grep -c "^baselines: $tmp/out/[^:]*: $ncases cases\$" "$tmp/gen.log")" ] \
+    || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --json: not a version per line"; }
+  for i in $(seq 0 $(($(q "$tmp/gen.json" versions.#) - 1))); do
+    read -r v n ok bad <<<"$(q "$tmp/gen.json" versions.$i.version versions.$i.cases versions.$i.exit_0 versions.$i.failing | tr '\n' ' ')"
+    grep -qx "baselines: $(q "$tmp/gen.json" versions.$i.dir): $n cases" "$tmp/gen.log" \
+      && grep -q "^baselines: qemu-img $v: $n cases ($ok exit 0, $bad failing) in " "$tmp/gen.log" \
+      || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --json: $v is not the text's"; }
+  done
   checked=()
   for v in "${!have[@]}"; do
     [ -d "$committed/$v" ] || continue
@@ -203,7 +219,9 @@ regenerate)
   done
   ((${#checked[@]} > 0)) || fail "no version could be checked"
   if ((complete)); then
-    "$ddp" baselines profiles --out "$tmp/out" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    "$ddp" baselines profiles --out "$tmp/out" --json "$tmp/prof.json" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    [ "$(q "$tmp/prof.json" version_map.version_to_profile exit)" = "$(q "$tmp/out/version-map.json" version_to_profile; echo 0)" ] \
+      || fail "profiles --json: not the version map written"
     diff -r "$committed/profiles" "$tmp/out/profiles" > "$tmp/diff" || { head -40 "$tmp/diff"; fail "regenerated profiles differ"; }
     diff "$committed/version-map.json" "$tmp/out/version-map.json" || fail "regenerated version-map.json differs"
     echo "profiles and version-map.json: identical"
@@ -240,12 +258,24 @@ replay-mutant)
   name=$1
   shift
   rc=0
-  "$ddp" replay --candidate "$mutants/$name" --cases "$cases" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+  "$ddp" replay --candidate "$mutants/$name" --cases "$cases" --baselines "$committed" \
+    --json "$tmp/replay.json" > "$tmp/out" 2>&1 || rc=$?
   cat "$tmp/out"
   [ "$rc" = 1 ] || fail "replay against $name: exit $rc, want 1"
   got=$(awk '$1 == "fail" {print $2}' "$tmp/out" | sort | tr '\n' ' ')
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
-  [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]" ;;
+  [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]"
+  # --json (read with jansson): the same counts, the same verdict and detail per case.
+  q() { "$DDP_JSONQ" "$tmp/replay.json" "$@"; }
+  [ "$(q exit)/$(q runs.0.exit)/$(q runs.#)" = "1/1/1" ] || fail "--json: exit"
+  grep -qx "replay: $(q runs.0.counts.passed) passed, $(q runs.0.counts.failed) failed, $(q runs.0.counts.known) known, $(q runs.0.counts.skipped) skipped" "$tmp/out" \
+    || fail "--json: the counts are not the text's"
+  [ "$(q runs.0.results.#)" = "$(grep -cE '^(pass|fail|known|skip|error) ' "$tmp/out")" ] || fail "--json: not a result per case"
+  for i in $(seq 0 $(($(q runs.0.results.#) - 1))); do
+    [ "$(q runs.0.results.$i.verdict)" != fail ] && continue
+    grep -qxF "fail  $(q runs.0.results.$i.name)$(printf '%*s' $((37 - $(q runs.0.results.$i.name | wc -c) + 1)) '')$(q runs.0.results.$i.detail)" "$tmp/out" \
+      || fail "--json: result $i is not the text's line"
+  done ;;
 
 minimise-promote)
   name=$1 part=$2 seed=$3 refusals=${4:-}
@@ -258,7 +288,7 @@ minimise-promote)
   [ -n "$dir" ] || { cat "$tmp/fuzz"; fail "$name: no finding with $part"; }
   echo "finding: $(grep '"case"' "$dir/result.json")"
   start=$(date +%s)
-  "$ddp" minimise "$dir" --trust-finding > "$tmp/min" 2> "$tmp/min.err" || { cat "$tmp/min.err"; fail "minimise failed"; }
+  "$ddp" minimise "$dir" --trust-finding --json "$tmp/min.json" > "$tmp/min" 2> "$tmp/min.err" || { cat "$tmp/min.err"; fail "minimise failed"; }
   secs=$(($(date +%s) - start))
   cat "$tmp/min.err" "$tmp/min"
   ((secs <= 60)) || fail "minimise took ${secs} s (more than 60)"
@@ -269,11 +299,24 @@ minimise-promote)
     || fail "the second line is not a DD_CASES tuple"
   read -r a b c d < <(sed -nE 's/.*operands ([0-9]+) -> ([0-9]+), characters ([0-9]+) -> ([0-9]+).*/\1 \2 \3 \4/p' "$tmp/min.err")
   [ -n "${d:-}" ] && ((b <= a && d <= c)) || fail "the minimised case is longer than the original ($a -> $b operands, $c -> $d characters)"
+  # minimise --json (read with jansson): what the text says.
+  q() { "$DDP_JSONQ" "$@"; }
+  [ "$(q "$tmp/min.json" minimised.from.operands minimised.to.operands minimised.from.characters minimised.to.characters exit | tr '\n' ' ')" = "$a $b $c $d 0 " ] \
+    && [ "$(q "$tmp/min.json" line)" = "$line" ] && [ "$(q "$tmp/min.json" tuple)" = "$(sed -n 2p "$tmp/min")" ] \
+    && grep -qF "minimise: $(q "$tmp/min.json" minimised.from.signature) (rules $(q "$tmp/min.json" minimised.from.rules)) -> $(q "$tmp/min.json" minimised.to.signature) (rules $(q "$tmp/min.json" minimised.to.rules));" "$tmp/min.err" \
+    || { cat "$tmp/min.json"; fail "minimise --json is not the text"; }
   # promote it into a copy of the expected outputs, with the installed qemu-img.
   cp -r "$src/expected-outputs" "$tmp/eo"
   "$ddp" promote "$dir" --trust-finding --reference "$qemu" --cases "$tmp/eo/dd-cases" --out "$tmp/eo/dd-info-json" \
-    > "$tmp/prom" 2>&1 || { cat "$tmp/prom"; fail "promote failed"; }
+    --json "$tmp/prom.json" > "$tmp/prom" 2>&1 || { cat "$tmp/prom"; fail "promote failed"; }
   cat "$tmp/prom"
+  # promote --json: the line appended, where, and each baseline written, as the text says.
+  grep -qxF "promote: appended to $(q "$tmp/prom.json" appended): $(q "$tmp/prom.json" line)" "$tmp/prom" \
+    && [ "$(q "$tmp/prom.json" baselines.written.#)" = "$(grep -c '^promote: .*(dd exit [0-9]*)$' "$tmp/prom")" ] \
+    && grep -qxF "promote: $(q "$tmp/prom.json" baselines.written.0.dir)/$(q "$tmp/prom.json" case).{stdout.txt,stderr.txt,meta.json} (dd exit $(q "$tmp/prom.json" baselines.written.0.dd_exit))" "$tmp/prom" \
+    && grep -qxF "promote: profiles refreshed; for instar's DD_CASES: $(q "$tmp/prom.json" tuple)" "$tmp/prom" \
+    && [ "$(q "$tmp/prom.json" exit mode)" = "$(printf '0\ndd')" ] \
+    || { cat "$tmp/prom.json"; fail "promote --json is not the text"; }
   # promote minimises again, within the same time budget: on a loaded
   # machine it may stop at another (equally valid) case than minimise did.
   # dd-cases must end with the line promote says it appended.

@@ -44,7 +44,7 @@ manifest)
     rc=0
     "$ddp" replay --command map --manifest "$tmp/m" > "$tmp/out" 2>&1 || rc=$?
     [ "$rc" = 2 ] || { cat "$tmp/out"; fail "'$text': exit $rc, want 2"; }
-    grep -qF "ddparity: $tmp/m:3:$want" "$tmp/out" || { cat "$tmp/out"; fail "'$text': want '$tmp/m:3:$want'"; }
+    grep -qF "ddparity replay: $tmp/m:3:$want" "$tmp/out" || { cat "$tmp/out"; fail "'$text': want '$tmp/m:3:$want'"; }
   done <<'CASES'
 fixture a qcow3 1M - -|11: FORMAT 'qcow3' is not one map reads here
 fixture a raw 1Q - -|15: SIZE '1Q' is not a size
@@ -75,7 +75,7 @@ CASES
       "$ddp" $cmd --manifest "$tmp/$kind" > "$tmp/out" 2>&1 || rc=$?
       [ "$rc" = 2 ] || { cat "$tmp/out"; fail "$cmd on a $kind manifest: exit $rc, want 2"; }
       # (One too large is refused before any line is read: it names the file and the limit.)
-      if [ "$kind" = oversized ]; then want="^ddparity: $tmp/$kind: file is larger than"; else want="^ddparity: $tmp/$kind:[0-9]+:"; fi
+      if [ "$kind" = oversized ]; then want="^ddparity [^:]+: $tmp/$kind: file is larger than"; else want="^ddparity [^:]+: $tmp/$kind:[0-9]+:"; fi
       grep -qE "$want" "$tmp/out" || { cat "$tmp/out"; fail "$cmd on a $kind manifest: the error names no file and line"; }
       ! grep -qiE "sanitizer|core dumped|segmentation" "$tmp/out" || fail "$cmd on a $kind manifest crashed"
     done
@@ -87,8 +87,18 @@ CASES
 regenerate)
   collect_references
   check_committed_versions "$committed"/map-human/raw "map baselines"
-  "$ddp" baselines generate --command map "${refs[@]}" --out "$tmp/out" > "$tmp/gen.log" 2>&1 \
+  "$ddp" baselines generate --command map "${refs[@]}" --out "$tmp/out" --json "$tmp/gen.json" > "$tmp/gen.log" 2>&1 \
     || { cat "$tmp/gen.log"; fail "baselines generate --command map failed"; }
+  # --json (read with jansson): a version per line of the text, with its counts.
+  q() { "$DDP_JSONQ" "$@"; }
+  for i in $(seq 0 $(($(q "$tmp/gen.json" versions.#) - 1))); do
+    read -r v n ok bad <<<"$(q "$tmp/gen.json" versions.$i.version versions.$i.cases versions.$i.exit_0 versions.$i.failing | tr '\n' ' ')"
+    grep -qxF "baselines: $tmp/out/map-{human,json}/.../$v: $n cases" "$tmp/gen.log" \
+      && grep -qxF "baselines: qemu-img $v: $n map cases ($ok exit 0, $bad failing)" "$tmp/gen.log" \
+      || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --command map --json: $v is not the text's"; }
+  done
+  [ "$(q "$tmp/gen.json" versions.# exit)" = "$(grep -c '^baselines: .*/map-{human,json}/' "$tmp/gen.log")"$'\n'0 ] \
+    || fail "generate --command map --json: not a version per line"
   checked=()
   for v in "${!have[@]}"; do
     [ -d "$committed/map-human/raw/$v" ] || continue
@@ -102,7 +112,9 @@ regenerate)
   done
   ((${#checked[@]} > 0)) || fail "no version could be checked"
   if ((complete)); then
-    "$ddp" baselines profiles --command map --out "$tmp/out" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    "$ddp" baselines profiles --command map --out "$tmp/out" --json "$tmp/prof.json" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
+    grep -qx "baselines: $(q "$tmp/prof.json" written.#) map version-map.json files written" "$tmp/prof.log" \
+      && [ -f "$(q "$tmp/prof.json" written.0.version_map)" ] || fail "profiles --command map --json: not the text's"
     for leaf in "$committed"/map-*/*/ "$committed"/map-*/window/*/; do
       rel=${leaf#"$committed"/}
       [ "$(basename "$leaf")" = window ] && continue
@@ -130,12 +142,21 @@ replay-mutant)
   name=$1
   shift
   rc=0
-  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" --json "$tmp/replay.json" > "$tmp/out" 2>&1 || rc=$?
   grep -v '^pass' "$tmp/out"
   [ "$rc" = 1 ] || fail "replay --command map against $name: exit $rc, want 1"
   got=$(awk '$1 == "fail" {print $2}' "$tmp/out" | sort | tr '\n' ' ')
   want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
   [ "$got" = "$want" ] || fail "$name failed on [$got], want [$want]"
+  # --json (read with jansson): the counts and each case's line, as the text says.
+  q() { "$DDP_JSONQ" "$tmp/replay.json" "$@"; }
+  grep -qx "replay: $(q runs.0.counts.passed) passed, $(q runs.0.counts.failed) failed, $(q runs.0.counts.known) known, $(q runs.0.counts.skipped) skipped" "$tmp/out" \
+    && [ "$(q exit mode runs.0.exit | tr '\n' ' ')" = "1 map 1 " ] || fail "replay --command map --json: counts or exit"
+  for i in $(seq 0 $(($(q runs.0.results.#) - 1))); do
+    read -r v n <<<"$(q runs.0.results.$i.verdict runs.0.results.$i.name | tr '\n' ' ')"
+    [ "$v" = pass ] && line="pass  $n" || line=$(printf '%-5s %s  %s' "$v" "$n" "$(q runs.0.results.$i.detail)")
+    grep -qxF "$line" "$tmp/out" || fail "replay --command map --json: result $i is not the text's line"
+  done
   # Known divergences are data: an entry for the first case turns its fail into known.
   first=$1
   fields=$(awk -v c="$first" '$1 == "fail" && $2 == c {print $3}' "$tmp/out" | sed 's/:$//')

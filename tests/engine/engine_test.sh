@@ -105,7 +105,23 @@ shards)
   run --cases 16 --findings "$tmp/whole"
   run --cases 8 --shard 1/2 --findings "$tmp/s1"
   grep -q "shard 1/2" "$tmp/out" || { cat "$tmp/out"; fail "the shard is not said"; }
-  run --cases 8 --shard 2/2 --findings "$tmp/s2"
+  run --cases 8 --shard 2/2 --findings "$tmp/s2" --json "$tmp/s2.json"
+  # --json: the document (read with jansson) says what the text summary says.
+  q() { "$DDP_JSONQ" "$tmp/s2.json" "$@"; }
+  line=$(grep '^ddparity fuzz: [0-9]* same' "$tmp/out")
+  [ "$line" = "ddparity fuzz: $(q counts.same) same, $(q counts.diverged) diverged, $(q counts.unmodelled) unmodelled (not compared), $(q counts.inconclusive) inconclusive (timeouts), $(q counts.refused) refused (unsafe paths)" ] \
+    || { cat "$tmp/out" "$tmp/s2.json"; fail "--json's counts are not the text's: $line"; }
+  grep -q "^ddparity fuzz: $(q cases) cases in .*, seed $(q seed)\$" "$tmp/out" || fail "--json: cases or seed"
+  [ "$(q shard.k)/$(q shard.n) $(q exit) $(q command) $(q explore)" = "2/2 1 fuzz off" ] || fail "--json: shard, exit, command, explore"
+  grep -q "findings in $tmp/s2: $(q findings.groups) group" "$tmp/out" || fail "--json: groups"
+  for i in $(seq 0 $(($(q findings.list.#) - 1))); do
+    grep -qx "  *$(q findings.list.$i.count)  $(q findings.list.$i.key)  ($(q findings.list.$i.dir))" "$tmp/out" \
+      || { cat "$tmp/out" "$tmp/s2.json"; fail "--json: group $i is not the text's"; }
+  done
+  # --json -: the document alone on stdout, the text on stderr.
+  "$ddp" fuzz --cases 2 --seed 1 --explore off --findings "$tmp/s3" --workdir "$tmp/w" --json - 2> "$tmp/err" \
+    | "$DDP_JSONQ" - cases > "$tmp/n" || fail "--json -: not one document on stdout"
+  [ "$(cat "$tmp/n")" = 2 ] && grep -q "^ddparity fuzz: 2 cases" "$tmp/err" || fail "--json -: the text is not on stderr"
   "$ddp" findings merge "$tmp/m" "$tmp/s1" "$tmp/s2" > "$tmp/merge" || { cat "$tmp/merge"; fail "merge failed"; }
   cat "$tmp/merge"
   # Each group as its raw keys (whichever came first names it) and its count.
@@ -175,9 +191,14 @@ reproduce)
   (eval "\"\$ddp\"${line#ddparity}") > "$tmp/rep" 2>&1 || rc=$?
   cat "$tmp/rep"
   [ "$rc" = 1 ] && grep -q '^reproduced: ' "$tmp/rep" || fail "reproduce ($line): exit $rc"
-  # The same case against the real qemu-img: no longer diverges.
+  # The same case against the real qemu-img: no longer diverges; --json (read with jansson) says so too.
   rc=0
-  "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" > "$tmp/rep2" 2>&1 || rc=$?
+  "$ddp" reproduce "$dir" --reference "$qemu" --candidate "$qemu" --json "$tmp/rep2.json" > "$tmp/rep2" 2>&1 || rc=$?
+  q() { "$DDP_JSONQ" "$tmp/rep2.json" "$@"; }
+  [ "$(q exit)" = "$rc" ] && grep -qx "case: $(q case)" "$tmp/rep2" \
+    && grep -qx "$(q outcome) ($(q why))" "$tmp/rep2" && [ "$(q signature)" = null ] \
+    && [ "$(q was)" = "$(jq -r .signature "$dir/result.json")" ] \
+    || { cat "$tmp/rep2" "$tmp/rep2.json"; fail "reproduce --json is not the text"; }
   [ "$rc" = 0 ] && grep -q 'no longer diverges' "$tmp/rep2" || { cat "$tmp/rep2"; fail "reproduce with qemu-img: exit $rc"; } ;;
 model-reference)
   # The installed qemu-img against its own version's model: nothing differs.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # hostile_test.sh: one file the suite reads, made hostile, given to every
 # command that reads it.  Each copy must be refused with exit 2 and
-# "ddparity: FILE:LINE[:COLUMN]: what is wrong" on stderr (a copy over the
-# file's cap: "ddparity: FILE: ... larger than N bytes"): never a crash, a
+# "ddparity CMD: FILE:LINE[:COLUMN]: what is wrong" on stderr (a copy over the
+# file's cap: "ddparity CMD: FILE: ... larger than N bytes"): never a crash, a
 # sanitizer report, a verdict, nor a divergence.  Nothing is written under
 # the source tree: the files are copies in a temporary directory.
 #
@@ -77,21 +77,21 @@ expect() {
     printf '%s\n' "$err"; fail "$variant: $cmd: a crash report" ;;
   esac
   if [ "$variant" = oversize ]; then
-    re="^ddparity: $path(:[0-9]+(:[0-9]+)?)?: .*larger than [0-9]+ bytes"
+    re="^ddparity [^:]+: $path(:[0-9]+(:[0-9]+)?)?: .*larger than [0-9]+ bytes"
   else
-    re="^ddparity: $path:[0-9]+(:[0-9]+)?: [^ ]"
+    re="^ddparity [^:]+: $path:[0-9]+(:[0-9]+)?: [^ ]"
   fi
   while IFS= read -r line; do
     [[ $line =~ $re ]] && { first=$line; break; }
   done <"$tmp/err"
   if accepted "$variant"; then
     [ "$rc" = 0 ] || { cat "$tmp/out" "$tmp/err"; fail "$variant: $*: exit $rc, want 0 (accepted)"; }
-    [[ $err == *"ddparity: "* ]] && { printf '%s\n' "$err"; fail "$variant: $*: an error"; }
+    grep -qE '^ddparity( [^:]+)?: ' <<<"$err" && { printf '%s\n' "$err"; fail "$variant: $*: an error"; }
     printf '  %-9s %-9s accepted\n' "$variant" "$cmd"
     return 0
   fi
   [ "$rc" = 2 ] || { cat "$tmp/out" "$tmp/err"; fail "$variant: $*: exit $rc, want 2"; }
-  [ -n "$first" ] || { printf '%s\n' "$err"; fail "$variant: $*: no 'ddparity: FILE:LINE: ...' for $path"; }
+  [ -n "$first" ] || { printf '%s\n' "$err"; fail "$variant: $*: no 'ddparity CMD: FILE:LINE: ...' for $path"; }
   printf '  %-9s %-9s %.150s\n' "$variant" "$cmd" "$first"
 }
 

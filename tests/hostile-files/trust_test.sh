@@ -129,7 +129,7 @@ operands)
     { cat "$cases.head"; echo "planted-$n 1M raw raw bs=512 $ops"; } > "$cases"
     run "op$n" 2 "$ddp" replay --candidate model --cases "$cases" --baselines "$eo/dd-info-json" \
       --workdir "$tmp/w"
-    grep -qE "^ddparity: $cases:4:[0-9]+: planted-$n: operand [0-9]+ " "$tmp/op$n.out" ||
+    grep -qE "^ddparity [^:]+: $cases:4:[0-9]+: planted-$n: operand [0-9]+ " "$tmp/op$n.out" ||
       { cat "$tmp/op$n.out"; fail "[$ops]: no 'FILE:LINE:COLUMN: ... operand' error"; }
     printf '  %-30s %s\n' "$ops" "$(head -1 "$tmp/op$n.out" | cut -c1-160)"
   done
@@ -142,7 +142,7 @@ operands)
   cp "$eo/dd-info-json/$v/1M-raw-whole-raw".* "$tmp/bl/$v/"
   sed -i 's|"case_name": "[^"]*"|"case_name": "../../../x"|' "$tmp/bl/$v/1M-raw-whole-raw.meta.json"
   run profiles 2 "$ddp" baselines profiles --out "$tmp/bl"
-  grep -qE "^ddparity: $tmp/bl/$v/1M-raw-whole-raw.meta.json:[0-9]+:[0-9]+: \"case_name\" " "$tmp/profiles.out" ||
+  grep -qE "^ddparity [^:]+: $tmp/bl/$v/1M-raw-whole-raw.meta.json:[0-9]+:[0-9]+: \"case_name\" " "$tmp/profiles.out" ||
     { cat "$tmp/profiles.out"; fail "profiles: no 'FILE:LINE:COLUMN: \"case_name\" ...' error"; }
   [ ! -e "$tmp/bl/profiles" ] || fail "profiles wrote profiles/ from a bad meta.json"
   cut -c1-200 "$tmp/profiles.out"
