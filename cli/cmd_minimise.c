@@ -198,7 +198,7 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 	ddp_error err;
 	ddp_minimise_opts opts;
 	const char *signature;
-	int rc;
+	int rc, model_only;
 
 	if (ddp_finding_check(a->finding, &err))
 		return ddp_cli_fail("%s: %s", err.source, err.message);
@@ -215,7 +215,7 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 		return ddp_cli_fail_error(path, &err);
 	}
 	if ((rc = ddp_cli_finding_tools(&a->reference, &a->candidate, &result, &c, a->trust,
-	                                a->cmd, a->finding))) {
+	                                a->cmd, a->finding, &model_only))) {
 		ddp_case_free(&c);
 		ddp_finding_result_free(&result);
 		return rc;
@@ -239,6 +239,8 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 			ddp_private_dir_remove(own);
 		return rc;
 	}
+	if (model_only)
+		ddp_cli_model_only(&s);
 	snprintf(fixdir, sizeof(fixdir), "%s/inputs-%d.%d.%d", s.cfg.workdir, s.cfg.reference.version.major,
 	         s.cfg.reference.version.minor, s.cfg.reference.version.micro);
 	/*

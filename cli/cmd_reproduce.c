@@ -158,7 +158,7 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	ddp_case c;
 	ddp_engine_setup s;
 	json_t *doc = NULL;
-	int rc, trust = 0;
+	int rc, trust = 0, model_only = 0;
 
 	{
 		const ddp_opt opts[] = {
@@ -181,8 +181,11 @@ int ddp_cmd_reproduce(int argc, char **argv)
 	if ((rc = load_finding(&result, &c, group_head, sizeof(group_head), dir)))
 		return ddp_cli_json_write(json, ddp_cli_json_doc("reproduce"), "reproduce", rc);
 	dir = group_head;
-	if (!(rc = ddp_cli_finding_tools(&reference, &candidate, &result, &c, trust, "reproduce", dir)) &&
+	if (!(rc = ddp_cli_finding_tools(&reference, &candidate, &result, &c, trust, "reproduce", dir,
+	                                 &model_only)) &&
 	    !(rc = setup(&s, reference, reader, candidate, workdir, &result, &c))) {
+		if (model_only)
+			ddp_cli_model_only(&s);
 		rc = rerun(&doc, &s, &c, dir, result.signature);
 		ddp_cli_engine_teardown(&s);
 	}

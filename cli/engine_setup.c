@@ -275,15 +275,31 @@ static void print_runs(const char *side, const char *spec, const char *describe)
 	fprintf(stderr, "  %s: %s --version; %s%s\n", side, spec, spec, describe + strlen("qemu-img"));
 }
 
+void ddp_cli_model_only(ddp_engine_setup *s)
+{
+	/* None, or the reader itself (which runs anyway): nothing more runs. */
+	if (!s->cfg.ref_real.argc || !strcmp(s->cfg.ref_real.spec, s->cfg.reference.spec))
+		return;
+	fprintf(stderr, "ddparity: the finding's reference %s runs no program you did not name: "
+	        "cases its model cannot answer are unmodelled, not run by %s (--trust-finding, "
+	        "or --reference %s, to run it)\n", s->cfg.reference_name, s->cfg.ref_real.spec,
+	        s->cfg.reference_name);
+	ddp_tool_free(&s->cfg.ref_real);
+	memset(&s->cfg.ref_real, 0, sizeof(s->cfg.ref_real));
+}
+
 int ddp_cli_finding_tools(const char **reference, const char **candidate,
                           const ddp_finding_result *r, const ddp_case *c, int trust,
-                          const char *cmd, const char *dir)
+                          const char *cmd, const char *dir, int *model_only)
 {
 	char *describe;
 
-	/* The model is no program: a finding against it needs no trust. */
-	if (!*reference && (trust || ddp_reference_is_model(r->reference, NULL)))
+	*model_only = 0;
+	/* The model is no program: a finding against it needs no trust (but see ddp_cli_model_only). */
+	if (!*reference && (trust || ddp_reference_is_model(r->reference, NULL))) {
 		*reference = r->reference;
+		*model_only = !trust;
+	}
 	if (!*candidate && (trust || !strcmp(r->candidate, "model")))
 		*candidate = r->candidate;
 	if (*reference && *candidate)

@@ -39,11 +39,19 @@ void ddp_cli_engine_teardown(ddp_engine_setup *s);
  * bug report's attachment), so the programs it names never run on its
  * word alone; "model" is no program and needs no trust.  When a tool is
  * missing, prints what would run and how to run it, and returns
- * DDP_EXIT_USAGE.  cmd is the subcommand, dir the finding.
+ * DDP_EXIT_USAGE.  cmd is the subcommand, dir the finding.  *model_only
+ * is set when the reference is the finding's own model, untrusted.
  */
 int ddp_cli_finding_tools(const char **reference, const char **candidate,
                           const ddp_finding_result *r, const ddp_case *c, int trust,
-                          const char *cmd, const char *dir);
+                          const char *cmd, const char *dir, int *model_only);
+/*
+ * After set-up, for a reference that is the finding's own model:VERSION
+ * taken without --trust-finding (*model_only above): the cases the model
+ * cannot answer are counted unmodelled rather than run by a materialised
+ * qemu-img the user did not name.  Says so on stderr.
+ */
+void ddp_cli_model_only(ddp_engine_setup *s);
 
 /*
  * The case's fixture when it is an ad hoc input (a group's minimal case,

@@ -221,6 +221,16 @@ model-reference)
   sh "$dir/reproduce.sh" > "$tmp/rep2" 2>&1 || rc=$?
   grep -q "the reference is ddparity's model: the candidate is compared" "$tmp/rep2" \
     || { cat "$tmp/rep2"; fail "reproduce.sh against the model's saved prediction"; }
+  # A finding's own model:5.2.0 runs no materialised qemu-img on its word alone.
+  if (cd "$(dirname "$0")/../.." && ci/qemu-versions path 5.2.0 > /dev/null 2>&1); then
+    cp -r "$dir" "$tmp/own"
+    sed -i 's/"reference": "model:[^"]*"/"reference": "model:5.2.0"/' "$tmp/own/result.json"
+    "$ddp" reproduce "$tmp/own" --candidate "$mutants/drop-count" > "$tmp/rep3" 2>&1 || true
+    grep -q "runs no program you did not name" "$tmp/rep3" \
+      || { cat "$tmp/rep3"; fail "a finding's model:5.2.0 ran the materialised 5.2.0 untrusted"; }
+  elif [ "${CI:-}" = true ]; then
+    fail "no materialised 5.2.0 (ci/qemu-versions fetch)"
+  fi
   # A version of no profile's spelling is refused, naming it.
   rc=0
   "$ddp" fuzz --reference model:7.x --candidate "$qemu" --cases 1 --findings "$tmp/h" > "$tmp/bad" 2>&1 || rc=$?
