@@ -73,9 +73,10 @@ int ddp_cmd_reproduce(int argc, char **argv)
 		return rc;
 	}
 	rc = ddp_cli_engine_setup_for(&s, reference, reader, candidate, result.stderr_mode,
-	                              result.info_profile, workdir, 0, c.fixture);
+	                              result.info_profile, workdir, 0,
+	                              c.kind == DDP_CASE_DD ? c.fixture : "");
 	/* A map finding: its fixture is one of the map manifest's. */
-	if (!rc && !strncmp(c.fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&
+	if (!rc && c.kind == DDP_CASE_MAP &&
 	    (rc = ddp_cli_engine_setup_map(&s, NULL)))
 		ddp_cli_engine_teardown(&s);
 	else if (!rc && (rc = ddp_cli_engine_setup_case(&s, &c)))

@@ -206,20 +206,6 @@ int ddp_baseline_profile_for(char *dir, size_t size, char *version_used,
 
 /* ---- minimise: a finding to the smallest case with its signature -------- */
 
-typedef struct ddp_minimise_opts {
-	double seconds;      /* budget; the best case so far is kept after it */
-	FILE *log;           /* one line per accepted step, when set */
-	const char *fixdir;  /* where inputs are made */
-	/*
-	 * Keep the group, not the signature: every step still diverges, through
-	 * none of the reference's img_dd rules (the model's) the finding did not
-	 * go through and no more than the best so far; its kinds may change (a
-	 * vmdk extent difference becomes a virtual-size one on raw output).
-	 * For a case the model does not know, the signature.
-	 */
-	int keep_group;
-	volatile int *stop;  /* set (by a signal handler): stop at the next step */
-} ddp_minimise_opts;
 
 
 typedef struct ddp_minimise_result {
@@ -247,6 +233,13 @@ typedef struct ddp_minimise_result {
  * the signature stays the same.  DDP_EINVAL (err says why) when the
  * finding does not keep its signature in dd-cases form.
  */
+/*
+ * The dd command (engine.h's ddp_command): the engine's generator and
+ * runner, and ddp_minimise for triage.  ddp_dd_attach puts it in cfg.
+ */
+extern const ddp_command ddp_dd_command;
+void ddp_dd_attach(ddp_config *cfg);
+
 int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case *c,
                  const char *signature, const ddp_minimise_opts *opts, ddp_error *err);
 void ddp_minimise_result_free(ddp_minimise_result *r);

@@ -26,7 +26,6 @@
 #include <jansson.h>
 
 #include "engine.h"
-#include "map.h"
 
 /* Candidates per guided case; every GUIDE_EVERY-th case is unguided (candidate 0). */
 #define GUIDE_CANDIDATES 16
@@ -38,6 +37,7 @@
 
 typedef struct shared {
 	const ddp_config *cfg;
+	const ddp_command *command; /* what the campaign's cases run (cfg->generate's) */
 	ddp_findings *findings;
 	const ddp_campaign_opts *opts;
 	pthread_mutex_t lock;
@@ -122,7 +122,7 @@ static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh
 	int accepted;
 
 	ddp_source_seed(&src, sh->opts->seed, k ? n ^ ((uint64_t)k << 56) : n);
-	ddp_case_generate(c, &src, sh->cfg->fixtures);
+	sh->command->generate(c, &src, sh->cfg);
 	*havocked = *edge = 0;
 	if (sh->opts->explore != DDP_EXPLORE_OFF && ddp_source_chance(&src, HAVOC_PERCENT) &&
 	    ddp_case_copy(&plain, c) == DDP_OK) {
@@ -228,11 +228,12 @@ static void *worker(void *arg)
 		n = sh->opts->shard_n > 1 ? i * sh->opts->shard_n + sh->opts->shard_k : i;
 
 		double t0 = now();
-		if (sh->cfg->map) {
-			ddp_source_seed(&src, sh->opts->seed, n);
-			ddp_map_case_generate(&c, &src, sh->cfg->map);
-		} else {
+		if (sh->cfg->generate == DDP_CASE_DD) {
+			/* The model's behaviours guide (and count) dd cases only. */
 			pick_case(&c, sh, n, i);
+		} else {
+			ddp_source_seed(&src, sh->opts->seed, n);
+			sh->command->generate(&c, &src, sh->cfg);
 		}
 		rc = ddp_case_run(&res, sh->cfg, &c, n, &err);
 		if (sh->opts->log) {
@@ -371,6 +372,13 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
 	timed = *cfg;
 	timed.deadline = sh.deadline;
 	sh.cfg = &timed;
+	/* The one command this campaign generates cases of, chosen once. */
+	if (!(sh.command = cfg->commands[cfg->generate])) {
+		json_decref(sh.behaviours);
+		pthread_mutex_destroy(&sh.lock);
+		return ddp_error_set(err, DDP_EINVAL, "campaign", 0, 0, "no %s command to run",
+		                     ddp_case_kind_name(cfg->generate));
+	}
 	for (int i = 0; i < jobs; i++)
 		pthread_create(&th[i], NULL, worker, &sh);
 	/* Report while they work; they stop by themselves. */

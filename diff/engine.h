@@ -100,8 +100,25 @@ void ddp_fixtures_free(ddp_fixtures *fx);
 
 /* ---- cases ---------------------------------------------------------------- */
 
+/*
+ * What a case runs: `qemu-img dd` (the default, 0) or `qemu-img map`.  Each
+ * kind is a command (ddp_command below) the configuration carries; the
+ * kind is chosen when a case is made or read and never spelled again.
+ */
+typedef enum ddp_case_kind {
+	DDP_CASE_DD,
+	DDP_CASE_MAP,
+	DDP_CASE_KINDS
+} ddp_case_kind;
+
+/* "dd", "map": the qemu-img subcommand a kind runs (NULL for no such kind). */
+const char *ddp_case_kind_name(ddp_case_kind kind);
+/* The kind a subcommand name names; DDP_EINVAL for none. */
+int ddp_case_kind_from_name(ddp_case_kind *out, const char *name, size_t len);
+
 typedef struct ddp_case {
-	char fixture[64];
+	ddp_case_kind kind;
+	char fixture[64];              /* the fixture's name (of the kind's fixtures) */
 	int argc;
 	char *argv[DDP_CASE_MAX_ARGS]; /* malloc'd; may hold any bytes but NUL */
 } ddp_case;
@@ -109,13 +126,16 @@ typedef struct ddp_case {
 /* Generates a case that reaches the edges; choices come from src. */
 void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx);
 void ddp_case_free(ddp_case *c);
-/* {"fixture": NAME, "args": [...]}; a non-UTF-8 argument is {"hex": "..."}. */
+/*
+ * {"fixture": NAME, "args": [...]}, a map case with "command": "map" first;
+ * a non-UTF-8 argument is {"hex": "..."}.
+ */
 char *ddp_case_to_json(const ddp_case *c);
 int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
                        ddp_error *err);
 /* A deep copy of src (argv strdup'd); DDP_ERROR when out of memory. */
 int ddp_case_copy(ddp_case *dst, const ddp_case *src);
-/* One line for people: qemu-img dd 'arg' 'arg'... */
+/* One line for people: qemu-img dd 'arg' 'arg'...   # input NAME, or qemu-img map ... '<NAME>' */
 char *ddp_case_describe(const ddp_case *c);
 /* s in single quotes as a shell reads it; control bytes shown as \xNN. */
 void ddp_fput_quoted(FILE *f, const char *s);
@@ -216,6 +236,12 @@ typedef struct ddp_config {
 	const ddp_fixtures *fixtures;
 	FILE *trace;                      /* every tool run as a JSON line, when set */
 	pthread_mutex_t *trace_lock;
+	/*
+	 * The commands cases of each kind run through (set by ddp_dd_attach,
+	 * ddp_map_attach), and the kind a campaign generates.
+	 */
+	const struct ddp_command *commands[DDP_CASE_KINDS];
+	ddp_case_kind generate;
 	/* `qemu-img map` campaigns (map.h): the manifest, its fixtures made there. */
 	const struct ddp_map_manifest *map;
 	char map_fixdir[4096];
@@ -286,6 +312,79 @@ typedef struct ddp_result {
 	char casedir[4096];
 } ddp_result;
 
+/* ---- commands: dd and map, peers behind one interface ------------------- */
+
+/* How a finding is minimised while the campaign goes on (and by `ddparity minimise`). */
+typedef struct ddp_minimise_opts {
+	double seconds;      /* budget; the best case so far is kept after it */
+	FILE *log;           /* one line per accepted step, when set */
+	const char *fixdir;  /* where inputs are made */
+	/*
+	 * Keep the group, not the signature: every step still diverges, through
+	 * none of the reference's rules (the model's) the finding did not go
+	 * through and no more than the best so far; its kinds may change (a
+	 * vmdk extent difference becomes a virtual-size one on raw output).
+	 * For a case the model does not know, the signature.
+	 */
+	int keep_group;
+	volatile int *stop;  /* set (by a signal handler): stop at the next step */
+} ddp_minimise_opts;
+
+/*
+ * A finding's minimal case, in the engine's form, and the configuration it
+ * runs in: the campaign's, or (fixtures) with an input of its own made for
+ * it (fx, one).  cfg.fixtures may point into the struct: do not move it.
+ */
+typedef struct ddp_minimal {
+	ddp_case head;
+	ddp_config cfg;
+	ddp_fixture fx;
+	ddp_fixtures one;
+	int runs;            /* cases run while minimising */
+} ddp_minimal;
+
+/*
+ * One command of qemu-img the engine runs cases of.  The dd command
+ * (ddp_dd_command, the suite's) and the map command (ddp_map_command) are
+ * its two implementations; a configuration carries one per case kind and
+ * ddp_case_run, the campaign and triage reach them only through it.
+ */
+typedef struct ddp_command {
+	ddp_case_kind kind;
+	/* A case of this command, every choice from src (its fixtures from cfg). */
+	void (*generate)(ddp_case *c, ddp_source *src, const ddp_config *cfg);
+	/*
+	 * Runs safe case c on both sides and compares what they did: verdict,
+	 * signature (kinds joined by '+'), detail, and the reference's rules.
+	 */
+	int (*run)(ddp_result *res, const ddp_config *cfg, const ddp_case *c, uint64_t case_no,
+	           ddp_error *err);
+	/*
+	 * Shrinks finding c (its recorded signature) under opts into *out;
+	 * DDP_EINVAL (err says why) when it cannot be, as when it no longer
+	 * diverges.  out->runs is set either way.
+	 */
+	int (*minimise)(ddp_minimal *out, const ddp_config *cfg, const ddp_case *c,
+	                const char *signature, const ddp_minimise_opts *opts, ddp_error *err);
+	/*
+	 * NULL when a finding's reproduce.sh reruns the case by hand; else what
+	 * the finding is, for the script that says to use `ddparity reproduce`.
+	 */
+	const char *not_by_hand;
+} ddp_command;
+
+/* The command c runs through under cfg; NULL (err says so) when cfg has none for its kind. */
+const ddp_command *ddp_case_command(const ddp_config *cfg, const ddp_case *c, ddp_error *err);
+void ddp_minimal_free(ddp_minimal *m);
+
+/*
+ * The dd command's parts the engine holds: a generated case (gen.c), and a
+ * case run on both sides and compared (run.c).
+ */
+void ddp_dd_generate(ddp_case *c, ddp_source *src, const ddp_config *cfg);
+int ddp_dd_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c, uint64_t case_no,
+               ddp_error *err);
+
 /*
  * Whether a case may run: no --object, and every if=/of= a relative path
  * that, normalised as the kernel resolves it, stays inside the case's
@@ -299,8 +398,9 @@ int ddp_case_is_safe(const ddp_case *c, const char **why);
 int ddp_local_driver(const char *name);
 
 /*
- * Runs c on both sides in a fresh directory under cfg->workdir and
- * compares.  The directory is removed unless the case diverged.
+ * Runs c on both sides (a dd case in a fresh directory under cfg->workdir,
+ * removed unless the case diverged) through its command, and compares;
+ * an unsafe case is refused, never run.
  */
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err);

@@ -72,13 +72,19 @@ void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, cons
 {
 	size_t n = 0;
 
-	/* map:<fields> -> map: which JSON fields differ is the same bug seen twice. */
+	/*
+	 * A command's own output kind, <command>:<fields> (map's), counts as the
+	 * command: which JSON fields differ is the same bug seen twice.
+	 */
 	for (const char *p = kinds; *p && n + 1 < size;) {
-		size_t k = strcspn(p, "+");
-		int w = !strncmp(p, "map:", 4) ? snprintf(out + n, size - n, "%smap", n ? "+" : "")
-		        : snprintf(out + n, size - n, "%s%.*s", n ? "+" : "", (int)k, p);
+		size_t k = strcspn(p, "+"), name = strcspn(p, ":+");
+		ddp_case_kind kind;
+		if (p[name] == ':' && ddp_case_kind_from_name(&kind, p, name) == DDP_OK)
+			k = name;
+		int w = snprintf(out + n, size - n, "%s%.*s", n ? "+" : "", (int)k, p);
 		n += w > 0 ? (size_t)w : 0;
-		p += k + (p[k] == '+');
+		p += strcspn(p, "+");
+		p += *p == '+';
 	}
 	if (n >= size)
 		n = size - 1;
@@ -360,7 +366,8 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 			fputs(" --candidate ", f);
 			ddp_fput_quoted(f, cfg->candidate.spec);
 			fprintf(f, "\n# %s\n", describe);
-			if (strncmp(c->fixture, "map:", 4))
+			const ddp_command *cmd = ddp_case_command(cfg, c, NULL);
+			if (cmd && !cmd->not_by_hand)
 				fputs("sh reproduce.sh   # by hand: needs only qemu-img and the candidate on PATH\n", f);
 			fclose(f);
 		} else

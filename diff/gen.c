@@ -368,3 +368,8 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 		}
 	}
 }
+
+void ddp_dd_generate(ddp_case *c, ddp_source *src, const ddp_config *cfg)
+{
+	ddp_case_generate(c, src, cfg->fixtures);
+}

@@ -177,23 +177,29 @@ void ddp_map_signature_fields(char *buf, size_t size, const char *sig);
 
 /* ---- the differential engine's map operation ------------------------------ */
 
-/* Engine cases of map are ddp_cases whose fixture is this prefix and a map fixture's name. */
-#define DDP_MAP_CASE_PREFIX "map:"
+/*
+ * The map command (engine.h's ddp_command): engine cases of kind
+ * DDP_CASE_MAP, whose fixture is a manifest fixture's name.
+ * ddp_map_attach puts it in cfg with manifest m (made), and makes it the
+ * command a campaign generates.
+ */
+extern const ddp_command ddp_map_command;
+void ddp_map_attach(ddp_config *cfg, const ddp_map_manifest *m);
 
 /*
- * A random map case over m's fixtures (made): a fixture, human or JSON,
+ * A random map case over cfg->map's fixtures (made): a fixture, human or JSON,
  * and a window (none, or a start and a length chosen near the image's
  * edges, cluster boundaries and past its end; now and then not a number).
  * c->argv holds the options; the runner appends the file.
  */
-void ddp_map_case_generate(ddp_case *c, ddp_source *src, const ddp_map_manifest *m);
+void ddp_map_case_generate(ddp_case *c, ddp_source *src, const ddp_config *cfg);
 
 /*
  * ddp_case_run for a map case (cfg->map set): both tools in the fixtures'
  * directory, compared by ddp_map_diverges; a timeout is inconclusive.
  */
 int ddp_map_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
-                     ddp_error *err);
+                     uint64_t case_no, ddp_error *err);
 
 /* ---- rules: what decides map's output (maprules.c) --------------------------- */
 
@@ -212,7 +218,7 @@ const char *ddp_map_rule_text(const char *id);
 /* ---- minimise: a map finding shrunk, keeping its group (mapminimise.c) ---------- */
 
 typedef struct ddp_map_minimise_result {
-	ddp_case mcase;          /* the minimal case (fixture "map:<name>", options) */
+	ddp_case mcase;          /* the minimal case (a map case: fixture and options) */
 	char signature[512];
 	char rules[400], orig_rules[400];
 	int modelled;            /* the finding's rules are known */
@@ -234,8 +240,6 @@ typedef struct ddp_map_minimise_result {
 int ddp_map_minimise(ddp_map_minimise_result *out, const ddp_config *cfg, const ddp_case *c,
                      const char *signature, const ddp_minimise_opts *opts, ddp_error *err);
 void ddp_map_minimise_result_free(ddp_map_minimise_result *r);
-/* Whether c is a map case ("map:<fixture>"). */
-int ddp_is_map_case(const ddp_case *c);
 
 /* ---- baselines -------------------------------------------------------------- */
 

@@ -101,7 +101,8 @@ static int state_case(ddp_case *c, const mstate *s)
 	int n = state_args(argv, o, sizeof(o), s);
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->fixture, sizeof(c->fixture), "%s%s", DDP_MAP_CASE_PREFIX, s->f->name);
+	c->kind = DDP_CASE_MAP;
+	snprintf(c->fixture, sizeof(c->fixture), "%s", s->f->name);
 	for (int i = 0; i < n; i++)
 		if (!(c->argv[c->argc++] = strdup(argv[i]))) {
 			ddp_case_free(c);
@@ -411,8 +412,7 @@ int ddp_map_minimise(ddp_map_minimise_result *out, const ddp_config *cfg, const 
 	m.err = err;
 	m.start = now();
 	m.deadline = m.start + (opts->seconds > 0 ? opts->seconds : 50);
-	if (!cfg->map || !ddp_is_map_case(c) ||
-	    !(f = ddp_map_manifest_find(cfg->map, c->fixture + strlen(DDP_MAP_CASE_PREFIX))))
+	if (!cfg->map || c->kind != DDP_CASE_MAP || !(f = ddp_map_manifest_find(cfg->map, c->fixture)))
 		return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
 		                     "'%s' is not a fixture of the map manifest", c->fixture);
 	out->orig_args = c->argc;
@@ -489,4 +489,37 @@ out:
 void ddp_map_minimise_result_free(ddp_map_minimise_result *r)
 {
 	ddp_case_free(&r->mcase);
+}
+
+/* The map command's minimise (ddp_command.minimise): the manifest's fixtures are the inputs. */
+static int map_minimal(ddp_minimal *out, const ddp_config *cfg, const ddp_case *c,
+                       const char *signature, const ddp_minimise_opts *opts, ddp_error *err)
+{
+	ddp_map_minimise_result mr;
+	int rc = ddp_map_minimise(&mr, cfg, c, signature, opts, err);
+
+	memset(out, 0, sizeof(*out));
+	out->runs = mr.runs;
+	out->cfg = *cfg;
+	if (!rc) {
+		out->head = mr.mcase; /* the case's strings are out's now */
+		memset(&mr.mcase, 0, sizeof(mr.mcase));
+	}
+	ddp_map_minimise_result_free(&mr);
+	return rc;
+}
+
+const ddp_command ddp_map_command = {
+	.kind = DDP_CASE_MAP,
+	.generate = ddp_map_case_generate,
+	.run = ddp_map_case_run,
+	.minimise = map_minimal,
+	.not_by_hand = "a qemu-img map finding",
+};
+
+void ddp_map_attach(ddp_config *cfg, const ddp_map_manifest *m)
+{
+	cfg->map = m;
+	cfg->commands[DDP_CASE_MAP] = &ddp_map_command;
+	cfg->generate = DDP_CASE_MAP;
 }

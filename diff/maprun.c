@@ -188,7 +188,8 @@ void ddp_map_diverges(char *sig, size_t sig_size, char *detail, size_t detail_si
 		} else if (ddp_map_compare(&d, ref->out, strlen(ref->out), cand->out,
 		                           strlen(cand->out), NULL) == DDP_OK) {
 			if (d.signature[0]) {
-				snprintf(kind, sizeof(kind), "map:%s", d.signature);
+				snprintf(kind, sizeof(kind), "%s:%s", ddp_case_kind_name(DDP_CASE_MAP),
+				         d.signature);
 				add_kind(sig, sig_size, kind);
 				if (!detail[0])
 					snprintf(detail, detail_size, "%s", d.detail);
@@ -301,13 +302,16 @@ void ddp_map_signature_fields(char *buf, size_t size, const char *sig)
 {
 	size_t used = 0;
 	const char *p = sig;
+	/* The map command's own kind: its name, then the fields that differ. */
+	const char *mk = ddp_case_kind_name(DDP_CASE_MAP);
+	size_t ml = strlen(mk);
 
 	buf[0] = '\0';
 	while (*p && used < size) {
 		size_t n = strcspn(p, "+");
-		if (n > 4 && !strncmp(p, "map:", 4)) {
+		if (n > ml + 1 && !strncmp(p, mk, ml) && p[ml] == ':') {
 			/* map:a,b -> map/a,map/b */
-			const char *f = p + 4, *end = p + n;
+			const char *f = p + ml + 1, *end = p + n;
 			while (f < end && used < size) {
 				size_t m = strcspn(f, ",+");
 				if (f + m > end)

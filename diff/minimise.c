@@ -783,3 +783,68 @@ void ddp_minimise_result_free(ddp_minimise_result *r)
 {
 	ddp_ddcase_free(&r->ddcase);
 }
+
+/* The minimal case in the engine's form: an ad hoc fixture and its arguments. */
+static int headline_case(ddp_case *hc, ddp_fixture *fx, const ddp_minimise_result *mr,
+                         const char *fixdir, const char *qemu_img, ddp_error *err)
+{
+	char **args;
+	int nargs;
+
+	memset(hc, 0, sizeof(*hc));
+	if (ddp_fixture_adhoc(fx, fixdir, qemu_img, mr->ddcase.size, mr->ddcase.in_fmt,
+	                      mr->ddcase.pattern, err))
+		return DDP_ERROR;
+	if (ddp_ddcase_args(&mr->ddcase, &args, &nargs))
+		return ddp_error_set(err, DDP_ERROR, "triage", 0, 0, "out of memory");
+	if (nargs > DDP_CASE_MAX_ARGS) {
+		ddp_ddcase_args_free(args, nargs);
+		return ddp_error_set(err, DDP_ERROR, "triage", 0, 0, "too many arguments");
+	}
+	snprintf(hc->fixture, sizeof(hc->fixture), "%s", fx->name);
+	for (int i = 0; i < nargs; i++)
+		hc->argv[i] = args[i];
+	hc->argc = nargs;
+	free(args); /* the strings are the case's now */
+	return DDP_OK;
+}
+
+/*
+ * The dd command's minimise (ddp_command.minimise): ddp_minimise keeping
+ * the group, its minimal case on an ad hoc input made in opts->fixdir, the
+ * configuration out->cfg running it with that input alone.
+ */
+static int dd_minimal(ddp_minimal *out, const ddp_config *cfg, const ddp_case *c,
+                      const char *signature, const ddp_minimise_opts *opts, ddp_error *err)
+{
+	ddp_minimise_result mr;
+	int rc = ddp_minimise(&mr, cfg, c, signature, opts, err);
+
+	memset(out, 0, sizeof(*out));
+	out->runs = mr.runs;
+	if (!rc) {
+		out->cfg = *cfg;
+		rc = headline_case(&out->head, &out->fx, &mr, opts->fixdir, cfg->reference.argv[0], err);
+		out->one.items = &out->fx;
+		out->one.count = 1;
+		out->cfg.fixtures = &out->one;
+		/* Not ddp_minimise's DDP_EINVAL (it did not reproduce): making the input failed. */
+		if (rc)
+			rc = DDP_ERROR;
+	}
+	ddp_minimise_result_free(&mr);
+	return rc;
+}
+
+const ddp_command ddp_dd_command = {
+	.kind = DDP_CASE_DD,
+	.generate = ddp_dd_generate,
+	.run = ddp_dd_run,
+	.minimise = dd_minimal,
+	.not_by_hand = NULL,
+};
+
+void ddp_dd_attach(ddp_config *cfg)
+{
+	cfg->commands[DDP_CASE_DD] = &ddp_dd_command;
+}

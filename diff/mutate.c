@@ -422,6 +422,7 @@ int ddp_case_havoc(ddp_case *c, ddp_source *src)
 int ddp_case_copy(ddp_case *dst, const ddp_case *src)
 {
 	memset(dst, 0, sizeof(*dst));
+	dst->kind = src->kind;
 	memcpy(dst->fixture, src->fixture, sizeof(dst->fixture));
 	for (int i = 0; i < src->argc; i++)
 		if (!(dst->argv[dst->argc++] = strdup(src->argv[i]))) {

@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "map.h"
 
 /* One line of the --trace file. */
 static void trace(const ddp_config *cfg, json_t *event)
@@ -182,9 +181,10 @@ static int link_fixture(const ddp_config *cfg, const char *dir, const ddp_fixtur
 	return DDP_OK;
 }
 
+/* One side run in dir; out is the case's output name (output_name's). */
 static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
                     const ddp_case *c, const ddp_fixture *f, const char *dir,
-                    ddp_error *err)
+                    const char *out, ddp_error *err)
 {
 	ddp_proc_result r;
 
@@ -205,7 +205,7 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 	ddp_proc_result_free(&r);
 	if (s->timed_out || s->cut_short || s->too_large)
 		return DDP_OK;
-	return read_output(s, cfg, dir, output_name(cfg, c), err);
+	return read_output(s, cfg, dir, out, err);
 }
 
 /* The input the model is told about: what the tools will find as in.<fmt>. */
@@ -217,7 +217,8 @@ static ddp_input fixture_input(const ddp_fixture *f)
 
 /* The model's side: what ddp_predict says qemu-img prints and makes. */
 static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
-                        const ddp_case *c, const ddp_fixture *f, ddp_error *err)
+                        const ddp_case *c, const ddp_fixture *f, const char *out,
+                        ddp_error *err)
 {
 	ddp_input in = fixture_input(f);
 	char *buf = NULL;
@@ -248,10 +249,7 @@ static int predict_side(ddp_side *s, ddp_outcome *o, const ddp_config *cfg,
 	 * qemu does, as lstat finds it on a real side (a safe case's name of
 	 * only dots and slashes holds no "..").
 	 */
-	{
-		const char *out = output_name(cfg, c);
-		s->output_exists = o->output_created || strspn(out, "./") == strlen(out);
-	}
+	s->output_exists = o->output_created || strspn(out, "./") == strlen(out);
 	s->info_rc = -1;
 	return DDP_OK;
 }
@@ -533,7 +531,8 @@ static void compare_all(ddp_result *res, const ddp_config *cfg, const ddp_case *
 
 		memset(r, 0, sizeof(*r));
 		pc->model_profile = p;
-		if (predict_side(&r->ref, &o, pc, c, f, &perr)) {
+		/* Each profile's parser finds the output name for its version. */
+		if (predict_side(&r->ref, &o, pc, c, f, output_name(pc, c), &perr)) {
 			side_free(&r->ref);
 			list_add(res->unanswered, sizeof(res->unanswered), name);
 			continue;
@@ -850,31 +849,39 @@ static void reference_rules(ddp_result *res, const ddp_config *cfg, const ddp_ca
 int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err)
 {
+	const ddp_command *cmd = ddp_case_command(cfg, c, err);
+	const char *why;
+
+	memset(res, 0, sizeof(*res));
+	if (!cmd)
+		return DDP_EINVAL;
+	/* Before any command: a map case's options may hold --object too. */
+	if (!ddp_case_is_safe(c, &why)) {
+		res->verdict = DDP_REFUSED;
+		snprintf(res->detail, sizeof(res->detail), "refused: %s", why);
+		return DDP_OK;
+	}
+	return cmd->run(res, cfg, c, case_no, err);
+}
+
+int ddp_dd_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c, uint64_t case_no,
+               ddp_error *err)
+{
 	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
+	/* Read once: which output the case names is the same for both sides. */
+	const char *out = output_name(cfg, c);
 	char refdir[4200], canddir[4200];
 	ddp_outcome o;
 	int rc, model;
 
 	memset(res, 0, sizeof(*res));
-	/* Before either operation: a map case's options may hold --object too. */
-	{
-		const char *why;
-		if (!ddp_case_is_safe(c, &why)) {
-			res->verdict = DDP_REFUSED;
-			snprintf(res->detail, sizeof(res->detail), "refused: %s", why);
-			return DDP_OK;
-		}
-	}
-	if (cfg->map && !strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)))
-		return ddp_map_case_run(res, cfg, c, err);
-	if (!f) {
+	if (!f)
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
-	}
 	/* The model's side: the candidate's, or with --reference model the reference's. */
 	if (cfg->candidate.is_model || (cfg->reference_model && !cfg->reference_all)) {
 		ddp_error perr;
 		ddp_side *ms = cfg->candidate.is_model ? &res->cand : &res->ref;
-		rc = predict_side(ms, &o, cfg, c, f, &perr);
+		rc = predict_side(ms, &o, cfg, c, f, out, &perr);
 		if (rc == DDP_EUNMODELLED && cfg->reference_model && cfg->ref_real.argc) {
 			/* A real qemu-img of the model's version answers instead. */
 			memset(ms, 0, sizeof(*ms));
@@ -903,9 +910,9 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
 	rc = DDP_OK;
 	if (!cfg->reference_model || res->ref_real_ran)
 		rc = run_side(&res->ref, cfg, res->ref_real_ran ? &cfg->ref_real : &cfg->reference, c,
-		              f, refdir, err);
+		              f, refdir, out, err);
 	if (!rc && !cfg->candidate.is_model)
-		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, err);
+		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, out, err);
 	if (!rc && (res->ref.cut_short || res->cand.cut_short)) {
 		/* The campaign ended while it ran: no verdict either way. */
 		res->verdict = DDP_CUT_SHORT;

@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "map.h"
 
 /*
  * Inputs up to this file length are copied into the finding.  A bigger one
@@ -401,9 +400,12 @@ int ddp_finding_standalone(const char *dir, const ddp_config *cfg, const ddp_cas
 	int model = cfg->candidate.is_model || (cfg->reference_model && !res->ref_real_ran);
 	FILE *f;
 
-	/* Its source images come from the map manifest (create -o, backing files, qemu-io). */
-	if (!strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)))
-		return script_stub(dir, "a qemu-img map finding", err);
+	/* A command whose inputs the script cannot make (map's: the manifest's create -o, backing files, qemu-io). */
+	const ddp_command *cmd = ddp_case_command(cfg, c, err);
+	if (!cmd)
+		return DDP_EINVAL;
+	if (cmd->not_by_hand)
+		return script_stub(dir, cmd->not_by_hand, err);
 	if (!cfg->fixtures || !(fx = ddp_fixtures_find(cfg->fixtures, c->fixture)))
 		return ddp_error_set(err, DDP_EINVAL, "case", 0, 0, "no fixture named '%s'", c->fixture);
 	if (!has_recipe(fx) && fx->file_length > STANDALONE_KEEP_MAX)

@@ -779,7 +779,35 @@ static char *unhex(const char *hex)
 
 static const member case_members[] = {
 	{"fixture", M_NAME, 1}, /* and "args", below */
+	{"command", M_TEXT, 0}, /* a case kind's name: dd (the default) or map */
 };
+
+/*
+ * A case's kind and fixture from its "command" and "fixture".  The one
+ * place an older spelling is read: before cases had a "command", a map
+ * case's fixture was "<command>:<name>"; such a prefix naming a case kind
+ * is taken as its "command".
+ */
+static int case_kind(ddp_case *c, const json_t *j, const char *text, size_t len, size_t at,
+                     const char *source, ddp_error *err)
+{
+	const char *cmd = json_string_value(json_object_get(j, "command"));
+	const char *fixture = json_string_value(json_object_get(j, "fixture"));
+	const char *colon = strchr(fixture, ':');
+	char buf[48];
+
+	c->kind = DDP_CASE_DD;
+	if (cmd && ddp_case_kind_from_name(&c->kind, cmd, strlen(cmd)))
+		return fail_at(err, source, text, len, member_pos(text, len, at, "command"),
+		               "\"command\" must be dd or map, not '%s'", shown(buf, cmd));
+	if (!cmd && colon && ddp_case_kind_from_name(&c->kind, fixture, (size_t)(colon - fixture)) == DDP_OK)
+		fixture = colon + 1;
+	if (strlen(fixture) >= sizeof(c->fixture))
+		return fail_at(err, source, text, len, member_pos(text, len, at, "fixture"),
+		               "\"fixture\" is longer than %zu bytes", sizeof(c->fixture) - 1);
+	snprintf(c->fixture, sizeof(c->fixture), "%s", fixture);
+	return DDP_OK;
+}
 
 int ddp_case_parse(ddp_case *c, const char *text, size_t len, const char *source,
                    ddp_error *err)
@@ -801,12 +829,8 @@ int ddp_case_parse(ddp_case *c, const char *text, size_t len, const char *source
 		             "of at most %d arguments", DDP_CASE_MAX_ARGS);
 		goto out;
 	}
-	if (strlen(json_string_value(json_object_get(j, "fixture"))) >= sizeof(c->fixture)) {
-		rc = fail_at(err, source, text, len, member_pos(text, len, at, "fixture"),
-		             "\"fixture\" is longer than %zu bytes", sizeof(c->fixture) - 1);
+	if ((rc = case_kind(c, j, text, len, at, source, err)))
 		goto out;
-	}
-	snprintf(c->fixture, sizeof(c->fixture), "%s", json_string_value(json_object_get(j, "fixture")));
 	json_array_foreach(args, i, a) {
 		const char *hex = json_string_value(json_object_get(a, "hex"));
 		char *s = NULL;

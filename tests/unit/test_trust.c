@@ -57,7 +57,7 @@ static void case_is_safe(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_ROWS(cases); i++) {
-		ddp_case c = {"raw-5000-random", 0, {NULL}};
+		ddp_case c = {.kind = DDP_CASE_DD, .fixture = "raw-5000-random"};
 		const char *why = NULL;
 		int has_if = 0, safe;
 
