@@ -18,7 +18,7 @@
 #include "baselines_cli.h"
 #include "cli.h"
 #include "engine_setup.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"

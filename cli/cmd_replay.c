@@ -16,7 +16,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char usage[] =
 	"usage: ddparity replay [--candidate SPEC] [--reference PATH|model:VERSION]\n"

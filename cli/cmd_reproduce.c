@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "engine_setup.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char usage[] =
 	"usage: ddparity reproduce FINDING_DIR [--reference PATH|model[:VERSION]]\n"

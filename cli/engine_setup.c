@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "baselines_cli.h"
 #include "engine_setup.h"
-#include "baseline.h"
+#include "suite/suite.h"
 
 int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *reader,
                          const char *candidate, const char *stderr_mode,

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "baseline.h"
+#include "suite/suite.h"
 
 static ddp_config cfg;
 static ddp_fixtures fixtures;

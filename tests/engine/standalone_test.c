@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "baseline.h"
+#include "suite/suite.h"
 
 static char root[256];
 

@@ -10,8 +10,8 @@
 
 #include "testutil.h"
 
-#include "engine.h"
-#include "suitefiles.h"
+#include "engine/engine.h"
+#include "suite/suite.h"
 
 static const struct {
 	const char *kinds, *rules;

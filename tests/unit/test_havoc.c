@@ -10,7 +10,7 @@
 
 #include "testutil.h"
 
-#include "engine.h"
+#include "engine/engine.h"
 
 static ddp_fixture items[] = {
 	{.name = "raw-5000-random", .format = "raw", .file = "in.raw", .size = 5000,

@@ -9,9 +9,7 @@
 
 #include "testutil.h"
 
-#include "baseline.h"
-#include "engine.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const struct {
 	const char *args[4]; /* after the fixture's if= (or with of=out.img when an if=) */
