@@ -1,6 +1,7 @@
 /*
- * engine.h: the engine module, on diff/common: the differential engine.  A case (a fixture and the arguments
- * after `qemu-img dd`) runs through the reference qemu-img and a candidate
+ * engine.h: the engine module, on diff/common: the differential engine.  A
+ * case (a fixture and the arguments after `qemu-img dd`, or a map case)
+ * runs through the reference qemu-img and a candidate
  * (another command, or the core's model), and what they did is compared:
  * exit code, stderr, whether the output exists, the output's normalised
  * `qemu-img info`, and its data flattened to raw.  A difference is a
