@@ -121,20 +121,13 @@ static int takes_arg(const char *t)
 	return t[0] == '-' && (t[1] == 'O' || t[1] == 'f') && t[2] == '\0';
 }
 
-/* One edit; 0 when it did not apply (the caller tries another). */
-static int havoc_one(ddp_case *c, ddp_source *src)
+/* Edits inside token i: characters inserted, deleted, replaced, duplicated, changed in case; blanks; a dictionary token. */
+static int edit_chars(ddp_case *c, ddp_source *src, int i, unsigned kind)
 {
-	int i = c->argc ? (int)ddp_source_below(src, (uint64_t)c->argc) : 0;
 	const char *t = c->argc ? c->argv[i] : NULL;
 	size_t len = t ? strlen(t) : 0;
-	/* 19 kinds; key edits, merges, dictionary tokens, long options weigh double. */
-	unsigned kind = (unsigned)ddp_source_below(src, 23);
 	char ch[1];
 
-	if (t && len > MAX_TOKEN)
-		return 0;
-	if (kind >= 19)
-		kind = kind == 19 ? 11 : kind == 20 ? 13 : kind == 21 ? 17 : 18;
 	switch (kind) {
 	case 0: /* insert a character */
 		if (!t)
@@ -196,6 +189,27 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			set_token(c, i, edit(t, at, 0, ddp_source_chance(src, 75) ? " " : "\t", 1));
 		}
 		return 1;
+	case 14: /* a dictionary token inside a token, or over it */
+		if (!t)
+			return 0;
+		{
+			size_t n, at = pick_pos(src, t, 1);
+			const char *d = dict_pick(src, &n);
+			int over = ddp_source_chance(src, 50);
+			set_token(c, i, over ? dup_n(d, n) : edit(t, at, 0, d, n));
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Edits of whole tokens: splices, duplicates, moves, drops; "--", a dictionary token, an empty one. */
+static int edit_tokens(ddp_case *c, ddp_source *src, int i, unsigned kind)
+{
+	const char *t = c->argc ? c->argv[i] : NULL;
+	size_t len = t ? strlen(t) : 0;
+
+	switch (kind) {
 	case 6: /* splice: the head of one token, the tail of another */
 		if (c->argc < 1)
 			return 0;
@@ -234,6 +248,39 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			return 0;
 		free(remove_token(c, i));
 		return 1;
+	case 12: /* "--" anywhere, or just before an option (where it matters) */
+		{
+			int at = (int)ddp_source_below(src, (uint64_t)c->argc + 1);
+			if (ddp_source_chance(src, 50))
+				for (int k = 0; k < c->argc; k++)
+					if (c->argv[(at + k) % c->argc][0] == '-') {
+						at = (at + k) % c->argc;
+						break;
+					}
+			insert_token(c, at, dup_n("--", 2));
+		}
+		return 1;
+	case 13: /* a dictionary token, as a token of its own */
+		{
+			size_t n;
+			const char *d = dict_pick(src, &n);
+			insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1), dup_n(d, n));
+		}
+		return 1;
+	case 16: /* an empty token */
+		insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1), dup_n("", 0));
+		return 1;
+	}
+	return 0;
+}
+
+/* Short option clusters split and merged, and tokens joined. */
+static int edit_clusters(ddp_case *c, ddp_source *src, int i, unsigned kind)
+{
+	const char *t = c->argc ? c->argv[i] : NULL;
+	size_t len = t ? strlen(t) : 0;
+
+	switch (kind) {
 	case 10: /* split a cluster: -UOraw -> -U -Oraw, -Oraw -> -O raw */
 		if (!t || t[0] != '-' || t[1] == '-' || len < 3)
 			return 0;
@@ -288,35 +335,14 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 			set_token(c, i, m);
 		}
 		return 1;
-	case 12: /* "--" anywhere, or just before an option (where it matters) */
-		{
-			int at = (int)ddp_source_below(src, (uint64_t)c->argc + 1);
-			if (ddp_source_chance(src, 50))
-				for (int k = 0; k < c->argc; k++)
-					if (c->argv[(at + k) % c->argc][0] == '-') {
-						at = (at + k) % c->argc;
-						break;
-					}
-			insert_token(c, at, dup_n("--", 2));
-		}
-		return 1;
-	case 13: /* a dictionary token, as a token of its own */
-		{
-			size_t n;
-			const char *d = dict_pick(src, &n);
-			insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1), dup_n(d, n));
-		}
-		return 1;
-	case 14: /* a dictionary token inside a token, or over it */
-		if (!t)
-			return 0;
-		{
-			size_t n, at = pick_pos(src, t, 1);
-			const char *d = dict_pick(src, &n);
-			int over = ddp_source_chance(src, 50);
-			set_token(c, i, over ? dup_n(d, n) : edit(t, at, 0, d, n));
-		}
-		return 1;
+	}
+	return 0;
+}
+
+/* Options and operand keys as users mistype them: a key in capitals or shortened, a second '=', an option again, a long option shortened. */
+static int edit_options(ddp_case *c, ddp_source *src, unsigned kind)
+{
+	switch (kind) {
 	case 15: /* an option given again with another argument (which one wins?) */
 		{
 			int k;
@@ -336,9 +362,6 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 				insert_token(c, at + 1, v);
 			}
 		}
-		return 1;
-	case 16: /* an empty token */
-		insert_token(c, (int)ddp_source_below(src, (uint64_t)c->argc + 1), dup_n("", 0));
 		return 1;
 	case 17: /* an operand's key in capitals, a letter of it in the other case, shortened; a second '=' */
 		{
@@ -401,6 +424,32 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 				}
 		}
 		return 1;
+	}
+	return 0;
+}
+
+/* One edit; 0 when it did not apply (the caller tries another). */
+static int havoc_one(ddp_case *c, ddp_source *src)
+{
+	int i = c->argc ? (int)ddp_source_below(src, (uint64_t)c->argc) : 0;
+	const char *t = c->argc ? c->argv[i] : NULL;
+	size_t len = t ? strlen(t) : 0;
+	/* 19 kinds; key edits, merges, dictionary tokens, long options weigh double. */
+	unsigned kind = (unsigned)ddp_source_below(src, 23);
+
+	if (t && len > MAX_TOKEN)
+		return 0;
+	if (kind >= 19)
+		kind = kind == 19 ? 11 : kind == 20 ? 13 : kind == 21 ? 17 : 18;
+	switch (kind) {
+	case 0: case 1: case 2: case 3: case 4: case 5: case 14:
+		return edit_chars(c, src, i, kind);
+	case 6: case 7: case 8: case 9: case 12: case 13: case 16:
+		return edit_tokens(c, src, i, kind);
+	case 10: case 11:
+		return edit_clusters(c, src, i, kind);
+	default:
+		return edit_options(c, src, kind);
 	}
 }
 
