@@ -197,176 +197,219 @@ static void push(ddp_case *c, char *arg)
 		free(arg);
 }
 
-void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
-{
-	const ddp_fixture *f = &fx->items[ddp_source_below(src, fx->count)];
+/* A case being made: its operands and its options, placed among them at the end. */
+typedef struct draft {
 	char *ops[16];
 	char *opts[8];
-	int nops = 0, nopts = 0;
+	int nops, nopts;
+} draft;
+
+/* The output format (-O, right, odd or none) and now and then -f, -U, -x; the format chosen. */
+static const char *pick_options(draft *d, ddp_source *src, const ddp_fixture *f)
+{
 	const char *ofmt = NULL;
-	int64_t size = f->virtual_size, bs = 512;
-	int has_bs, vhd_edge;
 
-	/* The big fixture is only for VHD's breakpoints, chosen below. */
-	while (f->edge_only)
-		f = &fx->items[ddp_source_below(src, fx->count)];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->fixture, sizeof(c->fixture), "%s", f->name);
-
-	/* The output format. */
 	if (ddp_source_chance(src, 75))
 		ofmt = out_formats[ddp_source_below(src, ARRAY_SIZE(out_formats))];
 	else if (ddp_source_chance(src, 20))
 		ofmt = odd_formats[ddp_source_below(src, ARRAY_SIZE(odd_formats))];
 	if (ofmt) {
 		if (ddp_source_chance(src, 15))
-			opts[nopts++] = fmt("-O%s", ofmt);
+			d->opts[d->nopts++] = fmt("-O%s", ofmt);
 		else {
-			opts[nopts++] = xstrdup("-O");
-			opts[nopts++] = xstrdup(ofmt);
+			d->opts[d->nopts++] = xstrdup("-O");
+			d->opts[d->nopts++] = xstrdup(ofmt);
 		}
 	}
 	if (ddp_source_chance(src, 8)) { /* -f: usually right, sometimes not */
-		opts[nopts++] = xstrdup("-f");
-		opts[nopts++] = xstrdup(ddp_source_chance(src, 70) ? f->format
-		                        : out_formats[ddp_source_below(src, ARRAY_SIZE(out_formats))]);
+		d->opts[d->nopts++] = xstrdup("-f");
+		d->opts[d->nopts++] = xstrdup(ddp_source_chance(src, 70) ? f->format
+		                              : out_formats[ddp_source_below(src, ARRAY_SIZE(out_formats))]);
 	}
 	if (ddp_source_chance(src, 5))
-		opts[nopts++] = xstrdup("-U");
+		d->opts[d->nopts++] = xstrdup("-U");
 	if (ddp_source_chance(src, 2))
-		opts[nopts++] = xstrdup(ddp_source_chance(src, 50) ? "-x" : "--image-opts");
+		d->opts[d->nopts++] = xstrdup(ddp_source_chance(src, 50) ? "-x" : "--image-opts");
+	return ofmt;
+}
 
-	/* The window: a VHD breakpoint, or numbers around the fixture. */
-	vhd_edge = ofmt && !strcmp(ofmt, "vpc") && ddp_source_chance(src, 60);
-	if (vhd_edge) {
-		int64_t want;
-		char *t;
+/*
+ * A window of one block at a VHD breakpoint: bs a listed CHS sector count
+ * (or any up to the fixture's), count=1.  Mostly on the largest raw
+ * fixture, which *f (and c's fixture) then becomes; else up to size.
+ */
+static void vhd_window(draft *d, ddp_case *c, ddp_source *src, const ddp_fixtures *fx,
+                       const ddp_fixture **f, int64_t size)
+{
+	int64_t want, bs;
+	char *t;
 
-		/* The breakpoints need a big input: the largest fixture, mostly. */
-		if (ddp_source_chance(src, 80)) {
-			for (size_t i = 0; i < fx->count; i++)
-				if (fx->items[i].virtual_size > f->virtual_size &&
-				    !strcmp(fx->items[i].format, "raw"))
-					f = &fx->items[i];
-			snprintf(c->fixture, sizeof(c->fixture), "%s", f->name);
-			size = f->virtual_size;
-		}
-		/* A listed breakpoint, or any sector count up to the fixture's. */
-		want = ddp_source_chance(src, 50)
-		       ? chs_sectors[ddp_source_below(src, ARRAY_SIZE(chs_sectors))] * 512
-		       : (1 + (int64_t)ddp_source_below(src, (uint64_t)(size / 512 + 1))) * 512;
-		want -= (int64_t)ddp_source_below(src, 2) * 511;
-		if (want > size)
-			want = size;
-		bs = want > 0 ? want : 512;
-		t = render_number(src, bs);
-		ops[nops++] = fmt("bs=%s", t);
-		free(t);
-		ops[nops++] = xstrdup("count=1");
-	} else {
-		int has_count = ddp_source_chance(src, 60), has_skip = ddp_source_chance(src, 40);
-		int64_t count = 0, skip = 0;
-		int bs_fraction = 0;
-		ddp_window w;
-
-		has_bs = ddp_source_chance(src, 70);
-		if (has_bs)
-			bs = pick_bs(src, size);
-		if (has_count)
-			count = pick_blocks(src, size, bs);
-		if (has_skip)
-			skip = pick_blocks(src, size, bs);
-		if (ddp_source_chance(src, 20)) {
-			/*
-			 * A window inside the input: skip blocks in, ending at block
-			 * count (qemu's count is the absolute end, not a length).
-			 */
-			int64_t n = bs > 0 ? (size + 511) / 512 * 512 / bs : 0;
-			if (n > 2) {
-				has_count = has_skip = 1;
-				skip = 1 + (int64_t)ddp_source_below(src, (uint64_t)(n / 2));
-				count = skip + 1 + (int64_t)ddp_source_below(src, (uint64_t)(n / 2));
-				/* Where rounding of a fraction moves the window's ends. */
-				bs_fraction = has_bs && ddp_source_chance(src, 30);
-			}
-		}
-		/*
-		 * qemu copies block by block (~0.2 ms each): keep a case under
-		 * MAX_BLOCKS blocks by raising bs, so every case stays fast.
-		 */
-		if (ddp_window_compute(&w, size, bs, has_count, count, has_skip, skip, NULL) == DDP_OK &&
-		    w.out_size / bs > MAX_BLOCKS) {
-			int64_t scale = w.out_size / MAX_BLOCKS / bs + 1;
-			has_bs = 1;
-			bs = bs * scale > 2147483647 ? 2147483647 : bs * scale;
-			if (has_count)
-				count = count / scale + 1;
-			if (has_skip)
-				skip = skip / scale;
-		}
-		if (has_bs && bs_fraction && bs % 1024) {
-			char *t = render_fraction(src, bs);
-			ops[nops++] = fmt("bs=%s", t);
-			free(t);
-		} else if (has_bs) {
-			ops[nops++] = number_operand(src, "bs", bs);
-		}
-		if (has_count)
-			ops[nops++] = number_operand(src, "count", count);
-		if (has_skip)
-			ops[nops++] = number_operand(src, "skip", skip);
+	if (ddp_source_chance(src, 80)) {
+		for (size_t i = 0; i < fx->count; i++)
+			if (fx->items[i].virtual_size > (*f)->virtual_size &&
+			    !strcmp(fx->items[i].format, "raw"))
+				*f = &fx->items[i];
+		snprintf(c->fixture, sizeof(c->fixture), "%s", (*f)->name);
+		size = (*f)->virtual_size;
 	}
-	if (nops && ddp_source_chance(src, 6)) {
+	want = ddp_source_chance(src, 50)
+	       ? chs_sectors[ddp_source_below(src, ARRAY_SIZE(chs_sectors))] * 512
+	       : (1 + (int64_t)ddp_source_below(src, (uint64_t)(size / 512 + 1))) * 512;
+	want -= (int64_t)ddp_source_below(src, 2) * 511;
+	if (want > size)
+		want = size;
+	bs = want > 0 ? want : 512;
+	t = render_number(src, bs);
+	d->ops[d->nops++] = fmt("bs=%s", t);
+	free(t);
+	d->ops[d->nops++] = xstrdup("count=1");
+}
+
+/*
+ * bs, count and skip chosen for what they mean to an input of size bytes
+ * (exact ends, overflow, a window inside the input), bs raised when the
+ * window would take more than MAX_BLOCKS blocks.
+ */
+static void number_window(draft *d, ddp_source *src, int64_t size)
+{
+	int has_count = ddp_source_chance(src, 60), has_skip = ddp_source_chance(src, 40);
+	int64_t count = 0, skip = 0, bs = 512;
+	int has_bs, bs_fraction = 0;
+	ddp_window w;
+
+	has_bs = ddp_source_chance(src, 70);
+	if (has_bs)
+		bs = pick_bs(src, size);
+	if (has_count)
+		count = pick_blocks(src, size, bs);
+	if (has_skip)
+		skip = pick_blocks(src, size, bs);
+	if (ddp_source_chance(src, 20)) {
+		/*
+		 * A window inside the input: skip blocks in, ending at block
+		 * count (qemu's count is the absolute end, not a length).
+		 */
+		int64_t n = bs > 0 ? (size + 511) / 512 * 512 / bs : 0;
+		if (n > 2) {
+			has_count = has_skip = 1;
+			skip = 1 + (int64_t)ddp_source_below(src, (uint64_t)(n / 2));
+			count = skip + 1 + (int64_t)ddp_source_below(src, (uint64_t)(n / 2));
+			/* Where rounding of a fraction moves the window's ends. */
+			bs_fraction = has_bs && ddp_source_chance(src, 30);
+		}
+	}
+	/*
+	 * qemu copies block by block (~0.2 ms each): keep a case under
+	 * MAX_BLOCKS blocks by raising bs, so every case stays fast.
+	 */
+	if (ddp_window_compute(&w, size, bs, has_count, count, has_skip, skip, NULL) == DDP_OK &&
+	    w.out_size / bs > MAX_BLOCKS) {
+		int64_t scale = w.out_size / MAX_BLOCKS / bs + 1;
+		has_bs = 1;
+		bs = bs * scale > 2147483647 ? 2147483647 : bs * scale;
+		if (has_count)
+			count = count / scale + 1;
+		if (has_skip)
+			skip = skip / scale;
+	}
+	if (has_bs && bs_fraction && bs % 1024) {
+		char *t = render_fraction(src, bs);
+		d->ops[d->nops++] = fmt("bs=%s", t);
+		free(t);
+	} else if (has_bs) {
+		d->ops[d->nops++] = number_operand(src, "bs", bs);
+	}
+	if (has_count)
+		d->ops[d->nops++] = number_operand(src, "count", count);
+	if (has_skip)
+		d->ops[d->nops++] = number_operand(src, "skip", skip);
+}
+
+/*
+ * The rest of the operands: now and then a duplicate with another value,
+ * if= and of= (almost always), an operand qemu does not know, a hostile one.
+ */
+static void other_operands(draft *d, ddp_source *src, const ddp_fixture *f)
+{
+	if (d->nops && ddp_source_chance(src, 6)) {
 		/*
 		 * A duplicate of an operand with another value: the last one wins.
 		 * bs only grows, so a duplicate never makes a case slow.
 		 */
-		int key = (int)(strchr(ops[0], '=') - ops[0]);
-		int is_bs = key == 2 && !strncmp(ops[0], "bs", 2);
-		ops[nops++] = fmt("%.*s=%s", key, ops[0],
-		                  is_bs ? "1M" : ddp_source_chance(src, 50) ? "1" : "0");
+		int key = (int)(strchr(d->ops[0], '=') - d->ops[0]);
+		int is_bs = key == 2 && !strncmp(d->ops[0], "bs", 2);
+		d->ops[d->nops++] = fmt("%.*s=%s", key, d->ops[0],
+		                        is_bs ? "1M" : ddp_source_chance(src, 50) ? "1" : "0");
 	}
 	if (ddp_source_chance(src, 98))
-		ops[nops++] = fmt("if=%s", f->file);
+		d->ops[d->nops++] = fmt("if=%s", f->file);
 	if (ddp_source_chance(src, 98))
-		ops[nops++] = xstrdup("of=out.img");
+		d->ops[d->nops++] = xstrdup("of=out.img");
 	if (ddp_source_chance(src, 3))
-		ops[nops++] = xstrdup(ddp_source_chance(src, 50) ? "seek=1" : "of");
+		d->ops[d->nops++] = xstrdup(ddp_source_chance(src, 50) ? "seek=1" : "of");
 
 	if (ddp_source_chance(src, 3)) {
 		unsigned k = (unsigned)ddp_source_below(src, ARRAY_SIZE(hostile) + 1);
 		if (k < ARRAY_SIZE(hostile)) {
-			ops[nops++] = xstrdup(hostile[k]);
+			d->ops[d->nops++] = xstrdup(hostile[k]);
 		} else { /* a 64 KiB token */
 			char *t = malloc(65536 + 4);
 			memcpy(t, ddp_source_chance(src, 50) ? "bs=" : "of=", 3);
 			memset(t + 3, ddp_source_chance(src, 50) ? '9' : 'a', 65536);
 			t[65539] = '\0';
-			ops[nops++] = t;
+			d->ops[d->nops++] = t;
 		}
 	}
-	/* Shuffle the operands: their order matters only for duplicates. */
-	for (int i = nops - 1; i > 0; i--) {
+}
+
+/* The operands shuffled into c, the options before, after or between them; "--" sometimes. */
+static void place(ddp_case *c, draft *d, ddp_source *src)
+{
+	/* Their order matters only for duplicates. */
+	for (int i = d->nops - 1; i > 0; i--) {
 		int j = (int)ddp_source_below(src, (uint64_t)i + 1);
-		char *t = ops[i];
-		ops[i] = ops[j];
-		ops[j] = t;
+		char *t = d->ops[i];
+		d->ops[i] = d->ops[j];
+		d->ops[j] = t;
 	}
-	/* Options before, after, or between the operands; "--" sometimes. */
-	{
-		int at = (int)ddp_source_below(src, (uint64_t)nops + 1);
-		int dashdash = at == 0 && ddp_source_chance(src, 10);
-		for (int i = 0; i <= nops; i++) {
-			if (i == at) {
-				for (int j = 0; j < nopts; j++)
-					push(c, opts[j]);
-				if (dashdash)
-					push(c, xstrdup("--"));
-			}
-			if (i < nops)
-				push(c, ops[i]);
+	int at = (int)ddp_source_below(src, (uint64_t)d->nops + 1);
+	int dashdash = at == 0 && ddp_source_chance(src, 10);
+	for (int i = 0; i <= d->nops; i++) {
+		if (i == at) {
+			for (int j = 0; j < d->nopts; j++)
+				push(c, d->opts[j]);
+			if (dashdash)
+				push(c, xstrdup("--"));
 		}
+		if (i < d->nops)
+			push(c, d->ops[i]);
 	}
+}
+
+void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
+{
+	const ddp_fixture *f = &fx->items[ddp_source_below(src, fx->count)];
+	/*
+	 * The numbers are chosen around the first fixture drawn, even when it
+	 * is the big one drawn again below: so seeds give the cases they gave.
+	 */
+	int64_t size = f->virtual_size;
+	const char *ofmt;
+	draft d = {.nops = 0};
+
+	/* The big fixture is only for VHD's breakpoints, chosen below. */
+	while (f->edge_only)
+		f = &fx->items[ddp_source_below(src, fx->count)];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->fixture, sizeof(c->fixture), "%s", f->name);
+	ofmt = pick_options(&d, src, f);
+	/* The window: a VHD breakpoint, or numbers around the fixture. */
+	if (ofmt && !strcmp(ofmt, "vpc") && ddp_source_chance(src, 60))
+		vhd_window(&d, c, src, fx, &f, size);
+	else
+		number_window(&d, src, size);
+	other_operands(&d, src, f);
+	place(c, &d, src);
 }
 
 void ddp_dd_generate(ddp_case *c, ddp_source *src, const ddp_config *cfg)
