@@ -181,70 +181,40 @@ static int drain(int fd, sink *s)
 	return 1;
 }
 
-int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
-                 const ddp_proc_opts *opts, ddp_error *err)
+/*
+ * Starts argv with stdin /dev/null, stdout and stderr the pipes' write
+ * ends, in its own process group, registered as a live tool (under the
+ * lock a sweep takes) and its file-size limit set at once.  0 or an errno.
+ */
+static int spawn_tool(pid_t *pid, const char *const *argv, const ddp_proc_opts *opts,
+                      int out_w, int err_w)
 {
-	static const ddp_proc_opts defaults = {NULL, 0, 0, 0, 0};
-	static pthread_once_t subreaper = PTHREAD_ONCE_INIT;
-	int outp[2] = {-1, -1}, errp[2] = {-1, -1};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sink so = {0}, se = {0};
-	pid_t pid;
-	int rc, status = 0, open_fds = 2, reaped = 0, cuts = 0, pidfd = -1;
-	double start = ddp_proc_now(), deadline, drain_until = 0;
+	sigset_t none;
+	int rc;
 
-	memset(res, 0, sizeof(*res));
-	if (!opts)
-		opts = &defaults;
-	if (opts->deadline && start >= opts->deadline) {
-		/* The campaign is over: not started, and said so. */
-		res->cut_short = 1;
-		res->out = calloc(1, 1);
-		res->err = calloc(1, 1);
-		if (!res->out || !res->err) {
-			ddp_proc_result_free(res);
-			return set_error(err, argv[0], ENOMEM);
-		}
-		return DDP_OK;
-	}
-	so.cap = se.cap = opts->cap ? opts->cap : 1 << 20;
-	so.buf = malloc(so.cap + 1);
-	se.buf = malloc(se.cap + 1);
-	if (!so.buf || !se.buf) {
-		free(so.buf);
-		free(se.buf);
-		return set_error(err, argv[0], ENOMEM);
-	}
-	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
-		rc = errno;
-		goto fail_pipes;
-	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
+	posix_spawn_file_actions_adddup2(&fa, out_w, 1);
+	posix_spawn_file_actions_adddup2(&fa, err_w, 2);
 	if (opts->cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, opts->cwd);
 	posix_spawnattr_init(&attr);
 	/* Its own group, so a timeout kills whatever it started too. */
 	posix_spawnattr_setpgroup(&attr, 0);
-	{
-		sigset_t none;
-		sigemptyset(&none);
-		posix_spawnattr_setsigmask(&attr, &none);
-	}
+	sigemptyset(&none);
+	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-	pthread_once(&subreaper, subreaper_once);
 	pthread_mutex_lock(&live_lock);
 	if (nlive == sizeof(live) / sizeof(live[0]))
 		rc = EAGAIN;
 	else
 		rc = strchr(argv[0], '/')
-		     ? posix_spawn(&pid, argv[0], &fa, &attr, (char *const *)argv, environ)
-		     : posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+		     ? posix_spawn(pid, argv[0], &fa, &attr, (char *const *)argv, environ)
+		     : posix_spawnp(pid, argv[0], &fa, &attr, (char *const *)argv, environ);
 	if (!rc)
-		live[nlive++] = pid;
+		live[nlive++] = *pid;
 	pthread_mutex_unlock(&live_lock);
 	if (!rc && opts->max_file_size) {
 		/*
@@ -253,30 +223,40 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 		 * writing (or truncating to) 100 GiB gets EFBIG or SIGXFSZ.
 		 */
 		struct rlimit lim = {opts->max_file_size, opts->max_file_size};
-		prlimit(pid, RLIMIT_FSIZE, &lim, NULL);
+		prlimit(*pid, RLIMIT_FSIZE, &lim, NULL);
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	close(outp[1]);
-	close(errp[1]);
-	outp[1] = errp[1] = -1;
-	if (rc)
-		goto fail_pipes;
+	return rc;
+}
 
+/*
+ * Reads the tool's stdout and stderr (fds, the pipes' read ends; each set
+ * to -1 when closed) into so and se until it is reaped and its pipes are
+ * drained, or its timeout or the campaign's deadline (res->timed_out,
+ * res->cut_short: its group killed).  Then it is reaped, and whatever it
+ * left behind killed; *status is its wait status.
+ */
+static void watch(ddp_proc_result *res, int *status, pid_t pid, int fds[2], sink *so, sink *se,
+                  const ddp_proc_opts *opts, double start)
+{
+	int open_fds = 2, reaped = 0, cuts = 0;
+	double deadline, drain_until = 0;
 	/* Readable when it exits: the loop wakes then, whatever the pipes do. */
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
 	deadline = opts->timeout > 0 ? start + opts->timeout : 0;
 	/* The campaign's end comes first: the run is cut short, not timed out. */
 	if (opts->deadline && (!deadline || opts->deadline < deadline))
 		deadline = opts->deadline, cuts = 1;
 	/* Till it is reaped too: a tool that closes its pipes still has its timeout. */
 	while (open_fds > 0 || !reaped) {
-		struct pollfd pfd[3] = {{outp[0], POLLIN, 0}, {errp[0], POLLIN, 0},
+		struct pollfd pfd[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0},
 		                        {reaped ? -1 : pidfd, POLLIN, 0}};
 		/* Without a pidfd, a tool that closed its pipes is polled for. */
 		int wait_ms = open_fds || pidfd >= 0 ? 100 : 2;
 
-		if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+		if (!reaped && waitpid(pid, status, WNOHANG) == pid) {
 			/*
 			 * It is done.  Whatever it left running in its group still
 			 * holds the pipes: kill them, then drain briefly.
@@ -306,28 +286,75 @@ int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
 			break;
 		}
 		for (int i = 0; i < 2; i++) {
-			int *fd = i ? &errp[0] : &outp[0];
-			if (*fd >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-			    !drain(*fd, i ? &se : &so)) {
-				close(*fd);
-				*fd = -1;
+			if (fds[i] >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    !drain(fds[i], i ? se : so)) {
+				close(fds[i]);
+				fds[i] = -1;
 				open_fds--;
 			}
 		}
 	}
 	if (!reaped) {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 			;
 		live_remove(pid);
 		/* Kill and reap what it left behind, in its group or not. */
 		kill_descendants(pid);
 	}
-	if (outp[0] >= 0)
-		close(outp[0]);
-	if (errp[0] >= 0)
-		close(errp[0]);
 	if (pidfd >= 0)
 		close(pidfd);
+}
+
+int ddp_proc_run(ddp_proc_result *res, const char *const *argv,
+                 const ddp_proc_opts *opts, ddp_error *err)
+{
+	static const ddp_proc_opts defaults = {NULL, 0, 0, 0, 0};
+	static pthread_once_t subreaper = PTHREAD_ONCE_INIT;
+	int outp[2] = {-1, -1}, errp[2] = {-1, -1}, fds[2];
+	sink so = {0}, se = {0};
+	pid_t pid;
+	int rc, status = 0;
+	double start = ddp_proc_now();
+
+	memset(res, 0, sizeof(*res));
+	if (!opts)
+		opts = &defaults;
+	if (opts->deadline && start >= opts->deadline) {
+		/* The campaign is over: not started, and said so. */
+		res->cut_short = 1;
+		res->out = calloc(1, 1);
+		res->err = calloc(1, 1);
+		if (!res->out || !res->err) {
+			ddp_proc_result_free(res);
+			return set_error(err, argv[0], ENOMEM);
+		}
+		return DDP_OK;
+	}
+	so.cap = se.cap = opts->cap ? opts->cap : 1 << 20;
+	so.buf = malloc(so.cap + 1);
+	se.buf = malloc(se.cap + 1);
+	if (!so.buf || !se.buf) {
+		free(so.buf);
+		free(se.buf);
+		return set_error(err, argv[0], ENOMEM);
+	}
+	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+		rc = errno;
+		goto fail_pipes;
+	}
+	pthread_once(&subreaper, subreaper_once);
+	rc = spawn_tool(&pid, argv, opts, outp[1], errp[1]);
+	close(outp[1]);
+	close(errp[1]);
+	outp[1] = errp[1] = -1;
+	if (rc)
+		goto fail_pipes;
+	fds[0] = outp[0];
+	fds[1] = errp[0];
+	watch(res, &status, pid, fds, &so, &se, opts, start);
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 	so.buf[so.len] = '\0';
 	se.buf[se.len] = '\0';
 	res->out = so.buf;
