@@ -92,6 +92,73 @@ int ddp_output_sha256(char hex[65], const char *qemu_img, const char *dir, const
 	return rc;
 }
 
+/*
+ * qemu-img info of the output outn (in casedir) for a baseline: info's exit
+ * code and (exit 0) its JSON normalised into out, the output's data sha256
+ * into sha; info's stderr, the output's name as $FILENAME, into *info_err.
+ */
+static int read_info(ddp_baseline *out, char **info_err, char sha[65], const ddp_ddcase *c,
+                     const char *qemu_img, const char *casedir, const char *outn,
+                     const char *workdir, const ddp_proc_opts *o, ddp_error *err)
+{
+	const char *iargv[] = {qemu_img, "info", "--output=json", outn, NULL};
+	const char *paths[] = {outn};
+	ddp_proc_result r;
+	int rc = DDP_OK;
+
+	if (ddp_proc_run(&r, iargv, o, err))
+		return DDP_ERROR;
+	if (ddp_machine_fault(c->name, workdir, r.err, r.err_len, err)) {
+		ddp_proc_result_free(&r);
+		return DDP_ERROR;
+	}
+	out->info_rc = r.exited ? r.exit_code : 128 + r.signo;
+	*info_err = ddp_replace_all(r.err, r.err_len, strlen(outn) >= 4 ? outn : "", "$FILENAME");
+	if (out->info_rc == 0) {
+		json_t *info = json_loads(r.out, 0, NULL);
+		const char *fmt = json_string_value(json_object_get(info, "format"));
+		rc = !fmt ? ddp_error_set(err, DDP_ERROR, c->name, 0, 0,
+		                          "info of the output names no format")
+		          : ddp_output_sha256(sha, qemu_img, casedir, outn, fmt, err);
+		json_decref(info);
+		if (!rc) {
+			free(out->stdout_text);
+			if ((rc = ddp_info_normalise(&out->stdout_text, r.out, r.out_len, paths, 1, err)))
+				out->stdout_text = NULL;
+		}
+	}
+	ddp_proc_result_free(&r);
+	return rc ? DDP_ERROR : DDP_OK;
+}
+
+/* A baseline's meta.json: what ran (args, the dd-cases line's parts), exit codes, the output's sha256. */
+static char *meta_text(const ddp_ddcase *c, char **args, int nargs, const char *sha,
+                       const char *version, const ddp_baseline *out)
+{
+	json_t *meta = json_object();
+	char *text;
+
+	json_object_set_new(meta, "case_name", json_string(c->name));
+	json_object_set_new(meta, "command", json_string("dd"));
+	json_object_set_new(meta, "create_return_code", json_integer(0));
+	json_object_set_new(meta, "dd_args", string_array(args, nargs));
+	json_object_set_new(meta, "dd_return_code", json_integer(out->dd_rc));
+	json_object_set_new(meta, "info_return_code",
+			    out->info_rc < 0 ? json_null() : json_integer(out->info_rc));
+	json_object_set_new(meta, "input_format", json_string(c->in_fmt));
+	json_object_set_new(meta, "input_pattern", json_string(c->pattern[0] ? c->pattern : "random"));
+	json_object_set_new(meta, "input_size", json_string(c->size_text));
+	json_object_set_new(meta, "input_size_bytes", json_integer(c->size));
+	json_object_set_new(meta, "output_format", json_string(c->out_fmt));
+	if (*sha)
+		json_object_set_new(meta, "output_sha256", json_string(sha));
+	json_object_set_new(meta, "qemu_version", json_string(version));
+	json_object_set_new(meta, "window_operands", string_array(c->ops, c->nops));
+	text = ddp_suitefile_dumps(meta);
+	json_decref(meta);
+	return text;
+}
+
 int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_img,
 		      const char *version, const char *fixdir, const char *workdir,
 		      ddp_error *err)
@@ -104,7 +171,6 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	ddp_proc_opts o = {casedir, 600, 1 << 20, 0, 0};
 	ddp_proc_result r;
 	char *dd_err = NULL, *info_err = NULL, sha[65] = "";
-	json_t *meta;
 
 	memset(out, 0, sizeof(*out));
 	out->info_rc = -1;
@@ -155,38 +221,9 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 	                         "$FILENAME");
 	ddp_proc_result_free(&r);
 	out->stdout_text = strdup("");
-	if (out->dd_rc == 0) {
-		const char *iargv[] = {qemu_img, "info", "--output=json", outn, NULL};
-		const char *paths[] = {outn};
-		if (ddp_proc_run(&r, iargv, &o, err))
-			goto out;
-		if (ddp_machine_fault(c->name, workdir, r.err, r.err_len, err)) {
-			ddp_proc_result_free(&r);
-			goto out;
-		}
-		out->info_rc = r.exited ? r.exit_code : 128 + r.signo;
-		info_err = ddp_replace_all(r.err, r.err_len, strlen(outn) >= 4 ? outn : "",
-		                           "$FILENAME");
-		if (out->info_rc == 0) {
-			json_t *info = json_loads(r.out, 0, NULL);
-			const char *fmt = json_string_value(json_object_get(info, "format"));
-			int bad = !fmt ? ddp_error_set(err, DDP_ERROR, c->name, 0, 0,
-			                               "info of the output names no format")
-			               : ddp_output_sha256(sha, qemu_img, casedir, outn, fmt, err);
-			json_decref(info);
-			if (bad) {
-				ddp_proc_result_free(&r);
-				goto out;
-			}
-			free(out->stdout_text);
-			if (ddp_info_normalise(&out->stdout_text, r.out, r.out_len, paths, 1, err)) {
-				out->stdout_text = NULL;
-				ddp_proc_result_free(&r);
-				goto out;
-			}
-		}
-		ddp_proc_result_free(&r);
-	}
+	if (out->dd_rc == 0 &&
+	    read_info(out, &info_err, sha, c, qemu_img, casedir, outn, workdir, &o, err))
+		goto out;
 	/* dd's stderr, then (when info ran) the marker line and info's stderr. */
 	{
 		size_t dl = strlen(dd_err);
@@ -199,30 +236,7 @@ int ddp_baseline_make(ddp_baseline *out, const ddp_ddcase *c, const char *qemu_i
 			goto out;
 		}
 	}
-	meta = json_object();
-	json_object_set_new(meta, "case_name", json_string(c->name));
-	json_object_set_new(meta, "command", json_string("dd"));
-	json_object_set_new(meta, "create_return_code", json_integer(0));
-	json_object_set_new(meta, "dd_args", string_array(args, nargs));
-	json_object_set_new(meta, "dd_return_code", json_integer(out->dd_rc));
-	json_object_set_new(meta, "info_return_code",
-			    out->info_rc < 0 ? json_null() : json_integer(out->info_rc));
-	json_object_set_new(meta, "input_format", json_string(c->in_fmt));
-	json_object_set_new(meta, "input_pattern", json_string(c->pattern[0] ? c->pattern : "random"));
-	json_object_set_new(meta, "input_size", json_string(c->size_text));
-	json_object_set_new(meta, "input_size_bytes", json_integer(c->size));
-	json_object_set_new(meta, "output_format", json_string(c->out_fmt));
-	if (*sha)
-		json_object_set_new(meta, "output_sha256", json_string(sha));
-	json_object_set_new(meta, "qemu_version", json_string(version));
-	json_object_set_new(meta, "window_operands", string_array(c->ops, c->nops));
-	{
-		char *text = json_dumps(meta, JSON_INDENT(2) | JSON_SORT_KEYS);
-		if (text && asprintf(&out->meta_text, "%s\n", text) < 0)
-			out->meta_text = NULL;
-		free(text);
-	}
-	json_decref(meta);
+	out->meta_text = meta_text(c, args, nargs, sha, version, out);
 	if (!out->meta_text || !out->stdout_text) {
 		ddp_error_set(err, DDP_ERROR, c->name, 0, 0, "out of memory");
 		goto out;
@@ -472,15 +486,17 @@ static int cmp_version_dir(const void *a, const void *b)
 	return ddp_version_text_cmp(((const version_dir *)a)->name, ((const version_dir *)b)->name);
 }
 
-int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
+/*
+ * The version directories of root (names a version's, no link: a linked
+ * one is an error naming it), oldest first; *out malloc'd.
+ */
+static int list_versions(version_dir **out, size_t *count, const char *root, ddp_error *err)
 {
 	DIR *d = opendir(root);
 	struct dirent *e;
 	version_dir *v = NULL;
 	size_t nv = 0, cap = 0;
-	char tmpdir[4200], fresh[4300], oldp[4300], profiles[4200], path[4400];
-	json_t *map = NULL, *reps, *v2p, *members;
-	int rc = DDP_OK;
+	char path[4400];
 
 	if (!d)
 		return ddp_error_set(err, DDP_ERROR, root, 0, 0,
@@ -517,6 +533,63 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 				     "no version directories (run `ddparity baselines generate` first)");
 	}
 	qsort(v, nv, sizeof(*v), cmp_version_dir);
+	*out = v;
+	*count = nv;
+	return DDP_OK;
+}
+
+/* A new profile: a copy, into fresh/<profile>, of its oldest version's files. */
+static int copy_profile(const char *root, const char *fresh, const char *version,
+                        const char *profile, ddp_error *err)
+{
+	char from_dir[4200], to_dir[4400], from[4400], to[4500];
+	size_t n;
+	char **files;
+	int rc = DDP_OK;
+
+	snprintf(from_dir, sizeof(from_dir), "%s/%s", root, version);
+	snprintf(to_dir, sizeof(to_dir), "%s/%s", fresh, profile);
+	if (mkdir(to_dir, 0755))
+		return ddp_error_set(err, DDP_ERROR, to_dir, 0, 0, "cannot create: %s", strerror(errno));
+	files = list_files(from_dir, &n);
+	for (size_t k = 0; k < n && !rc; k++) {
+		snprintf(from, sizeof(from), "%s/%s", from_dir, files[k]);
+		snprintf(to, sizeof(to), "%s/%s", to_dir, files[k]);
+		rc = copy_file(from, to, err);
+	}
+	free_list(files, n);
+	return rc;
+}
+
+/* root/version-map.json written atomically (members in the map's order). */
+static int write_version_map(const char *root, const json_t *map, ddp_error *err)
+{
+	char path[4400];
+	char *text = json_dumps(map, JSON_INDENT(2) | JSON_PRESERVE_ORDER), *with_nl = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/version-map.json", root);
+	if (!text || asprintf(&with_nl, "%s\n", text) < 0) {
+		rc = ddp_error_set(err, DDP_ERROR, path, 0, 0, "out of memory");
+	} else {
+		ddp_write_atomic_sweep(path); /* a killed run's temporary of it */
+		rc = ddp_write_atomic(path, with_nl, strlen(with_nl), err);
+	}
+	free(text);
+	free(with_nl);
+	return rc;
+}
+
+int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
+{
+	version_dir *v = NULL;
+	size_t nv = 0;
+	char tmpdir[4200], fresh[4300], oldp[4300], profiles[4200], path[4400];
+	json_t *map = NULL, *reps, *v2p, *members;
+	int rc = DDP_OK;
+
+	if ((rc = list_versions(&v, &nv, root, err)))
+		return rc;
 
 	ddp_workdir_sweep(root); /* what runs that were killed left */
 	snprintf(profiles, sizeof(profiles), "%s/profiles", root);
@@ -554,25 +627,8 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 		list = json_array();
 		json_array_append_new(list, json_string(v[i].name));
 		json_object_set_new(members, v[i].profile, list);
-		{
-			char from_dir[4200], to_dir[4400], from[4400], to[4500];
-			size_t n;
-			char **files;
-			snprintf(from_dir, sizeof(from_dir), "%s/%s", root, v[i].name);
-			snprintf(to_dir, sizeof(to_dir), "%s/%s", fresh, v[i].profile);
-			if (mkdir(to_dir, 0755)) {
-				rc = ddp_error_set(err, DDP_ERROR, to_dir, 0, 0,
-						   "cannot create: %s", strerror(errno));
-				break;
-			}
-			files = list_files(from_dir, &n);
-			for (size_t k = 0; k < n && !rc; k++) {
-				snprintf(from, sizeof(from), "%s/%s", from_dir, files[k]);
-				snprintf(to, sizeof(to), "%s/%s", to_dir, files[k]);
-				rc = copy_file(from, to, err);
-			}
-			free_list(files, n);
-		}
+		if ((rc = copy_profile(root, fresh, v[i].name, v[i].profile, err)))
+			break;
 	}
 	json_object_set_new(map, "profiles", reps);
 	json_object_set_new(map, "version_to_profile", v2p);
@@ -584,19 +640,8 @@ int ddp_baseline_profiles(const char *root, FILE *summary, ddp_error *err)
 					   "cannot rename into place: %s", strerror(errno));
 	}
 	ddp_remove_tree(oldp);
-	if (!rc) {
-		char *text = json_dumps(map, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		char *with_nl = NULL;
-		snprintf(path, sizeof(path), "%s/version-map.json", root);
-		if (!text || asprintf(&with_nl, "%s\n", text) < 0)
-			rc = ddp_error_set(err, DDP_ERROR, path, 0, 0, "out of memory");
-		else {
-			ddp_write_atomic_sweep(path); /* a killed run's temporary of it */
-			rc = ddp_write_atomic(path, with_nl, strlen(with_nl), err);
-		}
-		free(text);
-		free(with_nl);
-	}
+	if (!rc)
+		rc = write_version_map(root, map, err);
 	if (!rc && summary) {
 		const char *k;
 		json_t *list;
