@@ -121,11 +121,10 @@ static int takes_arg(const char *t)
 	return t[0] == '-' && (t[1] == 'O' || t[1] == 'f') && t[2] == '\0';
 }
 
-/* Edits inside token i: characters inserted, deleted, replaced, duplicated, changed in case; blanks; a dictionary token. */
-static int edit_chars(ddp_case *c, ddp_source *src, int i, unsigned kind)
+/* Edits inside token i (t, len bytes): characters inserted, deleted, replaced, duplicated, changed in case; blanks; a dictionary token. */
+static int edit_chars(ddp_case *c, ddp_source *src, int i, const char *t, size_t len,
+                      unsigned kind)
 {
-	const char *t = c->argc ? c->argv[i] : NULL;
-	size_t len = t ? strlen(t) : 0;
 	char ch[1];
 
 	switch (kind) {
@@ -204,11 +203,9 @@ static int edit_chars(ddp_case *c, ddp_source *src, int i, unsigned kind)
 }
 
 /* Edits of whole tokens: splices, duplicates, moves, drops; "--", a dictionary token, an empty one. */
-static int edit_tokens(ddp_case *c, ddp_source *src, int i, unsigned kind)
+static int edit_tokens(ddp_case *c, ddp_source *src, int i, const char *t, size_t len,
+                       unsigned kind)
 {
-	const char *t = c->argc ? c->argv[i] : NULL;
-	size_t len = t ? strlen(t) : 0;
-
 	switch (kind) {
 	case 6: /* splice: the head of one token, the tail of another */
 		if (c->argc < 1)
@@ -275,11 +272,9 @@ static int edit_tokens(ddp_case *c, ddp_source *src, int i, unsigned kind)
 }
 
 /* Short option clusters split and merged, and tokens joined. */
-static int edit_clusters(ddp_case *c, ddp_source *src, int i, unsigned kind)
+static int edit_clusters(ddp_case *c, ddp_source *src, int i, const char *t, size_t len,
+                         unsigned kind)
 {
-	const char *t = c->argc ? c->argv[i] : NULL;
-	size_t len = t ? strlen(t) : 0;
-
 	switch (kind) {
 	case 10: /* split a cluster: -UOraw -> -U -Oraw, -Oraw -> -O raw */
 		if (!t || t[0] != '-' || t[1] == '-' || len < 3)
@@ -443,11 +438,11 @@ static int havoc_one(ddp_case *c, ddp_source *src)
 		kind = kind == 19 ? 11 : kind == 20 ? 13 : kind == 21 ? 17 : 18;
 	switch (kind) {
 	case 0: case 1: case 2: case 3: case 4: case 5: case 14:
-		return edit_chars(c, src, i, kind);
+		return edit_chars(c, src, i, t, len, kind);
 	case 6: case 7: case 8: case 9: case 12: case 13: case 16:
-		return edit_tokens(c, src, i, kind);
+		return edit_tokens(c, src, i, t, len, kind);
 	case 10: case 11:
-		return edit_clusters(c, src, i, kind);
+		return edit_clusters(c, src, i, t, len, kind);
 	default:
 		return edit_options(c, src, kind);
 	}

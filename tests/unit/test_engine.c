@@ -9,15 +9,13 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 
+#include "engine_fixtures.h"
 #include "testutil.h"
 
 #include "map/map.h"
 
 static ddp_fixture items[] = {
-	{.name = "raw-5000-random", .format = "raw", .file = "in.raw", .size = 5000,
-	 .pattern = "random", .virtual_size = 5000, .file_length = 5000},
-	{.name = "qcow2-1M-random", .format = "qcow2", .file = "in.qcow2", .size = 1 << 20,
-	 .pattern = "random", .virtual_size = 1 << 20, .file_length = 200704},
+	ENGINE_FIXTURES,
 	{.name = "raw-56M-sparse", .format = "raw", .file = "in.raw", .size = 56 << 20,
 	 .pattern = "sparse", .edge_only = 1, .virtual_size = 56 << 20, .file_length = 56 << 20},
 };
