@@ -440,15 +440,19 @@ int ddp_cmd_fuzz(int argc, char **argv)
 	{
 		const char *k;
 		json_t *v;
-		printf("ddparity fuzz: findings in %s: %zu group%s (one bug each: kinds @ the "
-		       "reference's rules)\n", f.dir, f.unique, f.unique == 1 ? "" : "s");
+		printf("ddparity fuzz: findings in %s: %zu group%s (one bug each: the names its minimal "
+		       "case needs, else kinds @ the reference's rules)\n", f.dir, f.unique,
+		       f.unique == 1 ? "" : "s");
 		json_object_foreach((json_t *)f.signatures, k, v) {
 			const char *head = json_string_value(json_object_get(v, "headline"));
 			const char *state = json_string_value(json_object_get(v, "state"));
 			printf("  %6lld  %s  (%s/%s)\n", (long long)json_integer_value(json_object_get(v, "count")),
 			       k, f.dir, json_string_value(json_object_get(v, "dir")));
+			const char *cause = json_string_value(json_object_get(v, "cause"));
 			if (head)
 				printf("          minimal: %s\n", head);
+			if (cause)
+				printf("          cause: %s\n", cause);
 			else if (state && strcmp(state, "new"))
 				printf("          %s\n", state);
 		}

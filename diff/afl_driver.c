@@ -1,9 +1,10 @@
 /*
  * afl_driver.c: the differential engine as a fuzz harness, for AFL++
- * (afl-clang-fast -fsanitize=fuzzer) or libFuzzer.  The input's bytes are
- * the generator's choices, so the instrumented model and generator steer
- * coverage; both tools run on the case; a divergence is saved as a finding
- * and then aborts, so the fuzzer keeps the input too.
+ * (afl-clang-fast -fsanitize=fuzzer) or libFuzzer.  An input is a case in
+ * its JSON form (what afl_mutator.c, the custom mutator, writes), else its
+ * bytes are the generator's choices; the instrumented model and generator
+ * steer coverage; both tools run on the case; a divergence is saved as a
+ * finding and then aborts, so the fuzzer keeps the input too.
  *
  * Environment: DDP_REFERENCE (qemu-img), DDP_CANDIDATE (model),
  * DDP_FINDINGS (findings), DDP_WORKDIR (a private directory under $TMPDIR),
@@ -85,14 +86,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	ddp_source src;
 	ddp_case c;
 	ddp_result res;
 	ddp_error err;
 	uint64_t n = case_no++;
 
-	ddp_source_bytes(&src, data, size);
-	ddp_case_generate(&c, &src, &fixtures);
+	ddp_case_of_input(&c, data, size, &fixtures);
 	if (ddp_case_run(&res, &cfg, &c, n, &err))
 		die("case", &err);
 	if (res.verdict == DDP_DIVERGES) {

@@ -95,6 +95,128 @@ void ddp_fput_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* The options whose value is the next element (or the rest of the element). */
+static int takes_value(const char *opt)
+{
+	static const char *const valued[] = {"-f", "-O", "--object", "--start-offset",
+	                                     "--max-length", "--output"};
+	for (size_t i = 0; i < sizeof(valued) / sizeof(*valued); i++)
+		if (!strcmp(opt, valued[i]))
+			return 1;
+	return 0;
+}
+
+/* Appends name (its first n bytes) to the set in out, kept sorted and without repeats. */
+static void cause_add(char names[][40], size_t *count, size_t max, const char *name, size_t n)
+{
+	char item[40];
+	size_t at = 0;
+
+	snprintf(item, sizeof(item), "%.*s", (int)(n < sizeof(item) - 1 ? n : sizeof(item) - 1), name);
+	while (at < *count && strcmp(names[at], item) < 0)
+		at++;
+	if ((at < *count && !strcmp(names[at], item)) || *count == max)
+		return;
+	memmove(names[at + 1], names[at], (*count - at) * sizeof(*names));
+	memcpy(names[at], item, sizeof(item));
+	(*count)++;
+}
+
+/* Not dd's own operands (bs, count, skip, if, of) nor the formats given to -O and -f. */
+static int name_is_odd(const char *name)
+{
+	static const char *const plain[] = {"bs", "count", "skip", "if", "of", "-O", "-f"};
+
+	for (size_t i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
+		size_t n = strlen(plain[i]);
+		if (!strncmp(name, plain[i], n) && (!name[n] || (name[0] == '-' && name[n] == ' ')))
+			return 0;
+	}
+	return 1;
+}
+
+void ddp_case_cause(char *out, size_t size, const ddp_case *c)
+{
+	char names[DDP_CASE_MAX_ARGS][40];
+	size_t count = 0, n = 0;
+	int operands_only = 0;
+
+	for (int i = 0; i < c->argc; i++) {
+		const char *a = c->argv[i];
+		char opt[40];
+		const char *value = NULL;
+
+		if (operands_only || a[0] != '-' || !a[1]) {
+			/* An operand: its key ("count" of count=0x1k), or the word itself. */
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, a, strcspn(a, "="));
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			operands_only = 1;
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, a, 2);
+			continue;
+		}
+		if (a[1] == '-') {
+			/* --name or --name=value */
+			snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(a, "="), a);
+			if (a[strlen(opt)] == '=')
+				value = a + strlen(opt) + 1;
+		} else {
+			/*
+			 * -U, -Ovpc: the option (and its value's word).  A cluster
+			 * of two letters or more (-xU, -UO vpc) is "cluster", whatever
+			 * its letters: the minimiser splits those a divergence does not
+			 * need, so one left is the point (its value is still taken).
+			 */
+			size_t letters = strcspn(a + 1, "fO") + 1;
+			if (letters < strlen(a) && a[letters] && letters > 1) {
+				if (!a[letters + 1] && i + 1 < c->argc)
+					i++;
+				cause_add(names, &count, DDP_CASE_MAX_ARGS, "cluster", 7);
+				continue;
+			}
+			if (letters >= strlen(a) && strlen(a) > 2) {
+				cause_add(names, &count, DDP_CASE_MAX_ARGS, "cluster", 7);
+				continue;
+			}
+			snprintf(opt, sizeof(opt), "-%c", a[1]);
+			if (takes_value(opt) && a[2])
+				value = a + 2;
+		}
+		if (takes_value(opt) && !value && i + 1 < c->argc)
+			value = c->argv[++i];
+		if (value && ((*value >= 'a' && *value <= 'z') || (*value >= 'A' && *value <= 'Z'))) {
+			/* A word's name: "-O vpc", "-O count" for -O count=1, "--object secret"
+			 * (a number, --start-offset's, is a value like an operand's). */
+			char both[40];
+			snprintf(both, sizeof(both), "%s %.*s", opt, (int)strcspn(value, "=,"), value);
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, both, strlen(both));
+		} else {
+			cause_add(names, &count, DDP_CASE_MAX_ARGS, opt, strlen(opt));
+		}
+	}
+	/*
+	 * An odd name (a cluster, "--", a flag, a word that is no operand of
+	 * dd's) is what a minimal case is about when it has one: the operands
+	 * beside it only make the divergence show (bs=0x628K next to -UO
+	 * parallels, for a candidate that does not read clusters).  Then the
+	 * cause is the odd names alone.
+	 */
+	size_t odd = 0;
+	for (size_t i = 0; i < count; i++)
+		if (name_is_odd(names[i]))
+			memmove(names[odd++], names[i], sizeof(*names));
+	if (odd)
+		count = odd;
+	out[0] = '\0';
+	for (size_t i = 0; i < count && n + 1 < size; i++) {
+		int w = snprintf(out + n, size - n, "%s%s", i ? "," : "", names[i]);
+		n += w > 0 ? (size_t)w : 0;
+	}
+	if (n >= size && size)
+		out[size - 1] = '\0';
+}
+
 char *ddp_case_describe(const ddp_case *c)
 {
 	char *buf = NULL;

@@ -97,6 +97,12 @@ int ddp_fixtures_make(ddp_fixtures *fx, const char *dir, const char *qemu_img,
  */
 int ddp_fixtures_make_only(ddp_fixtures *fx, const char *dir, const char *qemu_img,
                            const char *only, ddp_error *err);
+/*
+ * The fixtures' table, none made (no tool runs: names, formats, and the
+ * sizes asked of qemu-img as virtual sizes): enough to generate cases, as
+ * the AFL++ mutator does inside afl-fuzz.
+ */
+int ddp_fixtures_table(ddp_fixtures *fx, ddp_error *err);
 const ddp_fixture *ddp_fixtures_find(const ddp_fixtures *fx, const char *name);
 void ddp_fixtures_free(ddp_fixtures *fx);
 
@@ -158,8 +164,24 @@ int ddp_case_from_json(ddp_case *c, const char *text, const char *source,
                        ddp_error *err);
 /* A deep copy of src (argv strdup'd); DDP_ERROR when out of memory. */
 int ddp_case_copy(ddp_case *dst, const ddp_case *src);
+/*
+ * The case a fuzzer's input stands for (the AFL++ harness and mutator): its
+ * JSON form when it is one, of a fixture in fx; else the generator's
+ * choices read from its bytes (gen.c).
+ */
+void ddp_case_of_input(ddp_case *c, const uint8_t *data, size_t size, const ddp_fixtures *fx);
 /* One line for people: qemu-img dd 'arg' 'arg'...   # input NAME, or qemu-img map ... '<NAME>' */
 char *ddp_case_describe(const ddp_case *c);
+/*
+ * The names a case holds, sorted, without repeats: each operand's key (the
+ * word, for one without '='), each option, a word an option takes, up to '='
+ * or ',' ("-O vpc", "-O count"), and "cluster" for a cluster of short
+ * options (-xU, -UO vpc): "-O vpc,count,if,of".  Of a minimal case,
+ * every name is needed for its divergence: the grouping's cause.  When
+ * some are odd (a cluster, "--", a flag, a word that is no operand of
+ * dd's), the cause is those alone: "--,-U".
+ */
+void ddp_case_cause(char *out, size_t size, const ddp_case *c);
 /* s in single quotes as a shell reads it; control bytes shown as \xNN. */
 void ddp_fput_quoted(FILE *f, const char *s);
 
@@ -447,7 +469,9 @@ int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config 
  * ("@ unmodelled" when the model does not know the case; map fields fold
  * into "map", a whole-output kind).  Once the group's first case is
  * minimised (triage.c), the key is the minimal case's, and a divergence
- * through all of a minimised group's rules is counted in that group.
+ * through all of a minimised group's rules is counted in that group.  A
+ * minimal case that holds the same names (ddp_case_cause) as another
+ * group's is that group's: one mistake met through other rules.
  */
 #define DDP_GROUP_KEY_MAX 1024
 void ddp_group_key(char *out, size_t size, const char *kinds, int modelled, const char *rules);

@@ -258,6 +258,7 @@ static const ddp_jf_member signature_members[] = {
 	{"rules", DDP_JF_STRING, 0},
 	{"state", DDP_JF_STRING, 0},
 	{"headline", DDP_JF_STRING, 0},
+	{"cause", DDP_JF_STRING, 0},
 	{"aliases", DDP_JF_STRINGS, 0},
 	{"examples", DDP_JF_NAMES, 0},
 	{"merged", DDP_JF_COUNTS, 0},

@@ -626,6 +626,31 @@ static void add_alias(json_t *group, const char *raw)
 		json_array_append_new(a, json_string(raw));
 }
 
+/*
+ * The other minimised group with this cause (ddp_case_cause of its
+ * headline) and the same versions (model:all), if any.  A group of stderr's
+ * wording alone is kept apart: a candidate's own words are a bug of their own.
+ */
+static json_t *group_by_cause(json_t *index, const char *cause, const char *key,
+                              const json_t *self, const char **found)
+{
+	const char *k;
+	json_t *v;
+
+	if (!cause || !*cause || !strncmp(key, TEXT_ONLY, strlen(TEXT_ONLY)))
+		return NULL;
+	json_object_foreach(index, k, v) {
+		const char *gc = json_string_value(json_object_get(v, "cause"));
+		if (v != self && gc && !strcmp(gc, cause) && strncmp(k, TEXT_ONLY, strlen(TEXT_ONLY)) &&
+		    !strcmp(versions_part(k), versions_part(key))) {
+			if (found)
+				*found = k;
+			return v;
+		}
+	}
+	return NULL;
+}
+
 int ddp_findings_add(ddp_findings *f, const ddp_config *cfg, const ddp_case *c,
                      const ddp_result *res, uint64_t seed, uint64_t case_no,
                      int *is_new, char *path_out, size_t path_size, ddp_error *err)
@@ -701,7 +726,7 @@ int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, con
 {
 	json_t *entry, *other = NULL;
 	const char *key = NULL, *k;
-	char mkey[DDP_GROUP_KEY_MAX], final[4400];
+	char mkey[DDP_GROUP_KEY_MAX], final[4400], cause[DDP_GROUP_KEY_MAX];
 	int rc, moved = 0;
 
 	lock_dir(f);
@@ -728,12 +753,20 @@ int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, con
 		goto out;
 	}
 	ddp_result_group_key(mkey, sizeof(mkey), res);
+	ddp_case_cause(cause, sizeof(cause), head);
 	if (strcmp(mkey, key)) {
 		json_t *v;
 		json_object_foreach(f->signatures, k, v)
 			if (v != entry && !strcmp(k, mkey))
 				other = v;
 	}
+	/*
+	 * The same names in the minimal case as another group's: one mistake
+	 * met through other rules (drop-count: count=1 shows the window,
+	 * count=x a parse error, count=0x1k a warning), counted in that group.
+	 */
+	if (!other)
+		other = group_by_cause(f->signatures, cause, mkey, entry, NULL);
 	if (other) {
 		/* The same bug as a group already there: this group becomes one of its examples. */
 		char from[4400], exdir[4400], name[300];
@@ -780,6 +813,7 @@ int ddp_findings_settle(ddp_findings *f, const char *raw, const char *state, con
 		if (res->ref_modelled)
 			json_object_set_new(entry, "rules", json_string(res->ref_rules));
 		json_object_set_new(entry, "headline", json_string(d ? d : ""));
+		json_object_set_new(entry, "cause", json_string(cause));
 		free(d);
 		json_object_del(f->signatures, key);
 		json_object_set(f->signatures, mkey, entry);
@@ -916,6 +950,10 @@ static int merge_group(ddp_findings *f, const char *id, const char *src, const c
 	json_array_foreach(json_object_get(sg, "aliases"), i, a)
 		if (!g && json_is_string(a))
 			g = find_group(f->signatures, json_string_value(a), 0, "", &key);
+	/* Minimised there to the same names as a group here: the same mistake (see settle). */
+	if (!g && !strcmp(json_string_value(json_object_get(sg, "state")) ?: "", "minimised"))
+		g = group_by_cause(f->signatures, json_string_value(json_object_get(sg, "cause")), skey,
+		                   NULL, &key);
 	if (!g) {
 		if ((rc = copy_in(f, from, f->dir, sdir, name, sizeof(name), err)))
 			return rc;

@@ -267,6 +267,20 @@ int ddp_fixtures_make_only(ddp_fixtures *fx, const char *dir, const char *qemu_i
 	return DDP_OK;
 }
 
+int ddp_fixtures_table(ddp_fixtures *fx, ddp_error *err)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->items = malloc(sizeof(table));
+	if (!fx->items)
+		return fail(err, "fixtures", "out of memory");
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		fx->items[fx->count] = table[i];
+		/* Unmade: the size asked of qemu-img create stands for the virtual size. */
+		fx->items[fx->count++].virtual_size = table[i].size;
+	}
+	return DDP_OK;
+}
+
 const ddp_fixture *ddp_fixtures_find(const ddp_fixtures *fx, const char *name)
 {
 	for (size_t i = 0; i < fx->count; i++)

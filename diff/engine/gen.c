@@ -412,6 +412,20 @@ void ddp_case_generate(ddp_case *c, ddp_source *src, const ddp_fixtures *fx)
 	place(c, &d, src);
 }
 
+void ddp_case_of_input(ddp_case *c, const uint8_t *data, size_t size, const ddp_fixtures *fx)
+{
+	ddp_source src;
+	ddp_error err;
+
+	if (size && data[0] == '{' && !ddp_case_parse(c, (const char *)data, size, "input", &err)) {
+		if (ddp_fixtures_find(fx, c->fixture))
+			return;
+		ddp_case_free(c);
+	}
+	ddp_source_bytes(&src, data, size);
+	ddp_case_generate(c, &src, fx);
+}
+
 void ddp_dd_generate(ddp_case *c, ddp_source *src, const ddp_config *cfg)
 {
 	ddp_case_generate(c, src, cfg->fixtures);

@@ -92,6 +92,25 @@ int ddp_ddcase_literal_files(const ddp_ddcase *c)
 	return 0;
 }
 
+static int holder(const char *const *argv, int argc, const char *s);
+
+int ddp_ddcase_literal_format(const ddp_ddcase *c)
+{
+	const char *v[DDP_DDCASE_MAX_OPS];
+
+	for (int i = 0; i < c->nops; i++)
+		v[i] = c->ops[i];
+	for (size_t pi = 0; pi < ddp_profile_count(); pi++) {
+		ddp_request req;
+		ddp_outcome out;
+		/* Any status: an -O read before an error is still one the operands give. */
+		ddp_parse_args(&req, &out, ddp_profile_at(pi), c->nops, v, NULL);
+		if (holder(v, c->nops, req.out_fmt) >= 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* An operand as the dd gets it: if=IN, of=OUT (and of=IN, if=OUT) the runner's names. */
 static char *op_text(const ddp_ddcase *c, const char *op)
 {
@@ -105,19 +124,6 @@ static char *op_text(const ddp_ddcase *c, const char *op)
 		return asprintf(&s, "%.3s%s", op, name) < 0 ? NULL : s;
 	}
 	return strdup(op);
-}
-
-/* Why an operand cannot be in a dd-cases line, or NULL. */
-static const char *op_problem(const char *s)
-{
-	if (!*s)
-		return "an empty operand";
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-			return "an operand may hold only printable ASCII without blanks";
-	if (!strncmp(s, "-O", 2) || !strncmp(s, "--output-format", 15))
-		return "the output format is the OUT-FORMAT column, not an operand";
-	return NULL;
 }
 
 /*
@@ -185,6 +191,8 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 	char **args;
 	const char *v[DDP_DDCASE_MAX_OPS + 6];
 	int nargs, literal = ddp_ddcase_literal_files(c);
+	/* The runner's -O OUT first (two elements), unless the operands give their own. */
+	int pre = ddp_ddcase_literal_format(c) ? 0 : 2;
 
 	if (ddp_ddcase_args(c, &args, &nargs))
 		return NULL; /* out of memory: the line is not refused for it */
@@ -195,9 +203,9 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 			int n = 0, k;
 			const char *why = NULL;
 
-			v[n++] = args[0];
-			v[n++] = args[1];
-			for (int i = 2 + from; i < nargs; i++)
+			for (int i = 0; i < pre; i++)
+				v[n++] = args[i];
+			for (int i = pre + from; i < nargs; i++)
 				v[n++] = args[i];
 			/* Any status: what was read before an unmodelled part is still read. */
 			ddp_parse_args(&req, &out, ddp_profile_at(pi), n, v, NULL);
@@ -208,10 +216,16 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 				why = req.help ? "-h or --help prints help and copies nothing: not a dd case"
 				      : "--object is refused by the engine (it creates objects, which may "
 				        "read or write files)";
-			} else if (req.out_fmt != args[1] && holder(v, n, req.out_fmt) >= 2) {
+			} else if (pre && req.out_fmt != args[1] && holder(v, n, req.out_fmt) >= 2) {
 				k = holder(v, n, req.out_fmt);
 				k -= req.out_fmt == v[k];
-				why = "the output format is the OUT-FORMAT column, not an operand";
+				why = "the output format is the OUT-FORMAT column, not an operand (or the "
+				      "operands give every -O and the one that applies is OUT-FORMAT)";
+			} else if (!pre && !from && strcmp(req.out_fmt, c->out_fmt)) {
+				/* The operands' own -O (twice, in a cluster): it must name OUT-FORMAT. */
+				k = holder(v, n, req.out_fmt);
+				k = k < 0 ? 0 : k - (k > 0 && req.out_fmt == v[k]);
+				why = "the -O that applies must be the OUT-FORMAT column's format";
 			} else if (req.in_fmt && !ddp_local_driver(req.in_fmt)) {
 				/* A local format reads in.IN as another (a finding's -f raw on qcow2). */
 				k = holder(v, n, req.in_fmt);
@@ -225,7 +239,7 @@ static const char *ops_meaning(const ddp_ddcase *c, int *bad)
 			}
 			if (why) {
 				/* v[2] is operand from; the runner's own elements are not operands. */
-				*bad = k < 2 ? from : k - 2 + from < c->nops ? k - 2 + from : c->nops - 1;
+				*bad = k < pre ? from : k - pre + from < c->nops ? k - pre + from : c->nops - 1;
 				ddp_ddcase_args_free(args, nargs);
 				return why;
 			}
@@ -267,11 +281,8 @@ static int check(const ddp_ddcase *c, const char *source, const int *cols, ddp_e
 	if (!out_format_ok(c->out_fmt))
 		return ddp_error_set(err, DDP_EINVAL, source, c->line, COLUMN,
 				     "%s: bad output format '%s'", c->name, c->out_fmt);
-	/* Each operand's spelling, then what they mean together. */
-	for (bad = 0; bad < c->nops && !(why = op_problem(c->ops[bad])); bad++)
-		;
-	if (!why)
-		why = ops_meaning(c, &bad);
+	/* What the operands mean together (any bytes but NUL: ddp_ddcase_line quotes). */
+	why = ops_meaning(c, &bad);
 	if (!why)
 		why = files_problem(c, &bad);
 	field = 4 + bad;
@@ -317,10 +328,58 @@ void ddp_ddcases_free(ddp_ddcases *list)
 }
 
 /* Splits a line on blanks; *cols gets the 1-based column of each field. */
-static int split(char *line, char **fields, int *cols, int max)
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/*
+ * A quoted field ('- O', '', 'a\x01b'), decoded in place from p (its
+ * opening quote): \\, \' and \xNN (not 00).  Returns where the field ends
+ * (after its closing quote), or NULL with *bad at the offending byte.
+ */
+static char *unquote(char *p, char **bad)
+{
+	char *w = p, *r = p + 1;
+
+	for (;;) {
+		if (!*r) {
+			*bad = p;
+			return NULL; /* no closing quote */
+		}
+		if (*r == '\'') {
+			*w = '\0';
+			r++;
+			if (*r && *r != ' ' && *r != '\t') {
+				*bad = r;
+				return NULL;
+			}
+			return r;
+		}
+		if (*r != '\\') {
+			*w++ = *r++;
+			continue;
+		}
+		if (r[1] == '\\' || r[1] == '\'') {
+			*w++ = r[1];
+			r += 2;
+		} else if (r[1] == 'x' && hexval(r[2]) >= 0 && hexval(r[3]) >= 0 &&
+		           hexval(r[2]) * 16 + hexval(r[3])) {
+			*w++ = (char)(hexval(r[2]) * 16 + hexval(r[3]));
+			r += 4;
+		} else {
+			*bad = r;
+			return NULL;
+		}
+	}
+}
+
+/* The line's fields; -1 when there are more than max, -2 (*badcol) for a bad quoted one. */
+static int split(char *line, char **fields, int *cols, int max, int *badcol)
 {
 	int n = 0;
-	char *p = line;
+	char *p = line, *bad;
 
 	while (*p) {
 		while (*p == ' ' || *p == '\t')
@@ -331,6 +390,16 @@ static int split(char *line, char **fields, int *cols, int max)
 			return -1;
 		cols[n] = (int)(p - line) + 1;
 		fields[n++] = p;
+		/* A quoted operand (not the name, which starts a comment with '#'). */
+		if (*p == '\'' && n > 4 && fields[0][0] != '#') {
+			char *end = unquote(p, &bad);
+			if (!end) {
+				*badcol = (int)(bad - line) + 1;
+				return -2;
+			}
+			p = end;
+			continue;
+		}
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 	}
@@ -347,7 +416,7 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 	while (*p) {
 		size_t len = strcspn(p, "\n");
 		char *line = strndup(p, len), *fields[DDP_DDCASE_MAX_OPS + 5];
-		int cols[DDP_DDCASE_MAX_OPS + 5], n, rc = DDP_OK;
+		int cols[DDP_DDCASE_MAX_OPS + 5], n, rc = DDP_OK, badcol = 0;
 		ddp_ddcase c;
 
 		lineno++;
@@ -364,10 +433,14 @@ int ddp_ddcases_parse(ddp_ddcases *out, const char *text, const char *source, dd
 					 "a control or non-ASCII byte (0x%02x)", (unsigned char)*q);
 				break;
 			}
-		n = rc ? 0 : split(line, fields, cols, DDP_DDCASE_MAX_OPS + 4);
-		if (!rc && n < 0)
+		n = rc ? 0 : split(line, fields, cols, DDP_DDCASE_MAX_OPS + 4, &badcol);
+		if (!rc && n == -1)
 			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, 0,
 					   "more than %d operands", DDP_DDCASE_MAX_OPS);
+		else if (!rc && n == -2)
+			rc = ddp_error_set(err, DDP_EINVAL, source, lineno, badcol,
+					   "a quoted operand: '...' with \\\\, \\' and \\xNN (not 00) "
+					   "inside, closed, then a blank");
 		if (rc || n == 0 || fields[0][0] == '#') {
 			free(line);
 			if (rc) {
@@ -504,6 +577,29 @@ void ddp_ddcase_default_name(char *buf, size_t size, const ddp_ddcase *c)
 	snprintf(buf, size, "%s", tmp);
 }
 
+/* An operand as a field: as it is, or quoted when it has blanks, other bytes, or none. */
+static void write_op(FILE *f, const char *op)
+{
+	int plain = *op && *op != '\'';
+
+	for (const char *p = op; *p && plain; p++)
+		plain = (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f;
+	if (plain) {
+		fputs(op, f);
+		return;
+	}
+	fputc('\'', f);
+	for (const char *p = op; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*p);
+		else
+			fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
 char *ddp_ddcase_line(const ddp_ddcase *c)
 {
 	char *buf = NULL, sizecol[48];
@@ -512,8 +608,10 @@ char *ddp_ddcase_line(const ddp_ddcase *c)
 
 	ddp_ddcase_size_column(sizecol, sizeof(sizecol), c);
 	fprintf(f, "%-35s %-6s %-6s %-6s", c->name, sizecol, c->in_fmt, c->out_fmt);
-	for (int i = 0; i < c->nops; i++)
-		fprintf(f, " %s", c->ops[i]);
+	for (int i = 0; i < c->nops; i++) {
+		fputc(' ', f);
+		write_op(f, c->ops[i]);
+	}
 	fclose(f);
 	while (len && buf[len - 1] == ' ')
 		buf[--len] = '\0';
@@ -527,8 +625,13 @@ static void py_string(FILE *f, const char *s)
 	fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '\'' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s >= 0x80)
+			fprintf(f, "\\udc%02x", (unsigned char)*s); /* the byte, as os.fsencode makes it */
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, f);
 	}
 	fputc('\'', f);
 }
@@ -572,6 +675,8 @@ char *ddp_ddcase_python(const ddp_ddcase *c)
 	if (ddp_ddcase_literal_files(c))
 		fprintf(f, "  # its own if= and of= (IN, OUT: in.%s, out.%s); no others added",
 		        c->in_fmt, c->out_fmt);
+	if (ddp_ddcase_literal_format(c))
+		fprintf(f, "  # its own -O: no -O %s added before the operands", c->out_fmt);
 	fputc('\n', f);
 	fclose(f);
 	return buf;
@@ -617,8 +722,10 @@ int ddp_ddcase_args(const ddp_ddcase *c, char ***argv_out, int *argc_out)
 		return DDP_ENOMEM;
 	ddp_ddcase_in_name(in, sizeof(in), c);
 	ddp_ddcase_runner_out_name(outn, sizeof(outn), c);
-	argv[n++] = strdup("-O");
-	argv[n++] = strdup(c->out_fmt);
+	if (!ddp_ddcase_literal_format(c)) {
+		argv[n++] = strdup("-O");
+		argv[n++] = strdup(c->out_fmt);
+	}
 	for (int i = 0; i < c->nops; i++)
 		argv[n++] = op_text(c, c->ops[i]);
 	if (!ddp_ddcase_literal_files(c) &&

@@ -244,8 +244,11 @@ static void note(mctx *m, const char *what, const ddp_ddcase *d)
 static int try_case(mctx *m, ddp_ddcase *best, ddp_ddcase *trial, const char *what)
 {
 	shown got;
+	ddp_error e;
 
-	if (!m->failed && interesting(m, trial, &got)) {
+	/* Only what can be a dd-cases line (an -O the operands give must stay OUT's, ...). */
+	ddp_ddcase_default_name(trial->name, sizeof(trial->name), trial);
+	if (!m->failed && !ddp_ddcase_check(trial, "minimise", &e) && interesting(m, trial, &got)) {
 		ddp_ddcase_free(best);
 		*best = *trial;
 		m->best = got;
@@ -295,6 +298,36 @@ static int drop_ops(mctx *m, ddp_ddcase *best)
 			if (try_case(m, best, &t, "dropped an operand")) {
 				changed = 1;
 				break;
+			}
+		}
+	}
+	return changed;
+}
+
+/*
+ * Option clusters (-UO, -Uxqcow) one letter fewer at a time, while the
+ * group keeps: a cluster left in a minimal case is one the divergence
+ * needs (a candidate that does not read clusters), not one the generator
+ * happened to write.
+ */
+static int split_clusters(mctx *m, ddp_ddcase *best)
+{
+	int changed = 0;
+
+	for (int i = 0; i < best->nops && !m->out_of_time && !m->failed; i++) {
+		const char *op = best->ops[i];
+		/* Short options only; their letters, up to one that takes a value (f, O). */
+		size_t letters = op[0] == '-' && op[1] && op[1] != '-' ? strcspn(op + 1, "fO") + 1 : 0;
+		for (size_t k = 1; k < letters && strlen(best->ops[i]) > 2 && !m->out_of_time; k++) {
+			ddp_ddcase t;
+			if (ddp_ddcase_copy(&t, best))
+				return changed;
+			/* Drop letter k (1-based, never the dash). */
+			memmove(t.ops[i] + k, t.ops[i] + k + 1, strlen(t.ops[i] + k));
+			if (try_case(m, best, &t, "split a cluster")) {
+				changed = 1;
+				letters--;
+				k--;
 			}
 		}
 	}
@@ -605,9 +638,12 @@ static int smaller_input(mctx *m, ddp_ddcase *best)
  * its own; literally (1) they stay where they were, the fixture's link as
  * if=IN and every other name as written (the runner then adds none), for
  * a finding whose files matter: an of= twice or missing, a bad operand
- * before them, another name.
+ * before them, another name.  Verbatim (2) the -O options stay too, the
+ * one that applies (by the core's parser, under profile p) giving OUT: a
+ * finding whose -O are read another way (twice, in a cluster).
  */
-static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f, int literal)
+static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f, int literal,
+                     const ddp_profile *p)
 {
 	int after_dashdash = 0;
 
@@ -620,7 +656,7 @@ static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f, int
 	snprintf(d->out_fmt, sizeof(d->out_fmt), "raw");
 	for (int i = 0; i < c->argc; i++) {
 		const char *a = c->argv[i];
-		if (!after_dashdash) {
+		if (!after_dashdash && literal < 2) {
 			if (!strcmp(a, "--")) {
 				after_dashdash = 1;
 			} else if ((!strcmp(a, "-O") || !strcmp(a, "--output-format")) && i + 1 < c->argc) {
@@ -655,6 +691,12 @@ static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f, int
 		if (d->nops == DDP_DDCASE_MAX_OPS)
 			return DDP_ERANGE;
 		d->ops[d->nops++] = strdup(a);
+	}
+	if (literal == 2) {
+		ddp_request req;
+		ddp_outcome out;
+		ddp_parse_args(&req, &out, p, c->argc, (const char *const *)c->argv, NULL);
+		snprintf(d->out_fmt, sizeof(d->out_fmt), "%s", req.out_fmt);
 	}
 	return DDP_OK;
 }
@@ -704,24 +746,33 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 
 		if (m.deadline < now() + 60)
 			m.deadline = now() + 60;
-		bad = to_ddcase(&best, c, f, 0);
-		bad |= to_ddcase(&lit, c, f, 1);
+		bad = to_ddcase(&best, c, f, 0, cfg->model_profile);
 		if (bad) {
 			ddp_ddcase_free(&best);
-			ddp_ddcase_free(&lit);
 			return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
 					     "more than %d operands", DDP_DDCASE_MAX_OPS);
 		}
 		memset(&lgot, 0, sizeof(lgot));
 		ok = interesting(&m, &best, &got);
-		if (!ok && !m.failed && ddp_ddcase_literal_files(&lit) &&
-		    interesting(&m, &lit, &lgot)) {
-			ddp_ddcase_free(&best);
-			best = lit;
-			got = lgot;
-			ok = 1;
-		} else {
-			ddp_ddcase_free(&lit);
+		/*
+		 * Else its own if= and of= (1), then its -O as they were too (2),
+		 * each when the form differs from the one before (it names files,
+		 * it gives more -O than the runner's).
+		 */
+		for (int literal = 1; literal <= 2 && !ok && !m.failed; literal++) {
+			if (to_ddcase(&lit, c, f, literal, cfg->model_profile)) {
+				ddp_ddcase_free(&lit);
+				continue;
+			}
+			if ((literal == 1 ? ddp_ddcase_literal_files(&lit) : ddp_ddcase_literal_format(&lit)) &&
+			    interesting(&m, &lit, &lgot)) {
+				ddp_ddcase_free(&best);
+				best = lit;
+				got = lgot;
+				ok = 1;
+			} else {
+				ddp_ddcase_free(&lit);
+			}
 		}
 		m.deadline = deadline;
 		if (!ok) {
@@ -750,6 +801,7 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 	/* 3. Shrink until nothing changes (or the time is up). */
 	do {
 		changed = drop_ops(&m, &best);
+		changed |= split_clusters(&m, &best);
 		changed |= plainer_output(&m, &best);
 		changed |= fewer_rules(&m, &best);
 		changed |= simpler_input(&m, &best);

@@ -102,6 +102,14 @@ char *ddp_ddcase_python(const ddp_ddcase *c);
  * its in.<fmt> and out.<fmt>.
  */
 int ddp_ddcase_literal_files(const ddp_ddcase *c);
+/*
+ * Whether the operands give the output format themselves (an -O twice, in
+ * a cluster: a finding of a candidate that reads options its own way): the
+ * runner then adds no -O of its own, and the -O that applies must name the
+ * OUT-FORMAT column's format (raw when none applies).  By the core's
+ * parser, under any profile.
+ */
+int ddp_ddcase_literal_format(const ddp_ddcase *c);
 /* in.<fmt>: the input's name (the runner links the input there). */
 void ddp_ddcase_in_name(char *buf, size_t size, const ddp_ddcase *c);
 /* out.<fmt>: the runner's output name (its of=, and what of=OUT means). */

@@ -129,6 +129,55 @@ static void test_signature_has(void **state)
 			         has[i].component, !has[i].has, has[i].has);
 }
 
+/* A minimal case's names: the cause two groups share when they are one mistake. */
+static const struct {
+	const char *args[8];
+	const char *cause;
+} causes[] = {
+	/* drop-count's minimal cases: the window, a parse error, a warning: one cause. */
+	{{"count=1", "if=in.raw", "of=out.img"}, "count,if,of"},
+	{{"count=x", "if=in.raw", "of=out.img"}, "count,if,of"},
+	{{"of=out.img", "count=0x1k", "if=in.raw", "count=2"}, "count,if,of"},
+	/* An option's value is named up to '=' or ',', attached or not. */
+	{{"-O", "count=0.0019k", "if=in.raw", "of=out.img"}, "-O count,if,of"},
+	{{"-Ovpc", "if=in.raw", "of=out.img"}, "-O vpc,if,of"},
+	{{"-O", "vpc", "if=in.raw", "of=out.img"}, "-O vpc,if,of"},
+	{{"--object", "secret,id=s0", "if=a"}, "--object secret"},
+	{{"--object=secret,id=s0", "if=a"}, "--object secret"},
+	/* A cluster is "cluster", whatever its letters (its value still taken);
+	 * after "--" everything is an operand.  An odd name (a cluster, "--", a
+	 * flag, a word no dd operand) is the cause alone: what is beside it
+	 * only makes the divergence show (no-option-clusters' four groups). */
+	{{"-xU", "if=a", "of=b"}, "cluster"},
+	{{"-UO", "vpc", "if=in.raw", "of=out.raw"}, "cluster"},
+	{{"bs=0x628K", "-UO", "parallels", "if=in.vmdk", "of=out.raw"}, "cluster"},
+	{{"bs=0.5000k", "-UOqcow", "count=1", "if=in.raw", "of=out.raw"}, "cluster"},
+	{{"-hO", "", "if=in.raw", "of=out.raw"}, "cluster"},
+	{{"-U", "-x", "if=a"}, "-U,-x"},
+	{{"--", "-U", "skip=1"}, "--,-U"},
+	{{"foo", "COUNT=1", "count=2"}, "COUNT,foo"},
+	{{"-f", "qcow2", "-O", "vmdk", "skip=1", "if=a"}, "-O vmdk,-f qcow2,if,skip"},
+	/* map's options. */
+	{{"--start-offset=512", "--output=json"}, "--output json,--start-offset"},
+	{{"-f"}, "-f"},
+};
+
+static void test_case_cause(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ROWS(causes); i++) {
+		ddp_case c = {.argc = 0};
+		char out[256];
+		while (c.argc < 8 && causes[i].args[c.argc]) {
+			c.argv[c.argc] = (char *)causes[i].args[c.argc];
+			c.argc++;
+		}
+		ddp_case_cause(out, sizeof(out), &c);
+		if (strcmp(out, causes[i].cause))
+			fail_msg("row %zu: cause '%s', want '%s'", i, out, causes[i].cause);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_group_key_ok),
 		cmocka_unit_test(test_rules_subset),
 		cmocka_unit_test(test_signature_has),
+		cmocka_unit_test(test_case_cause),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,6 +94,18 @@ static const struct {
 	{"--format=nbd", 0},
 	{"count=1 -f", 8},              /* would take the runner's if= */
 	{"-x -Oqcow2", 3},              /* hidden behind an option error */
+	/* The operands' own -O (OUT raw here): the one that applies must be raw. */
+	{"-O qcow2 -Oraw", -1},
+	{"-UOraw", -1},
+	{"-Oraw -O qcow2", 6},
+	/* Quoted operands: blanks, none, other bytes; a bad quote is refused where it is. */
+	{"'- O'", -1},
+	{"'' bs=512", -1},
+	{"'count=1\\x01' 'it\\'s'", -1},
+	{"'- O", 0},
+	{"'a\\x00'", 2},
+	{"'a\\q'", 2},
+	{"'a'b", 3},
 	{"if=../x", 0},
 	{"of=/etc/x", 0},
 	/* A line's own files: as a case's (ddp_case_is_safe), each named where it is. */
@@ -124,6 +136,37 @@ static void ddcases_operands(void **state)
 			fail_msg("'%s': %s (column %d), want %s column %d", ddcases[i].ops,
 			         rc ? err.message : "accepted", rc ? err.column : 0,
 			         ddcases[i].at >= 0 ? "refused at" : "accepted", 16 + ddcases[i].at);
+	}
+}
+
+/* A line written by ddp_ddcase_line reads back as the same operands, whatever their bytes. */
+static void ddcases_quoting(void **state)
+{
+	static const char *const ops[][3] = {
+		{"- O", "", "bs=512"},
+		{"count=1\x01", "it's", "a\\b"},
+		{"'quoted'", "\xc3\xa9", "#x"},
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ROWS(ops); i++) {
+		ddp_ddcase c = {.name = "q", .size_text = "4k", .size = 4096, .in_fmt = "raw",
+		                .out_fmt = "raw", .nops = 3};
+		ddp_ddcases list;
+		ddp_error err;
+		char *line;
+		for (int k = 0; k < 3; k++)
+			c.ops[k] = (char *)ops[i][k];
+		line = ddp_ddcase_line(&c);
+		if (ddp_ddcases_parse(&list, line, "dd-cases", &err))
+			fail_msg("row %zu: '%s' does not read back: %s", i, line, err.message);
+		assert_int_equal(list.count, 1);
+		assert_int_equal(list.items[0].nops, 3);
+		for (int k = 0; k < 3; k++)
+			if (strcmp(list.items[0].ops[k], ops[i][k]))
+				fail_msg("row %zu: operand %d reads back as '%s' from '%s'", i, k,
+				         list.items[0].ops[k], line);
+		ddp_ddcases_free(&list);
+		free(line);
 	}
 }
 
@@ -166,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(case_is_safe),
 		cmocka_unit_test(ddcases_operands),
+		cmocka_unit_test(ddcases_quoting),
 		cmocka_unit_test(meta_case_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
