@@ -701,6 +701,71 @@ static int to_ddcase(ddp_ddcase *d, const ddp_case *c, const ddp_fixture *f, int
 	return DDP_OK;
 }
 
+/*
+ * The finding c (on fixture f) in dd-cases form, on a dd-cases input just
+ * like the fixture: with the runner's if= and of= first, else the
+ * finding's own (to_ddcase), whatever budget is left: without it there is
+ * no case.  DDP_OK with *best and what it shows (*got); else *best freed
+ * and an error saying what the form shows instead of signature.
+ */
+static int ddcases_form(mctx *m, ddp_ddcase *best, shown *got, const ddp_case *c,
+                        const ddp_fixture *f, const char *signature)
+{
+	ddp_ddcase lit;
+	shown lgot;
+	int ok, bad;
+	double deadline = m->deadline;
+
+	if (m->deadline < now() + 60)
+		m->deadline = now() + 60;
+	bad = to_ddcase(best, c, f, 0, m->cfg->model_profile);
+	if (bad) {
+		ddp_ddcase_free(best);
+		return ddp_error_set(m->err, DDP_EINVAL, "minimise", 0, 0,
+				     "more than %d operands", DDP_DDCASE_MAX_OPS);
+	}
+	memset(&lgot, 0, sizeof(lgot));
+	ok = interesting(m, best, got);
+	/*
+	 * Else its own if= and of= (1), then its -O as they were too (2),
+	 * each when the form differs from the one before (it names files,
+	 * it gives more -O than the runner's).
+	 */
+	for (int literal = 1; literal <= 2 && !ok && !m->failed; literal++) {
+		if (to_ddcase(&lit, c, f, literal, m->cfg->model_profile)) {
+			ddp_ddcase_free(&lit);
+			continue;
+		}
+		if ((literal == 1 ? ddp_ddcase_literal_files(&lit) : ddp_ddcase_literal_format(&lit)) &&
+		    interesting(m, &lit, &lgot)) {
+			ddp_ddcase_free(best);
+			*best = lit;
+			*got = lgot;
+			ok = 1;
+		} else {
+			ddp_ddcase_free(&lit);
+		}
+	}
+	m->deadline = deadline;
+	if (!ok) {
+		char sizecol[48], own[600] = "";
+		ddp_ddcase_size_column(sizecol, sizeof(sizecol), best);
+		if (lgot.sig[0])
+			snprintf(own, sizeof(own), ", with its own %s", lgot.sig);
+		ddp_ddcase_free(best);
+		return m->failed ? DDP_ERROR
+		     : ddp_error_set(m->err, DDP_EINVAL, "minimise", 0, 0,
+				     "in dd-cases form (-O %s, a %s %s input) the finding shows, "
+				     "with the runner's if= and of=, %s%s%s%s%s, not %s%s%s%s",
+				     best->out_fmt, sizecol, best->in_fmt, got->sig,
+				     got->rules[0] ? " (rules " : "", got->rules,
+				     got->rules[0] ? ")" : "", own, signature,
+				     m->orig.rules[0] ? " (rules " : "", m->orig.rules,
+				     m->orig.rules[0] ? ")" : "");
+	}
+	return DDP_OK;
+}
+
 int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case *c,
 		 const char *signature, const ddp_minimise_opts *opts, ddp_error *err)
 {
@@ -733,66 +798,9 @@ int ddp_minimise(ddp_minimise_result *out, const ddp_config *cfg, const ddp_case
 	m.best = m.orig;
 	snprintf(out->orig_rules, sizeof(out->orig_rules), "%s", m.orig.rules);
 	out->modelled = m.orig.modelled;
-	/*
-	 * 2. The same in dd-cases form, on a dd-cases input just like the
-	 * fixture: with the runner's if= and of= first, else the finding's own
-	 * (to_ddcase), whatever budget is left: without it there is no case.
-	 */
-	{
-		ddp_ddcase lit;
-		shown lgot;
-		int ok, bad;
-		double deadline = m.deadline;
-
-		if (m.deadline < now() + 60)
-			m.deadline = now() + 60;
-		bad = to_ddcase(&best, c, f, 0, cfg->model_profile);
-		if (bad) {
-			ddp_ddcase_free(&best);
-			return ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
-					     "more than %d operands", DDP_DDCASE_MAX_OPS);
-		}
-		memset(&lgot, 0, sizeof(lgot));
-		ok = interesting(&m, &best, &got);
-		/*
-		 * Else its own if= and of= (1), then its -O as they were too (2),
-		 * each when the form differs from the one before (it names files,
-		 * it gives more -O than the runner's).
-		 */
-		for (int literal = 1; literal <= 2 && !ok && !m.failed; literal++) {
-			if (to_ddcase(&lit, c, f, literal, cfg->model_profile)) {
-				ddp_ddcase_free(&lit);
-				continue;
-			}
-			if ((literal == 1 ? ddp_ddcase_literal_files(&lit) : ddp_ddcase_literal_format(&lit)) &&
-			    interesting(&m, &lit, &lgot)) {
-				ddp_ddcase_free(&best);
-				best = lit;
-				got = lgot;
-				ok = 1;
-			} else {
-				ddp_ddcase_free(&lit);
-			}
-		}
-		m.deadline = deadline;
-		if (!ok) {
-			char sizecol[48], own[600] = "";
-			ddp_ddcase_size_column(sizecol, sizeof(sizecol), &best);
-			if (lgot.sig[0])
-				snprintf(own, sizeof(own), ", with its own %s", lgot.sig);
-			ddp_ddcase_free(&best);
-			rc = m.failed ? DDP_ERROR
-			     : ddp_error_set(err, DDP_EINVAL, "minimise", 0, 0,
-					     "in dd-cases form (-O %s, a %s %s input) the finding shows, "
-					     "with the runner's if= and of=, %s%s%s%s%s, not %s%s%s%s",
-					     best.out_fmt, sizecol, best.in_fmt, got.sig,
-					     got.rules[0] ? " (rules " : "", got.rules,
-					     got.rules[0] ? ")" : "", own, signature,
-					     m.orig.rules[0] ? " (rules " : "", m.orig.rules,
-					     m.orig.rules[0] ? ")" : "");
-			goto out;
-		}
-	}
+	/* 2. The same in dd-cases form. */
+	if ((rc = ddcases_form(&m, &best, &got, c, f, signature)))
+		goto out;
 	m.best = got;
 	note(&m, "dd-cases form", &best);
 	out->orig_args = best.nops;
