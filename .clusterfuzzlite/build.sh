@@ -24,15 +24,14 @@ done
 rm -f "$build/libddpcore.a"
 ar rcs "$build/libddpcore.a" "${objs[@]}"
 
-# The engine: every diff/*.c but afl_driver.c (a harness with its own main),
+# The engine: every diff/<module>/*.c (diff/afl_driver.c is a harness with its own main),
 # and the havoc dictionary's table, made from dict/operands.dict as the
 # CMake build makes it (diff/dict_to_c.cmake).
 cmake -DIN=dict/operands.dict -DOUT="$build/dict_tokens.c" -P diff/dict_to_c.cmake
 objs=("$build/diff-dict_tokens.o")
 $CC $CFLAGS -std=c11 -Icore/include -Idiff $jansson_cflags -c "$build/dict_tokens.c" -o "$build/diff-dict_tokens.o"
-for src in diff/*.c; do
-	[ "$src" = diff/afl_driver.c ] && continue
-	obj="$build/diff-$(basename "$src" .c).o"
+for src in diff/*/*.c; do
+	obj="$build/diff-$(basename "$(dirname "$src")")-$(basename "$src" .c).o"
 	$CC $CFLAGS -std=c11 -Icore/include -Idiff $jansson_cflags -c "$src" -o "$obj"
 	objs+=("$obj")
 done

@@ -2,7 +2,7 @@
 #ifndef DDP_BASELINES_CLI_H
 #define DDP_BASELINES_CLI_H
 
-#include "baseline.h"
+#include "suite/suite.h"
 
 /* A qemu-img to make baselines with, and the version its --version says. */
 typedef struct ddp_bl_ref {

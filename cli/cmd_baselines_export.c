@@ -20,8 +20,8 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
-#include "map.h"
-#include "suitefiles.h"
+#include "map/map.h"
+#include "suite/suite.h"
 
 static const char usage[] =
 	"usage: ddparity baselines export --layout instar [--cases FILE] [--baselines DIR]\n"

@@ -14,7 +14,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
-#include "map.h"
+#include "map/map.h"
 
 static const char usage[] =
 	"usage: ddparity baselines generate --command map [--reference PATH]...\n"

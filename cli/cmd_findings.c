@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine.h"
+#include "engine/engine.h"
 
 static const char usage[] =
 	"usage: ddparity findings merge OUT DIR...\n"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "baseline.h"
+#include "suite/suite.h"
 #include "engine_setup.h"
 
 static const char usage[] =

@@ -18,8 +18,7 @@
 #include "baselines_cli.h"
 #include "cli.h"
 #include "engine_setup.h"
-#include "promote.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char minimise_usage[] =
 	"usage: ddparity minimise FINDING_DIR [--seconds N] [--name NAME]\n"
@@ -227,8 +226,8 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 	}
 	rc = ddp_cli_engine_setup_for(&s, a->reference, NULL, a->candidate,
 	        result.stderr_mode, result.info_profile,
-	        a->workdir ? a->workdir : own, 0, c.fixture);
-	a->is_map = ddp_is_map_case(&c);
+	        a->workdir ? a->workdir : own, 0, c.kind == DDP_CASE_DD ? c.fixture : "");
+	a->is_map = c.kind == DDP_CASE_MAP;
 	/* A map finding: its fixture is one of the map manifest's, made again here. */
 	if (!rc && a->is_map && (rc = ddp_cli_engine_setup_map(&s, a->manifest)))
 		ddp_cli_engine_teardown(&s);
@@ -313,7 +312,7 @@ static int map_window_of(map_min *mm, const ddp_case *c, const char *name)
 	int windowed = 0;
 
 	memset(mm, 0, sizeof(*mm));
-	snprintf(mm->fixture, sizeof(mm->fixture), "%s", c->fixture + strlen(DDP_MAP_CASE_PREFIX));
+	snprintf(mm->fixture, sizeof(mm->fixture), "%s", c->fixture);
 	for (int i = 0; i < c->argc; i++) {
 		const char *o = c->argv[i], *v = i + 1 < c->argc ? c->argv[i + 1] : "";
 		if (!strcmp(o, "--output=json")) {
@@ -468,7 +467,7 @@ static int is_map_finding(const char *what)
 	snprintf(path, sizeof(path), "%s/case.json", head);
 	if (access(path, F_OK) || ddp_case_load(&c, path, &err))
 		return 0;
-	yes = ddp_is_map_case(&c);
+	yes = c.kind == DDP_CASE_MAP;
 	ddp_case_free(&c);
 	return yes;
 }

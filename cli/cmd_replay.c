@@ -18,7 +18,7 @@
 #include "baselines_cli.h"
 #include "cli.h"
 #include "engine_setup.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char usage[] =
 	"usage: ddparity replay [--candidate SPEC] [--reference PATH|model:VERSION]\n"

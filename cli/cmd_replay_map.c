@@ -18,7 +18,7 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
-#include "map.h"
+#include "map/map.h"
 
 static const char usage[] =
 	"usage: ddparity replay --command map [--candidate SPEC] [--reference PATH]\n"

@@ -18,8 +18,8 @@
 
 #include "baselines_cli.h"
 #include "cli.h"
-#include "map.h"
-#include "suitefiles.h"
+#include "map/map.h"
+#include "suite/suite.h"
 
 static const char usage[] =
 	"usage: ddparity report [--output FILE] [--cases FILE] [--baselines DIR]\n"

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "engine_setup.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char usage[] =
 	"usage: ddparity reproduce FINDING_DIR [--reference PATH|model[:VERSION]]\n"
@@ -93,10 +93,10 @@ static int setup(ddp_engine_setup *s, const char *reference, const char *reader,
                  const ddp_case *c)
 {
 	int rc = ddp_cli_engine_setup_for(s, reference, reader, candidate, result->stderr_mode,
-	                                  result->info_profile, workdir, 0, c->fixture);
+	                                  result->info_profile, workdir, 0,
+	                                  c->kind == DDP_CASE_DD ? c->fixture : "");
 
-	if (!rc && !strncmp(c->fixture, DDP_MAP_CASE_PREFIX, strlen(DDP_MAP_CASE_PREFIX)) &&
-	    (rc = ddp_cli_engine_setup_map(s, NULL)))
+	if (!rc && c->kind == DDP_CASE_MAP && (rc = ddp_cli_engine_setup_map(s, NULL)))
 		ddp_cli_engine_teardown(s);
 	else if (!rc && (rc = ddp_cli_engine_setup_case(s, c)))
 		ddp_cli_engine_teardown(s);

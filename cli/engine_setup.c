@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "baselines_cli.h"
 #include "engine_setup.h"
-#include "baseline.h"
+#include "suite/suite.h"
 
 int ddp_cli_engine_setup(ddp_engine_setup *s, const char *reference, const char *reader,
                          const char *candidate, const char *stderr_mode,
@@ -93,6 +93,7 @@ int ddp_cli_engine_setup_for(ddp_engine_setup *s, const char *reference, const c
 	int ref_model = reference && ddp_reference_is_model(reference, &model_version);
 
 	memset(s, 0, sizeof(*s));
+	ddp_dd_attach(cfg);
 	if (reader && !ref_model)
 		return ddp_cli_fail("--reader %s: only with --reference model[:VERSION] (a real "
 		                    "reference reads its outputs itself)", reader);
@@ -249,7 +250,7 @@ int ddp_cli_engine_setup_map(ddp_engine_setup *s, const char *manifest)
 		return ddp_cli_fail("%s: %s", s->cfg.map_fixdir, strerror(errno));
 	if (ddp_map_fixtures_make(&s->map, s->cfg.map_fixdir, s->cfg.reference.argv[0], &err))
 		return ddp_cli_fail_error(path, &err);
-	s->cfg.map = &s->map;
+	ddp_map_attach(&s->cfg, &s->map);
 	return DDP_EXIT_OK;
 }
 

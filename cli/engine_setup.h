@@ -2,9 +2,9 @@
 #ifndef DDP_ENGINE_SETUP_H
 #define DDP_ENGINE_SETUP_H
 
-#include "engine.h"
-#include "map.h"
-#include "suitefiles.h"
+#include "engine/engine.h"
+#include "map/map.h"
+#include "suite/suite.h"
 
 typedef struct ddp_engine_setup {
 	ddp_config cfg;

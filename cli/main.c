@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine.h"
+#include "engine/engine.h"
 
 static const struct {
 	const char *name;

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "proc.h"
+#include "common/common.h"
 
 int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "engine.h"
+#include "engine/engine.h"
 
 /* --json -: the standard output the document goes to (the text's stdout is then stderr), or -1. */
 static int json_stdout = -1;

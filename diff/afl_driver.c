@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "suite/suite.h"
 
 static ddp_config cfg;
 static ddp_fixtures fixtures;
@@ -60,6 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                  : mode && !strcmp(mode, "exact") ? DDP_STDERR_EXACT
 	                  : cfg.candidate.is_model || cfg.candidate.is_qemu ? DDP_STDERR_EXACT
 	                                                                   : DDP_STDERR_CLASS;
+	ddp_dd_attach(&cfg);
 	cfg.timeout = 30;
 	cfg.output_cap = 1 << 20;
 	cfg.max_output = DDP_MAX_OUTPUT_DEFAULT;

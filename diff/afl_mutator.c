@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 typedef struct mutator {
 	ddp_fixtures fixtures; /* the table, unmade: for the names and sizes */

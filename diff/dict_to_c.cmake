@@ -27,7 +27,7 @@ foreach(line IN LISTS lines)
   math(EXPR n "${n} + 1")
 endforeach()
 file(WRITE ${OUT}.tmp "/* Generated from ${IN} by diff/dict_to_c.cmake: do not edit. */\n"
-  "#include \"engine.h\"\n\n"
+  "#include \"engine/engine.h\"\n\n"
   "const ddp_dict_token ddp_dict_tokens[] = {\n${body}};\n"
   "const size_t ddp_dict_ntokens = ${n};\n")
 file(RENAME ${OUT}.tmp ${OUT})

@@ -11,7 +11,7 @@
  */
 #define FUZZ_TARGET "ddcases"
 #include "files.h"
-#include "baseline.h"
+#include "suite/suite.h"
 
 static const char source[] = "dd-cases";
 

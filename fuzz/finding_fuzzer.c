@@ -13,7 +13,7 @@
  */
 #define FUZZ_TARGET "finding"
 #include "files.h"
-#include "suitefiles.h"
+#include "engine/engine.h"
 
 static void check_case(const char *text, size_t len)
 {

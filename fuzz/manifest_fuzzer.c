@@ -14,7 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define FUZZ_TARGET "manifest"
 #include "files.h"
-#include "map.h"
+#include "map/map.h"
 
 static const char source[] = "map-fixtures";
 

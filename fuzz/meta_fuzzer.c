@@ -15,7 +15,7 @@
  */
 #define FUZZ_TARGET "meta"
 #include "files.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char meta_source[] = "case.meta.json", out_source[] = "case.stdout.txt";
 

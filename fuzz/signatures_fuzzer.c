@@ -11,7 +11,7 @@
  */
 #define FUZZ_TARGET "signatures"
 #include "files.h"
-#include "suitefiles.h"
+#include "engine/engine.h"
 
 static const char source[] = "signatures.json";
 

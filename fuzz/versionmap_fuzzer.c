@@ -12,7 +12,7 @@
  */
 #define FUZZ_TARGET "versionmap"
 #include "files.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const char source[] = "version-map.json";
 

@@ -102,6 +102,86 @@ static int split_fields(ddp_known_divergence *e, const char *text, size_t n,
 	return DDP_OK;
 }
 
+/* One entry's columns, as [start, end) offsets into the text. */
+typedef struct known_cols {
+	size_t p0, p1; /* CASE-PATTERN */
+	size_t f0, f1; /* FIELDS */
+	size_t r0, r1; /* REASON, without trailing blanks */
+} known_cols;
+
+/*
+ * Reads line number line, text[bol, eol): DDP_OK with its columns in *c,
+ * 1 for a blank line or a comment, else DDP_EINVAL with err at the byte.
+ */
+static int known_line(known_cols *c, const char *text, size_t bol, size_t eol, int line,
+                      const char *source, ddp_error *err)
+{
+	char msg[160];
+	size_t i;
+
+	for (i = bol; i < eol; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			snprintf(msg, sizeof(msg), "control character 0x%02x", ch);
+			return known_fail(err, source, line, (int)(i - bol) + 1, i, msg);
+		}
+	}
+	for (i = bol; i < eol && is_blank(text[i]); i++)
+		;
+	if (i == eol || text[i] == '#')
+		return 1;
+	for (c->p0 = i; i < eol && !is_blank(text[i]); i++)
+		if (!is_word((unsigned char)text[i]))
+			return known_fail(err, source, line, (int)(i - bol) + 1, i,
+			                  "a case pattern is printable ASCII without blanks");
+	c->p1 = i;
+	while (i < eol && is_blank(text[i]))
+		i++;
+	if (i == eol)
+		return known_fail(err, source, line, (int)(i - bol) + 1, i,
+		                  "expected FIELD[,FIELD...] after the case pattern "
+		                  "(line format: CASE-PATTERN FIELDS REASON)");
+	for (c->f0 = i; i < eol && !is_blank(text[i]); i++)
+		if (!is_word((unsigned char)text[i]))
+			return known_fail(err, source, line, (int)(i - bol) + 1, i,
+			                  "a field is printable ASCII without blanks");
+	c->f1 = i;
+	while (i < eol && is_blank(text[i]))
+		i++;
+	if (i == eol)
+		return known_fail(err, source, line, (int)(i - bol) + 1, i,
+		                  "expected a reason after the fields (line format: "
+		                  "CASE-PATTERN FIELDS REASON)");
+	c->r0 = i;
+	for (c->r1 = eol; c->r1 > c->r0 && is_blank(text[c->r1 - 1]); c->r1--)
+		;
+	return DDP_OK;
+}
+
+/* Room for one more entry (and its raw FIELDS column); DDP_ENOMEM when there is none. */
+static int known_grow(ddp_known_divergences *list, size_t *cap, const char ***field_cols,
+                      size_t **field_lens)
+{
+	size_t ncap = *cap ? 2 * *cap : 8;
+	void *a, *b, *c;
+
+	if (list->count < *cap)
+		return DDP_OK;
+	a = realloc(list->entries, ncap * sizeof(*list->entries));
+	b = a ? realloc(*field_cols, ncap * sizeof(**field_cols)) : NULL;
+	c = b ? realloc(*field_lens, ncap * sizeof(**field_lens)) : NULL;
+	if (a)
+		list->entries = a;
+	if (b)
+		*field_cols = b;
+	if (c)
+		*field_lens = c;
+	if (!c)
+		return DDP_ENOMEM;
+	*cap = ncap;
+	return DDP_OK;
+}
+
 int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
                                 size_t len, const char *source,
                                 ddp_error *err)
@@ -125,7 +205,8 @@ int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
 		return ddp_fail(err, DDP_ENOMEM, source, 0, 0, 0, "out of memory");
 	}
 	while (pos < len && !rc) {
-		size_t bol = pos, eol = pos, i, p0, p1, f0, f1, r0, r1;
+		size_t bol = pos, eol = pos;
+		known_cols c = {0, 0, 0, 0, 0, 0};
 		ddp_known_divergence *e;
 
 		while (eol < len && text[eol] != '\n')
@@ -134,110 +215,46 @@ int ddp_known_divergences_parse(ddp_known_divergences **out, const char *text,
 		line++;
 		if (eol > bol && text[eol - 1] == '\r')
 			eol--;
-		for (i = bol; i < eol; i++) {
-			unsigned char c = (unsigned char)text[i];
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				snprintf(msg, sizeof(msg), "control character 0x%02x", c);
-				rc = known_fail(err, source, line, (int)(i - bol) + 1, i, msg);
-				break;
-			}
-		}
-		if (rc)
-			break;
-		for (i = bol; i < eol && is_blank(text[i]); i++)
-			;
-		if (i == eol || text[i] == '#')
+		if ((rc = known_line(&c, text, bol, eol, line, source, err)) == 1) {
+			rc = DDP_OK;
 			continue;
-		/* CASE-PATTERN */
-		for (p0 = i; i < eol && !is_blank(text[i]); i++)
-			if (!is_word((unsigned char)text[i])) {
-				rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
-				                "a case pattern is printable ASCII without blanks");
-				break;
-			}
+		}
 		if (rc)
 			break;
-		p1 = i;
-		while (i < eol && is_blank(text[i]))
-			i++;
-		if (i == eol) {
-			rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
-			                "expected FIELD[,FIELD...] after the case pattern "
-			                "(line format: CASE-PATTERN FIELDS REASON)");
-			break;
-		}
-		/* FIELDS */
-		for (f0 = i; i < eol && !is_blank(text[i]); i++)
-			if (!is_word((unsigned char)text[i])) {
-				rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
-				                "a field is printable ASCII without blanks");
-				break;
-			}
-		if (rc)
-			break;
-		f1 = i;
-		while (i < eol && is_blank(text[i]))
-			i++;
-		if (i == eol) {
-			rc = known_fail(err, source, line, (int)(i - bol) + 1, i,
-			                "expected a reason after the fields (line format: "
-			                "CASE-PATTERN FIELDS REASON)");
-			break;
-		}
-		r0 = i;
-		for (r1 = eol; r1 > r0 && is_blank(text[r1 - 1]); r1--)
-			;
 		/* a duplicate: the same pattern and the same field list */
 		for (size_t k = 0; k < list->count; k++) {
 			ddp_known_divergence *o = &list->entries[k];
-			if (strlen(o->case_pattern) == p1 - p0 &&
-			    !memcmp(o->case_pattern, text + p0, p1 - p0) &&
-			    field_lens[k] == f1 - f0 &&
-			    !memcmp(field_cols[k], text + f0, f1 - f0)) {
+			if (strlen(o->case_pattern) == c.p1 - c.p0 &&
+			    !memcmp(o->case_pattern, text + c.p0, c.p1 - c.p0) &&
+			    field_lens[k] == c.f1 - c.f0 &&
+			    !memcmp(field_cols[k], text + c.f0, c.f1 - c.f0)) {
 				snprintf(msg, sizeof(msg),
 				         "duplicate entry (the same pattern and fields as "
 				         "line %d)", o->line);
-				rc = known_fail(err, source, line, (int)(p0 - bol) + 1, p0, msg);
+				rc = known_fail(err, source, line, (int)(c.p0 - bol) + 1, c.p0, msg);
 				break;
 			}
 		}
-		if (rc)
+		if (rc || (rc = known_grow(list, &cap, &field_cols, &field_lens)))
 			break;
-		if (list->count == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			void *a = realloc(list->entries, ncap * sizeof(*list->entries));
-			void *b = a ? realloc(field_cols, ncap * sizeof(*field_cols)) : NULL;
-			void *c = b ? realloc(field_lens, ncap * sizeof(*field_lens)) : NULL;
-			if (a)
-				list->entries = a;
-			if (b)
-				field_cols = b;
-			if (c)
-				field_lens = c;
-			if (!c) {
-				rc = DDP_ENOMEM;
-				break;
-			}
-			cap = ncap;
-		}
 		e = &list->entries[list->count];
 		memset(e, 0, sizeof(*e));
 		e->line = line;
-		field_cols[list->count] = text + f0;
-		field_lens[list->count] = f1 - f0;
+		field_cols[list->count] = text + c.f0;
+		field_lens[list->count] = c.f1 - c.f0;
 		list->count++;
-		if (!(e->case_pattern = dup_range(text + p0, p1 - p0)) ||
-		    !(e->reason = dup_range(text + r0, r1 - r0))) {
+		if (!(e->case_pattern = dup_range(text + c.p0, c.p1 - c.p0)) ||
+		    !(e->reason = dup_range(text + c.r0, c.r1 - c.r0))) {
 			rc = DDP_ENOMEM;
 			break;
 		}
 		{
 			size_t bad = 0;
 			const char *why = NULL;
-			rc = split_fields(e, text + f0, f1 - f0, &bad, &why);
+			rc = split_fields(e, text + c.f0, c.f1 - c.f0, &bad, &why);
 			if (rc == DDP_EINVAL)
-				rc = known_fail(err, source, line, (int)(f0 + bad - bol) + 1,
-				                f0 + bad, why);
+				rc = known_fail(err, source, line, (int)(c.f0 + bad - bol) + 1,
+				                c.f0 + bad, why);
 		}
 	}
 	free(field_cols);

@@ -240,7 +240,7 @@ for key, g in groups.items():
 PY
   dir=$tmp/f/$(head -1 "$tmp/groups")
   # Minimised onto the plainest fixtures: a raw image (the format's logic is not the bug).
-  python3 -c 'import json, sys; sys.exit(not json.load(open(sys.argv[1]))["fixture"].startswith("map:raw-"))' \
+  python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); sys.exit(not (c["command"] == "map" and c["fixture"].startswith("raw-")))' \
     "$dir/headline/case.json" || { cat "$dir/headline/case.json"; fail "the headline is not on a raw fixture"; }
   # Promote into a copy of the map baselines, whose manifest has the raw fixtures only
   # (quick to make; the committed windows kept).

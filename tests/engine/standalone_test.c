@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "suite/suite.h"
 
 static char root[256];
 
@@ -77,6 +77,7 @@ static void make_setup(setup *s)
 	char fixdir[300];
 
 	memset(s, 0, sizeof(*s));
+	ddp_dd_attach(&s->cfg);
 	if (ddp_tool_init(&s->cfg.reference, "qemu-img", &err))
 		fail_msg("qemu-img: %s (install qemu-utils)", err.message);
 	assert_true(s->cfg.reference.is_qemu);
@@ -263,6 +264,7 @@ static void input_too_big(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
+	ddp_dd_attach(&cfg);
 	cfg.fixtures = &one;
 	memset(&res, 0, sizeof(res));
 	set_case(&c, "raw-65M-random", args);

@@ -7,7 +7,7 @@
 #
 # Runs, from a directory of its own that must stay empty: campaigns of
 # `ddparity fuzz` with the model and with a mutant (hostile operands among
-# their cases, diff/gen.c), `minimise` of a finding (with no TMPDIR, so in
+# their cases, diff/engine/gen.c), `minimise` of a finding (with no TMPDIR, so in
 # /dev/shm or /tmp) and `reproduce` of it, and `reproduce` of a finding per
 # hostile operand (gen.c's and more: every place watched here, protocols,
 # json: file names).

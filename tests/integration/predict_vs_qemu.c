@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "ddparity.h"
-#include "proc.h"
+#include "common/common.h"
 
 #define MAX_ARGS 24
 

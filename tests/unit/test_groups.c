@@ -10,8 +10,8 @@
 
 #include "testutil.h"
 
-#include "engine.h"
-#include "suitefiles.h"
+#include "engine/engine.h"
+#include "suite/suite.h"
 
 static const struct {
 	const char *kinds, *rules;
@@ -27,6 +27,10 @@ static const struct {
 	/* Which JSON fields of map's output differ is one bug seen twice. */
 	{"map:/0/start,/0/length", "output-json,window", 1, "map @ output-json,window"},
 	{"exit+map:/1/offset", "output-json", 1, "exit+map @ output-json"},
+	/* Only a command's own kind folds: map-invalid and info keep what follows. */
+	{"stdout+map:length,offset", "output-json", 1, "stdout+map @ output-json"},
+	{"map-invalid:candidate", "output-json", 1, "map-invalid:candidate @ output-json"},
+	{"info:virtual-size+map:zero", "output-json", 1, "info:virtual-size+map @ output-json"},
 	/* The model does not know the case: the kinds alone. */
 	{"info:virtual-size", "", 0, "info:virtual-size @ unmodelled"},
 	{"info:virtual-size", "window-count-caps-end", 0, "info:virtual-size @ unmodelled"},

@@ -8,15 +8,13 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 
+#include "engine_fixtures.h"
 #include "testutil.h"
 
-#include "engine.h"
+#include "engine/engine.h"
 
 static ddp_fixture items[] = {
-	{.name = "raw-5000-random", .format = "raw", .file = "in.raw", .size = 5000,
-	 .pattern = "random", .virtual_size = 5000, .file_length = 5000},
-	{.name = "qcow2-1M-random", .format = "qcow2", .file = "in.qcow2", .size = 1 << 20,
-	 .pattern = "random", .virtual_size = 1 << 20, .file_length = 200704},
+	ENGINE_FIXTURES,
 };
 static const ddp_fixtures fixtures = {items, N_ROWS(items), ""};
 

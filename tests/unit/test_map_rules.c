@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "map.h"
+#include "map/map.h"
 #include "unit_data.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

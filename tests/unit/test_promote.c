@@ -8,7 +8,7 @@
 
 #include "testutil.h"
 
-#include "promote.h"
+#include "map/map.h"
 
 static const char cases_text[] =
 	"1M-raw-whole-raw     1M  raw  raw\n"

@@ -9,9 +9,7 @@
 
 #include "testutil.h"
 
-#include "baseline.h"
-#include "engine.h"
-#include "suitefiles.h"
+#include "suite/suite.h"
 
 static const struct {
 	const char *args[4]; /* after the fixture's if= (or with of=out.img when an if=) */
@@ -57,7 +55,7 @@ static void case_is_safe(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_ROWS(cases); i++) {
-		ddp_case c = {"raw-5000-random", 0, {NULL}};
+		ddp_case c = {.kind = DDP_CASE_DD, .fixture = "raw-5000-random"};
 		const char *why = NULL;
 		int has_if = 0, safe;
 

@@ -28,7 +28,12 @@ extern "C" {
 #define DDP_EXTERN extern
 #endif
 
-enum {
+/*
+ * A status: what every core function returns (as an int, as libgit2's
+ * functions return its git_error_code) and what an error record's code is.
+ * DDP_OK, or a negative DDP_E*.
+ */
+typedef enum ddp_status {
 	DDP_OK = 0,
 	DDP_ERROR = -1,       /* generic failure */
 	DDP_EINVAL = -2,      /* bad input given to ddparity itself */
@@ -37,10 +42,10 @@ enum {
 	DDP_ENOMEM = -5,      /* an allocation failed */
 	DDP_EBUFS = -6,       /* a caller-supplied buffer is too small */
 	DDP_EJSON = -7        /* JSON that cannot be read as given */
-};
+} ddp_status;
 
 typedef struct ddp_error {
-	int code;              /* the DDP_E* status also returned */
+	int code;              /* the ddp_status also returned (an int: the record's layout is fixed) */
 	char message[256];     /* what is wrong, one line, no trailing dot */
 	char source[128];      /* what was being read: "operand 3", "cases.txt" */
 	int line;              /* 1-based line in source, 0 when not a file */
@@ -48,7 +53,7 @@ typedef struct ddp_error {
 	size_t position;       /* byte offset in source */
 } ddp_error;
 
-/* Returns a static English name for a DDP_E* status ("unmodelled"). */
+/* Returns a static English name for a ddp_status ("unmodelled"). */
 DDP_EXTERN const char *ddp_strerror(int status);
 
 /* Clears an error record; safe on NULL. */
