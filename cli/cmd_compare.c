@@ -7,6 +7,14 @@
 
 #include "cli.h"
 
+/* Each info profile, a line, for the usage. */
+static void list_profiles(FILE *f)
+{
+	for (size_t i = 0; i < ddp_info_profile_count(); i++)
+		fprintf(f, "  %-8s %s%s\n", ddp_info_profile_at(i)->name, ddp_info_profile_at(i)->summary,
+		        !strcmp(ddp_info_profile_at(i)->name, "parity") ? " (the default)" : "");
+}
+
 static void compare_usage(FILE *f)
 {
 	fputs("usage: ddparity compare [--profile NAME] [--path P]... [--json]\n"
@@ -14,11 +22,7 @@ static void compare_usage(FILE *f)
 	      "\n"
 	      "Normalises two `qemu-img info --output=json` outputs (see 'ddparity\n"
 	      "normalise --help') and compares them under a profile:\n\n", f);
-	for (size_t i = 0; i < ddp_info_profile_count(); i++) {
-		const ddp_info_profile *p = ddp_info_profile_at(i);
-		fprintf(f, "  %-8s %s%s\n", p->name, p->summary,
-		        !strcmp(p->name, "parity") ? " (the default)" : "");
-	}
+	list_profiles(f);
 	fputs("\n"
 	      "  --profile NAME   the fields compared (default parity)\n"
 	      "  --path P         a path given to qemu-img for either image\n"

@@ -336,6 +336,61 @@ static void check_data(replay *R, const ddp_ddcase *c, const char *casedir, cons
 	}
 }
 
+/* The candidate's output against the baseline's: info (normalised, known divergences), then data. */
+static void judge_output(replay *R, const ddp_ddcase *c, const ddp_proc_opts *o,
+                         const char *casedir, const char *outn, int base_info,
+                         const char *base_out, const char *base_sha)
+{
+	const char *iargv[] = {R->ref.argv[0], "info", "--output=json", outn, NULL};
+	const char *paths[] = {outn};
+	ddp_proc_result ir;
+	ddp_error err;
+	char *norm = NULL;
+	ddp_info_diff *d = NULL;
+
+	if (ddp_proc_run(&ir, iargv, o, &err)) {
+		say(R, "error", c->name, "cannot run info: %s", err.message);
+		return;
+	}
+	if (machine_fault(R, c, &ir)) {
+		ddp_proc_result_free(&ir);
+		return;
+	}
+	if (!ir.exited || ir.exit_code) {
+		if (base_info != 0) {
+			say(R, "pass", c->name, "(an output info cannot read, as the baseline)");
+		} else {
+			char *l = first_line(ir.err);
+			say(R, "fail", c->name, "info-failed: info of the candidate's output: %s", l);
+			free(l);
+		}
+	} else if (base_info != 0) {
+		say(R, "fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
+		    "the candidate's is readable", base_info);
+	} else if (ddp_info_normalise(&norm, ir.out, ir.out_len, paths, 1, &err) ||
+	           ddp_info_compare(&d, base_out, strlen(base_out), norm, strlen(norm),
+	                            R->info_profile, &err)) {
+		say(R, "error", c->name, "info: %s: %s", err.source, err.message);
+	} else if (!d->count) {
+		check_data(R, c, casedir, outn, ir.out, base_sha);
+	} else {
+		const ddp_known_divergence *k = NULL;
+		if (R->known)
+			ddp_known_divergences_match(&k, R->known, c->name, d->signature, NULL);
+		if (k) {
+			say(R, "known", c->name, "%s: %s (%s:%d)", d->signature, k->reason,
+			    R->known->source, k->line);
+		} else {
+			say(R, "fail", c->name, "info:%s (%s: baseline %s, candidate %s)", d->signature,
+			    d->items[0].pointer, d->items[0].a ? d->items[0].a : "absent",
+			    d->items[0].b ? d->items[0].b : "absent");
+		}
+	}
+	ddp_info_diff_free(d);
+	ddp_info_free(norm);
+	ddp_proc_result_free(&ir);
+}
+
 static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, int base_dd,
                         int base_info, const char *base_out, const char *base_err,
                         const char *base_sha)
@@ -402,55 +457,7 @@ static void run_command(replay *R, const ddp_ddcase *c, const ddp_fixture *f, in
 	} else if (lstat(outpath, &st)) {
 		say(R, "fail", c->name, "output: the candidate made no %s", outn);
 	} else {
-		const char *iargv[] = {R->ref.argv[0], "info", "--output=json", outn, NULL};
-		const char *paths[] = {outn};
-		ddp_proc_result ir;
-		char *norm = NULL;
-		ddp_info_diff *d = NULL;
-
-		if (ddp_proc_run(&ir, iargv, &o, &err)) {
-			say(R, "error", c->name, "cannot run info: %s", err.message);
-			ddp_proc_result_free(&r);
-			goto out;
-		}
-		if (machine_fault(R, c, &ir)) {
-			ddp_proc_result_free(&ir);
-			ddp_proc_result_free(&r);
-			goto out;
-		}
-		if (!ir.exited || ir.exit_code) {
-			if (base_info != 0) {
-				say(R, "pass", c->name, "(an output info cannot read, as the baseline)");
-			} else {
-				char *l = first_line(ir.err);
-				say(R, "fail", c->name, "info-failed: info of the candidate's output: %s", l);
-				free(l);
-			}
-		} else if (base_info != 0) {
-			say(R, "fail", c->name, "info: the baseline's output is unreadable (info exit %d), "
-			    "the candidate's is readable", base_info);
-		} else if (ddp_info_normalise(&norm, ir.out, ir.out_len, paths, 1, &err) ||
-		           ddp_info_compare(&d, base_out, strlen(base_out), norm, strlen(norm),
-		                            R->info_profile, &err)) {
-			say(R, "error", c->name, "info: %s: %s", err.source, err.message);
-		} else if (!d->count) {
-			check_data(R, c, casedir, outn, ir.out, base_sha);
-		} else {
-			const ddp_known_divergence *k = NULL;
-			if (R->known)
-				ddp_known_divergences_match(&k, R->known, c->name, d->signature, NULL);
-			if (k) {
-				say(R, "known", c->name, "%s: %s (%s:%d)", d->signature, k->reason,
-				    R->known->source, k->line);
-			} else {
-				say(R, "fail", c->name, "info:%s (%s: baseline %s, candidate %s)", d->signature,
-				    d->items[0].pointer, d->items[0].a ? d->items[0].a : "absent",
-				    d->items[0].b ? d->items[0].b : "absent");
-			}
-		}
-		ddp_info_diff_free(d);
-		ddp_info_free(norm);
-		ddp_proc_result_free(&ir);
+		judge_output(R, c, &o, casedir, outn, base_info, base_out, base_sha);
 	}
 	ddp_proc_result_free(&r);
 out:

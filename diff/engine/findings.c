@@ -326,6 +326,34 @@ static json_t *side_json(const ddp_side *s)
 	                 "output_exists", s->output_exists, "info_exit", s->info_rc);
 }
 
+/* The finding's reproduce file: the tools named, as reproduce runs only those its user names (or trusts). */
+static char *reproduce_text(const ddp_config *cfg, const ddp_case *c, const char *final,
+                            const char *describe)
+{
+	char *repro = NULL;
+	size_t rlen;
+	FILE *f = open_memstream(&repro, &rlen);
+	const ddp_command *cmd = ddp_case_command(cfg, c, NULL);
+
+	if (!f)
+		return NULL;
+	fputs("ddparity reproduce ", f);
+	ddp_fput_quoted(f, final);
+	fputs(" --reference ", f);
+	ddp_fput_quoted(f, ddp_config_reference(cfg));
+	if (cfg->reference_model) {
+		fputs(" --reader ", f);
+		ddp_fput_quoted(f, cfg->reference.spec);
+	}
+	fputs(" --candidate ", f);
+	ddp_fput_quoted(f, cfg->candidate.spec);
+	fprintf(f, "\n# %s\n", describe);
+	if (cmd && !cmd->not_by_hand)
+		fputs("sh reproduce.sh   # by hand: needs only qemu-img and the candidate on PATH\n", f);
+	fclose(f);
+	return repro;
+}
+
 static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case *c,
                          const ddp_result *res, uint64_t seed, uint64_t case_no,
                          const char *final, const char *group, const ddp_case *original,
@@ -350,29 +378,7 @@ static int write_finding(const char *tmp, const ddp_config *cfg, const ddp_case 
 		json_decref(cj);
 		free(oj);
 	}
-	/* The tools named: reproduce runs only those its user names (or trusts). */
-	{
-		size_t rlen;
-		FILE *f = open_memstream(&repro, &rlen);
-		if (f) {
-			fputs("ddparity reproduce ", f);
-			ddp_fput_quoted(f, final);
-			fputs(" --reference ", f);
-			ddp_fput_quoted(f, ddp_config_reference(cfg));
-			if (cfg->reference_model) {
-				fputs(" --reader ", f);
-				ddp_fput_quoted(f, cfg->reference.spec);
-			}
-			fputs(" --candidate ", f);
-			ddp_fput_quoted(f, cfg->candidate.spec);
-			fprintf(f, "\n# %s\n", describe);
-			const ddp_command *cmd = ddp_case_command(cfg, c, NULL);
-			if (cmd && !cmd->not_by_hand)
-				fputs("sh reproduce.sh   # by hand: needs only qemu-img and the candidate on PATH\n", f);
-			fclose(f);
-		} else
-			repro = NULL;
-	}
+	repro = reproduce_text(cfg, c, final, describe);
 	/* JSON strings are UTF-8: a stderr quoted in detail may be cut mid-character. */
 	{
 		char *d = ddp_utf8_text(res->detail), *c2 = describe ? ddp_utf8_text(describe) : NULL;
