@@ -96,7 +96,7 @@ static int load_suites(row *rows, size_t *n, const char *cache)
 {
 	char path[PATH_MAX + 8], *text = NULL, *line, *save = NULL;
 	size_t len;
-	int lineno = 0;
+	int lineno = 0, rc;
 	ddp_error err;
 
 	snprintf(path, sizeof(path), "%s/suites", cache);
@@ -110,9 +110,11 @@ static int load_suites(row *rows, size_t *n, const char *cache)
 		lineno++;
 		if (sscanf(line, "%63s %95s %c", suite, package, &extra) != 2 || !plain_name(suite) ||
 		    !plain_name(package)) {
+			/* Said before the text (line points into it) is freed. */
+			rc = ddp_cli_fail("versions: %s:%d: not \"SUITE PACKAGE-VERSION\": '%.80s'",
+			                  path, lineno, line);
 			free(text);
-			return ddp_cli_fail("versions: %s:%d: not \"SUITE PACKAGE-VERSION\": '%.80s'",
-			                    path, lineno, line);
+			return rc;
 		}
 		if (!(r = find_row(rows, n, suite))) {
 			free(text);

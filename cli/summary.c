@@ -101,7 +101,8 @@ void ddp_cli_tally_print(FILE *out, const ddp_cli_tally *t)
 
 json_t *ddp_cli_tally_json(const ddp_cli_tally *t)
 {
-	return json_pack("{s:{s:i, s:i, s:i, s:i, s:i}, s:O}", "counts", "passed", t->n[0],
+	/* o takes the reference: the tally's own results kept (incref), or a new empty list. */
+	return json_pack("{s:{s:i, s:i, s:i, s:i, s:i}, s:o}", "counts", "passed", t->n[0],
 	                 "failed", t->n[1], "known", t->n[2], "skipped", t->n[3], "errors", t->n[4],
-	                 "results", t->results ? t->results : json_array());
+	                 "results", t->results ? json_incref(t->results) : json_array());
 }

@@ -15,7 +15,7 @@
 # Every writable filesystem mounted (but /proc, /sys and /dev; /dev/shm
 # included) is listed before, and what changed after a stamp is listed
 # after (find -cnewer: created, renamed in, modified).  Others write too:
-# ctest runs this test alone (RUN_SERIAL), but people, builds and daemons
+# ctest runs this test alone (RUN_SERIAL) unless root, but people, builds and daemons
 # may not.  So, as root, the suite runs as a user of its own (an unused uid,
 # with the capabilities to read and write wherever root can): what it
 # creates is that uid's, and a new entry of that uid outside the allowed

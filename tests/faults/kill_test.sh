@@ -36,7 +36,7 @@ mkdir -p "$TMPDIR"
 cd /
 iv=$("$qemu" --version | awk 'NR == 1 {print $3}')
 work=$tmp/work
-rounds=4 kills=0 traced=0
+rounds=2 kills=0 traced=0
 
 # ---- running and killing ----------------------------------------------------
 
