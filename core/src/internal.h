@@ -88,6 +88,7 @@ typedef struct ddp_format_rule {
 	const char *mismatch_unmodelled_for; /* the input format whose header it reads otherwise */
 	int path_first;          /* CREATE_FAILS: the file is made first, so of='s own errors come first */
 	const char *no_path;     /* the creation error for an empty of=, when not "Could not create ''" */
+	size_t create_name_max;  /* the driver creates at most this much of of= (0: all of it) */
 } ddp_format_rule;
 
 struct ddp_profile {

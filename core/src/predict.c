@@ -188,6 +188,23 @@ static int output_path_fails(int *rc, ddp_outcome *out, const ddp_format_rule *r
 			fail(out, DDP_RULE_OUTPUT_PATH, DDP_MSG_CREATE_NO_PATH, path, NULL);
 		return 1;
 	}
+	if (rule->create_name_max && strlen(path) > rule->create_name_max) {
+		/* vmdk copies the name into a PATH_MAX buffer (pstrcpy) and creates
+		 * that: qemu-img's prefix names all of of=, the error the cut part. */
+		char cut[4096];
+		size_t n = rule->create_name_max < sizeof(cut) - 1 ? rule->create_name_max : sizeof(cut) - 1;
+
+		memcpy(cut, path, n);
+		cut[n] = '\0';
+		if (!in->path || resolve(cut, in->path, &slash) != PATH_ENAMETOOLONG) {
+			*rc = unmodelled(err, "of", "an output name the driver cuts to a path that may exist");
+			return 1;
+		}
+		ddp_outcome_rule(out, DDP_RULE_OUTPUT_PATH);
+		ddp_outcome_add(out, DDP_MSG_CREATE_CUT_TOO_LONG, path, strlen(path), path, n);
+		out->exit_code = 1;
+		return 1;
+	}
 	if (!in->path) {
 		if (!strchr(path, '/') && strcmp(path, ".") && strcmp(path, ".."))
 			return 0;

@@ -41,7 +41,8 @@
 	[DDP_MSG_OBJECT_MISSING] = "qemu-img: Parameter '{0}' is missing",          \
 	[DDP_MSG_OBJECT_BAD_TYPE] = "qemu-img: Parameter 'qom-type' does not accept value '{0}'", \
 	[DDP_MSG_OPEN_ERRNO] = "qemu-img: Could not open '{0}': Could not open '{0}': {1}", \
-	[DDP_MSG_CREATE_ERRNO] = "qemu-img: {0}: error while creating output image: Could not create '{0}': {1}"
+	[DDP_MSG_CREATE_ERRNO] = "qemu-img: {0}: error while creating output image: Could not create '{0}': {1}", \
+	[DDP_MSG_CREATE_CUT_TOO_LONG] = "qemu-img: {0}: error while creating output image: Could not create '{1}': File name too long"
 
 /* getopt silenced by ":hf:O:U"; qemu names the element (up to 9.x upstream). */
 #define QEMU_GETOPT_MSGS                                                       \
@@ -132,7 +133,7 @@ static const ddp_long_option long_options_11_1[] = {
 	 .size = DDP_SIZE_ROUND512, .cluster = DDP_CLUSTER_FIXED, .cluster_size = 65536, \
 	 .zero = DDP_ZERO_REOPEN_FAILS, .reason = "Unsupported image type 'monolithicSparse'", \
 	 .open_mismatch = "invalid VMDK image descriptor", .no_path = "No filename provided", \
-	 .small_below = 4, .small_text = "File is too small, not a valid image"}, \
+	 .create_name_max = 4095, .small_below = 4, .small_text = "File is too small, not a valid image"}, \
 	{.name = "vpc", .kind = DDP_FMT_OUTPUT, .info_format = "vpc",             \
 	 .size = DDP_SIZE_VHD_CHS, .cluster = DDP_CLUSTER_FIXED, .cluster_size = 2097152, \
 	 .open_mismatch = "invalid VPC image", .small_below = 512,               \

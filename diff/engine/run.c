@@ -94,7 +94,7 @@ static const char *output_name(const ddp_config *cfg, const ddp_case *c)
 static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
                        const char *name, ddp_error *err)
 {
-	char out[4200];
+	char out[4200], dotted[4200];
 	struct stat st;
 	ddp_proc_result r;
 	char *args[8];
@@ -103,6 +103,12 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 	const char *fmt;
 
 	snprintf(out, sizeof(out), "%s/%s", dir, name);
+	/* A name that begins with '-' would be read as options by info and
+	 * convert (of=-out.img): name it from the directory. */
+	if (name[0] == '-') {
+		snprintf(dotted, sizeof(dotted), "./%s", name);
+		name = paths[0] = dotted;
+	}
 	s->output_exists = lstat(out, &st) == 0;
 	s->info_rc = -1;
 	if (!s->output_exists)

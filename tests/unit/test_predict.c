@@ -178,6 +178,52 @@ static void predict_open_mismatch(void **state)
 	}
 }
 
+/*
+ * of= longer than a path may be (each a real run, every version alike): the
+ * error names the whole name, but vmdk's names the part it created, cut to
+ * PATH_MAX - 1 bytes.  Found by a 300 s campaign of 10.0.13 against its model.
+ */
+static const struct {
+	const char *profile, *fmt;
+	size_t len;     /* of='s length: that many 'a' */
+	size_t named;   /* the length "Could not create '...'" names */
+} long_name_rows[] = {
+	{"7.2", "vmdk", 4095, 4095}, {"7.2", "vmdk", 4096, 4095}, {"5.2", "vmdk", 5000, 4095},
+	{"10.0", "vmdk", 65536, 4095}, {"11.1", "vmdk", 5000, 4095},
+	{"7.2", "raw", 4096, 4096}, {"10.0", "qcow2", 5000, 5000}, {"11.1", "vpc", 5000, 5000},
+};
+
+static void predict_long_output_name(void **state)
+{
+	static char name[65536 + 4];
+	(void)state;
+	for (size_t i = 0; i < N_ROWS(long_name_rows); i++) {
+		const ddp_profile *p = profile_named(long_name_rows[i].profile);
+		const char *argv[] = {"-O", long_name_rows[i].fmt, "if=in.raw", name};
+		ddp_input in = {512, "raw", "in.raw", 512};
+		size_t len = long_name_rows[i].len, named = long_name_rows[i].named;
+		static char line[2 * 65536 + 256], want[2 * 65536 + 256];
+		ddp_outcome o;
+		ddp_error err;
+		int n;
+
+		memcpy(name, "of=", 3);
+		memset(name + 3, 'a', len);
+		name[3 + len] = '\0';
+		if (ddp_predict(&o, p, &in, 4, argv, &err))
+			fail_msg("row %zu: %s", i, err.message);
+		assert_int_equal(o.exit_code, 1);
+		assert_int_equal(o.nmsgs, 1);
+		ddp_msg_render(line, sizeof(line), &o.msgs[0], p);
+		n = snprintf(want, sizeof(want), "qemu-img: %s: error while creating output image: "
+		             "Could not create '%.*s': File name too long", name + 3, (int)named, name + 3);
+		assert_true(n > 0);
+		if (strcmp(line, want))
+			fail_msg("row %zu (%s, %zu bytes): the error names %zu bytes", i, long_name_rows[i].fmt,
+			         len, strlen(line) - strlen(want) + named);
+	}
+}
+
 static void predict_vpc_geometry(void **state)
 {
 	const char *argv[] = {"-O", "vpc", "bs=1000", "count=3", "if=in.raw", "of=out.img"};
@@ -212,6 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(predict_rows),
 		cmocka_unit_test(predict_open_mismatch),
+		cmocka_unit_test(predict_long_output_name),
 		cmocka_unit_test(predict_vpc_geometry),
 		cmocka_unit_test(predict_rejects_bad_calls),
 	};

@@ -174,6 +174,7 @@ typedef enum ddp_msg_id {
 	DDP_MSG_OPEN_ERRNO,           /* s0: path, s1: strerror text */
 	DDP_MSG_OPEN_NOT_REGULAR,     /* s0: path (a directory) */
 	DDP_MSG_CREATE_ERRNO,         /* s0: path, s1: strerror text */
+	DDP_MSG_CREATE_CUT_TOO_LONG,  /* s0: path, s1: the part of it the driver created */
 	DDP_MSG__COUNT
 } ddp_msg_id;
 
