@@ -274,6 +274,13 @@ static int output_info(ddp_outcome *out, const ddp_format_rule *rule,
 			return unmodelled(err, "of", "a VHD over 2040 GiB");
 		out->has_chs = 1;
 		ddp_outcome_rule(out, DDP_RULE_VHD_CHS);
+		{
+			ddp_chs floor;
+			ddp_vhd_geometry(&floor, (uint64_t)out->chs.cyls * out->chs.heads * out->chs.secs);
+			if (floor.heads != out->chs.heads || floor.cyls != out->chs.cyls ||
+			    floor.secs != out->chs.secs)
+				ddp_outcome_rule(out, DDP_RULE_VHD_CHS_ABOVE_FLOOR);
+		}
 	} else if (ddp_round512(&out->virtual_size, size)) {
 		return unmodelled(err, "of", "an output size past INT64_MAX");
 	} else if (out->virtual_size != size) {

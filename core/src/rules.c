@@ -86,6 +86,10 @@ static const struct {
 		"VHD: the virtual size is the first CHS geometry's at or above the window"},
 	[DDP_RULE_VHDX_BLOCK_SIZE] = {"vhdx-block-size", 0,
 		"vhdx: the block size (info's cluster-size) follows the image size"},
+	[DDP_RULE_VHD_CHS_ABOVE_FLOOR] = {"vhd-chs-above-floor", 0,
+		"VHD: the search stopped on more heads than calculate_geometry() of its own "
+		"size gives (just above 17*1023*h sectors): a reader that recomputes the "
+		"geometry from the size gets another disk"},
 };
 
 const char *ddp_rule_id(ddp_rule r)

@@ -24,11 +24,20 @@ static const char *const odd_formats[] = {
 	"file", "luks", "bochs", "dmg", "null-co", "foo", "RAW", "",
 };
 
-/* Sector counts where VHD's CHS search changes its mind. */
+/*
+ * Sector counts where VHD's CHS search changes its mind.  Just above
+ * 17 * 1023 * h sectors (h = 4 to 7: 69565, 86956, 104347, 121738) the
+ * search stops on a geometry with more heads than calculate_geometry() of
+ * its own product gives: a reader that recomputes the geometry from the
+ * size gets another disk (up to 51 sectors above each; 391 sector counts
+ * of the first 163840).
+ */
 static const int64_t chs_sectors[] = {
 	1, 67, 68, 69, 135, 136, 137, 2048, 2108, 4095, 4096, 4097, 17 * 4096,
 	69632, 69633, 69631, 104349, 104348, 71400, 69700, 87040, 87041, 104448,
 	17 * 1024 * 5, 17 * 1024 * 5 + 17, 17 * 1024 * 6, 17 * 1024 * 7 + 17,
+	17 * 1023 * 4 + 1, 17 * 1023 * 4 + 51, 17 * 1023 * 5 + 1, 17 * 1023 * 5 + 30,
+	17 * 1023 * 6 + 1, 17 * 1023 * 7 + 1, 17 * 1023 * 7 + 100,
 };
 
 static const char *const junk_numbers[] = {

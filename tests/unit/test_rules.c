@@ -59,6 +59,9 @@ static const struct {
 	{"7.2", 10240, {"-O", "vpc", "bs=1000", "count=3", "if=in.raw", "of=out.img"}, 0,
 	 {"window-count-caps-end", "vhd-chs"}},
 	{"7.2", 10240, {"-O", "vhdx", "if=in.raw", "of=out.img"}, 0, {"vhdx-block-size"}},
+	/* info reads 877/7/17 back as 53433856; calculate_geometry(104363) is 1023/6/17 */
+	{"7.2", 62914560, {"-O", "vpc", "bs=53426688", "count=1", "if=in.raw", "of=out.img"}, 0,
+	 {"window-count-caps-end", "vhd-chs", "vhd-chs-above-floor"}},
 };
 
 static void rules_rows(void **state)
