@@ -110,6 +110,7 @@ static int write_ref(const char *root, const ddp_bl_ref *ref, const ddp_map_case
 	char (*name_buf)[128] = calloc(n, sizeof(*name_buf));
 	ddp_baseline *group = calloc(n, sizeof(*group));
 	char *done = calloc(n, 1);
+	ddp_error err;
 	int rc = DDP_EXIT_OK;
 
 	if (!names || !name_buf || !group || !done)
@@ -142,8 +143,8 @@ static int write_ref(const char *root, const ddp_bl_ref *ref, const ddp_map_case
 				*p = '/';
 			}
 		}
-		if (!rc)
-			rc = ddp_bl_write_version(leaf, ref->version, names, group, k, whole);
+		if (!rc && ddp_bl_write_version(leaf, ref->version, names, group, k, whole, &err))
+			rc = ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 	}
 	free(names);
 	free(name_buf);
@@ -272,6 +273,7 @@ static int generate(int argc, char **argv)
 	ddp_baseline *res = NULL;
 	map_job *j = NULL;
 	ddp_tool maker = {0};
+	ddp_error err;
 	json_t *doc = ddp_cli_json_doc("baselines"), *list = json_array();
 
 	json_object_update_new(doc, json_pack("{s:s, s:s, s:o}", "subcommand", "generate", "mode", "map",
@@ -280,9 +282,9 @@ static int generate(int argc, char **argv)
 		json_decref(doc);
 		return DDP_EXIT_OK;
 	}
-	if (rc || (rc = ddp_bl_references(&refs, &nrefs, g.given.v, (size_t)g.given.n, g.all_versions,
-	                                  "baselines generate")) ||
-	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), g.workdir, &own)))
+	if (rc || (rc = ddp_cli_status(ddp_bl_references(&refs, &nrefs, g.given.v, (size_t)g.given.n,
+	                                                 g.all_versions, "baselines generate", &err), &err)) ||
+	    (rc = ddp_cli_status(ddp_bl_workdir(workdir, sizeof(workdir), g.workdir, &own, &err), &err)))
 		goto out;
 	snprintf(fixdir, sizeof(fixdir), "%s/map-fixtures", workdir);
 	if ((rc = map_gen_fixtures(&cases, &ncases, &maker, by, &g, fixdir)))

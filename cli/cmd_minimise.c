@@ -480,6 +480,7 @@ static int map_baselines(const promote_args *p, const char *tmp_manifest, const 
 	char jobs_text[16];
 	size_t ngv = 0, nrefs = 0;
 	ddp_bl_ref *refs = NULL;
+	ddp_error err;
 	int rc;
 
 	/* Every qemu-img given; by default every materialised version, else qemu-img on PATH. */
@@ -488,8 +489,9 @@ static int map_baselines(const promote_args *p, const char *tmp_manifest, const 
 		gv[ngv++] = "--reference";
 		gv[ngv++] = p->given[i];
 	}
-	if (!p->ngiven && (p->all_versions || ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") ==
-	                   DDP_EXIT_OK))
+	if (!p->ngiven && (p->all_versions ||
+	                   ddp_cli_status(ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote", &err),
+	                                  &err) == DDP_EXIT_OK))
 		gv[ngv++] = "--all-versions";
 	free(refs);
 	gv[ngv++] = "--manifest";
@@ -559,7 +561,8 @@ static int promote_map(json_t *doc, promote_args *p)
 		rc = ddp_cli_fail_error(manifest_path, &err);
 		goto out;
 	}
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own)))
+	if ((rc = ddp_cli_status(ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own, &err),
+	                         &err)))
 		goto out;
 	snprintf(tmp_manifest, sizeof(tmp_manifest), "%s/map-fixtures", workdir);
 	if (ddp_write_atomic(tmp_manifest, whole, strlen(whole), &err)) {
@@ -592,169 +595,60 @@ out:
 	return rc;
 }
 
-/* The case to promote, into c: a finding minimised (*is_new; doc's "minimised"), or a dd-cases line. */
-static int promote_case(ddp_ddcase *c, int *is_new, json_t *doc, promote_args *p,
-                        const ddp_ddcases *cases, const char *cases_path)
+/* What promote's minimiser needs: the options, and the document its result goes in. */
+typedef struct promote_min {
+	promote_args *p;
+	json_t *doc;
+} promote_min;
+
+/* A finding's case, minimised (ddp_promote_minimise_fn): doc's "minimised" says how. */
+static int promote_minimise(ddp_ddcase *out, void *ctx, const char *finding)
 {
-	char probe[4300];
-	const ddp_ddcase *found;
+	promote_min *pm = ctx;
 	ddp_minimise_result m;
 	ddp_map_minimise_result unused;
-	ddp_error err;
 	int rc;
 
-	snprintf(probe, sizeof(probe), "%s/case.json", p->what);
-	if (access(probe, F_OK)) {
-		if (!(found = ddp_ddcases_find(cases, p->what)))
-			return ddp_cli_fail("promote: %s is neither a finding directory nor a case of %s",
-			                    p->what, cases_path);
-		return ddp_ddcase_copy(c, found) ? ddp_cli_fail("promote: out of memory") : DDP_EXIT_OK;
-	}
-	p->a.finding = p->what;
-	if ((rc = minimise(&m, &unused, &p->a)))
+	pm->p->a.finding = finding;
+	if ((rc = minimise(&m, &unused, &pm->p->a)))
 		return rc;
-	*c = m.ddcase;
-	json_object_set_new(doc, "minimised", min_json(&p->a, &m, &unused));
-	if (ddp_promote_check_case(cases, c, cases_path, &err))
-		return ddp_cli_fail("promote: %s", err.message);
-	*is_new = 1;
+	*out = m.ddcase;
+	json_object_set_new(pm->doc, "minimised", min_json(&pm->p->a, &m, &unused));
 	return DDP_EXIT_OK;
 }
 
-/* The qemu-imgs to make the baselines with: those given; by default every materialised version. */
-static int promote_refs(ddp_bl_ref **refs, size_t *nrefs, const promote_args *p)
-{
-	char script[4200];
-	int rc;
-
-	ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
-	if (!p->ngiven && !p->all_versions && access(script, X_OK) == 0) {
-		/* Fewer than two versions is how a fresh checkout starts: a note, not an error. */
-		if ((rc = ddp_bl_references(refs, nrefs, NULL, 0, DDP_BL_MATERIALISED_OR_PATH, "promote")))
-			return rc;
-		if (*nrefs == 1 && !strcmp((*refs)[0].path, "qemu-img"))
-			fprintf(stderr, "promote: note: no materialised qemu-img versions (`ci/qemu-versions "
-			        "fetch` makes them): baselines for qemu-img on PATH (%s) only\n",
-			        (*refs)[0].version);
-		else if (*nrefs == 1)
-			fprintf(stderr, "promote: note: one materialised qemu-img version (%s): baselines "
-			        "for it only\n", (*refs)[0].version);
-		else
-			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", *nrefs);
-		return DDP_EXIT_OK;
-	}
-	return ddp_bl_references(refs, nrefs, p->given, p->ngiven, p->all_versions, "promote");
-}
-
-/*
- * Writes case c's baselines res (one per reference) under root, each said
- * and added to list; nothing when a different baseline would be
- * overwritten without force.
- */
-static int promote_write(json_t *list, const ddp_baseline *res, const ddp_bl_ref *refs,
-                         size_t nrefs, const char *root, const ddp_ddcase *c,
-                         const ddp_ddcases *cases, int force)
-{
-	char dir[4300], meta[4500];
-	ddp_error err;
-	int rc = DDP_EXIT_OK, exists, same;
-
-	for (size_t r = 0; r < nrefs; r++) {
-		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
-		if (ddp_baseline_compare_files(&exists, &same, &res[r], dir, c->name, &err))
-			return ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		if (exists && !same && !force)
-			rc = ddp_cli_fail("promote: %s/%s.* exists and differs from what qemu-img %s gives "
-			                  "now (--force to overwrite)", dir, c->name, refs[r].version);
-	}
-	if (rc)
-		return rc;
-	if (mkdir(root, 0755) && errno != EEXIST)
-		return ddp_cli_fail("promote: %s: %s", root, strerror(errno));
-	for (size_t r = 0; r < nrefs; r++) {
-		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
-		if (ddp_baseline_write(&res[r], dir, c->name, &err))
-			return ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		printf("promote: %s/%s.{stdout.txt,stderr.txt,meta.json} (dd exit %d)\n", dir, c->name,
-		       res[r].dd_rc);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i}", "version", refs[r].version,
-		                      "reference", refs[r].path, "dir", dir, "dd_exit", res[r].dd_rc));
-		/* A version without the other cases' baselines makes a profile of its own. */
-		for (size_t k = 0; k < cases->count; k++) {
-			snprintf(meta, sizeof(meta), "%s/%s.meta.json", dir, cases->items[k].name);
-			if (access(meta, F_OK)) {
-				fprintf(stderr, "promote: note: %s lacks other cases' baselines (%s...): run "
-				        "`ddparity baselines generate --reference %s`\n", dir,
-				        cases->items[k].name, refs[r].path);
-				break;
-			}
-		}
-	}
-	return DDP_EXIT_OK;
-}
-
-/* promote of a dd case (a finding's or a dd-cases line's): what it did goes in doc. */
+/* promote of a dd case (a finding's or a dd-cases line's, diff/suite's workflow): what it did goes in doc. */
 static int promote_dd(json_t *doc, promote_args *p)
 {
-	char cases_path[4200], root[4200], workdir[4200], *line = NULL, *py;
-	int own = 0, rc, is_new = 0;
-	size_t nrefs = 0;
-	ddp_bl_ref *refs = NULL;
-	ddp_ddcases cases = {NULL, 0}, one = {NULL, 0};
-	ddp_ddcase c;
-	ddp_baseline *res = NULL;
+	char cases_path[4200], root[4200];
+	promote_min pm = {p, doc};
+	ddp_promote_opts o = {cases_path, root, p->given, p->ngiven, p->all_versions, p->force, p->jobs,
+	                      p->a.workdir, promote_minimise, &pm, stdout, stderr};
+	ddp_promote_done d;
 	ddp_error err;
 	json_t *written = json_array();
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
 
-	memset(&c, 0, sizeof(c));
 	ddp_bl_path(cases_path, sizeof(cases_path), p->cases ? p->cases : "expected-outputs/dd-cases");
 	if (p->out)
 		snprintf(root, sizeof(root), "%s", p->out);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
 	json_object_set_new(doc, "baselines", json_pack("{s:s, s:o}", "dir", root, "written", written));
-	if (ddp_ddcases_load(&cases, cases_path, &err))
-		return ddp_cli_fail_error(cases_path, &err);
-	if ((rc = promote_case(&c, &is_new, doc, p, &cases, cases_path)) ||
-	    (rc = promote_refs(&refs, &nrefs, p)) ||
-	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own)))
-		goto out;
-	one.items = &c;
-	one.count = 1;
-	if ((rc = ddp_bl_make_all(&res, NULL, refs, nrefs, &one, NULL, 0,
-	                          p->jobs ? p->jobs : ncpu > 0 ? (int)ncpu : 1, workdir)) ||
-	    (rc = promote_write(written, res, refs, nrefs, root, &c, &cases, p->force)))
-		goto out;
-	if (ddp_baseline_profiles(root, stdout, &err)) {
-		rc = ddp_cli_fail("promote: profiles: %s: %s", err.source, err.message);
-		goto out;
-	}
-	/* dd-cases last: with the case in it, its baselines and profiles are there (promote again till then). */
-	line = ddp_ddcase_line(&c);
-	json_object_update_new(doc, json_pack("{s:s, s:s%, s:o}", "case", c.name, "line", line,
-	                       strcspn(line, "\n"), "appended", is_new ? json_string(cases_path) : json_null()));
-	if (is_new && ddp_promote_append(cases_path, line, 16 << 20, &err)) {
-		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		goto out;
-	}
-	if (is_new)
-		printf("promote: appended to %s: %s", cases_path, line);
-	py = ddp_ddcase_python(&c);
-	printf("promote: profiles refreshed; for instar's DD_CASES: %s", py);
-	json_object_set_new(doc, "tuple", json_stringn(py, strcspn(py, "\n")));
-	free(py);
-out:
-	if (res)
-		for (size_t r = 0; r < nrefs; r++)
-			ddp_baseline_free(&res[r]);
-	free(res);
-	free(line);
-	if (own)
-		ddp_private_dir_remove(workdir);
-	ddp_ddcase_free(&c);
-	ddp_ddcases_free(&cases);
-	free(refs);
+	rc = ddp_promote_dd(&d, &o, p->what, &err);
+	for (size_t r = 0; r < d.nwritten; r++)
+		json_array_append_new(written, json_pack("{s:s, s:s, s:s++, s:i}", "version",
+		                      d.refs[r].version, "reference", d.refs[r].path, "dir", root, "/",
+		                      d.refs[r].version, "dd_exit", d.dd_exit[r]));
+	if (d.line)
+		json_object_update_new(doc, json_pack("{s:s, s:s%, s:o}", "case", d.c.name, "line", d.line,
+		                       strcspn(d.line, "\n"), "appended", d.appended ?
+		                       json_string(cases_path) : json_null()));
+	if (d.step == DDP_PROMOTE_DONE)
+		json_object_set_new(doc, "tuple", json_stringn(d.tuple, strcspn(d.tuple, "\n")));
+	/* The minimiser said what went wrong itself. */
+	rc = d.minimise_rc ? d.minimise_rc : (int)ddp_cli_status(rc, &err);
+	ddp_promote_done_free(&d);
 	return rc;
 }
 

@@ -52,6 +52,14 @@ typedef struct ddp_proc_opts {
  */
 #define DDP_VERSION_PROBE_SECONDS 10
 
+/*
+ * The version a qemu-img (path; NULL: qemu-img on PATH) says it is, asked
+ * with `--version` (run as every tool is, by argv, within
+ * DDP_VERSION_PROBE_SECONDS).  DDP_OK, or DDP_ERROR with err naming the
+ * program and saying what went wrong (qemuversion.c).
+ */
+int ddp_qemu_version(ddp_version *out, const char *path, ddp_error *err);
+
 /* Seconds on CLOCK_MONOTONIC: the clock of ddp_proc_opts.deadline. */
 double ddp_proc_now(void);
 
