@@ -60,6 +60,15 @@ typedef struct ddp_proc_opts {
  */
 int ddp_qemu_version(ddp_version *out, const char *path, ddp_error *err);
 
+/*
+ * err's message said whole, for a caller that prints only the message:
+ * "<prefix><source>: <message>" (prefix printf-style; each part cut to
+ * fit), code, source and line kept.  Returns the code (DDP_ERROR when
+ * none), so that `return ddp_error_prefix(err, "promote: ")` reads
+ * naturally (util.c).
+ */
+int ddp_error_prefix(ddp_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Seconds on CLOCK_MONOTONIC: the clock of ddp_proc_opts.deadline. */
 double ddp_proc_now(void);
 

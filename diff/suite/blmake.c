@@ -52,8 +52,7 @@ int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own, ddp_erro
 		return DDP_OK;
 	}
 	if (ddp_private_dir(buf, size, ddp_temp_root(), "bl", err))
-		return ddp_error_set(err, DDP_ERROR, err->source, 0, 0, "%.127s: %.127s", err->source,
-		                     err->message);
+		return ddp_error_prefix(err, "%s", "");
 	*own = 1;
 	return DDP_OK;
 }
@@ -64,8 +63,7 @@ static int add_ref(ddp_bl_ref **v, size_t *n, const char *path, const char *who,
 	ddp_bl_ref *nv;
 
 	if (ddp_qemu_version(&ver, path, err))
-		return ddp_error_set(err, DDP_ERROR, err->source, 0, 0, "%s: %.100s: %.127s", who,
-		                     err->source, err->message);
+		return ddp_error_prefix(err, "%s: ", who);
 	nv = realloc(*v, (*n + 1) * sizeof(**v));
 	if (!nv)
 		return ddp_error_set(err, DDP_ENOMEM, path, 0, 0, "%s: out of memory", who);
@@ -95,8 +93,7 @@ static int add_listed(ddp_bl_ref **out, size_t *n, int all_versions, const char 
 
 	ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
 	if (ddp_proc_run(&r, argv, &o, err))
-		rc = ddp_error_set(err, DDP_ERROR, script, 0, 0, "%s: --all-versions: %.100s: %.100s", who,
-		                   err->source, err->message);
+		rc = ddp_error_prefix(err, "%s: --all-versions: ", who);
 	else if (!r.exited || r.exit_code)
 		rc = ddp_error_set(err, DDP_ERROR, script, 0, 0, "%s: --all-versions: %s list failed: "
 		                   "%.300s", who, script, r.err);

@@ -134,8 +134,7 @@ static int promote_refuse(const ddp_promote_done *d, const ddp_baseline *res,
 	for (size_t r = 0; r < d->nrefs; r++) {
 		snprintf(dir, sizeof(dir), "%s/%s", o->root, d->refs[r].version);
 		if (ddp_baseline_compare_files(&exists, &same, &res[r], dir, d->c.name, err))
-			return ddp_error_set(err, err->code, err->source, 0, 0, "promote: %.100s: %.127s",
-			                     err->source, err->message);
+			return ddp_error_prefix(err, "promote: ");
 		if (exists && !same && !o->force)
 			return ddp_error_set(err, DDP_EINVAL, dir, 0, 0, "promote: %.100s/%.40s.* exists and "
 			                     "differs from what qemu-img %s gives now (--force to overwrite)",
@@ -159,8 +158,7 @@ static int promote_write(ddp_promote_done *d, const ddp_baseline *res, const ddp
 	for (size_t r = 0; r < d->nrefs; r++) {
 		snprintf(dir, sizeof(dir), "%s/%s", o->root, d->refs[r].version);
 		if (ddp_baseline_write(&res[r], dir, d->c.name, err))
-			return ddp_error_set(err, err->code, err->source, 0, 0, "promote: %.100s: %.127s",
-			                     err->source, err->message);
+			return ddp_error_prefix(err, "promote: ");
 		d->dd_exit[d->nwritten++] = res[r].dd_rc;
 		if (o->out)
 			fprintf(o->out, "promote: %s/%s.{stdout.txt,stderr.txt,meta.json} (dd exit %d)\n",
@@ -211,12 +209,14 @@ int ddp_promote_dd(ddp_promote_done *d, const ddp_promote_opts *o, const char *w
 	memset(d, 0, sizeof(*d));
 	d->step = DDP_PROMOTE_CASES;
 	if (ddp_ddcases_load(&cases, o->cases_path, err)) {
+		/* As the CLI says a file's mistake: "path:line:column: message". */
+		snprintf(err->source, sizeof(err->source), "%s", o->cases_path);
 		if (err->line > 0)
-			return ddp_error_set(err, err->code, o->cases_path, err->line, err->column,
-			                     "%.100s:%d:%d: %.127s", o->cases_path, err->line, err->column,
-			                     err->message);
-		return ddp_error_set(err, err->code, o->cases_path, 0, 0, "%.100s: %.127s",
-		                     o->cases_path, err->message);
+			snprintf(err->source + strlen(err->source), sizeof(err->source) - strlen(err->source),
+			         ":%d:%d", err->line, err->column);
+		ddp_error_prefix(err, "%s", "");
+		snprintf(err->source, sizeof(err->source), "%s", o->cases_path);
+		return DDP_ERROR;
 	}
 	d->step = DDP_PROMOTE_CASE;
 	if ((rc = promote_case(d, o, what, &cases, err)))
@@ -235,8 +235,7 @@ int ddp_promote_dd(ddp_promote_done *d, const ddp_promote_opts *o, const char *w
 		goto out;
 	d->step = DDP_PROMOTE_PROFILES;
 	if (ddp_baseline_profiles(o->root, o->out, err)) {
-		rc = ddp_error_set(err, err->code, err->source, 0, 0, "promote: profiles: %.100s: %.127s",
-		                   err->source, err->message);
+		rc = ddp_error_prefix(err, "promote: profiles: ");
 		goto out;
 	}
 	/* dd-cases last: with the case in it, its baselines and profiles are there (promote again till then). */
@@ -246,8 +245,7 @@ int ddp_promote_dd(ddp_promote_done *d, const ddp_promote_opts *o, const char *w
 	}
 	d->step = DDP_PROMOTE_APPEND;
 	if (d->appended && ddp_promote_append(o->cases_path, d->line, 16 << 20, err)) {
-		rc = ddp_error_set(err, err->code, err->source, 0, 0, "promote: %.100s: %.127s",
-		                   err->source, err->message);
+		rc = ddp_error_prefix(err, "promote: ");
 		goto out;
 	}
 	if (d->appended && o->out)
