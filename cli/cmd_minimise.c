@@ -280,74 +280,6 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 	return rc ? DDP_EXIT_USAGE : DDP_EXIT_OK;
 }
 
-/* ---- a map finding's minimal case as a window of the manifest ------------- */
-
-typedef struct map_min {
-	ddp_map_window w;
-	char fixture[48];
-	int json;
-} map_min;
-
-static int64_t plain_decimal(const char *t)
-{
-	int64_t v = 0;
-	if (!*t)
-		return -1;
-	for (; *t; t++) {
-		if (*t < '0' || *t > '9' || v > (INT64_MAX - (*t - '0')) / 10)
-			return -1;
-		v = v * 10 + (*t - '0');
-	}
-	return v;
-}
-
-/*
- * The window of a minimal map case: `window NAME START LENGTH` with START
- * its --start-offset (0 when only --max-length is given).  A manifest
- * window is plain numbers; a whole-image case is no window at all.
- */
-static int map_window_of(map_min *mm, const ddp_case *c, const char *name)
-{
-	int64_t start = 0, length = -1;
-	int windowed = 0;
-
-	memset(mm, 0, sizeof(*mm));
-	snprintf(mm->fixture, sizeof(mm->fixture), "%s", c->fixture);
-	for (int i = 0; i < c->argc; i++) {
-		const char *o = c->argv[i], *v = i + 1 < c->argc ? c->argv[i + 1] : "";
-		if (!strcmp(o, "--output=json")) {
-			mm->json = 1;
-			continue;
-		}
-		if (strcmp(o, "--start-offset") && strcmp(o, "--max-length"))
-			return ddp_cli_fail("minimise: the minimal case's option '%s' is none a manifest "
-			                    "window gives", o);
-		i++;
-		windowed = 1;
-		if (plain_decimal(v) < 0)
-			return ddp_cli_fail("minimise: the minimal case's %s '%s' is not a plain number: "
-			                    "no manifest window gives it", o, v);
-		*(strcmp(o, "--start-offset") ? &length : &start) = plain_decimal(v);
-	}
-	if (!windowed)
-		return ddp_cli_fail("minimise: the minimal case reads the whole image: it is "
-		                    "map-%s/%s, a case the manifest has already", mm->json ? "json"
-		                    : "human", mm->fixture);
-	mm->w.at = DDP_MAP_AT_ZERO;
-	mm->w.delta = start;
-	mm->w.length = length;
-	if (name)
-		snprintf(mm->w.name, sizeof(mm->w.name), "%s", name);
-	else if (length < 0)
-		snprintf(mm->w.name, sizeof(mm->w.name), "s%" PRId64, start);
-	else
-		snprintf(mm->w.name, sizeof(mm->w.name), "s%" PRId64 "-l%" PRId64, start, length);
-	if (name && strcmp(mm->w.name, name))
-		return ddp_cli_fail("minimise: --name '%s' is longer than %zu characters", name,
-		                    sizeof(mm->w.name) - 1);
-	return DDP_EXIT_OK;
-}
-
 int ddp_cmd_minimise(int argc, char **argv)
 {
 	min_args a = {.seconds = 50, .cmd = "minimise"};
@@ -381,17 +313,14 @@ int ddp_cmd_minimise(int argc, char **argv)
 	json_object_set_new(doc, "mode", json_string(a.is_map ? "map" : "dd"));
 	json_object_set_new(doc, "minimised", min_json(&a, &r, &mr));
 	if (a.is_map) {
-		map_min mm;
-		char wl[256], name[300];
-		if ((rc = map_window_of(&mm, &mr.mcase, a.name))) {
-			ddp_map_minimise_result_free(&mr);
-			return ddp_cli_json_write(json, doc, "minimise", rc);
-		}
-		ddp_map_window_line(wl, sizeof(wl), &mm.w);
-		snprintf(name, sizeof(name), "map-%s/%s@%s", mm.json ? "json" : "human", mm.fixture, mm.w.name);
-		printf("%s\n%s\n", wl, name);
-		json_object_update_new(doc, json_pack("{s:s, s:s}", "window", wl, "case", name));
+		ddp_map_case_window cw;
+		ddp_error err;
+		rc = ddp_cli_status(ddp_map_window_of(&cw, &mr.mcase, a.name, &err), &err);
 		ddp_map_minimise_result_free(&mr);
+		if (rc)
+			return ddp_cli_json_write(json, doc, "minimise", rc);
+		printf("%s\n%s\n", cw.line, cw.name);
+		json_object_update_new(doc, json_pack("{s:s, s:s}", "window", cw.line, "case", cw.name));
 		return ddp_cli_json_write(json, doc, "minimise", DDP_EXIT_OK);
 	}
 	line = ddp_ddcase_line(&r.ddcase);
@@ -472,134 +401,54 @@ static int is_map_finding(const char *what)
 	return yes;
 }
 
-/* `baselines generate --command map` for window w of the manifest at tmp_manifest, then profiles. */
-static int map_baselines(const promote_args *p, const char *tmp_manifest, const char *window,
-                         const char *root)
+/* What promote's minimiser needs: the options, and the document its result goes in. */
+typedef struct promote_min {
+	promote_args *p;
+	json_t *doc;
+} promote_min;
+
+/* A map finding's case, minimised (ddp_promote_map_minimise_fn): doc's "minimised" says how. */
+static int promote_minimise_map(ddp_case *out, void *ctx, const char *finding)
 {
-	const char *gv[80];
-	char jobs_text[16];
-	size_t ngv = 0, nrefs = 0;
-	ddp_bl_ref *refs = NULL;
+	promote_min *pm = ctx;
+	ddp_minimise_result unused;
+	ddp_map_minimise_result mr;
+	int rc;
+
+	pm->p->a.finding = finding;
+	if ((rc = minimise(&unused, &mr, &pm->p->a)))
+		return rc;
+	json_object_set_new(pm->doc, "minimised", min_json(&pm->p->a, &unused, &mr));
+	*out = mr.mcase;
+	return DDP_EXIT_OK;
+}
+
+/* promote of a map finding (diff/map's workflow): what it did goes in doc. */
+static int promote_map(json_t *doc, promote_args *p)
+{
+	char manifest_path[4200], root[4200];
+	promote_min pm = {p, doc};
+	ddp_promote_map_opts o = {manifest_path, root, p->given, p->ngiven, p->all_versions, p->jobs,
+	                          p->a.workdir, p->a.name, promote_minimise_map, &pm, stdout, stderr};
+	ddp_promote_map_done d;
 	ddp_error err;
 	int rc;
 
-	/* Every qemu-img given; by default every materialised version, else qemu-img on PATH. */
-	gv[ngv++] = "generate";
-	for (size_t i = 0; i < p->ngiven && ngv < 60; i++) {
-		gv[ngv++] = "--reference";
-		gv[ngv++] = p->given[i];
-	}
-	if (!p->ngiven && (p->all_versions ||
-	                   ddp_cli_status(ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote", &err),
-	                                  &err) == DDP_EXIT_OK))
-		gv[ngv++] = "--all-versions";
-	free(refs);
-	gv[ngv++] = "--manifest";
-	gv[ngv++] = tmp_manifest;
-	gv[ngv++] = "--only-window";
-	gv[ngv++] = window;
-	gv[ngv++] = "--out";
-	gv[ngv++] = root;
-	if (p->jobs) {
-		snprintf(jobs_text, sizeof(jobs_text), "%d", p->jobs);
-		gv[ngv++] = "--jobs";
-		gv[ngv++] = jobs_text;
-	}
-	gv[ngv] = NULL;
-	if ((rc = ddp_bl_map((int)ngv, (char **)gv)))
-		return rc;
-	const char *pv[] = {"profiles", "--out", root, NULL};
-	return ddp_bl_map(3, (char **)pv);
-}
-
-/*
- * promote of a map finding: its minimal case's window appended to the map
- * manifest, with the baselines of every fixture read through it (both
- * output types, every qemu-img given) and the profiles refreshed.  The
- * manifest line is written last, as dd-cases' is.  What it did goes in doc.
- */
-static int promote_map(json_t *doc, promote_args *p)
-{
-	ddp_minimise_result unused;
-	ddp_map_minimise_result mr;
-	ddp_map_manifest m = {0}, check = {0};
-	map_min mm;
-	char manifest_path[4200], root[4200], workdir[4200], tmp_manifest[4300], wl[256], name[300];
-	char *text = NULL, *whole = NULL;
-	size_t len;
-	ddp_error err;
-	int rc, own = 0;
-
-	if ((rc = minimise(&unused, &mr, &p->a)))
-		return rc;
-	json_object_set_new(doc, "minimised", min_json(&p->a, &unused, &mr));
-	if ((rc = map_window_of(&mm, &mr.mcase, p->a.name)))
-		goto out;
 	ddp_bl_path(manifest_path, sizeof(manifest_path),
 	            p->a.manifest ? p->a.manifest : "expected-outputs/map-fixtures");
 	if (p->out)
 		snprintf(root, sizeof(root), "%s", p->out);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs");
-	ddp_write_atomic_sweep(manifest_path);
-	ddp_map_window_line(wl, sizeof(wl), &mm.w);
-	/* The manifest with the window, read back by the strict parser before anything uses it. */
-	if (ddp_read_file(&text, &len, manifest_path, 1 << 20, &err) ||
-	    ddp_map_manifest_parse(&m, text, len, manifest_path, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	if (ddp_promote_check_window(&m, &mm.w, manifest_path, &err)) {
-		rc = ddp_cli_fail("promote: %s", err.message);
-		goto out;
-	}
-	if (!(whole = ddp_promote_joined(text, len, wl))) {
-		rc = ddp_cli_fail("promote: out of memory");
-		goto out;
-	}
-	if (ddp_map_manifest_parse(&check, whole, strlen(whole), manifest_path, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	if ((rc = ddp_cli_status(ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own, &err),
-	                         &err)))
-		goto out;
-	snprintf(tmp_manifest, sizeof(tmp_manifest), "%s/map-fixtures", workdir);
-	if (ddp_write_atomic(tmp_manifest, whole, strlen(whole), &err)) {
-		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		goto out;
-	}
-	if ((rc = map_baselines(p, tmp_manifest, mm.w.name, root)))
-		goto out;
-	{
-		char wln[260];
-		snprintf(wln, sizeof(wln), "%s\n", wl);
-		if (ddp_promote_append(manifest_path, wln, 16 << 20, &err)) {
-			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-			goto out;
-		}
-	}
-	snprintf(name, sizeof(name), "map-%s/%s@%s", mm.json ? "json" : "human", mm.fixture, mm.w.name);
-	printf("promote: appended to %s: %s\n", manifest_path, wl);
-	printf("promote: the finding's case: %s\n", name);
+	rc = ddp_promote_map(&d, &o, p->what, &err);
+	if (d.minimise_rc)
+		return d.minimise_rc; /* the minimiser said what went wrong itself */
+	if (rc)
+		return ddp_cli_status(rc, &err);
 	json_object_update_new(doc, json_pack("{s:s, s:s, s:s, s:s}", "manifest", manifest_path,
-	                                      "window", wl, "case", name, "baselines", root));
-out:
-	if (own)
-		ddp_private_dir_remove(workdir);
-	ddp_map_manifest_free(&m);
-	ddp_map_manifest_free(&check);
-	ddp_map_minimise_result_free(&mr);
-	free(text);
-	free(whole);
-	return rc;
+	                                      "window", d.cw.line, "case", d.cw.name, "baselines", root));
+	return DDP_EXIT_OK;
 }
-
-/* What promote's minimiser needs: the options, and the document its result goes in. */
-typedef struct promote_min {
-	promote_args *p;
-	json_t *doc;
-} promote_min;
 
 /* A finding's case, minimised (ddp_promote_minimise_fn): doc's "minimised" says how. */
 static int promote_minimise(ddp_ddcase *out, void *ctx, const char *finding)
@@ -666,7 +515,6 @@ int ddp_cmd_promote(int argc, char **argv)
 	doc = ddp_cli_json_doc("promote");
 	json_object_update_new(doc, json_pack("{s:s, s:s}", "mode", map ? "map" : "dd", "given", p.what));
 	if (map) {
-		p.a.finding = p.what;
 		rc = promote_map(doc, &p);
 	} else {
 		rc = promote_dd(doc, &p);

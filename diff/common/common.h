@@ -69,6 +69,13 @@ int ddp_qemu_version(ddp_version *out, const char *path, ddp_error *err);
  */
 int ddp_error_prefix(ddp_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * err, a mistake in the file at path, said whole as the CLI says one:
+ * "path:line:column: message" (or "path: message" without a line); its
+ * source becomes path.  Returns the code.
+ */
+int ddp_error_in_file(ddp_error *err, const char *path);
+
 /* Seconds on CLOCK_MONOTONIC: the clock of ddp_proc_opts.deadline. */
 double ddp_proc_now(void);
 

@@ -383,3 +383,20 @@ int ddp_error_prefix(ddp_error *err, const char *fmt, ...)
 		err->code = DDP_ERROR;
 	return err->code;
 }
+
+int ddp_error_in_file(ddp_error *err, const char *path)
+{
+	char file[sizeof(err->source)], source[sizeof(err->source) + 32];
+
+	/* path may be err->source itself: read before the record is written. */
+	snprintf(file, sizeof(file), "%s", path);
+	/* As a file's mistake is said: "path:line:column: message", or "path: message". */
+	if (err->line > 0)
+		snprintf(source, sizeof(source), "%.100s:%d:%d", file, err->line, err->column);
+	else
+		snprintf(source, sizeof(source), "%.100s", file);
+	snprintf(err->source, sizeof(err->source), "%s", source);
+	ddp_error_prefix(err, "%s", "");
+	memcpy(err->source, file, sizeof(file));
+	return err->code;
+}

@@ -208,16 +208,8 @@ int ddp_promote_dd(ddp_promote_done *d, const ddp_promote_opts *o, const char *w
 
 	memset(d, 0, sizeof(*d));
 	d->step = DDP_PROMOTE_CASES;
-	if (ddp_ddcases_load(&cases, o->cases_path, err)) {
-		/* As the CLI says a file's mistake: "path:line:column: message". */
-		snprintf(err->source, sizeof(err->source), "%s", o->cases_path);
-		if (err->line > 0)
-			snprintf(err->source + strlen(err->source), sizeof(err->source) - strlen(err->source),
-			         ":%d:%d", err->line, err->column);
-		ddp_error_prefix(err, "%s", "");
-		snprintf(err->source, sizeof(err->source), "%s", o->cases_path);
-		return DDP_ERROR;
-	}
+	if (ddp_ddcases_load(&cases, o->cases_path, err))
+		return ddp_error_in_file(err, o->cases_path);
 	d->step = DDP_PROMOTE_CASE;
 	if ((rc = promote_case(d, o, what, &cases, err)))
 		goto out;

@@ -460,6 +460,129 @@ static void test_refused_differs(void **state)
 	assert_int_equal(access(path, F_OK), 0);
 }
 
+
+/* ---- a map finding: its minimal case as a window, and the workflow's refusals ------------- */
+
+/* A minimal map case's options (at most 5), the window name given, and the line and case it makes (or why not). */
+static const struct {
+	const char *args[5];
+	const char *name, *line, *case_name, *refusal;
+} window_of_rows[] = {
+	{{"--start-offset", "8192", "--max-length", "4096"}, NULL, "window s8192-l4096 8k 4k",
+	 "map-human/raw-zero@s8192-l4096", NULL},
+	{{"--output=json", "--max-length", "4096"}, NULL, "window s0-l4096 0 4k",
+	 "map-json/raw-zero@s0-l4096", NULL},
+	{{"--start-offset", "7"}, "mine", "window mine 7 -", "map-human/raw-zero@mine", NULL},
+	{{"--output=json"}, NULL, NULL, NULL, "reads the whole image: it is map-json/raw-zero"},
+	{{"--start-offset", "8k"}, NULL, NULL, NULL, "'8k' is not a plain number"},
+	{{"-f", "raw"}, NULL, NULL, NULL, "option '-f' is none a manifest window gives"},
+	{{"--start-offset", "1"}, "a-name-longer-than-thirty-one-characters", NULL, NULL,
+	 "is longer than 31 characters"},
+};
+
+static void map_case(ddp_case *c, const char *const *args)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = DDP_CASE_MAP;
+	snprintf(c->fixture, sizeof(c->fixture), "raw-zero");
+	for (; c->argc < 5 && args[c->argc]; c->argc++)
+		c->argv[c->argc] = strdup(args[c->argc]);
+}
+
+static void test_window_of(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N_ROWS(window_of_rows); i++) {
+		ddp_map_case_window cw;
+		ddp_case c;
+		ddp_error err;
+		int rc;
+		map_case(&c, window_of_rows[i].args);
+		rc = ddp_map_window_of(&cw, &c, window_of_rows[i].name, &err);
+		ddp_case_free(&c);
+		if (window_of_rows[i].refusal) {
+			assert_int_equal(rc, DDP_EINVAL);
+			if (!strstr(err.message, window_of_rows[i].refusal))
+				fail_msg("row %zu: '%s' does not say '%s'", i, err.message,
+				         window_of_rows[i].refusal);
+			continue;
+		}
+		if (rc)
+			fail_msg("row %zu: %s", i, err.message);
+		/* The line's words (the manifest writes them in columns). */
+		for (char *p = cw.line, *q = cw.line;; p++)
+			if (*p != ' ' || q == cw.line || q[-1] != ' ')
+				if (!(*q++ = *p))
+					break;
+		assert_string_equal(cw.line, window_of_rows[i].line);
+		assert_string_equal(cw.name, window_of_rows[i].case_name);
+	}
+}
+
+/* The map minimiser of the tests: the case of w->minimised's words. */
+static int wf_minimise_map(ddp_case *out, void *ctx, const char *finding)
+{
+	wf *w = ctx;
+	const char *args[5] = {0};
+	char *words = strdup(w->minimised), *save = NULL;
+	int n = 0;
+
+	w->minimise_calls++;
+	assert_string_equal(finding, w->finding);
+	for (char *t = strtok_r(words, " ", &save); t && n < 4; t = strtok_r(NULL, " ", &save))
+		args[n++] = t;
+	map_case(out, args);
+	free(words);
+	return w->minimise_rc;
+}
+
+/* A window taken (by name, or the same numbers), or a whole-image case: refused, nothing written. */
+static void test_map_refused(void **state)
+{
+	static const struct {
+		const char *minimised, *name, *refusal;
+		ddp_promote_map_step step;
+	} rows[] = {
+		{"--start-offset 8192 --max-length 4096", "mid", "already has a window named mid",
+		 DDP_PROMOTE_MAP_MANIFEST},
+		{"--start-offset 4097 --max-length 12345", NULL, "window unaligned, is the same window",
+		 DDP_PROMOTE_MAP_MANIFEST},
+		{"--output=json", NULL, "reads the whole image", DDP_PROMOTE_MAP_WINDOW},
+	};
+	wf *w = *state;
+	char manifest[700], *text;
+
+	snprintf(manifest, sizeof(manifest), "%s/map-fixtures", w->dir);
+	write_text(manifest, manifest_text);
+	wf_finding(w, NULL);
+	for (size_t i = 0; i < N_ROWS(rows); i++) {
+		ddp_promote_map_opts o = {manifest, w->root, qemu_img, 1, 0, 1, w->work, rows[i].name,
+		                          wf_minimise_map, w, w->out, NULL};
+		ddp_promote_map_done d;
+		w->minimised = rows[i].minimised;
+		assert_int_not_equal(ddp_promote_map(&d, &o, w->finding, &w->err), DDP_OK);
+		assert_int_equal(d.step, rows[i].step);
+		if (!strstr(w->err.message, rows[i].refusal))
+			fail_msg("row %zu: '%s' does not say '%s'", i, w->err.message, rows[i].refusal);
+		text = read_text(manifest);
+		assert_string_equal(text, manifest_text);
+		free(text);
+		assert_int_equal(access(w->root, F_OK), -1);
+		assert_int_equal(access(w->work, F_OK), -1);
+	}
+	/* A minimiser that fails: its own status, nothing else done. */
+	{
+		ddp_promote_map_opts o = {manifest, w->root, qemu_img, 1, 0, 1, w->work, NULL,
+		                          wf_minimise_map, w, w->out, NULL};
+		ddp_promote_map_done d;
+		w->minimised = "--start-offset 1";
+		w->minimise_rc = 2;
+		assert_int_not_equal(ddp_promote_map(&d, &o, w->finding, &w->err), DDP_OK);
+		assert_int_equal(d.step, DDP_PROMOTE_MAP_MINIMISE);
+		assert_int_equal(d.minimise_rc, 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +598,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_minimise, wf_setup, wf_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_reference, wf_setup, wf_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_differs, wf_setup, wf_teardown),
+		cmocka_unit_test(test_window_of),
+		cmocka_unit_test_setup_teardown(test_map_refused, wf_setup, wf_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
