@@ -407,20 +407,29 @@ typedef struct promote_min {
 	json_t *doc;
 } promote_min;
 
-/* A map finding's case, minimised (ddp_promote_map_minimise_fn): doc's "minimised" says how. */
-static int promote_minimise_map(ddp_case *out, void *ctx, const char *finding)
+/* A finding minimised for promote (into m, or mr for a map finding): doc's "minimised" says how. */
+static int promote_minimised(promote_min *pm, const char *finding, ddp_minimise_result *m,
+                             ddp_map_minimise_result *mr)
 {
-	promote_min *pm = ctx;
-	ddp_minimise_result unused;
-	ddp_map_minimise_result mr;
 	int rc;
 
 	pm->p->a.finding = finding;
-	if ((rc = minimise(&unused, &mr, &pm->p->a)))
+	if ((rc = minimise(m, mr, &pm->p->a)))
 		return rc;
-	json_object_set_new(pm->doc, "minimised", min_json(&pm->p->a, &unused, &mr));
-	*out = mr.mcase;
+	json_object_set_new(pm->doc, "minimised", min_json(&pm->p->a, m, mr));
 	return DDP_EXIT_OK;
+}
+
+/* A map finding's case, minimised (ddp_promote_map_minimise_fn). */
+static int promote_minimise_map(ddp_case *out, void *ctx, const char *finding)
+{
+	ddp_minimise_result unused;
+	ddp_map_minimise_result mr;
+	int rc = promote_minimised(ctx, finding, &unused, &mr);
+
+	if (!rc)
+		*out = mr.mcase;
+	return rc;
 }
 
 /* promote of a map finding (diff/map's workflow): what it did goes in doc. */
@@ -450,20 +459,16 @@ static int promote_map(json_t *doc, promote_args *p)
 	return DDP_EXIT_OK;
 }
 
-/* A finding's case, minimised (ddp_promote_minimise_fn): doc's "minimised" says how. */
+/* A dd finding's case, minimised (ddp_promote_minimise_fn). */
 static int promote_minimise(ddp_ddcase *out, void *ctx, const char *finding)
 {
-	promote_min *pm = ctx;
 	ddp_minimise_result m;
 	ddp_map_minimise_result unused;
-	int rc;
+	int rc = promote_minimised(ctx, finding, &m, &unused);
 
-	pm->p->a.finding = finding;
-	if ((rc = minimise(&m, &unused, &pm->p->a)))
-		return rc;
-	*out = m.ddcase;
-	json_object_set_new(pm->doc, "minimised", min_json(&pm->p->a, &m, &unused));
-	return DDP_EXIT_OK;
+	if (!rc)
+		*out = m.ddcase;
+	return rc;
 }
 
 /* promote of a dd case (a finding's or a dd-cases line's, diff/suite's workflow): what it did goes in doc. */
