@@ -89,6 +89,16 @@ ddp_exit ddp_cli_seconds(double *out, const char *cmd, const char *opt, const ch
  */
 ddp_exit ddp_cli_fail(const char *fmt, ...);
 
+/* The command running, named by ddp_cli_fail's messages (main.c sets it). */
+void ddp_cli_set_command(const char *name);
+
+/*
+ * DDP_EXIT_OK when status is DDP_OK; else err's message said by
+ * ddp_cli_fail and DDP_EXIT_USAGE.  For a library call whose message is
+ * whole: rc = ddp_cli_status(ddp_bl_workdir(..., &err), &err).
+ */
+ddp_exit ddp_cli_status(int status, const ddp_error *err);
+
 /* ddp_cli_fail with "name:line:column: message" (or "name: message"). */
 ddp_exit ddp_cli_fail_error(const char *name, const ddp_error *err);
 
@@ -98,10 +108,6 @@ ddp_exit ddp_cli_fail_error(const char *name, const ddp_error *err);
  */
 ddp_exit ddp_cli_read_file(char **out, size_t *len, const char *path);
 
-/* Fills err (source, message) and returns DDP_ERROR. */
-int ddp_cli_error(ddp_error *err, const char *source, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* A JSON string of len bytes; invalid UTF-8 becomes U+FFFD. */
 json_t *ddp_cli_json_text(const char *s, size_t len);
 
@@ -110,12 +116,6 @@ json_t *ddp_cli_outcome_json(const ddp_outcome *o, const ddp_profile *p);
 
 /* Renders stderr line i of an outcome into a malloc'd string. */
 char *ddp_cli_render_line(const ddp_outcome *o, size_t i, const ddp_profile *p);
-
-/*
- * Asks `qemu-img --version` (the binary at path, or qemu-img on PATH when
- * path is NULL) for its version.  Returns DDP_OK or an error in err.
- */
-int ddp_cli_qemu_version(ddp_version *out, const char *path, ddp_error *err);
 
 /* ---- --json FILE: the summary as one JSON document (summary.c) --------------- */
 

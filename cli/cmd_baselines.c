@@ -5,12 +5,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <libgen.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "baselines_cli.h"
@@ -50,279 +47,20 @@ static const char usage[] =
 	"Example:\n"
 	"  ddparity baselines generate --all-versions && ddparity baselines profiles\n";
 
-void ddp_bl_path(char *buf, size_t size, const char *rel)
-{
-	const char *src = getenv("DDP_SOURCE_DIR");
-	char exe[4096];
-	ssize_t n;
-
-	if (access(rel, F_OK) == 0 || rel[0] == '/') {
-		snprintf(buf, size, "%s", rel);
-		return;
-	}
-	if (src && *src) {
-		snprintf(buf, size, "%s/%s", src, rel);
-		if (access(buf, F_OK) == 0)
-			return;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(buf, size, "%s/../%s", dirname(exe), rel);
-		if (access(buf, F_OK) == 0)
-			return;
-	}
-	snprintf(buf, size, "%s", rel);
-}
-
-int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own)
-{
-	ddp_error err;
-
-	*own = 0;
-	if (given) {
-		if (mkdir(given, 0755) && errno != EEXIST)
-			return ddp_cli_fail("--workdir %s: %s", given, strerror(errno));
-		if (!realpath(given, buf))
-			return ddp_cli_fail("--workdir %s: %s", given, strerror(errno));
-		ddp_workdir_sweep(buf); /* runs of processes killed since */
-		return DDP_EXIT_OK;
-	}
-	if (ddp_private_dir(buf, size, ddp_temp_root(), "bl", &err))
-		return ddp_cli_fail("%s: %s", err.source, err.message);
-	*own = 1;
-	return DDP_EXIT_OK;
-}
-
-static int add_ref(ddp_bl_ref **v, size_t *n, const char *path, const char *who)
-{
-	ddp_version ver;
-	ddp_error err;
-	ddp_bl_ref *nv;
-
-	if (ddp_cli_qemu_version(&ver, path, &err))
-		return ddp_cli_fail("%s: %s: %s", who, err.source, err.message);
-	nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!nv)
-		return ddp_cli_fail("%s: out of memory", who);
-	*v = nv;
-	/* The dd runs in a directory of its own: a relative path must still lead here. */
-	if (path[0] == '/' || !strchr(path, '/') || !realpath(path, nv[*n].path))
-		snprintf(nv[*n].path, sizeof(nv[*n].path), "%s", path);
-	ddp_version_text(nv[*n].version, sizeof(nv[*n].version), ver);
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp(nv[i].version, nv[*n].version))
-			return ddp_cli_fail("%s: %s and %s are both qemu-img %s", who, nv[i].path, path,
-			                    nv[i].version);
-	(*n)++;
-	return DDP_EXIT_OK;
-}
-
-int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, size_t ngiven,
-                      int all_versions, const char *who)
-{
-	int rc = DDP_EXIT_OK;
-
-	*out = NULL;
-	*n = 0;
-	for (size_t i = 0; i < ngiven && !rc; i++)
-		rc = add_ref(out, n, given[i], who);
-	if (!rc && all_versions) {
-		char script[4200];
-		const char *argv[] = {script, "list", NULL};
-		ddp_proc_opts o = {NULL, 120, 1 << 20, 0, 0};
-		ddp_proc_result r = {0};
-		ddp_error err;
-		char *line, *save = NULL;
-
-		ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
-		if (ddp_proc_run(&r, argv, &o, &err))
-			rc = ddp_cli_fail("%s: --all-versions: %s: %s", who, err.source, err.message);
-		else if (!r.exited || r.exit_code)
-			rc = ddp_cli_fail("%s: --all-versions: %s list failed: %.300s", who, script, r.err);
-		else
-			for (line = strtok_r(r.out, "\n", &save); line && !rc; line = strtok_r(NULL, "\n", &save)) {
-				char version[64], suite[64], wrapper[4096];
-				if (sscanf(line, "%63s %63s %4095s", version, suite, wrapper) == 3)
-					rc = add_ref(out, n, wrapper, who);
-			}
-		if (!rc && !*n && all_versions != DDP_BL_MATERIALISED_OR_PATH)
-			rc = ddp_cli_fail("%s: --all-versions: %s list named no version (run "
-			                  "`ci/qemu-versions fetch`)", who, script);
-		if (r.out || r.err)
-			ddp_proc_result_free(&r);
-	}
-	if (!rc && !*n)
-		rc = add_ref(out, n, "qemu-img", who);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
-	return rc;
-}
-
-typedef struct make_job {
-	const ddp_bl_ref *ref;
-	const ddp_ddcases *cases;
-	const char *const *only;
-	size_t nonly;
-	ddp_baseline *results;
-	const char *workdir;
-	int rc;
-	ddp_error err;
-	ddp_bl_made made;
-} make_job;
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int wanted(const make_job *j, const char *name)
-{
-	if (!j->nonly)
-		return 1;
-	for (size_t i = 0; i < j->nonly; i++)
-		if (!strcmp(j->only[i], name))
-			return 1;
-	return 0;
-}
-
-static void *make_thread(void *arg)
-{
-	make_job *j = arg;
-	char fixdir[4200], work[4200];
-	double t0 = now();
-
-	snprintf(fixdir, sizeof(fixdir), "%s/inputs-%s", j->workdir, j->ref->version);
-	snprintf(work, sizeof(work), "%s/runs-%s", j->workdir, j->ref->version);
-	if (mkdir(work, 0755) && errno != EEXIST) {
-		j->rc = ddp_cli_error(&j->err, work, "cannot create: %s", strerror(errno));
-		return NULL;
-	}
-	for (size_t i = 0; i < j->cases->count && !j->rc; i++) {
-		const ddp_ddcase *c = &j->cases->items[i];
-		if (!wanted(j, c->name))
-			continue;
-		j->rc = ddp_baseline_make(&j->results[i], c, j->ref->path, j->ref->version, fixdir,
-		                          work, &j->err);
-		if (!j->rc) {
-			j->made.made++;
-			j->made.failing += j->results[i].dd_rc != 0;
-		}
-	}
-	j->made.seconds = now() - t0;
-	return NULL;
-}
-
-void ddp_bl_parallel(void *jobs, size_t size, size_t n, int at_once, void *(*fn)(void *))
-{
-	pthread_t *t = calloc(n ? n : 1, sizeof(*t));
-	char *base = jobs;
-
-	if (at_once < 1)
-		at_once = 1;
-	for (size_t start = 0; start < n; start += (size_t)at_once) {
-		size_t end = start + (size_t)at_once < n ? start + (size_t)at_once : n;
-		for (size_t r = start; r < end; r++)
-			/* No thread (or no memory for its handle): run it here. */
-			if (!t || pthread_create(&t[r], NULL, fn, base + r * size)) {
-				fn(base + r * size);
-				if (t)
-					t[r] = 0;
-			}
-		for (size_t r = start; r < end && t; r++)
-			if (t[r])
-				pthread_join(t[r], NULL);
-	}
-	free(t);
-}
-
-int ddp_bl_make_all(ddp_baseline **results, ddp_bl_made *made, const ddp_bl_ref *refs,
-                    size_t nrefs, const ddp_ddcases *cases, const char *const *only, size_t nonly,
-                    int jobs, const char *workdir)
-{
-	make_job *j = calloc(nrefs, sizeof(*j));
-	int rc = DDP_EXIT_OK;
-
-	*results = calloc(nrefs * (cases->count ? cases->count : 1), sizeof(ddp_baseline));
-	if (!j || !*results) {
-		free(j);
-		return ddp_cli_fail("out of memory");
-	}
-	for (size_t r = 0; r < nrefs; r++)
-		j[r] = (make_job){&refs[r], cases, only, nonly, *results + r * cases->count,
-		                  workdir, 0, {0}, {0, 0, 0}};
-	ddp_bl_parallel(j, sizeof(*j), nrefs, jobs, make_thread);
-	for (size_t r = 0; r < nrefs; r++) {
-		if (j[r].rc) {
-			ddp_cli_fail("baselines: qemu-img %s (%s): %s: %s", refs[r].version, refs[r].path,
-			             j[r].err.source, j[r].err.message);
-			rc = DDP_EXIT_USAGE;
-		} else {
-			const ddp_bl_made *m = &j[r].made;
-			fprintf(stderr, "baselines: qemu-img %s: %d case%s (%d exit 0, %d failing) in %.1f s\n",
-			        refs[r].version, m->made, m->made == 1 ? "" : "s", m->made - m->failing,
-			        m->failing, m->seconds);
-		}
-		if (made)
-			made[r] = j[r].made;
-	}
-	free(j);
-	return rc;
-}
-
-int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
-                         const ddp_baseline *res, size_t n, int whole)
-{
-	char dir[4200], stage[4300], tmp[4400], old[4400], prefix[4300];
-	ddp_error err;
-
-	snprintf(dir, sizeof(dir), "%s/%s", root, version);
-	/* What a run that was killed left here: half-written files, directories half swapped. */
-	ddp_workdir_sweep(root);
-	/* A link at the version's name would take the writes elsewhere. */
-	if (ddp_own_dir(dir, 0, &err))
-		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
-	if (!whole) {
-		for (size_t i = 0; i < n; i++)
-			if (res[i].meta_text && ddp_baseline_write(&res[i], dir, names[i], &err))
-				return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
-		return DDP_EXIT_OK;
-	}
-	snprintf(prefix, sizeof(prefix), "%s/.tmp-%s-", root, version);
-	if (ddp_stage_make(stage, sizeof(stage), prefix, tmp, old, sizeof(tmp), &err))
-		return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
-	for (size_t i = 0; i < n; i++)
-		if (ddp_baseline_write(&res[i], tmp, names[i], &err)) {
-			ddp_remove_tree(stage);
-			return ddp_cli_fail("baselines: %s: %s", err.source, err.message);
-		}
-	/* In one step: a kill leaves the old directory or the new one. */
-	if (ddp_dir_replace(tmp, dir, old)) {
-		int e = errno;
-		ddp_remove_tree(stage);
-		return ddp_cli_fail("baselines: %s: cannot put in place: %s", dir, strerror(e));
-	}
-	ddp_remove_tree(stage);
-	return DDP_EXIT_OK;
-}
-
 /* Writes one version's baselines: the whole directory swapped in, or the named cases. */
 static int write_version(const char *root, const ddp_bl_ref *ref, const ddp_ddcases *cases,
                          const ddp_baseline *res, int whole)
 {
 	const char **names = calloc(cases->count ? cases->count : 1, sizeof(*names));
-	int rc;
+	ddp_error err;
+	int rc = DDP_EXIT_OK;
 
 	if (!names)
 		return ddp_cli_fail("baselines: out of memory");
 	for (size_t i = 0; i < cases->count; i++)
 		names[i] = cases->items[i].name;
-	rc = ddp_bl_write_version(root, ref->version, names, res, cases->count, whole);
+	if (ddp_bl_write_version(root, ref->version, names, res, cases->count, whole, &err))
+		rc = ddp_cli_fail("baselines: %s: %s", err.source, err.message);
 	free(names);
 	return rc;
 }
@@ -404,9 +142,9 @@ static int generate(int argc, char **argv)
 		if (!ddp_ddcases_find(&cases, g.only.v[k]))
 			rc = ddp_cli_fail("baselines generate: --only %s: no such case in %s", g.only.v[k],
 			                  cases_path);
-	if (rc || (rc = ddp_bl_references(&refs, &nrefs, g.given.v, (size_t)g.given.n, g.all_versions,
-	                                  "baselines generate")) ||
-	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), g.workdir, &own)))
+	if (rc || (rc = ddp_cli_status(ddp_bl_references(&refs, &nrefs, g.given.v, (size_t)g.given.n,
+	                                                 g.all_versions, "baselines generate", &err), &err)) ||
+	    (rc = ddp_cli_status(ddp_bl_workdir(workdir, sizeof(workdir), g.workdir, &own, &err), &err)))
 		goto out;
 	if (mkdir(root, 0755) && errno != EEXIST) {
 		rc = ddp_cli_fail("baselines generate: %s: %s", root, strerror(errno));
@@ -416,7 +154,8 @@ static int generate(int argc, char **argv)
 		rc = ddp_cli_fail("baselines generate: out of memory");
 		goto out;
 	}
-	rc = ddp_bl_make_all(&res, made, refs, nrefs, &cases, g.only.v, nonly, g.jobs, workdir);
+	rc = ddp_cli_status(ddp_bl_make_all(&res, made, refs, nrefs, &cases, g.only.v, nonly, g.jobs,
+	                                    workdir, stderr, &err), &err);
 	for (size_t r = 0; r < nrefs && !rc; r++)
 		if (!(rc = write_version(root, &refs[r], &cases, res + r * cases.count, nonly == 0)))
 			gen_said(list, root, &refs[r], nonly ? nonly : cases.count, &made[r]);

@@ -280,74 +280,6 @@ static int minimise(ddp_minimise_result *out, ddp_map_minimise_result *mout, min
 	return rc ? DDP_EXIT_USAGE : DDP_EXIT_OK;
 }
 
-/* ---- a map finding's minimal case as a window of the manifest ------------- */
-
-typedef struct map_min {
-	ddp_map_window w;
-	char fixture[48];
-	int json;
-} map_min;
-
-static int64_t plain_decimal(const char *t)
-{
-	int64_t v = 0;
-	if (!*t)
-		return -1;
-	for (; *t; t++) {
-		if (*t < '0' || *t > '9' || v > (INT64_MAX - (*t - '0')) / 10)
-			return -1;
-		v = v * 10 + (*t - '0');
-	}
-	return v;
-}
-
-/*
- * The window of a minimal map case: `window NAME START LENGTH` with START
- * its --start-offset (0 when only --max-length is given).  A manifest
- * window is plain numbers; a whole-image case is no window at all.
- */
-static int map_window_of(map_min *mm, const ddp_case *c, const char *name)
-{
-	int64_t start = 0, length = -1;
-	int windowed = 0;
-
-	memset(mm, 0, sizeof(*mm));
-	snprintf(mm->fixture, sizeof(mm->fixture), "%s", c->fixture);
-	for (int i = 0; i < c->argc; i++) {
-		const char *o = c->argv[i], *v = i + 1 < c->argc ? c->argv[i + 1] : "";
-		if (!strcmp(o, "--output=json")) {
-			mm->json = 1;
-			continue;
-		}
-		if (strcmp(o, "--start-offset") && strcmp(o, "--max-length"))
-			return ddp_cli_fail("minimise: the minimal case's option '%s' is none a manifest "
-			                    "window gives", o);
-		i++;
-		windowed = 1;
-		if (plain_decimal(v) < 0)
-			return ddp_cli_fail("minimise: the minimal case's %s '%s' is not a plain number: "
-			                    "no manifest window gives it", o, v);
-		*(strcmp(o, "--start-offset") ? &length : &start) = plain_decimal(v);
-	}
-	if (!windowed)
-		return ddp_cli_fail("minimise: the minimal case reads the whole image: it is "
-		                    "map-%s/%s, a case the manifest has already", mm->json ? "json"
-		                    : "human", mm->fixture);
-	mm->w.at = DDP_MAP_AT_ZERO;
-	mm->w.delta = start;
-	mm->w.length = length;
-	if (name)
-		snprintf(mm->w.name, sizeof(mm->w.name), "%s", name);
-	else if (length < 0)
-		snprintf(mm->w.name, sizeof(mm->w.name), "s%" PRId64, start);
-	else
-		snprintf(mm->w.name, sizeof(mm->w.name), "s%" PRId64 "-l%" PRId64, start, length);
-	if (name && strcmp(mm->w.name, name))
-		return ddp_cli_fail("minimise: --name '%s' is longer than %zu characters", name,
-		                    sizeof(mm->w.name) - 1);
-	return DDP_EXIT_OK;
-}
-
 int ddp_cmd_minimise(int argc, char **argv)
 {
 	min_args a = {.seconds = 50, .cmd = "minimise"};
@@ -381,17 +313,14 @@ int ddp_cmd_minimise(int argc, char **argv)
 	json_object_set_new(doc, "mode", json_string(a.is_map ? "map" : "dd"));
 	json_object_set_new(doc, "minimised", min_json(&a, &r, &mr));
 	if (a.is_map) {
-		map_min mm;
-		char wl[256], name[300];
-		if ((rc = map_window_of(&mm, &mr.mcase, a.name))) {
-			ddp_map_minimise_result_free(&mr);
-			return ddp_cli_json_write(json, doc, "minimise", rc);
-		}
-		ddp_map_window_line(wl, sizeof(wl), &mm.w);
-		snprintf(name, sizeof(name), "map-%s/%s@%s", mm.json ? "json" : "human", mm.fixture, mm.w.name);
-		printf("%s\n%s\n", wl, name);
-		json_object_update_new(doc, json_pack("{s:s, s:s}", "window", wl, "case", name));
+		ddp_map_case_window cw;
+		ddp_error err;
+		rc = ddp_cli_status(ddp_map_window_of(&cw, &mr.mcase, a.name, &err), &err);
 		ddp_map_minimise_result_free(&mr);
+		if (rc)
+			return ddp_cli_json_write(json, doc, "minimise", rc);
+		printf("%s\n%s\n", cw.line, cw.name);
+		json_object_update_new(doc, json_pack("{s:s, s:s}", "window", cw.line, "case", cw.name));
 		return ddp_cli_json_write(json, doc, "minimise", DDP_EXIT_OK);
 	}
 	line = ddp_ddcase_line(&r.ddcase);
@@ -472,289 +401,108 @@ static int is_map_finding(const char *what)
 	return yes;
 }
 
-/* `baselines generate --command map` for window w of the manifest at tmp_manifest, then profiles. */
-static int map_baselines(const promote_args *p, const char *tmp_manifest, const char *window,
-                         const char *root)
+/* What promote's minimiser needs: the options, and the document its result goes in. */
+typedef struct promote_min {
+	promote_args *p;
+	json_t *doc;
+} promote_min;
+
+/* A finding minimised for promote (into m, or mr for a map finding): doc's "minimised" says how. */
+static int promote_minimised(promote_min *pm, const char *finding, ddp_minimise_result *m,
+                             ddp_map_minimise_result *mr)
 {
-	const char *gv[80];
-	char jobs_text[16];
-	size_t ngv = 0, nrefs = 0;
-	ddp_bl_ref *refs = NULL;
 	int rc;
 
-	/* Every qemu-img given; by default every materialised version, else qemu-img on PATH. */
-	gv[ngv++] = "generate";
-	for (size_t i = 0; i < p->ngiven && ngv < 60; i++) {
-		gv[ngv++] = "--reference";
-		gv[ngv++] = p->given[i];
-	}
-	if (!p->ngiven && (p->all_versions || ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "promote") ==
-	                   DDP_EXIT_OK))
-		gv[ngv++] = "--all-versions";
-	free(refs);
-	gv[ngv++] = "--manifest";
-	gv[ngv++] = tmp_manifest;
-	gv[ngv++] = "--only-window";
-	gv[ngv++] = window;
-	gv[ngv++] = "--out";
-	gv[ngv++] = root;
-	if (p->jobs) {
-		snprintf(jobs_text, sizeof(jobs_text), "%d", p->jobs);
-		gv[ngv++] = "--jobs";
-		gv[ngv++] = jobs_text;
-	}
-	gv[ngv] = NULL;
-	if ((rc = ddp_bl_map((int)ngv, (char **)gv)))
+	pm->p->a.finding = finding;
+	if ((rc = minimise(m, mr, &pm->p->a)))
 		return rc;
-	const char *pv[] = {"profiles", "--out", root, NULL};
-	return ddp_bl_map(3, (char **)pv);
+	json_object_set_new(pm->doc, "minimised", min_json(&pm->p->a, m, mr));
+	return DDP_EXIT_OK;
 }
 
-/*
- * promote of a map finding: its minimal case's window appended to the map
- * manifest, with the baselines of every fixture read through it (both
- * output types, every qemu-img given) and the profiles refreshed.  The
- * manifest line is written last, as dd-cases' is.  What it did goes in doc.
- */
-static int promote_map(json_t *doc, promote_args *p)
+/* A map finding's case, minimised (ddp_promote_map_minimise_fn). */
+static int promote_minimise_map(ddp_case *out, void *ctx, const char *finding)
 {
 	ddp_minimise_result unused;
 	ddp_map_minimise_result mr;
-	ddp_map_manifest m = {0}, check = {0};
-	map_min mm;
-	char manifest_path[4200], root[4200], workdir[4200], tmp_manifest[4300], wl[256], name[300];
-	char *text = NULL, *whole = NULL;
-	size_t len;
-	ddp_error err;
-	int rc, own = 0;
+	int rc = promote_minimised(ctx, finding, &unused, &mr);
 
-	if ((rc = minimise(&unused, &mr, &p->a)))
-		return rc;
-	json_object_set_new(doc, "minimised", min_json(&p->a, &unused, &mr));
-	if ((rc = map_window_of(&mm, &mr.mcase, p->a.name)))
-		goto out;
+	if (!rc)
+		*out = mr.mcase;
+	return rc;
+}
+
+/* promote of a map finding (diff/map's workflow): what it did goes in doc. */
+static int promote_map(json_t *doc, promote_args *p)
+{
+	char manifest_path[4200], root[4200];
+	promote_min pm = {p, doc};
+	ddp_promote_map_opts o = {manifest_path, root, p->given, p->ngiven, p->all_versions, p->jobs,
+	                          p->a.workdir, p->a.name, promote_minimise_map, &pm, stdout, stderr};
+	ddp_promote_map_done d;
+	ddp_error err;
+	int rc;
+
 	ddp_bl_path(manifest_path, sizeof(manifest_path),
 	            p->a.manifest ? p->a.manifest : "expected-outputs/map-fixtures");
 	if (p->out)
 		snprintf(root, sizeof(root), "%s", p->out);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs");
-	ddp_write_atomic_sweep(manifest_path);
-	ddp_map_window_line(wl, sizeof(wl), &mm.w);
-	/* The manifest with the window, read back by the strict parser before anything uses it. */
-	if (ddp_read_file(&text, &len, manifest_path, 1 << 20, &err) ||
-	    ddp_map_manifest_parse(&m, text, len, manifest_path, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	if (ddp_promote_check_window(&m, &mm.w, manifest_path, &err)) {
-		rc = ddp_cli_fail("promote: %s", err.message);
-		goto out;
-	}
-	if (!(whole = ddp_promote_joined(text, len, wl))) {
-		rc = ddp_cli_fail("promote: out of memory");
-		goto out;
-	}
-	if (ddp_map_manifest_parse(&check, whole, strlen(whole), manifest_path, &err)) {
-		rc = ddp_cli_fail_error(manifest_path, &err);
-		goto out;
-	}
-	if ((rc = ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own)))
-		goto out;
-	snprintf(tmp_manifest, sizeof(tmp_manifest), "%s/map-fixtures", workdir);
-	if (ddp_write_atomic(tmp_manifest, whole, strlen(whole), &err)) {
-		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		goto out;
-	}
-	if ((rc = map_baselines(p, tmp_manifest, mm.w.name, root)))
-		goto out;
-	{
-		char wln[260];
-		snprintf(wln, sizeof(wln), "%s\n", wl);
-		if (ddp_promote_append(manifest_path, wln, 16 << 20, &err)) {
-			rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-			goto out;
-		}
-	}
-	snprintf(name, sizeof(name), "map-%s/%s@%s", mm.json ? "json" : "human", mm.fixture, mm.w.name);
-	printf("promote: appended to %s: %s\n", manifest_path, wl);
-	printf("promote: the finding's case: %s\n", name);
+	rc = ddp_promote_map(&d, &o, p->what, &err);
+	if (d.minimise_rc)
+		return d.minimise_rc; /* the minimiser said what went wrong itself */
+	if (rc)
+		return ddp_cli_status(rc, &err);
 	json_object_update_new(doc, json_pack("{s:s, s:s, s:s, s:s}", "manifest", manifest_path,
-	                                      "window", wl, "case", name, "baselines", root));
-out:
-	if (own)
-		ddp_private_dir_remove(workdir);
-	ddp_map_manifest_free(&m);
-	ddp_map_manifest_free(&check);
-	ddp_map_minimise_result_free(&mr);
-	free(text);
-	free(whole);
+	                                      "window", d.cw.line, "case", d.cw.name, "baselines", root));
+	return DDP_EXIT_OK;
+}
+
+/* A dd finding's case, minimised (ddp_promote_minimise_fn). */
+static int promote_minimise(ddp_ddcase *out, void *ctx, const char *finding)
+{
+	ddp_minimise_result m;
+	ddp_map_minimise_result unused;
+	int rc = promote_minimised(ctx, finding, &m, &unused);
+
+	if (!rc)
+		*out = m.ddcase;
 	return rc;
 }
 
-/* The case to promote, into c: a finding minimised (*is_new; doc's "minimised"), or a dd-cases line. */
-static int promote_case(ddp_ddcase *c, int *is_new, json_t *doc, promote_args *p,
-                        const ddp_ddcases *cases, const char *cases_path)
-{
-	char probe[4300];
-	const ddp_ddcase *found;
-	ddp_minimise_result m;
-	ddp_map_minimise_result unused;
-	ddp_error err;
-	int rc;
-
-	snprintf(probe, sizeof(probe), "%s/case.json", p->what);
-	if (access(probe, F_OK)) {
-		if (!(found = ddp_ddcases_find(cases, p->what)))
-			return ddp_cli_fail("promote: %s is neither a finding directory nor a case of %s",
-			                    p->what, cases_path);
-		return ddp_ddcase_copy(c, found) ? ddp_cli_fail("promote: out of memory") : DDP_EXIT_OK;
-	}
-	p->a.finding = p->what;
-	if ((rc = minimise(&m, &unused, &p->a)))
-		return rc;
-	*c = m.ddcase;
-	json_object_set_new(doc, "minimised", min_json(&p->a, &m, &unused));
-	if (ddp_promote_check_case(cases, c, cases_path, &err))
-		return ddp_cli_fail("promote: %s", err.message);
-	*is_new = 1;
-	return DDP_EXIT_OK;
-}
-
-/* The qemu-imgs to make the baselines with: those given; by default every materialised version. */
-static int promote_refs(ddp_bl_ref **refs, size_t *nrefs, const promote_args *p)
-{
-	char script[4200];
-	int rc;
-
-	ddp_bl_path(script, sizeof(script), "ci/qemu-versions");
-	if (!p->ngiven && !p->all_versions && access(script, X_OK) == 0) {
-		/* Fewer than two versions is how a fresh checkout starts: a note, not an error. */
-		if ((rc = ddp_bl_references(refs, nrefs, NULL, 0, DDP_BL_MATERIALISED_OR_PATH, "promote")))
-			return rc;
-		if (*nrefs == 1 && !strcmp((*refs)[0].path, "qemu-img"))
-			fprintf(stderr, "promote: note: no materialised qemu-img versions (`ci/qemu-versions "
-			        "fetch` makes them): baselines for qemu-img on PATH (%s) only\n",
-			        (*refs)[0].version);
-		else if (*nrefs == 1)
-			fprintf(stderr, "promote: note: one materialised qemu-img version (%s): baselines "
-			        "for it only\n", (*refs)[0].version);
-		else
-			fprintf(stderr, "promote: baselines for every materialised version (%zu)\n", *nrefs);
-		return DDP_EXIT_OK;
-	}
-	return ddp_bl_references(refs, nrefs, p->given, p->ngiven, p->all_versions, "promote");
-}
-
-/*
- * Writes case c's baselines res (one per reference) under root, each said
- * and added to list; nothing when a different baseline would be
- * overwritten without force.
- */
-static int promote_write(json_t *list, const ddp_baseline *res, const ddp_bl_ref *refs,
-                         size_t nrefs, const char *root, const ddp_ddcase *c,
-                         const ddp_ddcases *cases, int force)
-{
-	char dir[4300], meta[4500];
-	ddp_error err;
-	int rc = DDP_EXIT_OK, exists, same;
-
-	for (size_t r = 0; r < nrefs; r++) {
-		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
-		if (ddp_baseline_compare_files(&exists, &same, &res[r], dir, c->name, &err))
-			return ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		if (exists && !same && !force)
-			rc = ddp_cli_fail("promote: %s/%s.* exists and differs from what qemu-img %s gives "
-			                  "now (--force to overwrite)", dir, c->name, refs[r].version);
-	}
-	if (rc)
-		return rc;
-	if (mkdir(root, 0755) && errno != EEXIST)
-		return ddp_cli_fail("promote: %s: %s", root, strerror(errno));
-	for (size_t r = 0; r < nrefs; r++) {
-		snprintf(dir, sizeof(dir), "%s/%s", root, refs[r].version);
-		if (ddp_baseline_write(&res[r], dir, c->name, &err))
-			return ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		printf("promote: %s/%s.{stdout.txt,stderr.txt,meta.json} (dd exit %d)\n", dir, c->name,
-		       res[r].dd_rc);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i}", "version", refs[r].version,
-		                      "reference", refs[r].path, "dir", dir, "dd_exit", res[r].dd_rc));
-		/* A version without the other cases' baselines makes a profile of its own. */
-		for (size_t k = 0; k < cases->count; k++) {
-			snprintf(meta, sizeof(meta), "%s/%s.meta.json", dir, cases->items[k].name);
-			if (access(meta, F_OK)) {
-				fprintf(stderr, "promote: note: %s lacks other cases' baselines (%s...): run "
-				        "`ddparity baselines generate --reference %s`\n", dir,
-				        cases->items[k].name, refs[r].path);
-				break;
-			}
-		}
-	}
-	return DDP_EXIT_OK;
-}
-
-/* promote of a dd case (a finding's or a dd-cases line's): what it did goes in doc. */
+/* promote of a dd case (a finding's or a dd-cases line's, diff/suite's workflow): what it did goes in doc. */
 static int promote_dd(json_t *doc, promote_args *p)
 {
-	char cases_path[4200], root[4200], workdir[4200], *line = NULL, *py;
-	int own = 0, rc, is_new = 0;
-	size_t nrefs = 0;
-	ddp_bl_ref *refs = NULL;
-	ddp_ddcases cases = {NULL, 0}, one = {NULL, 0};
-	ddp_ddcase c;
-	ddp_baseline *res = NULL;
+	char cases_path[4200], root[4200];
+	promote_min pm = {p, doc};
+	ddp_promote_opts o = {cases_path, root, p->given, p->ngiven, p->all_versions, p->force, p->jobs,
+	                      p->a.workdir, promote_minimise, &pm, stdout, stderr};
+	ddp_promote_done d;
 	ddp_error err;
 	json_t *written = json_array();
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
 
-	memset(&c, 0, sizeof(c));
 	ddp_bl_path(cases_path, sizeof(cases_path), p->cases ? p->cases : "expected-outputs/dd-cases");
 	if (p->out)
 		snprintf(root, sizeof(root), "%s", p->out);
 	else
 		ddp_bl_path(root, sizeof(root), "expected-outputs/dd-info-json");
 	json_object_set_new(doc, "baselines", json_pack("{s:s, s:o}", "dir", root, "written", written));
-	if (ddp_ddcases_load(&cases, cases_path, &err))
-		return ddp_cli_fail_error(cases_path, &err);
-	if ((rc = promote_case(&c, &is_new, doc, p, &cases, cases_path)) ||
-	    (rc = promote_refs(&refs, &nrefs, p)) ||
-	    (rc = ddp_bl_workdir(workdir, sizeof(workdir), p->a.workdir, &own)))
-		goto out;
-	one.items = &c;
-	one.count = 1;
-	if ((rc = ddp_bl_make_all(&res, NULL, refs, nrefs, &one, NULL, 0,
-	                          p->jobs ? p->jobs : ncpu > 0 ? (int)ncpu : 1, workdir)) ||
-	    (rc = promote_write(written, res, refs, nrefs, root, &c, &cases, p->force)))
-		goto out;
-	if (ddp_baseline_profiles(root, stdout, &err)) {
-		rc = ddp_cli_fail("promote: profiles: %s: %s", err.source, err.message);
-		goto out;
-	}
-	/* dd-cases last: with the case in it, its baselines and profiles are there (promote again till then). */
-	line = ddp_ddcase_line(&c);
-	json_object_update_new(doc, json_pack("{s:s, s:s%, s:o}", "case", c.name, "line", line,
-	                       strcspn(line, "\n"), "appended", is_new ? json_string(cases_path) : json_null()));
-	if (is_new && ddp_promote_append(cases_path, line, 16 << 20, &err)) {
-		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
-		goto out;
-	}
-	if (is_new)
-		printf("promote: appended to %s: %s", cases_path, line);
-	py = ddp_ddcase_python(&c);
-	printf("promote: profiles refreshed; for instar's DD_CASES: %s", py);
-	json_object_set_new(doc, "tuple", json_stringn(py, strcspn(py, "\n")));
-	free(py);
-out:
-	if (res)
-		for (size_t r = 0; r < nrefs; r++)
-			ddp_baseline_free(&res[r]);
-	free(res);
-	free(line);
-	if (own)
-		ddp_private_dir_remove(workdir);
-	ddp_ddcase_free(&c);
-	ddp_ddcases_free(&cases);
-	free(refs);
+	rc = ddp_promote_dd(&d, &o, p->what, &err);
+	for (size_t r = 0; r < d.nwritten; r++)
+		json_array_append_new(written, json_pack("{s:s, s:s, s:s++, s:i}", "version",
+		                      d.refs[r].version, "reference", d.refs[r].path, "dir", root, "/",
+		                      d.refs[r].version, "dd_exit", d.dd_exit[r]));
+	if (d.line)
+		json_object_update_new(doc, json_pack("{s:s, s:s%, s:o}", "case", d.c.name, "line", d.line,
+		                       strcspn(d.line, "\n"), "appended", d.appended ?
+		                       json_string(cases_path) : json_null()));
+	if (d.step == DDP_PROMOTE_DONE)
+		json_object_set_new(doc, "tuple", json_stringn(d.tuple, strcspn(d.tuple, "\n")));
+	/* The minimiser said what went wrong itself. */
+	rc = d.minimise_rc ? d.minimise_rc : (int)ddp_cli_status(rc, &err);
+	ddp_promote_done_free(&d);
 	return rc;
 }
 
@@ -772,7 +520,6 @@ int ddp_cmd_promote(int argc, char **argv)
 	doc = ddp_cli_json_doc("promote");
 	json_object_update_new(doc, json_pack("{s:s, s:s}", "mode", map ? "map" : "dd", "given", p.what));
 	if (map) {
-		p.a.finding = p.what;
 		rc = promote_map(doc, &p);
 	} else {
 		rc = promote_dd(doc, &p);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "common/common.h"
 
 static const char usage[] =
 	"usage: ddparity predict [--qemu-version V | --reference QEMU_IMG]\n"
@@ -89,7 +90,7 @@ int ddp_cmd_predict(int argc, char **argv)
 	if (version_text) {
 		if (ddp_version_parse(&v, version_text, &err))
 			return ddp_cli_fail("predict: --qemu-version: %s", err.message);
-	} else if (ddp_cli_qemu_version(&v, reference, &err)) {
+	} else if (ddp_qemu_version(&v, reference, &err)) {
 		if (reference)
 			return ddp_cli_fail("predict: --reference: %s", err.message);
 		/* No qemu-img here: the newest profile. */

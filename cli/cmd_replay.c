@@ -670,7 +670,8 @@ static int replay_one(replay_out *ro, int argc, char **argv)
 		return ddp_cli_fail_error(cases_path, &err);
 	if ((rc = replay_tools(&R, version, used, &a, root)) ||
 	    (rc = ddp_bl_known_load(&R.known, known_path, a.known, "replay")) ||
-	    (rc = ddp_bl_workdir(R.workdir, sizeof(R.workdir), a.workdir, &own)))
+	    (rc = ddp_cli_status(ddp_bl_workdir(R.workdir, sizeof(R.workdir), a.workdir, &own, &err),
+	                         &err)))
 		goto out;
 	snprintf(R.fixdir, sizeof(R.fixdir), "%s/inputs-%s", R.workdir, version);
 	u = (replay_summary){&R, cases.count, ddp_reference_is_model(a.reference, NULL), version, used,
@@ -738,6 +739,7 @@ static int replay_all(replay_out *ro, int argc, char **argv)
 	char **args = calloc((size_t)argc + 3, sizeof(char *));
 	ddp_bl_ref *refs = NULL;
 	size_t nrefs = 0;
+	ddp_error err;
 	int n = 0, rc = DDP_EXIT_OK, one;
 
 	if (!args)
@@ -752,7 +754,7 @@ static int replay_all(replay_out *ro, int argc, char **argv)
 		}
 		args[n++] = argv[i];
 	}
-	if ((rc = ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "replay"))) {
+	if ((rc = ddp_cli_status(ddp_bl_references(&refs, &nrefs, NULL, 0, 1, "replay", &err), &err))) {
 		free(args);
 		return rc;
 	}
@@ -787,28 +789,6 @@ out:
 	free(refs);
 	free(args);
 	return rc;
-}
-
-int ddp_bl_known_load(ddp_known_divergences **out, const char *path, const char *given,
-                      const char *who)
-{
-	char *text = NULL;
-	size_t len;
-	ddp_error err;
-
-	*out = NULL;
-	if (access(path, F_OK)) {
-		if (given)
-			return ddp_cli_fail("%s: --known %s: no such file", who, given);
-		return DDP_EXIT_OK;
-	}
-	if (ddp_read_file(&text, &len, path, 1 << 20, &err) ||
-	    ddp_known_divergences_parse(out, text, len, path, &err)) {
-		free(text);
-		return ddp_cli_fail_error(path, &err);
-	}
-	free(text);
-	return DDP_EXIT_OK;
 }
 
 int ddp_cmd_replay(int argc, char **argv)

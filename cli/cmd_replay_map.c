@@ -186,7 +186,8 @@ static int map_replay_setup(map_replay *x, ddp_map_case **cases, size_t *ncases)
 	ddp_version_text(x->version, sizeof(x->version), x->ref.version);
 	ddp_version_text(x->by, sizeof(x->by), x->maker.version);
 	if ((rc = ddp_bl_known_load(&x->known, x->known_path, x->known_arg, "replay")) ||
-	    (rc = ddp_bl_workdir(x->workdir, sizeof(x->workdir), x->workdir_arg, &x->own)))
+	    (rc = ddp_cli_status(ddp_bl_workdir(x->workdir, sizeof(x->workdir), x->workdir_arg,
+	                                        &x->own, &err), &err)))
 		return rc;
 	snprintf(x->fixdir, sizeof(x->fixdir), "%s/map-fixtures", x->workdir);
 	ddp_remove_tree(x->fixdir);

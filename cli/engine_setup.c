@@ -55,8 +55,8 @@ static int setup_model_reference(ddp_config *cfg, const char *version)
 	         version ? version : want);
 	if (!ddp_version_cmp(v, cfg->reference.version)) {
 		snprintf(real, sizeof(real), "%s", cfg->reference.spec);
-	} else if (ddp_bl_references(&refs, &n, NULL, 0, DDP_BL_MATERIALISED_OR_PATH, "fuzz") ==
-	           DDP_EXIT_OK) {
+	} else if (ddp_cli_status(ddp_bl_references(&refs, &n, NULL, 0, DDP_BL_MATERIALISED_OR_PATH,
+	                                            "fuzz", &err), &err) == DDP_EXIT_OK) {
 		size_t wl = strlen(version ? version : want);
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(refs[i].version, want) ||

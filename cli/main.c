@@ -27,42 +27,6 @@ static const struct {
 	{"findings", ddp_cmd_findings, "merge findings directories from many machines (findings merge)"},
 };
 
-/* The command running (NULL before one is chosen): every error names it. */
-static const char *command;
-
-ddp_exit ddp_cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-	char *msg = NULL;
-	size_t n = command ? strlen(command) : 0;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg)
-		fprintf(stderr, "ddparity: out of memory\n");
-	else if (!command)
-		fprintf(stderr, "ddparity: %s\n", msg);
-	/* "fuzz: ..." and "baselines generate: ..." name it already. */
-	else if (!strncmp(msg, command, n) && (msg[n] == ':' || msg[n] == ' '))
-		fprintf(stderr, "ddparity %s\n", msg);
-	else
-		fprintf(stderr, "ddparity %s: %s\n", command, msg);
-	free(msg);
-	return DDP_EXIT_USAGE;
-}
-
-int ddp_cli_error(ddp_error *err, const char *source, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ddp_error_vset(err, DDP_ERROR, source, 0, 0, 0, fmt, ap);
-	va_end(ap);
-	return DDP_ERROR;
-}
-
 static void usage(FILE *f)
 {
 	fputs("usage: ddparity COMMAND [ARGS...]\n\ncommands:\n", f);
@@ -97,15 +61,15 @@ int main(int argc, char **argv)
 		}
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[2], commands[i].name)) {
-				command = commands[i].name;
+				ddp_cli_set_command(commands[i].name);
 				return commands[i].fn(2, hargv);
 			}
-		command = "help";
+		ddp_cli_set_command("help");
 		return ddp_cli_fail("no command '%s' (try 'ddparity help')", argv[2]);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name)) {
-			command = commands[i].name;
+			ddp_cli_set_command(commands[i].name);
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	return ddp_cli_fail("unknown command '%s' (try 'ddparity --help')", argv[1]);

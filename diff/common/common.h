@@ -52,6 +52,30 @@ typedef struct ddp_proc_opts {
  */
 #define DDP_VERSION_PROBE_SECONDS 10
 
+/*
+ * The version a qemu-img (path; NULL: qemu-img on PATH) says it is, asked
+ * with `--version` (run as every tool is, by argv, within
+ * DDP_VERSION_PROBE_SECONDS).  DDP_OK, or DDP_ERROR with err naming the
+ * program and saying what went wrong (qemuversion.c).
+ */
+int ddp_qemu_version(ddp_version *out, const char *path, ddp_error *err);
+
+/*
+ * err's message said whole, for a caller that prints only the message:
+ * "<prefix><source>: <message>" (prefix printf-style; each part cut to
+ * fit), code, source and line kept.  Returns the code (DDP_ERROR when
+ * none), so that `return ddp_error_prefix(err, "promote: ")` reads
+ * naturally (util.c).
+ */
+int ddp_error_prefix(ddp_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * err, a mistake in the file at path, said whole as the CLI says one:
+ * "path:line:column: message" (or "path: message" without a line); its
+ * source becomes path.  Returns the code.
+ */
+int ddp_error_in_file(ddp_error *err, const char *path);
+
 /* Seconds on CLOCK_MONOTONIC: the clock of ddp_proc_opts.deadline. */
 double ddp_proc_now(void);
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,4 +366,37 @@ int ddp_version_text_cmp(const char *a, const char *b)
 		}
 	}
 	return *a ? 1 : *b ? -1 : 0;
+}
+
+int ddp_error_prefix(ddp_error *err, const char *fmt, ...)
+{
+	char prefix[128], message[sizeof(err->message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	/* The record is read before it is written: its message is a part of the new one. */
+	snprintf(message, sizeof(message), "%s%.100s: %s", prefix, err->source, err->message);
+	memcpy(err->message, message, sizeof(message));
+	if (!err->code)
+		err->code = DDP_ERROR;
+	return err->code;
+}
+
+int ddp_error_in_file(ddp_error *err, const char *path)
+{
+	char file[sizeof(err->source)], source[sizeof(err->source) + 32];
+
+	/* path may be err->source itself: read before the record is written. */
+	snprintf(file, sizeof(file), "%s", path);
+	/* As a file's mistake is said: "path:line:column: message", or "path: message". */
+	if (err->line > 0)
+		snprintf(source, sizeof(source), "%.100s:%d:%d", file, err->line, err->column);
+	else
+		snprintf(source, sizeof(source), "%.100s", file);
+	snprintf(err->source, sizeof(err->source), "%s", source);
+	ddp_error_prefix(err, "%s", "");
+	memcpy(err->source, file, sizeof(file));
+	return err->code;
 }

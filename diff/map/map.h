@@ -250,6 +250,49 @@ void ddp_map_baseline_root(char *buf, size_t size, const char *root, const ddp_m
 int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_outcome *o,
                           const char *version, const char *fixtures_by, ddp_error *err);
 
+/* ---- map baselines made (mapbaselines.c) ---- */
+
+typedef struct ddp_map_bl_opts {
+	const ddp_bl_ref *refs;        /* the qemu-imgs whose map is kept, nrefs of them */
+	size_t nrefs;
+	const char *const *only;       /* only these fixtures (nonly; 0: every one) */
+	size_t nonly;
+	const char *only_window;       /* only the cases through this window (NULL: every case) */
+	const char *fixtures_with;     /* the qemu-img that makes the fixtures */
+	const char *manifest_path;     /* the manifest's file, for messages */
+	const char *workdir, *root;    /* where the fixtures are made; the baselines' root */
+	int jobs;                      /* references at once */
+	FILE *out, *log;               /* each version written (stdout); fixtures and runs (stderr) */
+} ddp_map_bl_opts;
+
+typedef struct ddp_map_bl_done {
+	int fixtures;       /* the fixtures were made: by and ncases are known */
+	char by[32];        /* the version of the qemu-img that made them */
+	size_t ncases;      /* cases each version */
+	int *made, *failing; /* each reference's cases made, of which map failed */
+	size_t nwritten;    /* the references written (in order) */
+} ddp_map_bl_done;
+
+/*
+ * The fixtures of m made once (o->fixtures_with), every case mapped by
+ * every reference, and each written under its root (ddp_map_baseline_root):
+ * whole version directories swapped in, or (only, only_window) those
+ * cases in place.  DDP_OK, or an error whose message is whole (the first
+ * reference that failed; later ones said on o->log).  *d is freed with
+ * ddp_map_bl_done_free whatever is returned.
+ */
+int ddp_map_baselines_make(ddp_map_bl_done *d, ddp_map_manifest *m, const ddp_map_bl_opts *o,
+                           ddp_error *err);
+void ddp_map_bl_done_free(ddp_map_bl_done *d);
+
+/*
+ * The profiles of every map root under root (each said on out when not
+ * NULL, each's directory passed to each); an error when there is none.
+ */
+typedef void (*ddp_map_leaf_fn)(void *ctx, const char *leaf);
+int ddp_map_baselines_profiles(const char *root, FILE *out, ddp_map_leaf_fn each, void *ctx,
+                               ddp_error *err);
+
 /* ---- promote (mappromote.c) ---- */
 
 /*
@@ -259,5 +302,67 @@ int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_
  */
 int ddp_promote_check_window(const ddp_map_manifest *m, const ddp_map_window *w, const char *path,
                              ddp_error *err);
+
+/* A minimal map case as a manifest window: the window, its fixture, the output type, the names. */
+typedef struct ddp_map_case_window {
+	ddp_map_window w;
+	char fixture[48];
+	int json;
+	char line[256];  /* the manifest line (no newline) */
+	char name[300];  /* the case: map-<human|json>/<fixture>@<window> */
+} ddp_map_case_window;
+
+/*
+ * The window of minimal map case c: `window NAME START LENGTH` with START
+ * its --start-offset (0 when only --max-length is given), named name
+ * (NULL: s<START>[-l<LENGTH>]).  A manifest window is plain numbers; a
+ * whole-image case is no window at all: DDP_EINVAL saying so ("minimise:
+ * ...").  Pure.
+ */
+int ddp_map_window_of(ddp_map_case_window *out, const ddp_case *c, const char *name,
+                      ddp_error *err);
+
+/*
+ * promote's workflow for a map finding: minimised (the caller's
+ * minimiser: 0, or its own status, kept in minimise_rc), its window
+ * checked against the manifest, the manifest with it read back by the
+ * strict parser, the baselines of every fixture through it (both output
+ * types) with the qemu-imgs given, the map profiles, and the window's line
+ * appended to the manifest last.  Nothing is written to root or the
+ * manifest before DDP_PROMOTE_MAP_BASELINES.
+ */
+typedef enum ddp_promote_map_step {
+	DDP_PROMOTE_MAP_MINIMISE,
+	DDP_PROMOTE_MAP_WINDOW,    /* the minimal case as a window (ddp_map_window_of) */
+	DDP_PROMOTE_MAP_MANIFEST,  /* read, the window checked, the manifest with it parsed */
+	DDP_PROMOTE_MAP_REFERENCES,
+	DDP_PROMOTE_MAP_BASELINES, /* fixtures made, every reference's cases through it written */
+	DDP_PROMOTE_MAP_PROFILES,
+	DDP_PROMOTE_MAP_APPEND,
+	DDP_PROMOTE_MAP_DONE
+} ddp_promote_map_step;
+
+typedef int (*ddp_promote_map_minimise_fn)(ddp_case *out, void *ctx, const char *finding);
+
+typedef struct ddp_promote_map_opts {
+	const char *manifest_path, *root;
+	const char *const *given;  /* the qemu-imgs (ngiven); none: every materialised one, else */
+	size_t ngiven;             /* qemu-img on PATH (all_versions: every one, or an error) */
+	int all_versions, jobs;
+	const char *workdir;       /* for the manifest with the window (NULL: a private one) */
+	const char *name;          /* the window's name (NULL: from its numbers) */
+	ddp_promote_map_minimise_fn minimise;
+	void *ctx;
+	FILE *out, *log;
+} ddp_promote_map_opts;
+
+typedef struct ddp_promote_map_done {
+	ddp_promote_map_step step;
+	int minimise_rc;
+	ddp_map_case_window cw;   /* from DDP_PROMOTE_MAP_MANIFEST on */
+} ddp_promote_map_done;
+
+int ddp_promote_map(ddp_promote_map_done *d, const ddp_promote_map_opts *o, const char *finding,
+                    ddp_error *err);
 
 #endif

@@ -295,6 +295,70 @@ void ddp_version_map_free(ddp_version_map *m);
 const ddp_version_map_entry *ddp_version_map_find(const ddp_version_map *m,
                                                   const char *version, int same_minor);
 
+/* ---- baselines made (blmake.c): references, a work directory, runs, a version written ---- */
+
+/* A qemu-img to make baselines with, and the version its --version says. */
+typedef struct ddp_bl_ref {
+	char path[4096];
+	char version[32];
+} ddp_bl_ref;
+
+/*
+ * A path under the source tree: rel as given when it exists from here,
+ * else under $DDP_SOURCE_DIR, else beside the running binary's parent
+ * (build/ddparity -> ./), else rel itself.
+ */
+void ddp_bl_path(char *buf, size_t size, const char *rel);
+
+/*
+ * The qemu-img binaries to use: the given paths, or (all_versions) every
+ * version `ci/qemu-versions list` has, or qemu-img on PATH.  *out is
+ * malloc'd.  all_versions DDP_BL_MATERIALISED_OR_PATH: every listed
+ * version, and qemu-img on PATH when the list names none (not an error:
+ * the caller says so as it sees fit).  DDP_OK, or an error whose message
+ * starts with who.
+ */
+#define DDP_BL_MATERIALISED_OR_PATH 2
+int ddp_bl_references(ddp_bl_ref **out, size_t *n, const char *const *given, size_t ngiven,
+                      int all_versions, const char *who, ddp_error *err);
+
+/*
+ * Makes the baselines of cases (only those named in only, when nonzero)
+ * for every reference, jobs references at a time.  results[r * ncases + i]
+ * gets reference r's baseline of case i (zeroed for cases not made);
+ * made[r] (when made is not NULL) what reference r made, which is also
+ * the line written per reference on log (when not NULL).  DDP_OK, or the
+ * first reference that failed in err (later ones said on log).
+ */
+typedef struct ddp_bl_made {
+	int made, failing; /* cases made; of which dd failed */
+	double seconds;
+} ddp_bl_made;
+int ddp_bl_make_all(ddp_baseline **results, ddp_bl_made *made, const ddp_bl_ref *refs,
+                    size_t nrefs, const ddp_ddcases *cases, const char *const *only, size_t nonly,
+                    int jobs, const char *workdir, FILE *log, ddp_error *err);
+
+/*
+ * Writes one version's baselines under root/version: with whole, into a
+ * new directory swapped in for the old one (so a kill leaves one or the
+ * other); else only the named cases with a meta_text, each in place.
+ */
+int ddp_bl_write_version(const char *root, const char *version, const char *const *names,
+                         const ddp_baseline *res, size_t n, int whole, ddp_error *err);
+
+/*
+ * Runs fn on each of n jobs (an array of size-byte items), at_once threads
+ * at a time, and waits for them all.
+ */
+void ddp_bl_parallel(void *jobs, size_t size, size_t n, int at_once, void *(*fn)(void *));
+
+/*
+ * A work directory into buf: given (made if missing, made absolute, what
+ * killed runs left in it swept), else a private one under $TMPDIR (*own
+ * set: the caller removes it with ddp_private_dir_remove).
+ */
+int ddp_bl_workdir(char *buf, size_t size, const char *given, int *own, ddp_error *err);
+
 /* ---- promote (promote.c): whether a case may join dd-cases, the file with one more line ---- */
 
 /*
@@ -317,5 +381,81 @@ char *ddp_promote_joined(const char *text, size_t len, const char *line);
  * bytes of path are read.  DDP_OK, or an error in err.
  */
 int ddp_promote_append(const char *path, const char *line, size_t max, ddp_error *err);
+
+/*
+ * promote's workflow for a dd case (`ddparity promote`): the case, its
+ * baselines by every reference, the profiles, and the dd-cases line
+ * appended last, so that a line in dd-cases always has its baselines
+ * (a failed or killed promote is run again).  The steps, in their order:
+ */
+typedef enum ddp_promote_step {
+	DDP_PROMOTE_CASES,      /* dd-cases read */
+	DDP_PROMOTE_CASE,       /* what: a finding (what/case.json), else a dd-cases name */
+	DDP_PROMOTE_MINIMISE,   /* a finding: opts.minimise makes its case */
+	DDP_PROMOTE_CHECK,      /* ...which must be new (ddp_promote_check_case) */
+	DDP_PROMOTE_REFERENCES, /* the qemu-imgs (ddp_promote_references) */
+	DDP_PROMOTE_WORKDIR,    /* where they run (ddp_bl_workdir) */
+	DDP_PROMOTE_BASELINES,  /* each reference's baseline made (nothing written yet) */
+	DDP_PROMOTE_WRITE,      /* refused whole when one differs from a file there (no force); written */
+	DDP_PROMOTE_PROFILES,   /* the profiles of root refreshed */
+	DDP_PROMOTE_APPEND,     /* a finding's line appended to dd-cases */
+	DDP_PROMOTE_DONE
+} ddp_promote_step;
+
+/*
+ * Makes a finding's case (a dd case; the caller's minimiser, which runs
+ * the finding's tools as it may and says what it does and what went
+ * wrong): 0, or its own nonzero status (ddp_promote_done.minimise_rc).
+ */
+typedef int (*ddp_promote_minimise_fn)(ddp_ddcase *out, void *ctx, const char *finding);
+
+typedef struct ddp_promote_opts {
+	const char *cases_path;         /* the dd-cases file: read, and appended to */
+	const char *root;               /* the baselines (dd-info-json): written */
+	const char *const *given;       /* the qemu-imgs given (--reference), ngiven of them */
+	size_t ngiven;
+	int all_versions;               /* every version `ci/qemu-versions list` has */
+	int force;                      /* a different baseline there is overwritten */
+	int jobs;                       /* references at once (0: a CPU each) */
+	const char *workdir;            /* where the cases run (NULL: a private directory) */
+	ddp_promote_minimise_fn minimise; /* a finding's case (NULL: only dd-cases names) */
+	void *ctx;                      /* minimise's */
+	FILE *out;                      /* what was done, a line each (NULL: nothing said) */
+	FILE *log;                      /* notes and each reference's run (NULL: none) */
+} ddp_promote_opts;
+
+typedef struct ddp_promote_done {
+	ddp_promote_step step;   /* the step it failed at, or DDP_PROMOTE_DONE */
+	int minimise_rc;         /* minimise's own status, when it failed */
+	ddp_ddcase c;            /* the case (from DDP_PROMOTE_CHECK on) */
+	int have_case;
+	int appended;            /* the case is new: its line goes (went) to dd-cases */
+	ddp_bl_ref *refs;        /* the references chosen, nrefs of them */
+	size_t nrefs;
+	int *dd_exit;            /* refs[i]'s dd exit code, for the nwritten first written */
+	size_t nwritten;
+	char *line, *tuple;      /* its dd-cases line and instar's DD_CASES tuple (from DDP_PROMOTE_APPEND) */
+} ddp_promote_done;
+
+/*
+ * Promotes what (a finding directory, or the name of a dd-cases case)
+ * under o; *d says how far it went and what it did, and is freed with
+ * ddp_promote_done_free whatever is returned.  DDP_OK, or an error whose
+ * message is whole ("promote: ...", or the file, line and column of a
+ * mistake in dd-cases).  Nothing is written before DDP_PROMOTE_WRITE, and
+ * dd-cases only at DDP_PROMOTE_APPEND.
+ */
+int ddp_promote_dd(ddp_promote_done *d, const ddp_promote_opts *o, const char *what,
+                   ddp_error *err);
+void ddp_promote_done_free(ddp_promote_done *d);
+
+/*
+ * The qemu-imgs promote makes baselines with: those given (o->given,
+ * o->all_versions); by default every version `ci/qemu-versions list` has
+ * (a note on o->log says how many, or that there is one, or none and
+ * qemu-img on PATH is used), or qemu-img on PATH without that script.
+ */
+int ddp_promote_references(ddp_bl_ref **refs, size_t *nrefs, const ddp_promote_opts *o,
+                           ddp_error *err);
 
 #endif

@@ -7,7 +7,9 @@
 #
 # With the build's objects (argument: the build directory), the same for
 # calls: a function of one file calling another's (nm), no cycle between
-# files and none upward.  And no source spells a map case "map:" (a case's
+# files and none upward, in diff/ and in cli/ (a command calls down to
+# the files below it: fail.c, opts.c, engine_setup.c..., never another
+# command's file that calls back).  And no source spells a map case "map:" (a case's
 # kind is ddp_case.kind; only an older file's spelling is read, by its
 # parser).
 #
@@ -52,14 +54,26 @@ if ! tsort "$tmp/edges" > /dev/null 2> "$tmp/tsort"; then
 fi
 echo "arch.layers: $(awk '$1 != $2' "$tmp/edges" | wc -l) include edges among $(wc -l < "$tmp/files") files"
 
-# Calls between the engine's files, from the objects the build made.
+# Calls between the engine's files and between cli/'s, from the objects
+# the build made.
 objdir=$build/diff/CMakeFiles/ddpdiff.dir
+clidir=$build/cli/CMakeFiles/ddparity.dir
 if [[ -n $build && -d $objdir ]]; then
-  nm -A -g "$objdir"/*/*.o | awk -v dir="$objdir/" '{
-    f = $1; sub(/:.*/, "", f); f = "diff/" substr(f, length(dir) + 1); sub(/\.o$/, "", f)
-    if ($NF ~ /:/) next
-    if (NF == 3 && $2 ~ /^[TDRB]$/) print "D", $3, f; else if ($(NF-1) == "U") print "U", $NF, f
-  }' > "$tmp/syms"
+  if [[ ! -d $clidir ]] || ! compgen -G "$clidir/*.o" > /dev/null; then
+    echo "arch.layers: no objects of cli/ under $clidir" >&2
+    fail=1
+  fi
+  syms() { # DIR PREFIX OBJECTS...: "D sym file" and "U sym file" for each object
+    local dir=$1 prefix=$2; shift 2
+    nm -A -g "$@" | awk -v dir="$dir/" -v prefix="$prefix" '{
+      f = $1; sub(/:.*/, "", f); f = prefix substr(f, length(dir) + 1); sub(/\.o$/, "", f)
+      if ($NF ~ /:/) next
+      if (NF == 3 && $2 ~ /^[TDRB]$/) print "D", $3, f; else if ($(NF-1) == "U") print "U", $NF, f
+    }'
+  }
+  { syms "$objdir" diff/ "$objdir"/*/*.o
+    if compgen -G "$clidir/*.o" > /dev/null; then syms "$clidir" cli/ "$clidir"/*.o; fi
+  } > "$tmp/syms"
   awk '$1 == "D" {def[$2] = $3} $1 == "U" {use[NR] = $2; by[NR] = $3}
        END {for (i in use) if ((use[i] in def) && def[use[i]] != by[i]) print by[i], def[use[i]], use[i]}' \
     "$tmp/syms" | sort -u > "$tmp/calls"
@@ -70,7 +84,7 @@ if [[ -n $build && -d $objdir ]]; then
     cat "$tmp/tsort" >&2
     fail=1
   fi
-  echo "arch.layers: $(awk '{print $1, $2}' "$tmp/calls" | sort -u | wc -l) call edges between the engine's files"
+  echo "arch.layers: $(awk '$1 ~ /^diff/ {print $1, $2}' "$tmp/calls" | sort -u | wc -l) call edges between the engine's files, $(awk '$1 ~ /^cli/ && $2 ~ /^cli/ {print $1, $2}' "$tmp/calls" | sort -u | wc -l) between cli/'s"
 fi
 
 if grep -rn --include='*.[ch]' -F '"map:"' core diff cli fuzz >&2; then
