@@ -473,8 +473,8 @@ static int is_map_finding(const char *what)
 }
 
 /* `baselines generate --command map` for window w of the manifest at tmp_manifest, then profiles. */
-static int map_baselines(const promote_args *p, const char *tmp_manifest, const char *window,
-                         const char *root)
+static int map_baselines(const promote_args *p, const char *tmp_manifest, const char *images_dir,
+                         const char *window, const char *root)
 {
 	const char *gv[80];
 	char jobs_text[16];
@@ -494,6 +494,9 @@ static int map_baselines(const promote_args *p, const char *tmp_manifest, const 
 	free(refs);
 	gv[ngv++] = "--manifest";
 	gv[ngv++] = tmp_manifest;
+	/* The copy's images are where the manifest's relative paths say. */
+	gv[ngv++] = "--images-dir";
+	gv[ngv++] = images_dir;
 	gv[ngv++] = "--only-window";
 	gv[ngv++] = window;
 	gv[ngv++] = "--out";
@@ -566,7 +569,7 @@ static int promote_map(json_t *doc, promote_args *p)
 		rc = ddp_cli_fail("promote: %s: %s", err.source, err.message);
 		goto out;
 	}
-	if ((rc = map_baselines(p, tmp_manifest, mm.w.name, root)))
+	if ((rc = map_baselines(p, tmp_manifest, m.images_dir, mm.w.name, root)))
 		goto out;
 	{
 		char wln[260];

@@ -111,7 +111,8 @@ typedef struct ddp_map_window {
 } ddp_map_window;
 
 typedef struct ddp_map_manifest {
-	char source[4096];    /* the manifest's path (or name): images' relative paths start at its directory */
+	char source[4096];    /* the manifest's path (or name), for errors */
+	char images_dir[4096]; /* where images' relative paths start: source's directory */
 	ddp_map_fixture *fixtures;
 	size_t nfixtures;
 	ddp_map_window *windows;

@@ -495,11 +495,16 @@ int ddp_map_manifest_parse(ddp_map_manifest *out, const char *text, size_t len,
                            const char *source, ddp_error *err)
 {
 	cursor c = {NULL, NULL, NULL, 0, source, err};
-	const char *p = text, *end = text + len;
+	const char *p = text, *end = text + len, *slash;
 	int rc = DDP_OK;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->source, sizeof(out->source), "%s", source);
+	if ((slash = strrchr(source, '/')))
+		snprintf(out->images_dir, sizeof(out->images_dir), "%.*s",
+		         (int)(slash - source) + !(slash - source), source);
+	else
+		snprintf(out->images_dir, sizeof(out->images_dir), ".");
 	if (len > MANIFEST_MAX)
 		return ddp_error_set(err, DDP_EINVAL, source, 1, 0,
 		                     "larger than %d bytes: not a fixture manifest", MANIFEST_MAX);
@@ -773,15 +778,15 @@ static const char *other_file(json_t *info, const char *self)
 static int make_image(ddp_map_fixture *f, const ddp_map_manifest *m, const char *dir,
                       const char *qemu_img, ddp_error *err)
 {
-	char src[4200], dst[4200], sum[65], what[96];
-	const char *slash = strrchr(m->source, '/'), *other;
+	char src[8200], dst[4200], sum[65], what[96];
+	const char *other;
 	json_t *info;
 	ddp_error e;
 
-	if (f->path[0] == '/' || !slash)
+	if (f->path[0] == '/')
 		snprintf(src, sizeof(src), "%s", f->path);
 	else
-		snprintf(src, sizeof(src), "%.*s/%s", (int)(slash - m->source), m->source, f->path);
+		snprintf(src, sizeof(src), "%s/%s", m->images_dir, f->path);
 	snprintf(f->file, sizeof(f->file), "%s.%s", f->name, f->format);
 	snprintf(dst, sizeof(dst), "%s/%s", dir, f->file);
 	snprintf(what, sizeof(what), "map image %s (line %d)", f->name, f->line);

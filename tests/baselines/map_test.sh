@@ -97,6 +97,10 @@ CASES
       || { cat "${meta%.meta.json}.stdout.txt"; fail "image $f: not its map"; }
   done
   [ "$(stat -c %Y:%s "$tmp/img/c.qcow2")" = "$before" ] || fail "the user's image was written"
+  # A copy of the manifest elsewhere (as promote makes) finds them with --images-dir.
+  cp "$tmp/img/sub/m" "$tmp/m-copy"
+  "$ddp" baselines generate --command map --reference "$qemu" --manifest "$tmp/m-copy" --images-dir "$tmp/img/sub" \
+    --out "$tmp/img/o3" --only rel > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "generate --images-dir failed"; }
   mkfifo "$tmp/img/sub/fifo"
   qemu-img create -q -f qcow2 -b c.qcow2 -F qcow2 "$tmp/img/over.qcow2"
   osum=$(sha256sum "$tmp/img/over.qcow2" | cut -c1-64)
