@@ -797,8 +797,9 @@ static int make_image(ddp_map_fixture *f, const ddp_map_manifest *m, const char 
 	if (strcmp(sum, f->sha256))
 		return image_fail(err, m, f, f->sha256_column,
 		                  "%s has sha256 %s, not the %.12s... this line gives", src, sum, f->sha256);
-	if (ddp_image_info(&info, qemu_img, f->format, f->file, dir, what, err))
-		return DDP_ERROR;
+	if (ddp_image_info(&info, qemu_img, f->format, f->file, dir, what, &e))
+		return image_fail(err, m, f, f->path_column, "not one %s file qemu-img reads alone: %s",
+		                  f->format, e.message);
 	f->virtual_size = json_integer_value(json_object_get(info, "virtual-size"));
 	snprintf(f->probed_format, sizeof(f->probed_format), "%s", f->format);
 	other = other_file(info, f->file);

@@ -104,8 +104,12 @@ CASES
   mkfifo "$tmp/img/sub/fifo"
   qemu-img create -q -f qcow2 -b c.qcow2 -F qcow2 "$tmp/img/over.qcow2"
   osum=$(sha256sum "$tmp/img/over.qcow2" | cut -c1-64)
+  # A vmdk descriptor whose extent is another file, named absolutely so qemu-img finds it.
+  qemu-img create -q -f vmdk -o subformat=twoGbMaxExtentSparse "$tmp/img/d.vmdk" 1M
+  sed -i "s|\"d-s001.vmdk\"|\"$tmp/img/d-s001.vmdk\"|" "$tmp/img/d.vmdk"
+  vsum=$(sha256sum "$tmp/img/d.vmdk" | cut -c1-64)
   while IFS='|' read -r text want; do
-    printf '%s\n' "$text" | sed "s/OSUM/$osum/; s/SUM/$sum/" > "$tmp/img/sub/bad"
+    printf '%s\n' "$text" | sed "s/OSUM/$osum/; s/VSUM/$vsum/; s/SUM/$sum/" > "$tmp/img/sub/bad"
     want=${want//\$tmp/$tmp} want=${want//SUM/$sum}
     rc=0
     "$ddp" baselines generate --command map --reference "$qemu" --manifest "$tmp/img/sub/bad" --out "$tmp/img/o2" > "$tmp/out" 2>&1 || rc=$?
@@ -117,6 +121,7 @@ image a qcow2 nope.qcow2 SUM|15: image a: $tmp/img/sub/nope.qcow2: cannot read: 
 image a qcow2 ../adir SUM|15: image a: $tmp/img/sub/../adir: a directory, not an image file
 image a qcow2 fifo SUM|15: image a: $tmp/img/sub/fifo: not a regular file, not an image file
 image a qcow2 ../over.qcow2 OSUM|15: image a: $tmp/img/sub/../over.qcow2 names a backing file: an image fixture is one file
+image a vmdk ../d.vmdk VSUM|14: image a: $tmp/img/sub/../d.vmdk names an extent in another file
 CASES
   printf 'fixture a raw 1M - -\n\xff\n' > "$tmp/m"
   "$ddp" replay --command map --manifest "$tmp/m" > "$tmp/out" 2>&1 && fail "a non-ASCII byte accepted"
