@@ -20,6 +20,7 @@ static const char usage[] =
 	"usage: ddparity baselines generate --command map [--reference PATH]...\n"
 	"                  [--all-versions] [--manifest FILE] [--out DIR] [--only FIXTURE]...\n"
 	"                  [--only-window NAME] [--fixtures-with PATH] [--jobs N] [--workdir DIR]\n"
+	"                  [--images-dir DIR]\n"
 	"                  [--json FILE|-]\n"
 	"       ddparity baselines profiles --command map [--out DIR] [--json FILE|-]\n"
 	"\n"
@@ -36,6 +37,8 @@ static const char usage[] =
 	"DIR defaults to expected-outputs.  --only-window NAME makes only the\n"
 	"cases read through that window (what `promote` of a map finding adds).\n"
 	"Without --only or --only-window, each version's directory is replaced whole.\n"
+	"An image line's relative PATH starts at the manifest's directory, or at\n"
+	"--images-dir (what `promote` passes for the manifest it copied).\n"
 	"\n"
 	"profiles: every such <format> directory gets profiles/ and\n"
 	"version-map.json, as `baselines profiles` makes for dd.\n"
@@ -48,7 +51,7 @@ static const char usage[] =
 /* The options of baselines generate --command map, read. */
 typedef struct map_gen {
 	ddp_opt_list given, only;
-	const char *manifest, *out, *workdir, *fixtures_with, *only_window, *json;
+	const char *manifest, *out, *workdir, *fixtures_with, *only_window, *json, *images_dir;
 	int all_versions, jobs;
 	char manifest_path[4200], root[4200];
 	ddp_map_manifest m;
@@ -69,6 +72,7 @@ static int map_gen_read(map_gen *g, int argc, char **argv)
 		{"fixtures-with", DDP_OPT_STRING, &g->fixtures_with},
 		{"jobs", DDP_OPT_STRING, &jobs_text},
 		{"json", DDP_OPT_STRING, &g->json},
+		{"images-dir", DDP_OPT_STRING, &g->images_dir},
 	};
 	unsigned long long n = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -90,6 +94,8 @@ static int map_gen_read(map_gen *g, int argc, char **argv)
 		ddp_bl_path(g->root, sizeof(g->root), "expected-outputs");
 	if (ddp_map_manifest_load(&g->m, g->manifest_path, &err))
 		return ddp_cli_fail_error(g->manifest_path, &err);
+	if (g->images_dir)
+		snprintf(g->m.images_dir, sizeof(g->m.images_dir), "%s", g->images_dir);
 	for (int i = 0; i < g->only.n; i++)
 		if (!ddp_map_manifest_find(&g->m, g->only.v[i]))
 			return ddp_cli_fail("baselines generate: --only %s: no such fixture in %s",

@@ -20,7 +20,9 @@ static const char source[] = "map-fixtures";
 
 static FUZZ_NO_COVERAGE int same_fixture(const ddp_map_fixture *a, const ddp_map_fixture *b)
 {
-	if (strcmp(a->name, b->name) || strcmp(a->format, b->format) || a->size != b->size ||
+	if (a->kind != b->kind || strcmp(a->path, b->path) || strcmp(a->sha256, b->sha256) ||
+	    strcmp(a->snapshot_of, b->snapshot_of) ||
+	    strcmp(a->name, b->name) || strcmp(a->format, b->format) || a->size != b->size ||
 	    strcmp(a->options, b->options) || strcmp(a->backing, b->backing) ||
 	    a->nwrites != b->nwrites)
 		return 0;
@@ -57,7 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = open_memstream(&text, &len);
 	for (size_t i = 0; i < m.nfixtures; i++) {
 		const ddp_map_fixture *x = &m.fixtures[i];
-		FUZZ_CHECK(x->line > prev && (size_t)x->line <= lines, "fixtures' lines rise");
+		/* A map step's snapshot is on its fixture's line, after it. */
+		FUZZ_CHECK((x->kind == DDP_MAP_SNAPSHOT ? x->line == prev : x->line > prev) &&
+		           (size_t)x->line <= lines, "fixtures' lines rise");
 		prev = x->line;
 		FUZZ_CHECK(ddp_map_manifest_find(&m, x->name) == x, "fixture names are unique");
 		if (x->backing[0]) {
@@ -69,9 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
 			           (*p >= 'A' && *p <= 'Z'), "options are plain words");
 		for (int k = 0; k < x->nwrites; k++)
-			FUZZ_CHECK(x->writes[k].length > 0 &&
-			           x->writes[k].offset + x->writes[k].length <= x->size,
+			FUZZ_CHECK(x->writes[k].op >= DDP_MAP_STEP_SHRINK || (x->writes[k].length > 0 &&
+			           x->writes[k].offset + x->writes[k].length <= x->size),
 			           "writes are inside the image");
+		FUZZ_CHECK(x->kind != DDP_MAP_IMAGE || (strlen(x->sha256) == 64 && x->path[0]),
+		           "an image has a path and a sha256");
+		/* Its fixture's line prints it again. */
+		if (x->kind == DDP_MAP_SNAPSHOT)
+			continue;
 		ddp_map_fixture_line(line, sizeof(line), x);
 		fprintf(f, "%s\n", line);
 	}

@@ -145,6 +145,13 @@ int ddp_own_dir(const char *path, int create, ddp_error *err);
  * exist; runs of zero blocks become holes, so a sparse image stays small.
  */
 int ddp_copy_file(const char *src, const char *dst, ddp_error *err);
+/*
+ * Copies the image file src (a link followed: the name is the user's) to
+ * dst, which must not exist, byte for byte with the source's holes where
+ * they are (what qemu-img map reads of the file is the same); a
+ * directory, a FIFO or a device is refused, never waited on.
+ */
+int ddp_copy_image(const char *src, const char *dst, ddp_error *err);
 /* text (len bytes) with every occurrence of what replaced by with (malloc'd). */
 char *ddp_replace_all(const char *text, size_t len, const char *what, const char *with);
 /* ---- temporary directories (tempdir.c) ---------------------------------- */

@@ -304,43 +304,82 @@ char *ddp_utf8_text(const char *s)
 	return out;
 }
 
-int ddp_copy_file(const char *src, const char *dst, ddp_error *err)
+/*
+ * Copies in (at its start) to the new file dst: the source's data extents
+ * (SEEK_DATA, SEEK_HOLE; the whole file where they are not known) with
+ * their holes kept, and, with zeros_to_holes, zero blocks inside them too.
+ */
+static int copy_fd(int in, const char *src, const char *dst, int zeros_to_holes, ddp_error *err)
 {
 	static __thread char block[65536];
-	int in, out;
-	off_t total = 0;
-	ssize_t n;
+	struct stat st;
+	int out, bad = 0; /* 1: a read failed, 2: a write */
+	off_t at = 0, data, hole;
 
-	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if (fstat(in, &st))
 		return ddp_error_errno(err, src, "cannot read");
-	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0) {
-		close(in);
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
 		return ddp_error_errno(err, dst, "cannot create");
-	}
-	while ((n = read(in, block, sizeof(block))) != 0) {
-		ssize_t i = 0;
-		if (n < 0) {
-			if (errno == EINTR)
+	while (at < st.st_size && !bad) {
+		if ((data = lseek(in, at, SEEK_DATA)) < 0)
+			data = errno == ENXIO ? st.st_size : at;
+		if ((hole = lseek(in, data, SEEK_HOLE)) < 0 || hole > st.st_size)
+			hole = st.st_size;
+		for (at = data; at < hole && !bad;) {
+			size_t want = hole - at < (off_t)sizeof(block) ? (size_t)(hole - at) : sizeof(block);
+			ssize_t n = pread(in, block, want, at), i = 0;
+			if (n < 0 && errno == EINTR)
 				continue;
-			break;
+			if (n <= 0) {
+				errno = n ? errno : EIO; /* shorter than fstat said */
+				bad = 1;
+				break;
+			}
+			while (zeros_to_holes && i < n && !block[i])
+				i++;
+			if ((!zeros_to_holes || i < n) && pwrite(out, block, (size_t)n, at) != n)
+				bad = 2;
+			at += n;
 		}
-		while (i < n && !block[i])
-			i++;
-		if (i == n ? lseek(out, n, SEEK_CUR) < 0 : write(out, block, (size_t)n) != n)
-			break;
-		total += n;
 	}
-	if (n || ftruncate(out, total) || fsync(out)) {
+	if (bad || ftruncate(out, st.st_size) || fsync(out)) {
 		int e = errno;
-		close(in);
 		close(out);
 		errno = e;
-		return ddp_error_errno(err, n ? src : dst, n ? "cannot read" : "cannot write");
+		return ddp_error_errno(err, bad == 1 ? src : dst, bad == 1 ? "cannot read" : "cannot write");
 	}
-	close(in);
 	if (close(out))
 		return ddp_error_errno(err, dst, "cannot write");
 	return DDP_OK;
+}
+
+int ddp_copy_file(const char *src, const char *dst, ddp_error *err)
+{
+	int in, rc;
+
+	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return ddp_error_errno(err, src, "cannot read");
+	rc = copy_fd(in, src, dst, 1, err);
+	close(in);
+	return rc;
+}
+
+int ddp_copy_image(const char *src, const char *dst, ddp_error *err)
+{
+	struct stat st;
+	int in, rc;
+
+	/* O_NONBLOCK: a FIFO planted at src does not hang the open. */
+	if ((in = open(src, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return ddp_error_errno(err, src, "cannot read");
+	if (fstat(in, &st) || !S_ISREG(st.st_mode)) {
+		close(in);
+		return ddp_error_set(err, DDP_EINVAL, src, 0, 0, "%s, not an image file",
+		                     S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+	}
+	rc = copy_fd(in, src, dst, 0, err);
+	close(in);
+	return rc;
 }
 
 void ddp_version_text(char *buf, size_t size, ddp_version v)

@@ -73,6 +73,13 @@ int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *forma
                            const char *path, const char *cwd, const char *what,
                            ddp_error *err);
 /*
+ * qemu-img info --output=json of path (with -f format, or probing when
+ * NULL), run in cwd: its JSON (*out, to json_decref), which has an integer
+ * virtual-size, else an error naming what.
+ */
+int ddp_image_info(json_t **out, const char *qemu_img, const char *format, const char *path,
+                   const char *cwd, const char *what, ddp_error *err);
+/*
  * The same with format NULL: what qemu-img probes the file as (no -f), its
  * virtual size and (probed, when not NULL) the format info names.
  */

@@ -129,9 +129,8 @@ int ddp_image_virtual_size(int64_t *out, const char *qemu_img, const char *forma
 	return ddp_image_probe(out, NULL, 0, qemu_img, format, path, cwd, what, err);
 }
 
-int ddp_image_probe(int64_t *out, char *probed, size_t probed_size, const char *qemu_img,
-                    const char *format, const char *path, const char *cwd, const char *what,
-                    ddp_error *err)
+int ddp_image_info(json_t **out, const char *qemu_img, const char *format, const char *path,
+                   const char *cwd, const char *what, ddp_error *err)
 {
 	const char *with_f[] = {qemu_img, "info", "--output=json", "-f", format, path, NULL};
 	const char *probing[] = {qemu_img, "info", "--output=json", path, NULL};
@@ -139,6 +138,7 @@ int ddp_image_probe(int64_t *out, char *probed, size_t probed_size, const char *
 	ddp_proc_result r;
 	json_t *j;
 
+	*out = NULL;
 	if (ddp_proc_run(&r, format ? with_f : probing, &o, err))
 		return DDP_ERROR;
 	j = r.exited && !r.exit_code ? json_loads(r.out, 0, NULL) : NULL;
@@ -150,6 +150,18 @@ int ddp_image_probe(int64_t *out, char *probed, size_t probed_size, const char *
 		return DDP_ERROR;
 	}
 	ddp_proc_result_free(&r);
+	*out = j;
+	return DDP_OK;
+}
+
+int ddp_image_probe(int64_t *out, char *probed, size_t probed_size, const char *qemu_img,
+                    const char *format, const char *path, const char *cwd, const char *what,
+                    ddp_error *err)
+{
+	json_t *j;
+
+	if (ddp_image_info(&j, qemu_img, format, path, cwd, what, err))
+		return DDP_ERROR;
 	*out = json_integer_value(json_object_get(j, "virtual-size"));
 	if (probed)
 		snprintf(probed, probed_size, "%s",

@@ -27,36 +27,68 @@
 /* What qemu-img map reads, and so what a fixture may be. */
 extern const char *const ddp_map_formats[];
 
-/* One qemu-io command: `write [-P N] [-z] [-c] OFFSET LENGTH`. */
+/* What a step of a fixture's STEPS does. */
+enum {
+	DDP_MAP_STEP_WRITE,   /* qemu-io write [-P N] [-z [-u]] [-c] OFFSET LENGTH */
+	DDP_MAP_STEP_DISCARD, /* qemu-io discard OFFSET LENGTH */
+	DDP_MAP_STEP_SHRINK,  /* qemu-img resize --shrink to offset (raw, qcow2) */
+	DDP_MAP_STEP_MAP      /* the image as it is here kept as fixture name */
+};
+
+/* One step: a qemu-io command, a shrink, or a map taken between steps. */
 typedef struct ddp_map_write {
+	int op;               /* DDP_MAP_STEP_* */
 	int pattern;          /* -P's byte, -1 when not given */
 	int zero, compressed; /* -z, -c */
-	int64_t offset, length;
+	int unmap;            /* -u (with -z): the range may be deallocated */
+	int64_t offset, length; /* a shrink's new size is offset (length 0); a map's both 0 */
+	char name[48];        /* a map step's fixture */
 } ddp_map_write;
 
+/* What a manifest line made a fixture from. */
+enum {
+	DDP_MAP_MADE,         /* a `fixture` line: qemu-img create, then its steps */
+	DDP_MAP_IMAGE,        /* an `image` line: an existing file, copied and checked */
+	DDP_MAP_SNAPSHOT      /* a `map NAME` step of a fixture line: its state there */
+};
+
 /*
- * A `fixture NAME FORMAT SIZE OPTIONS WRITES` line.  OPTIONS is `-` or
+ * A `fixture NAME FORMAT SIZE OPTIONS STEPS` line.  OPTIONS is `-` or
  * key=value pairs joined by ',' for `qemu-img create -o`, where
  * backing=NAME names an earlier fixture (then -b NAME.<its format> -F).
- * WRITES is `-` or qemu-io writes joined by ';'.  A raw fixture is
+ * STEPS is `-` or steps joined by ';' (ddp_map_write).  A raw fixture is
  * created empty and truncated to SIZE by qemu-io, so it may end mid-sector.
+ *
+ * An `image NAME FORMAT PATH SHA256` line: an existing image file (PATH
+ * relative to the manifest's directory unless absolute), copied into the
+ * fixtures' directory, its copy's sha256 checked, and mapped with -f FORMAT.
+ *
+ * A `map NAME` step adds a fixture NAME (DDP_MAP_SNAPSHOT, right after
+ * its fixture): a copy of the image after the steps before it, which are
+ * its writes (the map steps left out), its size the size there.
  */
 typedef struct ddp_map_fixture {
+	int kind;             /* DDP_MAP_MADE, DDP_MAP_IMAGE, DDP_MAP_SNAPSHOT */
 	char name[48];
 	char format[16];
-	char size_text[24];
-	int64_t size;
+	char size_text[24];   /* "" for an image */
+	int64_t size;         /* 0 for an image */
 	char options[192];    /* for -o, without backing=; "" for none */
 	char backing[48];     /* an earlier fixture, or "" */
 	int nwrites;
 	ddp_map_write writes[DDP_MAP_MAX_WRITES];
 	int line;
+	char path[1024];      /* an image's PATH as written */
+	char sha256[65];      /* an image's SHA256 */
+	int path_column, sha256_column;
+	char snapshot_of[48]; /* a snapshot's fixture */
 	/* Filled by ddp_map_fixtures_make: */
 	char file[72];        /* NAME.FORMAT, in the fixtures' directory */
 	/*
-	 * What map sees: it runs without -f, so qemu probes the file, and a
-	 * fixed VHD (no header, its footer at the end) is probed as raw.  The
-	 * format qemu-img info names without -f, and its virtual size (the
+	 * What map sees: a made fixture is mapped without -f, so qemu probes
+	 * the file, and a fixed VHD (no header, its footer at the end) is
+	 * probed as raw; an image is mapped with -f FORMAT.  The format qemu-img
+	 * info names (without -f for a made fixture), and its virtual size (the
 	 * windows' mid and end are computed from it).
 	 */
 	char probed_format[16];
@@ -79,11 +111,16 @@ typedef struct ddp_map_window {
 } ddp_map_window;
 
 typedef struct ddp_map_manifest {
+	char source[4096];    /* the manifest's path (or name), for errors */
+	char images_dir[4096]; /* where images' relative paths start: source's directory */
 	ddp_map_fixture *fixtures;
 	size_t nfixtures;
 	ddp_map_window *windows;
 	size_t nwindows;
 } ddp_map_manifest;
+
+/* Where the relative image paths of the manifest at source start: its directory. */
+void ddp_map_images_dir(char *buf, size_t size, const char *source);
 
 /*
  * Parses a manifest's text.  Pure: a malformed line rejects the whole
@@ -107,7 +144,10 @@ void ddp_map_window_resolve(int64_t *start, int64_t *length, const ddp_map_windo
 /*
  * Makes every fixture of m under dir (which must exist, empty) with
  * qemu_img and the qemu-io beside it, in manifest order, and fills their
- * file and virtual_size.
+ * file and virtual_size.  An image is copied first and only its copy is
+ * used: its sha256 checked, then qemu-img info -f FORMAT, which must name
+ * no other file (a backing file, a data file, a vmdk's other extents).
+ * Errors name the manifest's line and column.
  */
 int ddp_map_fixtures_make(ddp_map_manifest *m, const char *dir, const char *qemu_img,
                           ddp_error *err);
@@ -133,7 +173,10 @@ int ddp_map_cases_build(ddp_map_case **out, size_t *n, const ddp_map_manifest *m
 /* "<fixture>" or "<fixture>@<window>" (a window from the engine: "@<start>+<length>"). */
 void ddp_map_case_name(char *buf, size_t size, const ddp_map_case *c);
 
-/* The arguments after `map` (at most 6, static strings or buf's): argv NULL-terminated. */
+/* The arguments a fixture itself puts first: -f FORMAT for an image (at most 2). */
+int ddp_map_fixture_args(const char **argv, const ddp_map_fixture *f);
+
+/* The arguments after `map` (at most 8, static strings or buf's): argv NULL-terminated. */
 int ddp_map_case_args(const char **argv, char buf[2][40], const ddp_map_case *c);
 
 typedef struct ddp_map_outcome {

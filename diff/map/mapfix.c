@@ -3,12 +3,14 @@
  * read strictly because it is a file the suite trusts to say what to run,
  * and the fixtures made from it with the reference's qemu-img and qemu-io.
  *
- *     fixture  NAME  FORMAT  SIZE  OPTIONS  WRITES
+ *     fixture  NAME  FORMAT  SIZE  OPTIONS  STEPS
+ *     image    NAME  FORMAT  PATH  SHA256
  *     window   NAME  START   LENGTH
  *
  * Everything given to qemu-img and qemu-io is rebuilt from parsed numbers
  * and checked words, never passed on as written: a manifest cannot reach
- * a shell, another file or another qemu-io command.
+ * a shell, another file or another qemu-io command.  An image's PATH is
+ * only ever opened for reading (ddp_copy_image): it reaches no argv.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -20,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "engine/engine.h"
 
 #include "map/map.h"
 
@@ -69,10 +73,10 @@ static int is_name_char(int ch)
 }
 
 /* A name of [A-Za-z0-9._-], starting with a letter or digit, shorter than size. */
-static int read_name(cursor *c, char *buf, size_t size, const char *what)
+static int read_name_to(cursor *c, char *buf, size_t size, const char *what, int stop)
 {
 	const char *s;
-	size_t n = word(c, &s, 0);
+	size_t n = word(c, &s, stop);
 
 	if (!n)
 		return fail_at(c, s, "missing %s", what);
@@ -87,6 +91,11 @@ static int read_name(cursor *c, char *buf, size_t size, const char *what)
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	return DDP_OK;
+}
+
+static int read_name(cursor *c, char *buf, size_t size, const char *what)
+{
+	return read_name_to(c, buf, size, what, 0);
 }
 
 /* A size in bytes, or with k, M or G: the dd-cases sizes' rule. */
@@ -152,19 +161,56 @@ static int parse_options(cursor *c, ddp_map_fixture *f, const ddp_map_manifest *
 	return DDP_OK;
 }
 
-/* `write [-P N] [-z] [-c] OFFSET LENGTH` up to ';' or the end of the line. */
-static int parse_write(cursor *c, ddp_map_write *w, int64_t image_size)
+#define STEP_FORMS "`write [-P N] [-z [-u]] [-c] OFFSET LENGTH`, `discard OFFSET LENGTH`, " \
+                   "`shrink SIZE` or `map NAME`"
+
+/* Whether name is a fixture's already: above, f itself, or a map step of f's before. */
+static int name_taken(const ddp_map_manifest *m, const ddp_map_fixture *f, const char *name)
+{
+	if (ddp_map_manifest_find(m, name) || !strcmp(f->name, name))
+		return 1;
+	for (int i = 0; i < f->nwrites; i++)
+		if (f->writes[i].op == DDP_MAP_STEP_MAP && !strcmp(f->writes[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* OFFSET LENGTH of a write or a discard, inside the image's size now. */
+static int parse_range(cursor *c, ddp_map_write *w, const char *s, size_t n, int64_t size)
+{
+	int64_t v[2];
+	int nv = 0, rc;
+	const char *at = s; /* the OFFSET */
+
+	do {
+		if (*s == '-')
+			return fail_at(c, s, "unknown %s flag '%.*s'%s", w->op ? "discard" : "write",
+			               (int)n, s, w->op ? "" : " (-P N, -z, -u, -c)");
+		if (nv == 2)
+			return fail_at(c, s, "a %s takes one OFFSET and one LENGTH",
+			               w->op ? "discard" : "write");
+		if ((rc = parse_size(c, s, n, &v[nv], nv ? "LENGTH" : "OFFSET")))
+			return rc;
+		nv++;
+	} while ((n = word(c, &s, ';')));
+	if (nv < 2)
+		return fail_at(c, c->p, "a %s needs OFFSET and LENGTH", w->op ? "discard" : "write");
+	w->offset = v[0];
+	w->length = v[1];
+	if (!w->length)
+		return fail_at(c, at, "a %s of 0 bytes does nothing", w->op ? "discard" : "write");
+	if (w->offset > size || w->length > size - w->offset)
+		return fail_at(c, at, "the %s ends past the image's %" PRId64 " bytes",
+		               w->op ? "discard" : "write", size);
+	return DDP_OK;
+}
+
+/* A write's flags, then its range. */
+static int parse_write(cursor *c, ddp_map_write *w, int64_t size)
 {
 	const char *s;
-	size_t n = word(c, &s, ';');
-	int64_t v[2];
-	int nv = 0;
-	const char *at = NULL; /* the OFFSET */
+	size_t n;
 
-	memset(w, 0, sizeof(*w));
-	w->pattern = -1;
-	if (n != 5 || memcmp(s, "write", 5))
-		return fail_at(c, s, "a write is `write [-P N] [-z] [-c] OFFSET LENGTH`");
 	while ((n = word(c, &s, ';'))) {
 		if (n == 2 && !memcmp(s, "-P", 2)) {
 			char tmp[8], *e;
@@ -184,41 +230,114 @@ static int parse_write(cursor *c, ddp_map_write *w, int64_t image_size)
 			w->pattern = (int)b;
 		} else if (n == 2 && !memcmp(s, "-z", 2)) {
 			w->zero = 1;
+		} else if (n == 2 && !memcmp(s, "-u", 2)) {
+			w->unmap = 1;
 		} else if (n == 2 && !memcmp(s, "-c", 2)) {
 			w->compressed = 1;
-		} else if (*s == '-') {
-			return fail_at(c, s, "unknown write flag '%.*s' (-P N, -z, -c)", (int)n, s);
-		} else if (nv < 2) {
-			int rc = parse_size(c, s, n, &v[nv], nv ? "LENGTH" : "OFFSET");
-			if (rc)
-				return rc;
-			if (!nv++)
-				at = s;
 		} else {
-			return fail_at(c, s, "a write takes one OFFSET and one LENGTH");
+			break;
 		}
 	}
-	if (nv < 2)
+	if (!n)
 		return fail_at(c, c->p, "a write needs OFFSET and LENGTH");
 	if (w->zero && (w->pattern >= 0 || w->compressed))
-		return fail_at(c, c->p, "-z writes zeros: no -P or -c with it");
-	w->offset = v[0];
-	w->length = v[1];
-	if (!w->length)
-		return fail_at(c, at, "a write of 0 bytes writes nothing");
-	if (w->offset > image_size || w->length > image_size - w->offset)
-		return fail_at(c, at, "the write ends past the image's %" PRId64 " bytes",
-		               image_size);
+		return fail_at(c, s, "-z writes zeros: no -P or -c with it");
+	if (w->unmap && !w->zero)
+		return fail_at(c, s, "-u unmaps a zeroed range: only with -z");
+	return parse_range(c, w, s, n, size);
+}
+
+/* One step up to ';' or the end of the line; *size is the image's size there. */
+static int parse_step(cursor *c, ddp_map_write *w, int64_t *size, const ddp_map_fixture *f,
+                      const ddp_map_manifest *m)
+{
+	const char *s, *at;
+	size_t n = word(c, &s, ';');
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->pattern = -1;
+	if (n == 5 && !memcmp(s, "write", 5))
+		return parse_write(c, w, *size);
+	if (n == 7 && !memcmp(s, "discard", 7)) {
+		w->op = DDP_MAP_STEP_DISCARD;
+		if (!(n = word(c, &s, ';')))
+			return fail_at(c, s, "a discard needs OFFSET and LENGTH");
+		return parse_range(c, w, s, n, *size);
+	}
+	if (n == 6 && !memcmp(s, "shrink", 6)) {
+		w->op = DDP_MAP_STEP_SHRINK;
+		if (strcmp(f->format, "raw") && strcmp(f->format, "qcow2"))
+			return fail_at(c, s, "shrink: qemu-img resize --shrink here is for raw and qcow2, "
+			                     "not %s", f->format);
+		n = word(c, &at, ';');
+		if ((rc = parse_size(c, at, n, &w->offset, "SIZE")))
+			return rc;
+		if (w->offset > *size)
+			return fail_at(c, at, "shrink to %" PRId64 " bytes: the image has %" PRId64,
+			               w->offset, *size);
+		*size = w->offset;
+		return DDP_OK;
+	}
+	if (n == 3 && !memcmp(s, "map", 3)) {
+		w->op = DDP_MAP_STEP_MAP;
+		while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+			c->p++;
+		at = c->p;
+		if ((rc = read_name_to(c, w->name, sizeof(w->name), "map step NAME", ';')))
+			return rc;
+		if (name_taken(m, f, w->name))
+			return fail_at(c, at, "fixture '%s' is already named above", w->name);
+		return DDP_OK;
+	}
+	return fail_at(c, s, "a step is " STEP_FORMS);
+}
+
+/* The fixture made by f's steps before its step k, a map step: a snapshot named by it. */
+static void snapshot_of(ddp_map_fixture *out, const ddp_map_fixture *f, int k)
+{
+	*out = *f;
+	out->kind = DDP_MAP_SNAPSHOT;
+	snprintf(out->name, sizeof(out->name), "%s", f->writes[k].name);
+	snprintf(out->snapshot_of, sizeof(out->snapshot_of), "%s", f->name);
+	out->nwrites = 0;
+	memset(out->writes, 0, sizeof(out->writes));
+	for (int i = 0; i < k; i++)
+		if (f->writes[i].op != DDP_MAP_STEP_MAP)
+			out->writes[out->nwrites++] = f->writes[i];
+}
+
+/* `image NAME FORMAT PATH SHA256`. */
+static int parse_image(cursor *c, ddp_map_fixture *f)
+{
+	const char *s;
+	size_t n = word(c, &s, 0);
+
+	if (!n)
+		return fail_at(c, s, "missing PATH (the image file)");
+	if (n >= sizeof(f->path))
+		return fail_at(c, s, "PATH longer than %zu characters", sizeof(f->path) - 1);
+	memcpy(f->path, s, n);
+	f->path[n] = '\0';
+	f->path_column = (int)(s - c->line) + 1;
+	n = word(c, &s, 0);
+	if (n != 64 || strspn(s, "0123456789abcdef") < 64)
+		return fail_at(c, s, "SHA256 must be 64 lowercase hex digits (as sha256sum prints)");
+	memcpy(f->sha256, s, 64);
+	f->sha256[64] = '\0';
+	f->sha256_column = (int)(s - c->line) + 1;
 	return DDP_OK;
 }
 
-static int parse_fixture(cursor *c, ddp_map_fixture *f, const ddp_map_manifest *m)
+static int parse_fixture(cursor *c, ddp_map_fixture *f, const ddp_map_manifest *m, int image)
 {
 	const char *s;
 	size_t n;
 	int rc, known = 0;
+	int64_t size;
 
 	memset(f, 0, sizeof(*f));
+	f->kind = image ? DDP_MAP_IMAGE : DDP_MAP_MADE;
 	f->line = c->lineno;
 	if ((rc = read_name(c, f->name, sizeof(f->name), "fixture NAME")))
 		return rc;
@@ -233,6 +352,8 @@ static int parse_fixture(cursor *c, ddp_map_fixture *f, const ddp_map_manifest *
 		return fail_at(c, c->p - strlen(f->format),
 		               "FORMAT '%s' is not one map reads here (raw, qcow2, qcow, vmdk, "
 		               "vpc, vhdx, qed, vdi)", f->format);
+	if (image)
+		return parse_image(c, f);
 	n = word(c, &s, 0);
 	if (n >= sizeof(f->size_text))
 		return fail_at(c, s, "SIZE too long");
@@ -246,18 +367,21 @@ static int parse_fixture(cursor *c, ddp_map_fixture *f, const ddp_map_manifest *
 		return fail_at(c, s, "a raw fixture takes no OPTIONS");
 	n = word(c, &s, 0);
 	if (!n)
-		return fail_at(c, s, "missing WRITES (`-` for none)");
+		return fail_at(c, s, "missing STEPS (`-` for none)");
 	if (n == 1 && *s == '-') {
 		if (word(c, &s, 0))
 			return fail_at(c, s, "nothing may follow `-`");
 		return DDP_OK;
 	}
 	c->p = s;
+	size = f->size;
 	for (;;) {
+		ddp_map_write w;
 		if (f->nwrites == DDP_MAP_MAX_WRITES)
-			return fail_at(c, c->p, "more than %d writes", DDP_MAP_MAX_WRITES);
-		if ((rc = parse_write(c, &f->writes[f->nwrites++], f->size)))
+			return fail_at(c, c->p, "more than %d steps", DDP_MAP_MAX_WRITES);
+		if ((rc = parse_step(c, &w, &size, f, m)))
 			return rc;
+		f->writes[f->nwrites++] = w;
 		if (c->p >= c->end)
 			return DDP_OK;
 		c->p++; /* the ';' */
@@ -339,12 +463,20 @@ static int parse_line(cursor *c, ddp_map_manifest *m)
 
 	if (!n || *s == '#')
 		return DDP_OK;
-	if (n == 7 && !memcmp(s, "fixture", 7)) {
+	if ((n == 7 && !memcmp(s, "fixture", 7)) || (n == 5 && !memcmp(s, "image", 5))) {
 		ddp_map_fixture f;
-		if ((rc = parse_fixture(c, &f, m)) ||
+		if ((rc = parse_fixture(c, &f, m, n == 5)) ||
 		    (rc = grow((void **)&m->fixtures, m->nfixtures, sizeof(f), MAX_FIXTURES, c)))
 			return rc;
 		m->fixtures[m->nfixtures++] = f;
+		/* Each map step's snapshot, after its fixture (made with it). */
+		for (int k = 0; k < f.nwrites; k++) {
+			if (f.writes[k].op != DDP_MAP_STEP_MAP)
+				continue;
+			if ((rc = grow((void **)&m->fixtures, m->nfixtures, sizeof(f), MAX_FIXTURES, c)))
+				return rc;
+			snapshot_of(&m->fixtures[m->nfixtures++], &f, k);
+		}
 	} else if (n == 6 && !memcmp(s, "window", 6)) {
 		ddp_map_window w;
 		if ((rc = parse_window(c, &w, m)) ||
@@ -352,11 +484,21 @@ static int parse_line(cursor *c, ddp_map_manifest *m)
 			return rc;
 		m->windows[m->nwindows++] = w;
 	} else {
-		return fail_at(c, s, "a line is `fixture ...`, `window ...` or a # comment");
+		return fail_at(c, s, "a line is `fixture ...`, `image ...`, `window ...` or a # comment");
 	}
 	if (word(c, &s, 0))
 		return fail_at(c, s, "unexpected text at the end of the line");
 	return DDP_OK;
+}
+
+void ddp_map_images_dir(char *buf, size_t size, const char *source)
+{
+	const char *slash = strrchr(source, '/');
+
+	if (slash)
+		snprintf(buf, size, "%.*s", (int)(slash - source) + !(slash - source), source);
+	else
+		snprintf(buf, size, ".");
 }
 
 int ddp_map_manifest_parse(ddp_map_manifest *out, const char *text, size_t len,
@@ -367,6 +509,8 @@ int ddp_map_manifest_parse(ddp_map_manifest *out, const char *text, size_t len,
 	int rc = DDP_OK;
 
 	memset(out, 0, sizeof(*out));
+	snprintf(out->source, sizeof(out->source), "%s", source);
+	ddp_map_images_dir(out->images_dir, sizeof(out->images_dir), source);
 	if (len > MANIFEST_MAX)
 		return ddp_error_set(err, DDP_EINVAL, source, 1, 0,
 		                     "larger than %d bytes: not a fixture manifest", MANIFEST_MAX);
@@ -389,7 +533,7 @@ int ddp_map_manifest_parse(ddp_map_manifest *out, const char *text, size_t len,
 	}
 	if (!rc && !out->nfixtures)
 		rc = ddp_error_set(err, DDP_EINVAL, source, c.lineno ? c.lineno : 1, 0,
-		                   "no fixture lines");
+		                   "no fixture or image lines");
 	if (rc)
 		ddp_map_manifest_free(out);
 	return rc;
@@ -424,15 +568,25 @@ const ddp_map_fixture *ddp_map_manifest_find(const ddp_map_manifest *m, const ch
 	return NULL;
 }
 
-static void write_text(char *buf, size_t size, const ddp_map_write *w)
+/* A step as the manifest spells it (sizes with k, M, G when exact). */
+static void step_text(char *buf, size_t size, const ddp_map_write *w)
 {
 	char off[24], len[24], pat[16] = "";
 
 	ddp_ddcase_size_text(off, sizeof(off), w->offset);
 	ddp_ddcase_size_text(len, sizeof(len), w->length);
+	if (w->op == DDP_MAP_STEP_DISCARD) {
+		snprintf(buf, size, "discard %s %s", off, len);
+		return;
+	}
+	if (w->op == DDP_MAP_STEP_SHRINK || w->op == DDP_MAP_STEP_MAP) {
+		snprintf(buf, size, "%s %s", w->op == DDP_MAP_STEP_MAP ? "map" : "shrink",
+		         w->op == DDP_MAP_STEP_MAP ? w->name : off);
+		return;
+	}
 	if (w->pattern >= 0)
 		snprintf(pat, sizeof(pat), "-P %d ", w->pattern);
-	snprintf(buf, size, "write %s%s%s%s %s", pat, w->zero ? "-z " : "",
+	snprintf(buf, size, "write %s%s%s%s%s %s", pat, w->zero ? "-z " : "", w->unmap ? "-u " : "",
 	         w->compressed ? "-c " : "", off, len);
 }
 
@@ -441,6 +595,10 @@ void ddp_map_fixture_line(char *buf, size_t size, const ddp_map_fixture *f)
 	char opts[256];
 	size_t used;
 
+	if (f->kind == DDP_MAP_IMAGE) {
+		snprintf(buf, size, "image   %-22s %-6s %s %s", f->name, f->format, f->path, f->sha256);
+		return;
+	}
 	if (f->backing[0])
 		snprintf(opts, sizeof(opts), "backing=%s%s%s", f->backing, f->options[0] ? "," : "",
 		         f->options);
@@ -452,7 +610,7 @@ void ddp_map_fixture_line(char *buf, size_t size, const ddp_map_fixture *f)
 		snprintf(buf + used, size - used, "-");
 	for (int i = 0; i < f->nwrites && used < size; i++) {
 		char w[96];
-		write_text(w, sizeof(w), &f->writes[i]);
+		step_text(w, sizeof(w), &f->writes[i]);
 		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "; " : "", w);
 	}
 }
@@ -467,17 +625,73 @@ void ddp_map_window_resolve(int64_t *start, int64_t *length, const ddp_map_windo
 	*length = w->length;
 }
 
+/* Runs argv in dir: anything but exit 0 (with quiet, or a word on stderr) is an error. */
+static int run_tool(const char *const *argv, const char *dir, const char *what, int quiet,
+                    ddp_error *err)
+{
+	ddp_proc_opts o = {dir, 300, 1 << 16, 0, 0};
+	ddp_proc_result r;
+	int ok;
+
+	if (ddp_proc_run(&r, argv, &o, err))
+		return DDP_ERROR;
+	ok = r.exited && !r.exit_code && (!quiet || !r.err_len);
+	if (!ok)
+		ddp_error_set(err, DDP_ERROR, what, 0, 0, "%s %s failed: %.200s", argv[0], argv[1],
+		              r.err ? r.err : "");
+	ddp_proc_result_free(&r);
+	return ok ? DDP_OK : DDP_ERROR;
+}
+
+/* qemu-io's commands on f's file, five a run; it exits 0 even when one fails: stderr says so. */
+static int run_io(const char *qemu_io, const ddp_map_fixture *f, char (*cmds)[96], int n,
+                  const char *dir, const char *what, ddp_error *err)
+{
+	const char *argv[16];
+
+	for (int i = 0; i < n;) {
+		int k = 0;
+		argv[k++] = qemu_io;
+		argv[k++] = "-f";
+		argv[k++] = f->format;
+		while (i < n && k < 13) {
+			argv[k++] = "-c";
+			argv[k++] = cmds[i++];
+		}
+		argv[k++] = f->file;
+		argv[k] = NULL;
+		if (run_tool(argv, dir, what, 1, err))
+			return DDP_ERROR;
+	}
+	return DDP_OK;
+}
+
+/* A shrink (qemu-img resize --shrink) or a map step's copy, between qemu-io's runs. */
+static int other_step(const ddp_map_write *w, const ddp_map_fixture *f, const char *dir,
+                      const char *qemu_img, const char *what, ddp_error *err)
+{
+	char size[24], from[4200], to[4200];
+
+	if (w->op == DDP_MAP_STEP_SHRINK) {
+		const char *argv[] = {qemu_img, "resize", "-q", "-f", f->format, "--shrink", f->file,
+		                      size, NULL};
+		snprintf(size, sizeof(size), "%" PRId64, w->offset);
+		return run_tool(argv, dir, what, 0, err);
+	}
+	/* A copy that keeps the file's holes: what map reads of it is the same. */
+	snprintf(from, sizeof(from), "%s/%s", dir, f->file);
+	snprintf(to, sizeof(to), "%s/%s.%s", dir, w->name, f->format);
+	return ddp_copy_image(from, to, err);
+}
+
 static int make_one(ddp_map_fixture *f, const ddp_map_manifest *m, const char *dir,
                     const char *qemu_img, const char *qemu_io, ddp_error *err)
 {
 	char size[24], backing[80] = "", what[96];
 	const char *argv[16];
-	int n = 0, raw = !strcmp(f->format, "raw");
+	int n = 0, ncmds = 0, raw = !strcmp(f->format, "raw");
 	char cmds[DDP_MAP_MAX_WRITES + 1][96];
 	const ddp_map_fixture *b = f->backing[0] ? ddp_map_manifest_find(m, f->backing) : NULL;
-	ddp_proc_opts o = {dir, 300, 1 << 16, 0, 0};
-	ddp_proc_result r;
-	int ok;
 
 	snprintf(f->file, sizeof(f->file), "%s.%s", f->name, f->format);
 	snprintf(what, sizeof(what), "map fixture %s (line %d)", f->name, f->line);
@@ -502,56 +716,104 @@ static int make_one(ddp_map_fixture *f, const ddp_map_manifest *m, const char *d
 	argv[n++] = f->file;
 	argv[n++] = size;
 	argv[n] = NULL;
-	if (ddp_proc_run(&r, argv, &o, err))
-		return DDP_ERROR;
-	ok = r.exited && !r.exit_code;
-	if (!ok)
-		ddp_error_set(err, DDP_ERROR, what, 0, 0, "qemu-img create failed: %.200s", r.err);
-	ddp_proc_result_free(&r);
-	if (!ok)
+	if (run_tool(argv, dir, what, 0, err))
 		return DDP_ERROR;
 
-	n = 0;
-	argv[n++] = qemu_io;
-	argv[n++] = "-f";
-	argv[n++] = f->format;
-	if (raw) {
-		snprintf(cmds[0], sizeof(cmds[0]), "truncate %" PRId64, f->size);
-		argv[n++] = "-c";
-		argv[n++] = cmds[0];
-	}
-	for (int i = 0; i < f->nwrites; i++) {
-		const ddp_map_write *w = &f->writes[i];
+	if (raw)
+		snprintf(cmds[ncmds++], sizeof(cmds[0]), "truncate %" PRId64, f->size);
+	for (int i = 0; i <= f->nwrites; i++) {
+		const ddp_map_write *w = i < f->nwrites ? &f->writes[i] : NULL;
 		char pat[16] = "";
-		if (w->pattern >= 0)
-			snprintf(pat, sizeof(pat), "-P %d ", w->pattern);
-		snprintf(cmds[i + 1], sizeof(cmds[i + 1]), "write %s%s%s%" PRId64 " %" PRId64, pat,
-		         w->zero ? "-z " : "", w->compressed ? "-c " : "", w->offset, w->length);
-	}
-	/* qemu-io takes one -c per command; run them in batches that fit argv. */
-	for (int i = 0; i < f->nwrites || (raw && i == 0); ) {
-		int k = n;
-		while (i < f->nwrites && k < 14) {
-			argv[k++] = "-c";
-			argv[k++] = cmds[++i];
+		if (w && w->op == DDP_MAP_STEP_DISCARD) {
+			snprintf(cmds[ncmds++], sizeof(cmds[0]), "discard %" PRId64 " %" PRId64, w->offset,
+			         w->length);
+			continue;
 		}
-		argv[k++] = f->file;
-		argv[k] = NULL;
-		if (ddp_proc_run(&r, argv, &o, err))
+		if (w && w->op == DDP_MAP_STEP_WRITE) {
+			if (w->pattern >= 0)
+				snprintf(pat, sizeof(pat), "-P %d ", w->pattern);
+			snprintf(cmds[ncmds++], sizeof(cmds[0]), "write %s%s%s%s%" PRId64 " %" PRId64, pat,
+			         w->zero ? "-z " : "", w->unmap ? "-u " : "", w->compressed ? "-c " : "",
+			         w->offset, w->length);
+			continue;
+		}
+		/* The end, a shrink or a map: qemu-io's commands so far first. */
+		if (run_io(qemu_io, f, cmds, ncmds, dir, what, err) ||
+		    (w && other_step(w, f, dir, qemu_img, what, err)))
 			return DDP_ERROR;
-		/* qemu-io exits 0 even when a command fails: its stderr says so. */
-		ok = r.exited && !r.exit_code && !r.err_len;
-		if (!ok)
-			ddp_error_set(err, DDP_ERROR, what, 0, 0, "qemu-io failed: %.200s", r.err);
-		ddp_proc_result_free(&r);
-		if (!ok)
-			return DDP_ERROR;
-		n = 3; /* the truncate, once */
-		if (!f->nwrites)
-			break;
+		ncmds = 0;
 	}
 	return ddp_image_probe(&f->virtual_size, f->probed_format, sizeof(f->probed_format),
 	                       qemu_img, NULL, f->file, dir, what, err);
+}
+
+/* An error about image f's line, at column col: what e said. */
+static int image_fail(ddp_error *err, const ddp_map_manifest *m, const ddp_map_fixture *f,
+                      int col, const char *fmt, ...)
+{
+	char msg[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ddp_error_set(err, DDP_EINVAL, m->source, f->line, col, "image %s: %s", f->name, msg);
+}
+
+/* What names a file other than the image itself in info's JSON, or NULL. */
+static const char *other_file(json_t *info, const char *self)
+{
+	json_t *data = json_object_get(json_object_get(info, "format-specific"), "data"), *x;
+	size_t i;
+
+	if (json_object_get(info, "backing-filename"))
+		return "a backing file";
+	if (json_object_get(data, "data-file"))
+		return "an external data file";
+	json_array_foreach(json_object_get(data, "extents"), i, x)
+		if (!json_is_string(json_object_get(x, "filename")) ||
+		    strcmp(json_string_value(json_object_get(x, "filename")), self))
+			return "an extent in another file";
+	return NULL;
+}
+
+/*
+ * An image line: PATH (from the manifest's directory when relative) copied
+ * into dir, its copy's sha256 checked, then read by qemu-img info -f FORMAT.
+ */
+static int make_image(ddp_map_fixture *f, const ddp_map_manifest *m, const char *dir,
+                      const char *qemu_img, ddp_error *err)
+{
+	char src[8200], dst[4200], sum[65], what[96];
+	const char *other;
+	json_t *info;
+	ddp_error e;
+
+	if (f->path[0] == '/')
+		snprintf(src, sizeof(src), "%s", f->path);
+	else
+		snprintf(src, sizeof(src), "%s/%s", m->images_dir, f->path);
+	snprintf(f->file, sizeof(f->file), "%s.%s", f->name, f->format);
+	snprintf(dst, sizeof(dst), "%s/%s", dir, f->file);
+	snprintf(what, sizeof(what), "map image %s (line %d)", f->name, f->line);
+	if (ddp_copy_image(src, dst, &e))
+		return image_fail(err, m, f, f->path_column, "%s: %s", e.source, e.message);
+	if (ddp_sha256sum(sum, dst, &e))
+		return image_fail(err, m, f, f->path_column, "%s", e.message);
+	if (strcmp(sum, f->sha256))
+		return image_fail(err, m, f, f->sha256_column,
+		                  "%s has sha256 %s, not the %.12s... this line gives", src, sum, f->sha256);
+	if (ddp_image_info(&info, qemu_img, f->format, f->file, dir, what, &e))
+		return image_fail(err, m, f, f->path_column, "not one %s file qemu-img reads alone: %s",
+		                  f->format, e.message);
+	f->virtual_size = json_integer_value(json_object_get(info, "virtual-size"));
+	snprintf(f->probed_format, sizeof(f->probed_format), "%s", f->format);
+	other = other_file(info, f->file);
+	json_decref(info);
+	if (other)
+		return image_fail(err, m, f, f->path_column,
+		                  "%s names %s: an image fixture is one file, read alone", src, other);
+	return DDP_OK;
 }
 
 int ddp_map_fixtures_make(ddp_map_manifest *m, const char *dir, const char *qemu_img,
@@ -562,8 +824,21 @@ int ddp_map_fixtures_make(ddp_map_manifest *m, const char *dir, const char *qemu
 
 	if (!qemu_io)
 		return ddp_error_set(err, DDP_ENOMEM, dir, 0, 0, "out of memory");
-	for (size_t i = 0; i < m->nfixtures && !rc; i++)
-		rc = make_one(&m->fixtures[i], m, dir, qemu_img, qemu_io, err);
+	for (size_t i = 0; i < m->nfixtures && !rc; i++) {
+		ddp_map_fixture *f = &m->fixtures[i];
+		char what[96];
+		if (f->kind == DDP_MAP_IMAGE) {
+			rc = make_image(f, m, dir, qemu_img, err);
+		} else if (f->kind == DDP_MAP_SNAPSHOT) {
+			/* Its fixture, just above, copied it at its map step. */
+			snprintf(f->file, sizeof(f->file), "%s.%s", f->name, f->format);
+			snprintf(what, sizeof(what), "map fixture %s (line %d)", f->name, f->line);
+			rc = ddp_image_probe(&f->virtual_size, f->probed_format, sizeof(f->probed_format),
+			                     qemu_img, NULL, f->file, dir, what, err);
+		} else {
+			rc = make_one(f, m, dir, qemu_img, qemu_io, err);
+		}
+	}
 	free(qemu_io);
 	return rc;
 }

@@ -166,6 +166,8 @@ static int promote_map_baselines(ddp_promote_map_done *d, const ddp_promote_map_
 		rc = ddp_error_in_file(err, tmp_manifest);
 		goto out;
 	}
+	/* The copy's images are where the manifest's own relative paths say. */
+	ddp_map_images_dir(m.images_dir, sizeof(m.images_dir), o->manifest_path);
 	d->step = DDP_PROMOTE_MAP_BASELINES;
 	{
 		ddp_map_bl_opts mo = {refs, nrefs, NULL, 0, d->cw.w.name, "qemu-img", tmp_manifest,

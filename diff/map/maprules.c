@@ -5,7 +5,8 @@
  * map's output is decided by its options (output type; the window
  * [start, min(start + max-length, size)) and how it meets the image) and
  * by the format's extent logic over the window (clusters, zero and
- * compressed clusters, a backing chain, host offsets out of guest order).
+ * compressed clusters, unmapped, discarded and shrunk ranges, a backing
+ * chain, host offsets out of guest order, an existing image's own file).
  * A raw image's holes are the protocol layer every format ends in, so a
  * raw fixture adds no rule of its own: a finding on any format can shrink
  * onto a raw fixture when the format's logic is not what it is about.
@@ -61,6 +62,14 @@ static const struct {
 	                  "(raw: a punched hole)"},
 	{"compressed-clusters", "a compressed cluster (qemu-io write -c) in the window: data without "
 	                        "a host offset"},
+	{"unmapped-zero", "a range zeroed with unmap (qemu-io write -z -u) in the window: the format "
+	                  "may free its clusters (qcow2: zero with no host offset)"},
+	{"discarded", "a discarded range (qemu-io discard) in the window: freed, it reads as zero "
+	              "or, in an overlay, as the backing file"},
+	{"shrunk", "an image shrunk (qemu-img resize --shrink): its end and the clusters past it "
+	           "freed, the file may keep its length"},
+	{"image-file", "an existing image named by path and sha256: its extents are what its file "
+	               "holds, not computed from the manifest"},
 	{"backing", "an overlay's range it did not write, in the window: the backing file's extents "
 	            "at depth 1"},
 	{"host-order", "data adjacent in the guest but written out of order, in the window: host "
@@ -150,10 +159,20 @@ static void extent_rules(ruleset *r, const ddp_map_fixture *f, int64_t s, int64_
 		set(r, "cluster-size");
 	if (raw && f->size % 512 && e > f->size)
 		set(r, "image-end-unaligned");
+	if (f->kind == DDP_MAP_IMAGE)
+		set(r, "image-file");
 	for (int i = 0; i < f->nwrites; i++) {
 		const ddp_map_write *w = &f->writes[i];
+		if (w->op == DDP_MAP_STEP_SHRINK)
+			set(r, "shrunk");
 		if (!overlaps(w->offset, w->length, s, e))
 			continue;
+		if (w->op == DDP_MAP_STEP_DISCARD) {
+			set(r, "discarded");
+			continue;
+		}
+		if (w->unmap)
+			set(r, "unmapped-zero");
 		if (w->zero)
 			set(r, "zero-clusters");
 		if (w->compressed)
@@ -161,7 +180,7 @@ static void extent_rules(ruleset *r, const ddp_map_fixture *f, int64_t s, int64_
 		/* Written before a write just above it in the guest: the host order differs. */
 		for (int j = i + 1; j < f->nwrites && !raw && !prealloc && !w->zero; j++) {
 			const ddp_map_write *x = &f->writes[j];
-			if (!x->zero && x->offset + x->length == w->offset &&
+			if (x->op == DDP_MAP_STEP_WRITE && !x->zero && x->offset + x->length == w->offset &&
 			    overlaps(x->offset, x->length + w->length, s, e))
 				set(r, "host-order");
 		}
@@ -172,7 +191,8 @@ static void extent_rules(ruleset *r, const ddp_map_fixture *f, int64_t s, int64_
 		for (int moved = 1; moved && at < e;) {
 			moved = 0;
 			for (int i = 0; i < f->nwrites; i++)
-				if (f->writes[i].offset <= at && f->writes[i].offset + f->writes[i].length > at) {
+				if (f->writes[i].op == DDP_MAP_STEP_WRITE && f->writes[i].offset <= at &&
+				    f->writes[i].offset + f->writes[i].length > at) {
 					at = f->writes[i].offset + f->writes[i].length;
 					moved = 1;
 				}

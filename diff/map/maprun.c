@@ -23,9 +23,18 @@ void ddp_map_case_name(char *buf, size_t size, const ddp_map_case *c)
 		snprintf(buf, size, "%s@%" PRId64 "+%" PRId64, c->fixture->name, c->start, c->length);
 }
 
+int ddp_map_fixture_args(const char **argv, const ddp_map_fixture *f)
+{
+	if (f->kind != DDP_MAP_IMAGE)
+		return 0;
+	argv[0] = "-f";
+	argv[1] = f->format;
+	return 2;
+}
+
 int ddp_map_case_args(const char **argv, char buf[2][40], const ddp_map_case *c)
 {
-	int n = 0;
+	int n = ddp_map_fixture_args(argv, c->fixture);
 
 	if (c->json)
 		argv[n++] = "--output=json";
@@ -100,6 +109,7 @@ int ddp_map_run_args(ddp_map_outcome *out, const ddp_tool *tool, const ddp_map_f
 	for (int i = 0; i < tool->argc; i++)
 		argv[n++] = tool->argv[i];
 	argv[n++] = "map";
+	n += ddp_map_fixture_args(argv + n, f);
 	for (int i = 0; i < nargs; i++)
 		argv[n++] = args[i];
 	argv[n++] = f->file;
@@ -122,12 +132,12 @@ int ddp_map_run(ddp_map_outcome *out, const ddp_tool *tool, const ddp_map_case *
                 const ddp_map_manifest *m, const char *fixdir, double timeout,
                 ddp_error *err)
 {
-	const char *argv[8];
+	const char *argv[10];
 	char buf[2][40];
-	int n = ddp_map_case_args(argv, buf, c);
+	int n = ddp_map_case_args(argv, buf, c), k = ddp_map_fixture_args(argv, c->fixture);
 
-	/* The file is the last argument; ddp_map_run_args appends it. */
-	return ddp_map_run_args(out, tool, c->fixture, argv, n - 1, m, fixdir, timeout, err);
+	/* The fixture's own arguments and the file: ddp_map_run_args adds them. */
+	return ddp_map_run_args(out, tool, c->fixture, argv + k, n - 1 - k, m, fixdir, timeout, err);
 }
 
 static void add_kind(char *sig, size_t size, const char *kind)
@@ -225,8 +235,8 @@ void ddp_map_baseline_root(char *buf, size_t size, const char *root, const ddp_m
 int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_outcome *o,
                           const char *version, const char *fixtures_by, ddp_error *err)
 {
-	const char *argv[8];
-	char buf[2][40], name[128], line[1024];
+	const char *argv[10];
+	char buf[2][40], name[128], line[2048];
 	json_t *meta = json_object(), *args = json_array(), *win = json_null();
 	int n = ddp_map_case_args(argv, buf, c);
 
@@ -246,9 +256,11 @@ int ddp_map_baseline_from(ddp_baseline *b, const ddp_map_case *c, const ddp_map_
 	json_object_set_new(meta, "output", json_string(c->json ? "json" : "human"));
 	json_object_set_new(meta, "fixture", json_string(c->fixture->name));
 	json_object_set_new(meta, "fixture_manifest_line", json_string(line));
+	if (c->fixture->kind == DDP_MAP_SNAPSHOT)
+		json_object_set_new(meta, "map_step_of", json_string(c->fixture->snapshot_of));
 	json_object_set_new(meta, "fixtures_made_by", json_string(fixtures_by));
 	json_object_set_new(meta, "source_format", json_string(c->fixture->format));
-	/* map runs without -f: say so when qemu takes the file for another format. */
+	/* A made fixture is mapped without -f: say so when qemu takes it for another format. */
 	if (strcmp(c->fixture->probed_format, c->fixture->format))
 		json_object_set_new(meta, "probed_format", json_string(c->fixture->probed_format));
 	json_object_set_new(meta, "virtual_size", json_integer(c->fixture->virtual_size));

@@ -2,7 +2,10 @@
 # map_test.sh: the `qemu-img map` baselines against real tools.
 #
 # usage: map_test.sh DDPARITY SOURCE_DIR MUTANTS_DIR TEST [ARG...]
-#   manifest                 malformed map-fixtures lines are errors naming file, line, column
+#   manifest                 malformed map-fixtures lines are errors naming file, line, column;
+#                            an image line: relative to the manifest, a link followed, the copy
+#                            mapped with -f; a wrong sha256, a missing file, a directory, a FIFO
+#                            and an image naming another file are errors at its line and column
 #   regenerate               `baselines generate --command map` + `profiles --command map`
 #                            reproduce expected-outputs/map-* byte for byte, for every
 #                            qemu-img present (a committed version without its wrapper
@@ -29,7 +32,8 @@ command -v qemu-io > /dev/null || { echo "FAIL: qemu-io not found (install qemu-
 tmp=$(mktemp -d /tmp/ddp-map-test-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-nfix=$(grep -c '^fixture ' "$manifest")
+# Fixture and image lines, and each `map NAME` step's fixture.
+nfix=$(awk '/^(fixture|image) / { n++ } /^fixture / { n += gsub(/(^|;) *map /, "") } END { print n }' "$manifest")
 nwin=$(grep -c '^window ' "$manifest")
 ncases=$((nfix * (nwin + 1) * 2))
 
@@ -51,14 +55,73 @@ fixture a raw 1Q - -|15: SIZE '1Q' is not a size
 fixture a raw 1M - write -P 1 0 2M|31: the write ends past the image's
 fixture a raw 1M - write -P 300 0 1k|29: -P needs a byte (0 to 255)
 fixture a raw 1M - write -x 0 1k|26: unknown write flag '-x'
-fixture a raw 1M - rm -rf /|20: a write is `write [-P N] [-z] [-c] OFFSET LENGTH`
+fixture a raw 1M - rm -rf /|20: a step is `write [-P N] [-z [-u]] [-c] OFFSET LENGTH`, `discard OFFSET LENGTH`, `shrink SIZE` or `map NAME`
+fixture a raw 1M - write -u 0 1k|29: -u unmaps a zeroed range: only with -z
+fixture a raw 1M - write -z -u -P 1 0 1k|37: -z writes zeros: no -P or -c with it
+fixture a raw 1M - discard 0 0|28: a discard of 0 bytes does nothing
+fixture a raw 1M - discard -z 0 1k|28: unknown discard flag '-z'
+fixture a raw 1M - discard 1M 1|28: the discard ends past the image's 1048576 bytes
+fixture a qcow2 1M - shrink 2M|29: shrink to 2097152 bytes: the image has 1048576
+fixture a vmdk 1M - shrink 512k|21: shrink: qemu-img resize --shrink here is for raw and qcow2, not vmdk
+fixture a raw 1M - shrink 512k; write 0 1M|39: the write ends past the image's 524288 bytes
+fixture a raw 1M - map ok|24: fixture 'ok' is already named above
+fixture a raw 1M - map b; map b|31: fixture 'b' is already named above
+fixture a raw 1M - map|23: missing map step NAME
+fixture a raw 1M - map b/c|25: map step NAME may hold only letters
+image a qcow2|14: missing PATH (the image file)
+image a qcow2 x.qcow2 ABC|23: SHA256 must be 64 lowercase hex digits
+image a qcow2 x.qcow2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789ABCDEF|23: SHA256 must be 64 lowercase hex digits
+image a qcow3 x 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef|9: FORMAT 'qcow3' is not one map reads here
 fixture a qcow2 1M backing=nope -|28: backing 'nope' is not a fixture above this line
 fixture a qcow2 1M cluster_size=$(id) -|33: option characters are letters
 fixture ok raw 1M - -|9: fixture 'ok' is already named above
 fixture a;b raw 1M - -|10: fixture NAME may hold only letters
 window w sideways 1k|10: START 'sideways' is not a size
 window w mid 1k extra|17: unexpected text at the end of the line
-frobnicate|1: a line is `fixture ...`, `window ...` or a # comment
+frobnicate|1: a line is `fixture ...`, `image ...`, `window ...` or a # comment
+CASES
+  # An image line: PATH from the manifest's directory (here ../), a link followed (the name
+  # is the user's, as an absolute path would be), the copy checked and mapped with -f FORMAT.
+  mkdir -p "$tmp/img/sub" "$tmp/img/adir"
+  qemu-img create -q -f qcow2 "$tmp/img/c.qcow2" 1M
+  qemu-io -f qcow2 -c 'write -P 7 64k 64k' "$tmp/img/c.qcow2" > /dev/null
+  sum=$(sha256sum "$tmp/img/c.qcow2" | cut -c1-64) before=$(stat -c %Y:%s "$tmp/img/c.qcow2")
+  ln -s "$tmp/img/c.qcow2" "$tmp/img/sub/link"
+  printf 'image rel qcow2 ../c.qcow2 %s\nimage lnk qcow2 link %s\n' "$sum" "$sum" > "$tmp/img/sub/m"
+  "$ddp" baselines generate --command map --reference "$qemu" --manifest "$tmp/img/sub/m" --out "$tmp/img/o" \
+    > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "generate on image lines failed"; }
+  for f in rel lnk; do
+    meta=$(ls "$tmp"/img/o/map-json/qcow2/*/$f.meta.json)
+    grep -q '"-f",' "$meta" || { cat "$meta"; fail "image $f: not mapped with -f"; }
+    grep -q '"length": 65536, "depth": 0, "present": true, "zero": false, "data": true' "${meta%.meta.json}.stdout.txt" \
+      || { cat "${meta%.meta.json}.stdout.txt"; fail "image $f: not its map"; }
+  done
+  [ "$(stat -c %Y:%s "$tmp/img/c.qcow2")" = "$before" ] || fail "the user's image was written"
+  # A copy of the manifest elsewhere (as promote makes) finds them with --images-dir.
+  cp "$tmp/img/sub/m" "$tmp/m-copy"
+  "$ddp" baselines generate --command map --reference "$qemu" --manifest "$tmp/m-copy" --images-dir "$tmp/img/sub" \
+    --out "$tmp/img/o3" --only rel > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "generate --images-dir failed"; }
+  mkfifo "$tmp/img/sub/fifo"
+  qemu-img create -q -f qcow2 -b c.qcow2 -F qcow2 "$tmp/img/over.qcow2"
+  osum=$(sha256sum "$tmp/img/over.qcow2" | cut -c1-64)
+  # A vmdk descriptor whose extent is another file, named absolutely so qemu-img finds it.
+  qemu-img create -q -f vmdk -o subformat=twoGbMaxExtentSparse "$tmp/img/d.vmdk" 1M
+  sed -i "s|\"d-s001.vmdk\"|\"$tmp/img/d-s001.vmdk\"|" "$tmp/img/d.vmdk"
+  vsum=$(sha256sum "$tmp/img/d.vmdk" | cut -c1-64)
+  while IFS='|' read -r text want; do
+    printf '%s\n' "$text" | sed "s/OSUM/$osum/; s/VSUM/$vsum/; s/SUM/$sum/" > "$tmp/img/sub/bad"
+    want=${want//\$tmp/$tmp} want=${want//SUM/$sum}
+    rc=0
+    "$ddp" baselines generate --command map --reference "$qemu" --manifest "$tmp/img/sub/bad" --out "$tmp/img/o2" > "$tmp/out" 2>&1 || rc=$?
+    [ "$rc" = 2 ] || { cat "$tmp/out"; fail "'$text': exit $rc, want 2"; }
+    grep -qF "$tmp/img/sub/bad:1:$want" "$tmp/out" || { cat "$tmp/out"; fail "'$text': want 'bad:1:$want'"; }
+  done <<'CASES'
+image a qcow2 ../c.qcow2 0000000000000000000000000000000000000000000000000000000000000000|26: image a: $tmp/img/sub/../c.qcow2 has sha256 SUM, not the 000000000000... this line gives
+image a qcow2 nope.qcow2 SUM|15: image a: $tmp/img/sub/nope.qcow2: cannot read: No such file or directory
+image a qcow2 ../adir SUM|15: image a: $tmp/img/sub/../adir: a directory, not an image file
+image a qcow2 fifo SUM|15: image a: $tmp/img/sub/fifo: not a regular file, not an image file
+image a qcow2 ../over.qcow2 OSUM|15: image a: $tmp/img/sub/../over.qcow2 names a backing file: an image fixture is one file
+image a vmdk ../d.vmdk VSUM|14: image a: $tmp/img/sub/../d.vmdk names an extent in another file
 CASES
   printf 'fixture a raw 1M - -\n\xff\n' > "$tmp/m"
   "$ddp" replay --command map --manifest "$tmp/m" > "$tmp/out" 2>&1 && fail "a non-ASCII byte accepted"

@@ -38,6 +38,17 @@ static const struct {
 	{"vmdk-stream", {NULL}, "output-human,format-vmdk,vmdk-stream", 1},
 	{"vpc-fixed", {NULL}, "output-human,format-vpc,vpc-fixed", 1},
 	{"raw-odd-length", {NULL}, "output-human,image-end-unaligned", 1},
+	/* Zeroed with unmap, discarded, shrunk; a map step's fixture has the steps before it. */
+	{"qcow2-trimmed", {NULL},
+	 "output-human,format-qcow2,zero-clusters,unmapped-zero,discarded", 1},
+	{"qcow2-trimmed", {"--start-offset", "192k", "--max-length", "64k", NULL},
+	 "output-human,window,format-qcow2", 1},
+	{"qcow2-trimmed-before", {NULL}, "output-human,format-qcow2", 1},
+	{"qcow2-shrunk", {"--start-offset", "4M", NULL},
+	 "output-human,window,window-past-end", 1},
+	{"qcow2-shrunk", {"--output=json", NULL}, "output-json,format-qcow2,shrunk", 1},
+	/* An image line's file: its extents are its own. */
+	{"qcow2-tiny", {NULL}, "output-human,format-qcow2,image-file", 1},
 	/* The window: only what it covers counts. */
 	{"qcow2-compressed", {"--start-offset", "128k", "--max-length", "64k", NULL},
 	 "output-human,window,format-qcow2", 1},
@@ -83,6 +94,10 @@ static int setup(void **state)
 	/* What qemu-img info says of them once made (no qemu-img here). */
 	for (size_t i = 0; i < manifest.nfixtures; i++)
 		manifest.fixtures[i].virtual_size = (manifest.fixtures[i].size + 511) / 512 * 512;
+	/* An image's size is its file's (qcow2-tiny: 64k). */
+	for (size_t i = 0; i < manifest.nfixtures; i++)
+		if (manifest.fixtures[i].kind == DDP_MAP_IMAGE)
+			manifest.fixtures[i].virtual_size = 65536;
 	return 0;
 }
 
