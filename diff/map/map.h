@@ -385,6 +385,7 @@ typedef enum ddp_promote_map_step {
 	DDP_PROMOTE_MAP_DONE
 } ddp_promote_map_step;
 
+/* A map finding's minimal case into *out (zeroed first; freed by the caller, failed or not). */
 typedef int (*ddp_promote_map_minimise_fn)(ddp_case *out, void *ctx, const char *finding);
 
 typedef struct ddp_promote_map_opts {

@@ -196,10 +196,13 @@ int ddp_promote_map(ddp_promote_map_done *d, const ddp_promote_map_opts *o, cons
 	int rc, own = 0;
 
 	memset(d, 0, sizeof(*d));
+	memset(&c, 0, sizeof(c));
 	d->step = DDP_PROMOTE_MAP_MINIMISE;
-	if ((d->minimise_rc = o->minimise(&c, o->ctx, finding)))
+	if ((d->minimise_rc = o->minimise(&c, o->ctx, finding))) {
+		ddp_case_free(&c); /* what a failing minimiser left */
 		return ddp_error_set(err, DDP_ERROR, finding, 0, 0, "promote: %.100s: not minimised",
 		                     finding);
+	}
 	d->step = DDP_PROMOTE_MAP_WINDOW;
 	rc = ddp_map_window_of(&d->cw, &c, o->name, err);
 	ddp_case_free(&c);
