@@ -18,15 +18,16 @@ static int fail(ddp_outcome *out, ddp_rule rule, ddp_msg_id id, const char *s0, 
 
 /*
  * path_has_protocol(): a ':' before any '/'.  Returns the protocol's
- * length as bdrv_find_protocol copies it (at most 127 bytes), or 0.
+ * length as bdrv_find_protocol copies it (at most 127 bytes), or -1 for
+ * none.  A ':' first is the empty protocol ("Unknown protocol ''").
  */
-static size_t protocol_prefix(const char *path)
+static long protocol_prefix(const char *path)
 {
 	size_t n = strcspn(path, ":/");
 
 	if (path[n] != ':')
-		return 0;
-	return n > 127 ? 127 : n;
+		return -1;
+	return n > 127 ? 127 : (long)n;
 }
 
 static int unmodelled(ddp_error *err, const char *what, const char *detail)
@@ -96,7 +97,7 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 	const char *path = req->in_path;
 	const char *fmt = req->in_fmt;
 	const char *real = in->format ? in->format : "raw";
-	size_t proto = protocol_prefix(path);
+	long proto = protocol_prefix(path);
 
 	if (req->image_opts) {
 		if (fmt)
@@ -109,11 +110,11 @@ static int open_input(ddp_outcome *out, int64_t *length, int *header_as_raw,
 		return fail(out, DDP_RULE_INPUT_UNKNOWN_DRIVER, DDP_MSG_OPEN_UNKNOWN_DRIVER, path, fmt);
 	if (!*path)
 		return fail(out, DDP_RULE_INPUT_EMPTY_NAME, DDP_MSG_OPEN_NO_FILENAME, path, NULL);
-	if (proto) {
-		if (ddp_profile_has(p->protocols, path, proto))
+	if (proto >= 0) {
+		if (ddp_profile_has(p->protocols, path, (size_t)proto))
 			return unmodelled(err, "if", "an input behind a protocol prefix");
 		fail(out, DDP_RULE_INPUT_UNKNOWN_PROTOCOL, DDP_MSG_OPEN_UNKNOWN_PROTOCOL, path, NULL);
-		out->msgs[out->nmsgs - 1].s[1] = (ddp_slice){path, proto};
+		out->msgs[out->nmsgs - 1].s[1] = (ddp_slice){path, (size_t)proto};
 		return DDP_OK;
 	}
 	if (!in->path) {
@@ -311,7 +312,7 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 	const ddp_format_rule *rule;
 	int64_t length = 0;
 	int header_as_raw = 0;
-	size_t proto;
+	long proto;
 	uint64_t size, vhd_size;
 	int rc;
 
@@ -342,11 +343,11 @@ static int predict(ddp_outcome *out, const ddp_profile *p, const ddp_input *in,
 		return fail(out, DDP_RULE_OUTPUT_UNKNOWN_FORMAT, DDP_MSG_UNKNOWN_FORMAT, req.out_fmt, NULL);
 	}
 	proto = protocol_prefix(req.out_path);
-	if (proto) {
-		if (ddp_profile_has(p->protocols, req.out_path, proto))
+	if (proto >= 0) {
+		if (ddp_profile_has(p->protocols, req.out_path, (size_t)proto))
 			return unmodelled(err, "of", "an output behind a protocol prefix");
 		fail(out, DDP_RULE_OUTPUT_UNKNOWN_PROTOCOL, DDP_MSG_UNKNOWN_PROTOCOL, NULL, NULL);
-		out->msgs[out->nmsgs - 1].s[0] = (ddp_slice){req.out_path, proto};
+		out->msgs[out->nmsgs - 1].s[0] = (ddp_slice){req.out_path, (size_t)proto};
 		return DDP_OK;
 	}
 	switch (rule->kind) {
