@@ -75,6 +75,13 @@ json_t *ddp_cli_outcome_json(const ddp_outcome *o, const ddp_profile *p)
 			json_array_append_new(rules, json_string(ddp_rule_id(o->rules[i])));
 		json_object_set_new(j, "rules", rules);
 	}
+	{
+		json_t *marks = json_array();
+		for (int m = 0; m < DDP_MARK__COUNT; m++)
+			if (o->marks & (uint64_t)1 << m)
+				json_array_append_new(marks, json_string(ddp_mark_id(m)));
+		json_object_set_new(j, "marks", marks);
+	}
 	if (o->has_info && o->has_chs)
 		json_object_set_new(j, "vhd_chs", json_pack("[i,i,i]", (int)o->chs.cyls,
 		                                            (int)o->chs.heads, (int)o->chs.secs));

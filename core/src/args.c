@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -31,11 +32,17 @@ typedef struct getopt_state {
 	const char *nextchar; /* inside a short-option cluster, or NULL */
 	int last_nonopt;      /* the last non-option skipped so far, or -1 */
 	int dashdash;         /* index just after "--", or argc + 1 */
+	uint64_t marks;       /* the spellings met (ddp_mark bits) */
 } getopt_state;
 
 static int is_nonopt(const char *s)
 {
 	return s[0] != '-' || s[1] == '\0';
+}
+
+static void mark(getopt_state *st, ddp_mark m)
+{
+	st->marks |= (uint64_t)1 << m;
 }
 
 static getopt_event error_event(ddp_msg_id id, const char *s, size_t len, int64_t n0)
@@ -88,8 +95,16 @@ static getopt_event long_option(getopt_state *st)
 			ambiguous |= (int64_t)1 << i | (int64_t)1 << found;
 	}
 	st->idx++;
-	if (found < 0)
+	if (found < 0) {
+		for (int i = 0; lo[i].name; i++)
+			if (!strncasecmp(lo[i].name, name, len))
+				mark(st, DDP_MARK_OPTION_CASE);
 		return error_event(DDP_MSG_UNRECOGNIZED_OPTION, arg, strlen(arg), 0);
+	}
+	if (strlen(lo[found].name) != len)
+		mark(st, DDP_MARK_OPTION_LONG_PREFIX);
+	if (eq)
+		mark(st, DDP_MARK_OPTION_LONG_EQ);
 	if (ambiguous)
 		return glibc ? error_event(DDP_MSG_AMBIGUOUS_OPTION, arg, strlen(arg), ambiguous)
 		             : error_event(DDP_MSG_UNRECOGNIZED_OPTION, arg, strlen(arg), 0);
@@ -120,6 +135,8 @@ static getopt_event short_option(getopt_state *st)
 	int last = *st->nextchar == '\0';
 	getopt_event ev = {c, NULL, DDP_MSG__COUNT, NULL, 0, 0};
 
+	if (at != elem + 1)
+		mark(st, DDP_MARK_OPTION_CLUSTER);
 	if (last) {
 		st->idx++;
 		st->nextchar = NULL;
@@ -128,6 +145,7 @@ static getopt_event short_option(getopt_state *st)
 		return ev;
 	if (c == 'f' || c == 'O') {
 		if (!last) {
+			mark(st, DDP_MARK_OPTION_ATTACHED);
 			ev.optarg = st->nextchar;
 			st->idx++;
 			st->nextchar = NULL;
@@ -139,6 +157,9 @@ static getopt_event short_option(getopt_state *st)
 		}
 		return ev;
 	}
+	if (c && strchr("hfOU", isupper((unsigned char)c) ? tolower((unsigned char)c)
+	                                                 : toupper((unsigned char)c)))
+		mark(st, DDP_MARK_OPTION_CASE);
 	if (glibc)
 		return error_event(DDP_MSG_INVALID_OPTION, at, 1, 0);
 	elem = last ? elem : element_before(st);
@@ -162,14 +183,19 @@ static getopt_event next_event(getopt_state *st)
 	if (st->idx >= st->dashdash || is_nonopt(st->argv[st->idx])) {
 		if (st->idx < st->dashdash)
 			st->last_nonopt = st->idx;
+		else if (st->argv[st->idx][0] == '-')
+			mark(st, DDP_MARK_DASHDASH_DASH);
 		ev.c = 1;
 		ev.optarg = st->argv[st->idx++];
 		return ev;
 	}
 	if (!strcmp(st->argv[st->idx], "--")) {
+		mark(st, DDP_MARK_DASHDASH);
 		st->dashdash = ++st->idx;
 		return next_event(st);
 	}
+	if (st->last_nonopt >= 0)
+		mark(st, DDP_MARK_OPTION_PERMUTED);
 	if (st->argv[st->idx][1] == '-')
 		return long_option(st);
 	st->nextchar = st->argv[st->idx] + 1;
@@ -259,6 +285,46 @@ static ddp_rule option_rule(ddp_msg_id id)
 	}
 }
 
+/*
+ * The marks of a number's spelling, read from its text alone (so the same
+ * for every parser): blanks, sign, hex, a leading zero, a fraction, an
+ * exponent, the unit letter and its case.
+ */
+static void number_marks(ddp_outcome *out, const char *v)
+{
+	static const char units[] = "bBkKmMgGtTpPeE";
+	const char *p = v, *end = v + strlen(v);
+
+	if (strpbrk(v, " \t\n\v\f\r"))
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_BLANK);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '+' || *p == '-') {
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_SIGN);
+		p++;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_HEX);
+	else if (p[0] == '0' && isdigit((unsigned char)p[1]))
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_ZERO_LEAD);
+	if (strchr(p, '.'))
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_FRACTION);
+	for (const char *e = p; (e = strpbrk(e, "eE")); e++)
+		if (e > p && isdigit((unsigned char)e[-1]) &&
+		    (isdigit((unsigned char)e[1]) || ((e[1] == '+' || e[1] == '-') && isdigit((unsigned char)e[2]))))
+			ddp_outcome_mark(out, DDP_MARK_NUMBER_EXPONENT);
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	if (end > p && strchr(units, end[-1]) && (end - 1 == p || isdigit((unsigned char)end[-2]) ||
+	                                          end[-2] == '.' || isspace((unsigned char)end[-2]))) {
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_SUFFIX);
+		if (islower((unsigned char)end[-1]))
+			ddp_outcome_mark(out, DDP_MARK_NUMBER_SUFFIX_LOWER);
+		if (end[-1] == 'b' || end[-1] == 'B')
+			ddp_outcome_mark(out, DDP_MARK_NUMBER_SUFFIX_BYTES);
+	}
+}
+
 /* cvtnum_full(): a number operand with qemu's messages on failure. */
 static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
                           const ddp_profile *p, ddp_number_kind kind,
@@ -269,6 +335,7 @@ static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
 	int hex_warning = 0;
 	int rc = ddp_parse_number(&res, &hex_warning, kind, value, p);
 
+	number_marks(out, value);
 	if (rc == DDP_EUNMODELLED)
 		return ddp_fail(err, rc, "operand", 0, 0, (size_t)operand_no,
 		                kind != DDP_NUMBER_BS && p->count_parser == DDP_COUNT_STRTOU64
@@ -295,23 +362,89 @@ static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
 		out->msgs[out->nmsgs - 1].n[1] = max;
 		return DDP_OK;
 	}
+	if (res == 0)
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_ZERO);
+	if (res == (uint64_t)max)
+		ddp_outcome_mark(out, DDP_MARK_NUMBER_MAX);
 	*dst = (int64_t)res;
 	return DDP_OK;
 }
 
+/* The operand keys img_dd knows, in the order of the bits of operand()'s *seen. */
+static const char *const operand_keys[] = {"bs", "count", "skip", "if", "of"};
+
+/* Whether a and b (lengths na, nb) are one insertion, deletion, change or swap apart. */
+static int one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0;
+
+	if (na < nb)
+		return one_edit(b, nb, a, na);
+	if (na - nb > 1)
+		return 0;
+	while (i < nb && a[i] == b[i])
+		i++;
+	if (na > nb)
+		return !memcmp(a + i + 1, b + i, nb - i);
+	if (i == na)
+		return 0;
+	if (!memcmp(a + i + 1, b + i + 1, na - i - 1))
+		return 1;
+	return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] && !memcmp(a + i + 2, b + i + 2, na - i - 2);
+}
+
+/*
+ * An unknown key's near misses of the known ones: the comparisons a
+ * reimplementation might make looser (a prefix, no case, blanks trimmed),
+ * marked as a comparison-splitting fuzzer would see them.
+ */
+static void key_marks(ddp_outcome *out, const char *key, size_t len)
+{
+	size_t b = 0, e = len;
+
+	while (b < e && isspace((unsigned char)key[b]))
+		b++;
+	while (e > b && isspace((unsigned char)key[e - 1]))
+		e--;
+	for (size_t i = 0; i < sizeof(operand_keys) / sizeof(operand_keys[0]); i++) {
+		const char *k = operand_keys[i];
+		size_t n = strlen(k);
+
+		if (len && (len < n ? !memcmp(k, key, len) : !memcmp(k, key, n)))
+			ddp_outcome_mark(out, DDP_MARK_KEY_PREFIX);
+		else if (len == n && !strncasecmp(k, key, n))
+			ddp_outcome_mark(out, DDP_MARK_KEY_CASE);
+		else if ((b || e < len) && e - b == n && !memcmp(k, key + b, n))
+			ddp_outcome_mark(out, DDP_MARK_KEY_BLANK);
+		else if (one_edit(k, n, key, len))
+			ddp_outcome_mark(out, DDP_MARK_KEY_NEAR);
+	}
+}
+
 static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
-                   const char *arg, int operand_no, ddp_error *err)
+                   const char *arg, int operand_no, unsigned *seen, ddp_error *err)
 {
 	const char *eq = strchr(arg, '=');
 	size_t keylen;
 	const char *value;
 
 	if (!eq) {
+		key_marks(out, arg, strlen(arg));
 		fail_line(req, out, DDP_RULE_OPERAND_UNKNOWN, DDP_MSG_UNRECOGNIZED_OPERAND, arg, strlen(arg), NULL, 0);
 		return DDP_OK;
 	}
 	keylen = (size_t)(eq - arg);
 	value = eq + 1;
+	for (unsigned i = 0; i < sizeof(operand_keys) / sizeof(operand_keys[0]); i++)
+		if (keylen == strlen(operand_keys[i]) && !memcmp(arg, operand_keys[i], keylen)) {
+			if (*seen & 1u << i)
+				ddp_outcome_mark(out, DDP_MARK_OPERAND_REPEATED);
+			*seen |= 1u << i;
+			if (strchr(value, '='))
+				ddp_outcome_mark(out, DDP_MARK_OPERAND_VALUE_EQ);
+			if (!*value)
+				ddp_outcome_mark(out, DDP_MARK_OPERAND_EMPTY_VALUE);
+		}
 #define KEY(k) (keylen == sizeof(k) - 1 && !memcmp(arg, k, keylen))
 	if (KEY("bs"))
 		return number_operand(&req->bs, req, out, p, DDP_NUMBER_BS, arg, keylen,
@@ -337,6 +470,7 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 		return DDP_OK;
 	}
 #undef KEY
+	key_marks(out, arg, keylen);
 	fail_line(req, out, DDP_RULE_OPERAND_UNKNOWN, DDP_MSG_UNRECOGNIZED_OPERAND, arg, keylen, NULL, 0);
 	return DDP_OK;
 }
@@ -344,10 +478,12 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
                    int argc, const char *const *argv, ddp_error *err)
 {
-	getopt_state st = {p, argc, argv, 0, NULL, -1, argc + 1};
+	getopt_state st = {p, argc, argv, 0, NULL, -1, argc + 1, 0};
 	getopt_event ev;
 	const char *object = NULL; /* the first --object, created after the operands */
 	int operand_no = 0;
+	unsigned seen_keys = 0;
+	uint64_t seen_options = 0; /* by option value, to mark one given again */
 
 	memset(req, 0, sizeof(*req));
 	memset(out, 0, sizeof(*out));
@@ -363,6 +499,13 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 			                "argument %d is NULL", i);
 
 	while ((ev = next_event(&st)).c) {
+		/* The option values in use ('f', 'O', 'U', 'h', 256, 257) differ mod 64. */
+		if (ev.c > 1 && ev.c != '?') {
+			if (seen_options & (uint64_t)1 << (ev.c & 63))
+				st.marks |= (uint64_t)1 << DDP_MARK_OPTION_REPEATED;
+			seen_options |= (uint64_t)1 << (ev.c & 63);
+		}
+		out->marks |= st.marks;
 		switch (ev.c) {
 		case 1: /* a non-option: read in the second pass */
 			break;
@@ -398,14 +541,15 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 		}
 	}
 
+	out->marks |= st.marks;
 	/* Operands: the same scan again, reading only the non-options. */
-	st = (getopt_state){p, argc, argv, 0, NULL, -1, argc + 1};
+	st = (getopt_state){p, argc, argv, 0, NULL, -1, argc + 1, 0};
 	while (!req->failed && (ev = next_event(&st)).c) {
 		int rc;
 
 		if (ev.c != 1)
 			continue;
-		rc = operand(req, out, p, ev.optarg, ++operand_no, err);
+		rc = operand(req, out, p, ev.optarg, ++operand_no, &seen_keys, err);
 		if (rc)
 			return rc;
 	}

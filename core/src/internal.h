@@ -145,6 +145,9 @@ void ddp_outcome_add(ddp_outcome *out, ddp_msg_id id, const char *s0,
 
 /* Records that rule r fired (once; in the order rules fire). */
 void ddp_outcome_rule(ddp_outcome *out, ddp_rule r);
+/* Sets mark m on out (marks are bits of a uint64_t). */
+void ddp_outcome_mark(ddp_outcome *out, ddp_mark m);
+_Static_assert(DDP_MARK__COUNT <= 64, "marks are the bits of ddp_outcome.marks");
 
 #define DDP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -263,6 +263,54 @@ static void window_rules(ddp_outcome *out, int64_t length, const ddp_request *re
 		ddp_outcome_rule(out, DDP_RULE_WINDOW_SKIP);
 	if (!w->out_size)
 		ddp_outcome_rule(out, DDP_RULE_WINDOW_EMPTY);
+	/* Marks: the window's edges, where off-by-one readings part. */
+	int64_t rounded = (length + 511) / 512 * 512;
+	if (req->has_count && !w->count_overflow && req->count * req->bs == rounded)
+		ddp_outcome_mark(out, DDP_MARK_WINDOW_COUNT_AT_END);
+	if (req->has_count && !w->count_overflow && req->count * req->bs > length &&
+	    req->count * req->bs < rounded)
+		ddp_outcome_mark(out, DDP_MARK_WINDOW_COUNT_IN_TAIL);
+	if (req->has_skip && req->skip <= INT64_MAX / req->bs && req->skip * req->bs > length &&
+	    req->skip * req->bs <= rounded)
+		ddp_outcome_mark(out, DDP_MARK_WINDOW_SKIP_IN_TAIL);
+	if (req->has_skip && req->skip && !w->past_eof && !w->out_size)
+		ddp_outcome_mark(out, DDP_MARK_WINDOW_SKIP_AT_END);
+	if (w->out_size % req->bs)
+		ddp_outcome_mark(out, DDP_MARK_WINDOW_PARTIAL_BLOCK);
+	if (w->out_size && w->out_size <= req->bs)
+		ddp_outcome_mark(out, DDP_MARK_WINDOW_ONE_BLOCK);
+	if (w->out_size && !(w->out_size % 512))
+		ddp_outcome_mark(out, DDP_MARK_SIZE_SECTOR_EXACT);
+}
+
+/* Marks of a VHD size: the CHS branch, a search that changed heads or sectors, exactness. */
+static void vhd_marks(ddp_outcome *out, uint64_t size)
+{
+	static const struct { unsigned secs; ddp_mark mark; } spt[] = {
+		{17, DDP_MARK_VHD_SPT_17}, {31, DDP_MARK_VHD_SPT_31},
+		{63, DDP_MARK_VHD_SPT_63}, {255, DDP_MARK_VHD_SPT_255}};
+	uint64_t sectors = (size + 511) / 512;
+	ddp_chs first;
+
+	for (size_t i = 0; i < sizeof(spt) / sizeof(spt[0]); i++)
+		if (out->chs.secs == spt[i].secs)
+			ddp_outcome_mark(out, spt[i].mark);
+	ddp_vhd_geometry(&first, sectors);
+	if (first.heads != out->chs.heads || first.secs != out->chs.secs)
+		ddp_outcome_mark(out, DDP_MARK_VHD_SEARCHED);
+	if (out->virtual_size == size)
+		ddp_outcome_mark(out, DDP_MARK_VHD_EXACT);
+}
+
+/* Whether a vhdx size is within a sector of a block-size tier's edge. */
+static int vhdx_tier_edge(uint64_t size)
+{
+	static const uint64_t edges[] = {1ULL << 30, 100ULL << 30, 32ULL << 40};
+
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		if (size + 512 >= edges[i] && size <= edges[i] + 512)
+			return 1;
+	return 0;
 }
 
 /* The output's info fields for a created size. */
@@ -275,12 +323,14 @@ static int output_info(ddp_outcome *out, const ddp_format_rule *rule,
 			return unmodelled(err, "of", "a VHD over 2040 GiB");
 		out->has_chs = 1;
 		ddp_outcome_rule(out, DDP_RULE_VHD_CHS);
-		{
+		/* An empty VHD has no geometry (0/0/0) to be above a floor. */
+		if (out->virtual_size) {
 			ddp_chs floor;
 			ddp_vhd_geometry(&floor, (uint64_t)out->chs.cyls * out->chs.heads * out->chs.secs);
 			if (floor.heads != out->chs.heads || floor.cyls != out->chs.cyls ||
 			    floor.secs != out->chs.secs)
 				ddp_outcome_rule(out, DDP_RULE_VHD_CHS_ABOVE_FLOOR);
+			vhd_marks(out, size);
 		}
 	} else if (ddp_round512(&out->virtual_size, size)) {
 		return unmodelled(err, "of", "an output size past INT64_MAX");
@@ -299,6 +349,8 @@ static int output_info(ddp_outcome *out, const ddp_format_rule *rule,
 			return unmodelled(err, "of", "a vhdx over 64 TiB");
 		out->has_cluster_size = 1;
 		ddp_outcome_rule(out, DDP_RULE_VHDX_BLOCK_SIZE);
+		if (vhdx_tier_edge(size))
+			ddp_outcome_mark(out, DDP_MARK_VHDX_TIER_EDGE);
 		break;
 	}
 	return DDP_OK;

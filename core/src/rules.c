@@ -1,4 +1,4 @@
-/* rules.c: the img_dd rules an outcome records, with their ids and texts. */
+/* rules.c: the img_dd rules an outcome records, and its marks, with their ids and texts. */
 #include <string.h>
 
 #include "internal.h"
@@ -122,4 +122,58 @@ void ddp_outcome_rule(ddp_outcome *out, ddp_rule r)
 			return;
 	if (out->nrules < DDP_MAX_RULES)
 		out->rules[out->nrules++] = r;
+}
+
+static const char *const marks[DDP_MARK__COUNT] = {
+	[DDP_MARK_OPTION_CLUSTER] = "option-cluster",
+	[DDP_MARK_OPTION_ATTACHED] = "option-attached",
+	[DDP_MARK_OPTION_LONG_PREFIX] = "option-long-prefix",
+	[DDP_MARK_OPTION_LONG_EQ] = "option-long-eq",
+	[DDP_MARK_OPTION_REPEATED] = "option-repeated",
+	[DDP_MARK_OPTION_PERMUTED] = "option-permuted",
+	[DDP_MARK_OPTION_CASE] = "option-case",
+	[DDP_MARK_DASHDASH] = "dashdash",
+	[DDP_MARK_DASHDASH_DASH] = "dashdash-dash",
+	[DDP_MARK_OPERAND_REPEATED] = "operand-repeated",
+	[DDP_MARK_OPERAND_VALUE_EQ] = "operand-value-eq",
+	[DDP_MARK_OPERAND_EMPTY_VALUE] = "operand-empty-value",
+	[DDP_MARK_KEY_PREFIX] = "key-prefix",
+	[DDP_MARK_KEY_CASE] = "key-case",
+	[DDP_MARK_KEY_NEAR] = "key-near",
+	[DDP_MARK_KEY_BLANK] = "key-blank",
+	[DDP_MARK_NUMBER_BLANK] = "number-blank",
+	[DDP_MARK_NUMBER_SIGN] = "number-sign",
+	[DDP_MARK_NUMBER_HEX] = "number-hex",
+	[DDP_MARK_NUMBER_ZERO_LEAD] = "number-zero-lead",
+	[DDP_MARK_NUMBER_FRACTION] = "number-fraction",
+	[DDP_MARK_NUMBER_EXPONENT] = "number-exponent",
+	[DDP_MARK_NUMBER_SUFFIX] = "number-suffix",
+	[DDP_MARK_NUMBER_SUFFIX_LOWER] = "number-suffix-lower",
+	[DDP_MARK_NUMBER_SUFFIX_BYTES] = "number-suffix-bytes",
+	[DDP_MARK_NUMBER_ZERO] = "number-zero",
+	[DDP_MARK_NUMBER_MAX] = "number-max",
+	[DDP_MARK_WINDOW_COUNT_AT_END] = "window-count-at-end",
+	[DDP_MARK_WINDOW_SKIP_AT_END] = "window-skip-at-end",
+	[DDP_MARK_WINDOW_SKIP_IN_TAIL] = "window-skip-in-tail",
+	[DDP_MARK_WINDOW_COUNT_IN_TAIL] = "window-count-in-tail",
+	[DDP_MARK_WINDOW_PARTIAL_BLOCK] = "window-partial-block",
+	[DDP_MARK_WINDOW_ONE_BLOCK] = "window-one-block",
+	[DDP_MARK_SIZE_SECTOR_EXACT] = "size-sector-exact",
+	[DDP_MARK_VHD_SEARCHED] = "vhd-searched",
+	[DDP_MARK_VHD_EXACT] = "vhd-exact",
+	[DDP_MARK_VHD_SPT_17] = "vhd-spt-17",
+	[DDP_MARK_VHD_SPT_31] = "vhd-spt-31",
+	[DDP_MARK_VHD_SPT_63] = "vhd-spt-63",
+	[DDP_MARK_VHD_SPT_255] = "vhd-spt-255",
+	[DDP_MARK_VHDX_TIER_EDGE] = "vhdx-tier-edge",
+};
+
+const char *ddp_mark_id(ddp_mark m)
+{
+	return (unsigned)m < DDP_MARK__COUNT ? marks[m] : NULL;
+}
+
+void ddp_outcome_mark(ddp_outcome *out, ddp_mark m)
+{
+	out->marks |= (uint64_t)1 << m;
 }

@@ -59,6 +59,9 @@ static const struct {
 	{"7.2", 10240, {"-O", "vpc", "bs=1000", "count=3", "if=in.raw", "of=out.img"}, 0,
 	 {"window-count-caps-end", "vhd-chs"}},
 	{"7.2", 10240, {"-O", "vhdx", "if=in.raw", "of=out.img"}, 0, {"vhdx-block-size"}},
+	/* An empty VHD (0/0/0) is above no floor. */
+	{"7.2", 10240, {"-O", "vpc", "count=0", "if=in.raw", "of=out.img"}, 0,
+	 {"window-count-caps-end", "window-empty", "vhd-chs"}},
 	/* info reads 877/7/17 back as 53433856; calculate_geometry(104363) is 1023/6/17 */
 	{"7.2", 62914560, {"-O", "vpc", "bs=53426688", "count=1", "if=in.raw", "of=out.img"}, 0,
 	 {"window-count-caps-end", "vhd-chs", "vhd-chs-above-floor"}},
@@ -100,6 +103,118 @@ static void rules_rows(void **state)
 			fail_msg("no row reaches rule %s", ddp_rule_id(r));
 }
 
+/*
+ * The marks: how a case was spelled and where its sizes fell.  Each row's
+ * exit code is what 7.2.22 did with in.raw of that length (every row but
+ * one was run); the marks are the model's reading of it, the whole set.  Every
+ * mark is set by at least one row.
+ */
+static const struct {
+	int64_t size;
+	const char *argv[8];
+	int exit_code;
+	const char *marks[6];
+} mark_rows[] = {
+	{10240, {"-UO", "qcow2", "if=in.raw", "of=out.img"}, 0, {"option-cluster", "size-sector-exact"}},
+	{10240, {"-Oqcow2", "if=in.raw", "of=out.img"}, 0, {"option-attached", "size-sector-exact"}},
+	{10240, {"--force", "if=in.raw", "of=out.img"}, 0, {"option-long-prefix", "size-sector-exact"}},
+	{10240, {"--object=x=1", "if=in.raw", "of=out.img"}, 1, {"option-long-eq"}},
+	{10240, {"-f", "raw", "-f", "raw", "if=in.raw", "of=out.img"}, 0,
+	 {"option-repeated", "size-sector-exact"}},
+	{10240, {"if=in.raw", "-U", "of=out.img"}, 0, {"option-permuted", "size-sector-exact"}},
+	{10240, {"-u", "if=in.raw", "of=out.img"}, 1, {"option-case"}},
+	{10240, {"--Force-share", "if=in.raw", "of=out.img"}, 1, {"option-case"}},
+	{10240, {"if=in.raw", "of=out.img", "--", "bs=1k"}, 0,
+	 {"dashdash", "number-suffix", "number-suffix-lower", "size-sector-exact"}},
+	{10240, {"if=in.raw", "of=out.img", "--", "-U"}, 1, {"dashdash", "dashdash-dash"}},
+	{10240, {"bs=1k", "bs=2k", "if=in.raw", "of=out.img"}, 0,
+	 {"operand-repeated", "number-suffix", "number-suffix-lower", "size-sector-exact"}},
+	{10240, {"if=in.raw", "of=o=ut.img"}, 0, {"operand-value-eq", "size-sector-exact"}},
+	{10240, {"count=", "if=in.raw", "of=out.img"}, 1, {"operand-empty-value"}},
+	{10240, {"c=1", "if=in.raw", "of=out.img"}, 1, {"key-prefix"}},
+	{10240, {"BS=1k", "if=in.raw", "of=out.img"}, 1, {"key-case"}},
+	{10240, {"cuont=1", "if=in.raw", "of=out.img"}, 1, {"key-near"}},
+	{10240, {" bs=1k", "if=in.raw", "of=out.img"}, 1, {"key-blank"}},
+	{10240, {"bs= 1k", "if=in.raw", "of=out.img"}, 0,
+	 {"number-blank", "number-suffix", "number-suffix-lower", "size-sector-exact"}},
+	{10240, {"bs=+1k", "if=in.raw", "of=out.img"}, 0,
+	 {"number-sign", "number-suffix", "number-suffix-lower", "size-sector-exact"}},
+	{10240, {"bs=0x200", "if=in.raw", "of=out.img"}, 0, {"number-hex", "size-sector-exact"}},
+	{10240, {"count=010", "if=in.raw", "of=out.img"}, 0, {"number-zero-lead", "size-sector-exact"}},
+	{10240, {"bs=1.5k", "if=in.raw", "of=out.img"}, 0,
+	 {"number-fraction", "number-suffix", "number-suffix-lower", "window-partial-block",
+	  "size-sector-exact"}},
+	{10240, {"bs=1e3", "if=in.raw", "of=out.img"}, 1, {"number-exponent"}},
+	{10240, {"bs=1K", "if=in.raw", "of=out.img"}, 0, {"number-suffix", "size-sector-exact"}},
+	{10240, {"bs=512b", "if=in.raw", "of=out.img"}, 0,
+	 {"number-suffix", "number-suffix-lower", "number-suffix-bytes", "size-sector-exact"}},
+	{10240, {"count=0", "if=in.raw", "of=out.img"}, 0, {"number-zero"}},
+	{10240, {"bs=2147483647", "if=in.raw", "of=out.img"}, 0,
+	 {"number-max", "window-partial-block", "window-one-block", "size-sector-exact"}},
+	{10240, {"bs=1k", "count=10", "if=in.raw", "of=out.img"}, 0,
+	 {"number-suffix", "number-suffix-lower", "window-count-at-end", "size-sector-exact"}},
+	{10240, {"bs=1k", "skip=10", "if=in.raw", "of=out.img"}, 0,
+	 {"number-suffix", "number-suffix-lower", "window-skip-at-end"}},
+	{10240, {"bs=1000", "count=1", "if=in.raw", "of=out.img"}, 0, {"window-one-block"}},
+	/* 5000 bytes read as 5120: skip 5120 is the end (no warning), count 5100 caps it. */
+	{5000, {"skip=10", "if=in.raw", "of=out.img"}, 0, {"window-skip-at-end", "window-skip-in-tail"}},
+	{5000, {"bs=100", "count=51", "if=in.raw", "of=out.img"}, 0, {"window-count-in-tail"}},
+	{10240, {"-O", "vpc", "if=in.raw", "of=out.img"}, 0, {"size-sector-exact", "vhd-spt-17"}},
+	/* 69631 sectors: the search begins on 4 heads and ends on 820/5/17. */
+	{35651072, {"-O", "vpc", "if=in.raw", "of=out.img"}, 0,
+	 {"size-sector-exact", "vhd-searched", "vhd-spt-17"}},
+	/* 1032/16/63 exactly; 17 and 31 sectors run out of cylinders first. */
+	{532611072, {"-O", "vpc", "if=in.raw", "of=out.img"}, 0,
+	 {"size-sector-exact", "vhd-exact", "vhd-spt-63"}},
+	/* 400000 sectors: 807/16/31 (204939264 bytes, as info read it back). */
+	{204800000, {"-O", "vpc", "if=in.raw", "of=out.img"}, 0,
+	 {"size-sector-exact", "vhd-spt-31"}},
+	/* Not run (a 32 GiB copy): the exit code is the model's. */
+	{34359738368, {"-O", "vpc", "if=in.raw", "of=out.img"}, 0,
+	 {"size-sector-exact", "vhd-spt-255"}},
+	{1073741824, {"-O", "vhdx", "if=in.raw", "of=out.img"}, 0,
+	 {"size-sector-exact", "vhdx-tier-edge"}},
+};
+
+static void marks_rows(void **state)
+{
+	uint64_t reached = 0;
+	(void)state;
+
+	for (size_t i = 0; i < N_ROWS(mark_rows); i++) {
+		ddp_input in = {mark_rows[i].size, "raw", "in.raw", mark_rows[i].size};
+		uint64_t want = 0;
+		ddp_outcome o;
+		ddp_error err;
+		int argc = 0;
+
+		while (mark_rows[i].argv[argc])
+			argc++;
+		assert_int_equal(ddp_predict(&o, profile_named("7.2"), &in, argc, mark_rows[i].argv, &err),
+		                 DDP_OK);
+		assert_int_equal(o.exit_code, mark_rows[i].exit_code);
+		for (int m = 0; m < 6 && mark_rows[i].marks[m]; m++) {
+			int found = -1;
+			for (int k = 0; k < DDP_MARK__COUNT; k++)
+				if (!strcmp(ddp_mark_id(k), mark_rows[i].marks[m]))
+					found = k;
+			if (found < 0)
+				fail_msg("mark row %zu: no mark %s", i, mark_rows[i].marks[m]);
+			want |= (uint64_t)1 << found;
+		}
+		if (o.marks != want)
+			for (int k = 0; k < DDP_MARK__COUNT; k++)
+				if ((o.marks ^ want) >> k & 1)
+					fail_msg("mark row %zu (%s): %s %s", i, mark_rows[i].argv[0], ddp_mark_id(k),
+					         o.marks >> k & 1 ? "set, not expected" : "expected, not set");
+		reached |= o.marks;
+	}
+	for (int k = 0; k < DDP_MARK__COUNT; k++)
+		if (!(reached >> k & 1))
+			fail_msg("no row sets mark %s", ddp_mark_id(k));
+	assert_null(ddp_mark_id(DDP_MARK__COUNT));
+}
+
 static void rules_table(void **state)
 {
 	(void)state;
@@ -117,6 +232,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules_rows),
 		cmocka_unit_test(rules_table),
+		cmocka_unit_test(marks_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

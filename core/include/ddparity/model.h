@@ -260,6 +260,68 @@ DDP_EXTERN int ddp_rule_fails(ddp_rule r);
 /* The rule whose id is id, or -1. */
 DDP_EXTERN int ddp_rule_lookup(const char *id);
 
+/* ---- marks -------------------------------------------------------------- */
+
+/*
+ * How the arguments were spelled and where the sizes fell, as the model
+ * read them: finer than the rules, and mostly changing nothing qemu does
+ * (an option cluster, a repeated operand, a suffix in lower case, a skip
+ * that ends exactly at the input's end, which branch of the CHS search).
+ * They are the corners where a reimplementation's reading parts from
+ * qemu's, so the engine's guided selection (diff/engine/campaign.c) runs
+ * cases whose marks are new first.  Near misses of a known operand key or
+ * option (a prefix, another case) are marked too, as a comparison-guided
+ * fuzzer would split a string compare.  Bits of ddp_outcome.marks; never
+ * part of a finding's group.
+ */
+typedef enum ddp_mark {
+	DDP_MARK_OPTION_CLUSTER,     /* -UO qcow2: short options in one element */
+	DDP_MARK_OPTION_ATTACHED,    /* -Oqcow2: the argument in the option's element */
+	DDP_MARK_OPTION_LONG_PREFIX, /* --force for --force-share */
+	DDP_MARK_OPTION_LONG_EQ,     /* --object=ARG */
+	DDP_MARK_OPTION_REPEATED,    /* -f, -O, -U or a long option given again */
+	DDP_MARK_OPTION_PERMUTED,    /* an option after an operand (glibc permutes) */
+	DDP_MARK_OPTION_CASE,        /* an unknown option that is a known one in another case */
+	DDP_MARK_DASHDASH,           /* "--": what follows is operands */
+	DDP_MARK_DASHDASH_DASH,      /* an operand after "--" that begins with '-' */
+	DDP_MARK_OPERAND_REPEATED,   /* bs, count, skip, if or of given again: the last counts */
+	DDP_MARK_OPERAND_VALUE_EQ,   /* a value with '=' in it (of=a=b names "a=b") */
+	DDP_MARK_OPERAND_EMPTY_VALUE, /* "count=" */
+	DDP_MARK_KEY_PREFIX,         /* an unknown key that a known one begins with, or the reverse */
+	DDP_MARK_KEY_CASE,           /* an unknown key that is a known one in another case */
+	DDP_MARK_KEY_NEAR,           /* an unknown key one edit from a known one */
+	DDP_MARK_KEY_BLANK,          /* an unknown key that is a known one with blanks */
+	DDP_MARK_NUMBER_BLANK,       /* a number with a blank before, inside or after it */
+	DDP_MARK_NUMBER_SIGN,        /* a number with '+' or '-' */
+	DDP_MARK_NUMBER_HEX,         /* 0x... */
+	DDP_MARK_NUMBER_ZERO_LEAD,   /* 0 then a digit (octal to strtoull base 0) */
+	DDP_MARK_NUMBER_FRACTION,    /* a '.' */
+	DDP_MARK_NUMBER_EXPONENT,    /* an 'e' after the digits (strtod's exponent) */
+	DDP_MARK_NUMBER_SUFFIX,      /* a unit letter after the number */
+	DDP_MARK_NUMBER_SUFFIX_LOWER, /* the unit in lower case */
+	DDP_MARK_NUMBER_SUFFIX_BYTES, /* the unit B (bytes) */
+	DDP_MARK_NUMBER_ZERO,        /* the value 0 */
+	DDP_MARK_NUMBER_MAX,         /* the largest value its operand takes */
+	DDP_MARK_WINDOW_COUNT_AT_END, /* count*bs is exactly the input's (sector-rounded) end */
+	DDP_MARK_WINDOW_SKIP_AT_END,  /* skip*bs is exactly the end: an empty window, no warning */
+	DDP_MARK_WINDOW_SKIP_IN_TAIL, /* skip*bs past the input's length but not its last sector's end */
+	DDP_MARK_WINDOW_COUNT_IN_TAIL, /* count*bs past the input's length, inside its last sector */
+	DDP_MARK_WINDOW_PARTIAL_BLOCK, /* the window is not a whole number of blocks */
+	DDP_MARK_WINDOW_ONE_BLOCK,   /* the window is one block or less */
+	DDP_MARK_SIZE_SECTOR_EXACT,  /* the window is whole sectors already */
+	DDP_MARK_VHD_SEARCHED,       /* the CHS search ended on other heads or sectors than it began */
+	DDP_MARK_VHD_EXACT,          /* the window is exactly its geometry's size */
+	DDP_MARK_VHD_SPT_17,         /* the geometry has 17 sectors a track */
+	DDP_MARK_VHD_SPT_31,
+	DDP_MARK_VHD_SPT_63,
+	DDP_MARK_VHD_SPT_255,
+	DDP_MARK_VHDX_TIER_EDGE,     /* a vhdx size at a block-size tier's edge (1 GiB, 100 GiB, 32 TiB) */
+	DDP_MARK__COUNT
+} ddp_mark;
+
+/* The mark's stable id ("option-cluster"), or NULL out of range. */
+DDP_EXTERN const char *ddp_mark_id(ddp_mark m);
+
 /* ---- request and outcome ----------------------------------------------- */
 
 #define DDP_MAX_MSGS 8
@@ -310,6 +372,7 @@ typedef struct ddp_outcome {
 	ddp_request request;
 	size_t nrules;
 	ddp_rule rules[DDP_MAX_RULES]; /* the rules that fired, in order, each once */
+	uint64_t marks;             /* bits (1 << ddp_mark): how it was spelled, for exploration */
 } ddp_outcome;
 
 /*
