@@ -95,10 +95,13 @@ static const char usage[] =
 	"                    cases in 5 at the token level (characters, blanks,\n"
 	"                    splices, tokens moved, dropped or doubled, option\n"
 	"                    clusters, --, dict/operands.dict) and picks 4 in 5 of\n"
-	"                    16 candidates by the model: a behaviour (its rules)\n"
-	"                    not or rarely run, else havoc on a case qemu accepts;\n"
-	"                    havoc: the havoc only; off: the generator's cases\n"
-	"                    only.  The summary counts the distinct behaviours\n"
+	"                    128 candidates by the model: a behaviour (its rules)\n"
+	"                    not run yet, else the one whose rarest rule or mark\n"
+	"                    (how it is spelled, where its sizes fall) was run\n"
+	"                    least; or havoc on a case qemu accepts; havoc: the\n"
+	"                    havoc only; off: the generator's cases only.  The\n"
+	"                    summary counts the distinct behaviours run (and with\n"
+	"                    their marks)\n"
 	"  --case FILE       run just this case, a finding's case.json ({\"fixture\":\n"
 	"                    NAME, \"args\": [...]}; NAME an engine fixture or an\n"
 	"                    input dd-FORMAT-SIZE[-sparse|-zero] made for it), and save\n"
@@ -406,9 +409,10 @@ static void summary_print(FILE *out, const fuzz_summary *u)
 	fprintf(out, ", %llu inconclusive (timeouts), %llu refused (unsafe paths)\n",
 	        (unsigned long long)st->inconclusive, (unsigned long long)st->refused);
 	if (explored(u))
-		fprintf(out, "ddparity fuzz: explore %s: %llu distinct model behaviours run, %llu cases "
-		        "havocked\n", explore_names[u->p->explore],
-		        (unsigned long long)st->behaviours, (unsigned long long)st->havocked);
+		fprintf(out, "ddparity fuzz: explore %s: %llu distinct model behaviours run (%llu with "
+		        "their marks), %llu cases havocked\n", explore_names[u->p->explore],
+		        (unsigned long long)st->behaviours, (unsigned long long)st->marked,
+		        (unsigned long long)st->havocked);
 	if (st->cut_short)
 		fprintf(out, "ddparity fuzz: %llu cut short (a tool run killed at the --seconds deadline; "
 		        "no verdict)\n", (unsigned long long)st->cut_short);
@@ -489,13 +493,13 @@ static json_t *summary_json(const fuzz_summary *u)
 	                                                "n", (json_int_t)u->p->shard_n) : json_null(),
 	        "explore", explored(u) ? json_string(explore_names[u->p->explore]) : json_null(),
 	        "seconds", st->seconds, "cases", (json_int_t)st->cases));
-	json_object_set_new(doc, "counts", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	json_object_set_new(doc, "counts", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	        "same", (json_int_t)st->same, "diverged", (json_int_t)st->diverged,
 	        "unsaved", (json_int_t)st->unsaved, "unmodelled", (json_int_t)st->unsupported,
 	        "real_answered", (json_int_t)st->real_answered,
 	        "inconclusive", (json_int_t)st->inconclusive, "refused", (json_int_t)st->refused,
 	        "cut_short", (json_int_t)st->cut_short, "behaviours", (json_int_t)st->behaviours,
-	        "havocked", (json_int_t)st->havocked));
+	        "marked", (json_int_t)st->marked, "havocked", (json_int_t)st->havocked));
 	json_object_set_new(doc, "notes", json_pack("{s:I, s:o, s:o}", "count", (json_int_t)st->notes,
 	        "candidate_profile", cfg->candidate_version
 	                             ? json_string(ddp_profile_name(cfg->candidate_version)) : json_null(),

@@ -4,13 +4,18 @@
  * workers take case numbers from a shared counter.
  *
  * Below the generator (--explore): most cases get token havoc (mutate.c),
- * and, guided, four cases in five are, of GUIDE_CANDIDATES candidates, the
- * one whose model behaviour (the rules ddp_predict records, in
- * microseconds) this campaign has run least, a new one first, when it is
- * rare (run under a quarter of the mean); else the plain stream's case, so
- * that havoc's own rate of odd spellings is kept once the behaviours the
- * model tells apart have been run (argument-reading mistakes mostly share
- * one behaviour, `operand-unknown`, with every other typo).  A qemu run
+ * and, guided, four cases in five are, of GUIDE_CANDIDATES candidates, one
+ * chosen by the model's behaviour on it (in microseconds): the rules
+ * ddp_predict records and the marks it sets (how the case was spelled,
+ * where its sizes fell).  Two cases in five take a candidate whose
+ * behaviour (its set of rules) this campaign has not run, else the one
+ * whose rarest feature (a rule or a mark) it has run least, as FairFuzz
+ * targets rare branches: then with most features that rare, then the
+ * rarer behaviour with its marks.  Two take, of the candidates havocked
+ * from a case the model says qemu accepts (the edits meet the edge of
+ * what it accepts), the one with the rarest feature.  Argument-reading mistakes
+ * mostly share one rule, `operand-unknown`, with every other typo; the
+ * marks tell a prefix of a key or another case of it apart.  A qemu run
  * costs milliseconds, so a model run per candidate is nearly free.  The
  * candidates of case n come from streams of n alone; which one runs depends
  * on the behaviours run before, so guided cases repeat for one job (in case
@@ -28,7 +33,7 @@
 #include "engine/engine.h"
 
 /* Candidates per guided case; every GUIDE_EVERY-th case is unguided (candidate 0). */
-#define GUIDE_CANDIDATES 16
+#define GUIDE_CANDIDATES 128
 #define GUIDE_EVERY 5
 /* Cases havocked: the rest stay as the generator made them. */
 #define HAVOC_PERCENT 80
@@ -45,7 +50,9 @@ typedef struct shared {
 	int workers;          /* started so far: each its own number */
 	double deadline;
 	ddp_campaign_stats st;
-	json_t *behaviours;   /* behaviour -> how many cases run had it */
+	json_t *behaviours;   /* behaviour (rules as hex bits) -> how many cases run had it */
+	json_t *marked;       /* the same with the marks (the rules' and marks' ids) */
+	uint64_t rule_runs[64], mark_runs[64]; /* cases run with each rule, each mark */
 	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
@@ -93,16 +100,22 @@ static int group_key_of(ddp_findings *f, const char *path, char *key, size_t siz
 	return found;
 }
 
-/* One more case run of behaviour key (sh->lock held). */
-static void runs_add(shared *sh, const char *key)
+/* One more case run of key in counts (sh->lock held); how many keys it has. */
+static uint64_t runs_add(json_t *counts, const char *key)
 {
-	json_t *v = json_object_get(sh->behaviours, key);
+	json_t *v = json_object_get(counts, key);
 
 	if (v)
 		json_integer_set(v, json_integer_value(v) + 1);
 	else
-		json_object_set_new(sh->behaviours, key, json_integer(1));
-	sh->st.behaviours = json_object_size(sh->behaviours);
+		json_object_set_new(counts, key, json_integer(1));
+	return json_object_size(counts);
+}
+
+/* A set of rules as a key of shared.behaviours. */
+static void rules_key(char *buf, size_t size, uint64_t rules)
+{
+	snprintf(buf, size, "%llx", (unsigned long long)rules);
 }
 
 /*
@@ -113,90 +126,144 @@ static void runs_add(shared *sh, const char *key)
  * meet the edge of what qemu accepts (a typo it refuses, a spelling it
  * tolerates) rather than a case failing already.
  */
-static void make_candidate(ddp_case *c, char *key, size_t size, const shared *sh, uint64_t n,
-                           unsigned k, int *havocked, int *edge)
+static void make_candidate(ddp_case *c, char *key, size_t size, ddp_outcome *o,
+                           const shared *sh, uint64_t n, unsigned k, int *havocked, int *edge)
 {
 	ddp_source src;
 	ddp_case plain;
-	ddp_outcome o;
-	int accepted;
+	int accepted, modelled;
 
 	ddp_source_seed(&src, sh->opts->seed, k ? n ^ ((uint64_t)k << 56) : n);
 	sh->command->generate(c, &src, sh->cfg);
 	*havocked = *edge = 0;
 	if (sh->opts->explore != DDP_EXPLORE_OFF && ddp_source_chance(&src, HAVOC_PERCENT) &&
 	    ddp_case_copy(&plain, c) == DDP_OK) {
-		accepted = ddp_case_behaviour(key, size, &o, sh->cfg, c) == DDP_OK && o.exit_code == 0;
+		accepted = ddp_case_behaviour(key, size, o, sh->cfg, c) == DDP_OK && o->exit_code == 0;
 		ddp_case_havoc(c, &src);
-		if (ddp_case_behaviour(key, size, &o, sh->cfg, c) == DDP_OK && o.exit_code == 0 &&
-		    o.has_window && o.request.bs > 0 &&
-		    o.window.out_size / o.request.bs > HAVOC_MAX_BLOCKS) {
+		modelled = ddp_case_behaviour(key, size, o, sh->cfg, c) == DDP_OK;
+		if (modelled && o->exit_code == 0 && o->has_window && o->request.bs > 0 &&
+		    o->window.out_size / o->request.bs > HAVOC_MAX_BLOCKS) {
 			ddp_case_free(c);
 			*c = plain;
 		} else {
 			ddp_case_free(&plain);
 			*havocked = 1;
 			*edge = accepted;
+			if (!modelled)
+				o->nrules = 0, o->marks = 0;
 			return;
 		}
 	}
-	ddp_case_behaviour(key, size, NULL, sh->cfg, c);
+	if (ddp_case_behaviour(key, size, o, sh->cfg, c) != DDP_OK)
+		o->nrules = 0, o->marks = 0;
+}
+
+_Static_assert(DDP_RULE__COUNT <= 64 && DDP_MARK__COUNT <= 64, "features are the bits of a uint64_t");
+
+/* An outcome's rules as bits. */
+static uint64_t rule_bits(const ddp_outcome *o)
+{
+	uint64_t bits = 0;
+
+	for (size_t i = 0; i < o->nrules; i++)
+		bits |= (uint64_t)1 << o->rules[i];
+	return bits;
+}
+
+/*
+ * How often the campaign has run the rarest of these features (sh->lock
+ * held; UINT64_MAX for none), and in *ties how many of them were run that
+ * rarely.
+ */
+static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks, int *ties)
+{
+	uint64_t least = UINT64_MAX;
+
+	*ties = 0;
+	for (int b = 0; b < 64; b++)
+		for (int kind = 0; kind < 2; kind++) {
+			uint64_t runs = kind ? sh->mark_runs[b] : sh->rule_runs[b];
+			if (!((kind ? marks : rules) >> b & 1))
+				continue;
+			if (runs < least)
+				least = runs, *ties = 0;
+			*ties += runs == least;
+		}
+	return least;
 }
 
 /*
  * Case n of the campaign: candidate 0 (the plain stream's: the generator's
  * and havoc's), or, guided, of GUIDE_CANDIDATES candidates: for cases
- * n % 5 = 1, 2 the first whose behaviour was never run, else the least run
- * if it is rare (run under a quarter of the mean), else as for 3, 4: the
- * first havocked at the edge of what qemu accepts.  Its behaviour is
- * counted as run.
+ * n % 5 = 1, 2 one whose set of rules was never run, then the one whose
+ * rarest feature (rule or mark) was run least, with the most features
+ * that rare, whose behaviour with its marks was run least; for 3, 4 the
+ * rarest so of those havocked at the edge of what qemu accepts.  Its
+ * behaviour and features are counted as run.
  */
 static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 {
 	/* The rotation by this machine's own count i (n itself with no --shard). */
 	int guided = sh->opts->explore == DDP_EXPLORE_GUIDED && i % GUIDE_EVERY != 0;
-	/* Of the guided, half seek rare behaviours first, half the edge first. */
+	/* Of the guided, half seek rare features first, half the edge first. */
 	int rare_first = i % GUIDE_EVERY <= GUIDE_EVERY / 2;
 	unsigned want = guided ? GUIDE_CANDIDATES : 1;
-	char key[DDP_RULES_TEXT_MAX], best_key[DDP_RULES_TEXT_MAX];
-	json_int_t best_runs = 0, rare = 0;
-	int havocked, edge, best_havocked = 0, best_rare = 0, best_edge = 0;
+	char key[DDP_BEHAVIOUR_TEXT_MAX], best_key[DDP_BEHAVIOUR_TEXT_MAX];
+	char set[20];
+	json_int_t best_runs = 0;
+	uint64_t best_rarest = UINT64_MAX, best_rules = 0, best_marks = 0;
+	int havocked, edge, ties, best_havocked = 0, best_edge = 0, best_ties = 0, best_new = 0;
 
 	for (unsigned k = 0; k < want; k++) {
 		ddp_case cand;
+		ddp_outcome o;
 		json_int_t runs;
-		int better;
+		uint64_t rules, rarest;
+		int better, rarer, new_set;
 
-		make_candidate(&cand, key, sizeof(key), sh, n, k, &havocked, &edge);
+		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
+		rules = rule_bits(&o);
+		rules_key(set, sizeof(set), rules);
 		pthread_mutex_lock(&sh->lock);
-		runs = json_integer_value(json_object_get(sh->behaviours, key));
-		if (sh->st.behaviours)
-			rare = (json_int_t)(sh->picked / (4 * sh->st.behaviours));
+		new_set = !json_object_get(sh->behaviours, set) && strcmp(key, "unmodelled");
+		runs = json_integer_value(json_object_get(sh->marked, key));
+		rarest = rarest_feature(sh, rules, o.marks, &ties);
 		pthread_mutex_unlock(&sh->lock);
+		/* Rarer: the feature run least, more features that rare, the behaviour with marks. */
+		rarer = rarest < best_rarest ||
+		        (rarest == best_rarest && (ties > best_ties || (ties == best_ties && runs < best_runs)));
 		if (k == 0)
 			better = 1;
-		else if (rare_first && runs <= rare)
-			better = !best_rare || runs < best_runs;
+		else if (rare_first)
+			better = new_set > best_new || (new_set == best_new && rarer);
 		else
-			better = !best_rare && !best_edge && edge;
+			better = edge && (!best_edge || rarer);
 		if (better) {
 			if (k)
 				ddp_case_free(c);
 			*c = cand;
 			memcpy(best_key, key, sizeof(key));
 			best_runs = runs;
-			best_rare = k && runs <= rare;
+			best_rarest = rarest;
+			best_ties = ties;
+			best_new = new_set;
+			best_rules = rules;
+			best_marks = o.marks;
 			best_edge = edge;
 			best_havocked = havocked;
 		} else {
 			ddp_case_free(&cand);
 		}
-		if (rare_first ? runs == 0 : best_edge)
-			break; /* a behaviour never run (none rarer), or an edge case */
 	}
 	pthread_mutex_lock(&sh->lock);
 	sh->picked++;
-	runs_add(sh, best_key);
+	rules_key(set, sizeof(set), best_rules);
+	sh->st.behaviours = runs_add(sh->behaviours, set);
+	sh->st.marked = runs_add(sh->marked, best_key);
+	for (int b = 0; b < 64; b++) {
+		sh->rule_runs[b] += best_rules >> b & 1;
+		sh->mark_runs[b] += best_marks >> b & 1;
+	}
 	sh->st.havocked += (uint64_t)best_havocked;
 	pthread_mutex_unlock(&sh->lock);
 }
@@ -363,7 +430,11 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
 	sh.findings = f;
 	sh.opts = opts;
 	pthread_mutex_init(&sh.lock, NULL);
-	if (!(sh.behaviours = json_object())) {
+	sh.behaviours = json_object();
+	sh.marked = json_object();
+	if (!sh.behaviours || !sh.marked) {
+		json_decref(sh.behaviours);
+		json_decref(sh.marked);
 		pthread_mutex_destroy(&sh.lock);
 		return ddp_error_set(err, DDP_ERROR, "campaign", 0, 0, "out of memory");
 	}
@@ -375,6 +446,7 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
 	/* The one command this campaign generates cases of, chosen once. */
 	if (!(sh.command = cfg->commands[cfg->generate])) {
 		json_decref(sh.behaviours);
+		json_decref(sh.marked);
 		pthread_mutex_destroy(&sh.lock);
 		return ddp_error_set(err, DDP_EINVAL, "campaign", 0, 0, "no %s command to run",
 		                     ddp_case_kind_name(cfg->generate));
@@ -399,6 +471,7 @@ int ddp_campaign_run(ddp_campaign_stats *out, const ddp_config *cfg, ddp_finding
 	sh.st.seconds = now() - start;
 	*out = sh.st;
 	json_decref(sh.behaviours);
+	json_decref(sh.marked);
 	pthread_mutex_destroy(&sh.lock);
 	if (sh.failed) {
 		if (err)

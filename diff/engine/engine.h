@@ -459,9 +459,13 @@ int ddp_case_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                  uint64_t case_no, ddp_error *err);
 void ddp_result_free(ddp_result *res);
 
+/* Room for a case's behaviour: its rules and marks joined by ','. */
+#define DDP_BEHAVIOUR_TEXT_MAX 1000
+
 /*
  * The model's behaviour on dd case c for the reference's version: the
- * rules ddp_predict records, joined by ',' ("" when none fired), into buf;
+ * rules ddp_predict records, then the marks it set, joined by ',' ("" when
+ * none), into buf;
  * DDP_EUNMODELLED when the model does not know the case (buf says
  * "unmodelled"), DDP_ERROR without a profile or the case's fixture.  o
  * (optional) receives the outcome.  Microseconds: no tool runs.
@@ -591,7 +595,8 @@ typedef struct ddp_campaign_stats {
 	uint64_t cut_short;   /* a tool run killed at the deadline: no verdict */
 	double seconds;
 	ddp_triage_stats triage; /* minimising new groups (its time is in seconds) */
-	uint64_t behaviours;  /* distinct model behaviours (rules) among the dd cases run */
+	uint64_t behaviours;  /* distinct model behaviours (sets of rules) among the dd cases run */
+	uint64_t marked;      /* distinct behaviours with their marks among them */
 	uint64_t havocked;    /* cases run with havoc's edits */
 	char last_error[300];
 } ddp_campaign_stats;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,6 +91,21 @@ static const char *output_name(const ddp_config *cfg, const ddp_case *c)
 	return "out.img";
 }
 
+/* A side's info JSON, read by the reference (exit 0), kept and normalised. */
+static void take_info(ddp_side *s, const char *raw, const char *name)
+{
+	const char *paths[] = {name};
+	ddp_error nerr;
+
+	s->info_raw = strdup(raw);
+	if (ddp_info_normalise(&s->info_norm, raw, strlen(raw), paths, 1, &nerr)) {
+		s->info_norm = NULL;
+		s->info_rc = 1000;
+		if (asprintf(&s->info_err, "normalise: %s", nerr.message) < 0)
+			s->info_err = NULL;
+	}
+}
+
 /* The reference reads one side's output: info, normalised, then flattened. */
 static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
                        const char *name, ddp_error *err)
@@ -130,18 +146,12 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 		return DDP_OK;
 	}
 	s->info_rc = r.exited ? r.exit_code : 128 + r.signo;
-	s->info_raw = strdup(r.out);
-	if (s->info_rc == 0) {
-		ddp_error nerr;
-		if (ddp_info_normalise(&s->info_norm, r.out, r.out_len, paths, 1, &nerr)) {
-			s->info_norm = NULL;
-			s->info_rc = 1000;
-			if (asprintf(&s->info_err, "normalise: %s", nerr.message) < 0)
-				s->info_err = NULL;
-		}
-	} else {
+	if (s->info_rc == 0)
+		take_info(s, r.out, paths[0]);
+	else
 		s->info_err = strndup(r.err, 300);
-	}
+	if (!s->info_raw)
+		s->info_raw = strdup(r.out);
 	ddp_proc_result_free(&r);
 	if (!s->info_norm)
 		return DDP_OK;
@@ -172,6 +182,115 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 	return DDP_OK;
 }
 
+/* Outputs up to this size are compared byte for byte before being read twice. */
+#define TWIN_MAX_BYTES (64LL << 20)
+
+/* The names in dir but "." and "..", ".ddp-flat.raw" (the reader's own), sorted; count or -1. */
+static int entry_names(const char *dir, char names[][256], int max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".ddp-flat.raw")) {
+			if (n == max || strlen(e->d_name) >= 256) {
+				n = -1;
+				break;
+			}
+			snprintf(names[n++], 256, "%s", e->d_name);
+		}
+	closedir(d);
+	if (n > 0)
+		qsort(names, (size_t)n, 256, (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+/* Whether two regular files hold the same bytes (read, never mapped). */
+static int same_bytes(const char *a, const char *b, off_t size)
+{
+	char x[65536], y[65536];
+	int fa = open(a, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), fb = open(b, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int same = fa >= 0 && fb >= 0;
+
+	for (off_t at = 0; same && at < size;) {
+		ssize_t n = read(fa, x, sizeof(x));
+		if (n <= 0 || read(fb, y, (size_t)n) != n || memcmp(x, y, (size_t)n))
+			same = 0;
+		else
+			at += n;
+	}
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+/*
+ * Whether the candidate's output is the reference's: the same regular
+ * file's bytes under the same name, beside the same names and nothing
+ * else.  Then all the reference's reading of it (info, the flattened data)
+ * holds for it too: info reads only the file (its volatile fields are
+ * normalised), with the same program.
+ */
+static int same_output(const char *refdir, const char *canddir, const char *name)
+{
+	char a[4200], b[4200], na[8][256], nb[8][256];
+	struct stat sa, sb;
+	int n;
+
+	snprintf(a, sizeof(a), "%s/%s", refdir, name);
+	snprintf(b, sizeof(b), "%s/%s", canddir, name);
+	if (lstat(a, &sa) || lstat(b, &sb) || !S_ISREG(sa.st_mode) || !S_ISREG(sb.st_mode) ||
+	    sa.st_size != sb.st_size || sa.st_size > TWIN_MAX_BYTES)
+		return 0;
+	n = entry_names(refdir, na, 8);
+	if (n < 0 || entry_names(canddir, nb, 8) != n)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (strcmp(na[i], nb[i]))
+			return 0;
+	return same_bytes(a, b, sa.st_size);
+}
+
+/*
+ * The candidate's side read from the reference's (same_output holds):
+ * its info text again, normalised for this side's name, and its
+ * flattened data linked in (or, raw, the output itself).
+ */
+static int take_twin(ddp_side *s, const ddp_side *twin, const ddp_config *cfg,
+                     const char *dir, const char *name, ddp_error *err)
+{
+	char out[4200], flat[4200], dotted[4200];
+
+	snprintf(out, sizeof(out), "%s/%s", dir, name);
+	if (name[0] == '-') {
+		snprintf(dotted, sizeof(dotted), "./%s", name);
+		name = dotted;
+	}
+	s->output_exists = 1;
+	s->info_rc = 0;
+	take_info(s, twin->info_raw, name);
+	if (!s->info_norm)
+		return DDP_OK;
+	if (twin->flat_ok && strstr(twin->flat_path, "/.ddp-flat.raw")) {
+		snprintf(flat, sizeof(flat), "%s/.ddp-flat.raw", dir);
+		if (link(twin->flat_path, flat))
+			return ddp_error_errno(err, flat, "cannot link the flattened output");
+		snprintf(s->flat_path, sizeof(s->flat_path), "%s", flat);
+	} else if (twin->flat_ok) {
+		snprintf(s->flat_path, sizeof(s->flat_path), "%s", out);
+	}
+	s->flat_ok = twin->flat_ok;
+	s->cut_short = twin->cut_short;
+	if (cfg->trace)
+		trace(cfg, json_pack("{s:s,s:s}", "same-output", out, "as", twin->flat_path));
+	return DDP_OK;
+}
+
 static int link_fixture(const ddp_config *cfg, const char *dir, const ddp_fixture *f,
                         ddp_error *err)
 {
@@ -187,10 +306,13 @@ static int link_fixture(const ddp_config *cfg, const char *dir, const ddp_fixtur
 	return DDP_OK;
 }
 
-/* One side run in dir; out is the case's output name (output_name's). */
+/*
+ * One side run in dir; out is the case's output name (output_name's).
+ * twin (or NULL): the reference's side, read already in twindir.
+ */
 static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
                     const ddp_case *c, const ddp_fixture *f, const char *dir,
-                    const char *out, ddp_error *err)
+                    const char *out, const ddp_side *twin, const char *twindir, ddp_error *err)
 {
 	ddp_proc_result r;
 
@@ -211,6 +333,10 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 	ddp_proc_result_free(&r);
 	if (s->timed_out || s->cut_short || s->too_large)
 		return DDP_OK;
+	if (twin && twin->ran && !twin->timed_out && !twin->cut_short && !twin->too_large &&
+	    twin->info_rc == 0 && twin->info_norm && twin->info_raw && twin->flat_ok &&
+	    same_output(twindir, dir, out))
+		return take_twin(s, twin, cfg, dir, out, err);
 	return read_output(s, cfg, dir, out, err);
 }
 
@@ -835,24 +961,44 @@ static void rules_text(char *buf, size_t size, const ddp_outcome *o)
 	}
 }
 
-int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config *cfg,
-                       const ddp_case *c)
+/* The model's outcome on dd case c for the reference's version. */
+static int case_outcome(ddp_outcome *o, const ddp_config *cfg, const ddp_case *c)
 {
 	const ddp_fixture *f = ddp_fixtures_find(cfg->fixtures, c->fixture);
-	ddp_outcome own;
 	ddp_input in;
-	int rc;
 
-	snprintf(buf, size, "unmodelled");
 	if (!f || !cfg->model_profile)
 		return DDP_ERROR;
 	in = fixture_input(f);
+	return ddp_predict(o, cfg->model_profile, &in, c->argc, (const char *const *)c->argv, NULL);
+}
+
+int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config *cfg,
+                       const ddp_case *c)
+{
+	ddp_outcome own;
+	size_t n;
+	int rc;
+
+	snprintf(buf, size, "unmodelled");
 	if (!o)
 		o = &own;
-	rc = ddp_predict(o, cfg->model_profile, &in, c->argc, (const char *const *)c->argv, NULL);
-	if (rc == DDP_OK)
-		rules_text(buf, size, o);
-	return rc;
+	rc = case_outcome(o, cfg, c);
+	if (rc != DDP_OK)
+		return rc;
+	rules_text(buf, size, o);
+	/* Then the marks: how it was spelled, where the sizes fell. */
+	n = strlen(buf);
+	for (int m = 0; m < DDP_MARK__COUNT && n + 1 < size; m++)
+		if (o->marks & (uint64_t)1 << m) {
+			int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", ddp_mark_id(m));
+			if (w < 0 || (size_t)w >= size - n) {
+				buf[n] = '\0';
+				break;
+			}
+			n += (size_t)w;
+		}
+	return DDP_OK;
 }
 
 /*
@@ -863,14 +1009,16 @@ int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config 
 static void reference_rules(ddp_result *res, const ddp_config *cfg, const ddp_case *c,
                             const ddp_outcome *known)
 {
+	ddp_outcome own;
+
 	res->ref_modelled = 0;
 	res->ref_rules[0] = '\0';
 	if (known)
 		rules_text(res->ref_rules, sizeof(res->ref_rules), known);
-	else if (ddp_case_behaviour(res->ref_rules, sizeof(res->ref_rules), NULL, cfg, c) != DDP_OK) {
-		res->ref_rules[0] = '\0';
+	else if (case_outcome(&own, cfg, c) == DDP_OK)
+		rules_text(res->ref_rules, sizeof(res->ref_rules), &own);
+	else
 		return;
-	}
 	res->ref_modelled = 1;
 }
 
@@ -938,9 +1086,10 @@ int ddp_dd_run(ddp_result *res, const ddp_config *cfg, const ddp_case *c, uint64
 	rc = DDP_OK;
 	if (!cfg->reference_model || res->ref_real_ran)
 		rc = run_side(&res->ref, cfg, res->ref_real_ran ? &cfg->ref_real : &cfg->reference, c,
-		              f, refdir, out, err);
+		              f, refdir, out, NULL, NULL, err);
 	if (!rc && !cfg->candidate.is_model)
-		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, out, err);
+		rc = run_side(&res->cand, cfg, &cfg->candidate, c, f, canddir, out,
+		              cfg->reference_model && !res->ref_real_ran ? NULL : &res->ref, refdir, err);
 	if (!rc && (res->ref.cut_short || res->cand.cut_short)) {
 		/* The campaign ended while it ran: no verdict either way. */
 		res->verdict = DDP_CUT_SHORT;

@@ -59,8 +59,12 @@ explore)
   [ "$(cut -f2 "$tmp/h1.cases" | sort -u | wc -l)" -ge 10 ] || fail "havoc: cases repeat"
   grep -h "explore" "$tmp/out-h1" "$tmp/out-g1" ;;
 qemu-vs-qemu)
-  "$ddp" fuzz --candidate "$qemu" --cases 120 --seed 12 --jobs 2 --findings "$tmp/f" > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from itself"; }
+  "$ddp" fuzz --candidate "$qemu" --cases 120 --seed 12 --jobs 2 --findings "$tmp/f" --trace "$tmp/trace" \
+    > "$tmp/out" 2>&1 || { cat "$tmp/out"; fail "qemu-img diverged from itself"; }
   grep -q "stderr exact" "$tmp/out" || fail "a qemu-img candidate should be compared by exact stderr"
+  # Outputs the same byte for byte are read once (run.c same_output).
+  grep -q '"same-output"' "$tmp/trace" || fail "no output was taken as the reference's"
+  echo "outputs read once: $(grep -c '"same-output"' "$tmp/trace")"
   tail -3 "$tmp/out" ;;
 mutant)
   want=$(expected "$arg")
