@@ -154,7 +154,7 @@ groups)
   # A mistake met through many kinds and rules (vpc, vmdk, skip, count=0,
   # an unparsable count): groups whose minimal cases hold the same names
   # (count=) are one.  The generator's cases (--explore off): exploration
-  # meets more of drop-count's rules in these 60 cases, each a group to
+  # meets more of drop-count's rules in 60 cases, each a group to
   # minimise before it joins by cause (213 s on CI against 31 s: the bench
   # measures that campaign).  Minimising within 60 s, so a loaded machine
   # cannot leave a group unminimised.  30 cases: 9 divergences, 3 groups
