@@ -9,8 +9,10 @@
 #   regenerate               `baselines generate --command map` + `profiles --command map`
 #                            reproduce expected-outputs/map-* byte for byte, for every
 #                            qemu-img present (a committed version without its wrapper
-#                            fails when CI=true)
-#   replay-qemu              the installed qemu-img passes as candidate and reference
+#                            fails when CI=true; versions of one series each their share
+#                            of the fixtures unless DDP_FULL_MATRIX=ON: common.sh)
+#   replay-qemu [FIXTURE...] the installed qemu-img passes as candidate and reference (on
+#                            those fixtures' cases; every case under DDP_FULL_MATRIX=ON)
 #   replay-mutant NAME CASE...  the mutant fails on exactly those cases; listed in a
 #                            known-divergences file, the first one is known instead
 #   json-bytes               JSON compared byte for byte: map-json-no-newline fails every
@@ -150,31 +152,39 @@ CASES
 regenerate)
   collect_references
   check_committed_versions "$committed"/map-human/raw "map baselines"
-  "$ddp" baselines generate --command map "${refs[@]}" --out "$tmp/out" --json "$tmp/gen.json" > "$tmp/gen.log" 2>&1 \
-    || { cat "$tmp/gen.log"; fail "baselines generate --command map failed"; }
-  # --json (read with jansson): a version per line of the text, with its counts.
+  # In parts (common.sh): every Nth fixture (its windows with it) per version of a series.
+  plan_parts $(awk '/^(fixture|image) / { print $2; n = split($0, s, /; */); for (i = 1; i <= n; i++)
+                 if (s[i] ~ /(^|[[:space:]])map [a-z0-9-]+$/) { sub(/.*map /, "", s[i]); print s[i] } }' "$manifest")
   q() { "$DDP_JSONQ" "$@"; }
-  for i in $(seq 0 $(($(q "$tmp/gen.json" versions.#) - 1))); do
-    read -r v n ok bad <<<"$(q "$tmp/gen.json" versions.$i.version versions.$i.cases versions.$i.exit_0 versions.$i.failing | tr '\n' ' ')"
-    grep -qxF "baselines: $tmp/out/map-{human,json}/.../$v: $n cases" "$tmp/gen.log" \
-      && grep -qxF "baselines: qemu-img $v: $n map cases ($ok exit 0, $bad failing)" "$tmp/gen.log" \
-      || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --command map --json: $v is not the text's"; }
+  for p in $(seq "$nparts"); do
+    part_args "$p"
+    "$ddp" baselines generate --command map "${args[@]}" --out "$tmp/out" --json "$tmp/gen.json" > "$tmp/gen.log" 2>&1 \
+      || { cat "$tmp/gen.log"; fail "baselines generate --command map (part $p/$nparts) failed"; }
+    # --json (read with jansson): a version per line of the text, with its counts.
+    for i in $(seq 0 $(($(q "$tmp/gen.json" versions.# ) - 1))); do
+      read -r v n ok bad <<<"$(q "$tmp/gen.json" versions.$i.version versions.$i.cases versions.$i.exit_0 versions.$i.failing | tr '\n' ' ')"
+      grep -qxF "baselines: $tmp/out/map-{human,json}/.../$v: $n cases" "$tmp/gen.log" \
+        && grep -qxF "baselines: qemu-img $v: $n map cases ($ok exit 0, $bad failing)" "$tmp/gen.log" \
+        || { cat "$tmp/gen.log" "$tmp/gen.json"; fail "generate --command map --json: $v is not the text's"; }
+    done
+    [ "$(q "$tmp/gen.json" versions.# exit)" = "$(grep -c '^baselines: .*/map-{human,json}/' "$tmp/gen.log")"$'\n'0 ] \
+      || fail "generate --command map --json: not a version per line"
   done
-  [ "$(q "$tmp/gen.json" versions.# exit)" = "$(grep -c '^baselines: .*/map-{human,json}/' "$tmp/gen.log")"$'\n'0 ] \
-    || fail "generate --command map --json: not a version per line"
   checked=()
-  for v in "${!have[@]}"; do
+  for v in $(printf '%s\n' "${!have[@]}" | sort -V); do
     [ -d "$committed/map-human/raw/$v" ] || continue
+    dirs=()
     for leaf in "$committed"/map-*/*/ "$committed"/map-*/window/*/; do
       rel=${leaf#"$committed"/}
-      [ "$(basename "$leaf")" = window ] && continue
-      diff -r "$leaf$v" "$tmp/out/$rel$v" > "$tmp/diff" \
-        || { head -40 "$tmp/diff"; fail "regenerated map baselines $rel$v differ from the committed ones"; }
+      [[ $rel == map-*/window/ ]] && continue
+      dirs+=("$rel$v")
     done
-    checked+=("$v")
+    check_version "$committed" "$tmp/out" "$v" "${dirs[@]}" || fail "regenerated map baselines of $v differ from the committed ones"
+    if ((part_n[$v] > 1)); then checked+=("$v (part ${part_k[$v]}/${part_n[$v]})"); else checked+=("$v"); fi
   done
   ((${#checked[@]} > 0)) || fail "no version could be checked"
   if ((complete)); then
+    # (A version regenerated in part has the committed rest: check_version.)
     "$ddp" baselines profiles --command map --out "$tmp/out" --json "$tmp/prof.json" > "$tmp/prof.log" 2>&1 || { cat "$tmp/prof.log"; fail "profiles failed"; }
     grep -qx "baselines: $(q "$tmp/prof.json" written.#) map version-map.json files written" "$tmp/prof.log" \
       && [ -f "$(q "$tmp/prof.json" written.0.version_map)" ] || fail "profiles --command map --json: not the text's"
@@ -188,16 +198,27 @@ regenerate)
   else
     echo "NOTE: map profiles not compared (not every committed version is here)"
   fi
-  echo "map baselines regenerated byte for byte: ${checked[*]} ($ncases cases each)" ;;
+  echo "map baselines regenerated byte for byte in $nparts run(s): ${checked[*]} (of $ncases cases each)" ;;
 
 replay-qemu)
-  # (Every materialised version against its own baselines: that is what regenerate checks.)
+  # FIXTURE...: only those (with every window), on each push the fixtures
+  # where replay-mutant's mutant fails: on the others it passes with
+  # qemu-img's own output, and regenerate holds every version's bytes.
+  # None, or DDP_FULL_MATRIX=ON (the nightly job): every case.
+  m=$manifest n=$ncases
+  case ${DDP_FULL_MATRIX:-OFF} in ON|on|1|TRUE|true|YES|yes) set -- ;; esac
+  if (($#)); then
+    m=$tmp/manifest
+    grep -E "^(window |(fixture|image) +($(IFS='|'; echo "$*")) )" "$manifest" > "$m"
+    [ "$(grep -cE '^(fixture|image) ' "$m")" = $# ] || fail "not every fixture of [$*] is in $manifest"
+    n=$(($# * (nwin + 1) * 2))
+  fi
   for r in "$qemu"; do
     rc=0
-    "$ddp" replay --command map --reference "$r" --candidate "$r" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
+    "$ddp" replay --command map --manifest "$m" --reference "$r" --candidate "$r" --baselines "$committed" > "$tmp/out" 2>&1 || rc=$?
     [ "$rc" = 0 ] || { grep -v '^pass' "$tmp/out"; fail "replay --command map --candidate $r: exit $rc"; }
-    [ "$(grep -cE '^(pass|fail|known|skip) ' "$tmp/out")" = "$ncases" ] || { cat "$tmp/out"; fail "not one line per case"; }
-    grep -q "^replay: $ncases passed, 0 failed" "$tmp/out" || { grep -v '^pass' "$tmp/out"; fail "$r: not every map case passed"; }
+    [ "$(grep -cE '^(pass|fail|known|skip) ' "$tmp/out")" = "$n" ] || { cat "$tmp/out"; fail "not one line per case"; }
+    grep -q "^replay: $n passed, 0 failed" "$tmp/out" || { grep -v '^pass' "$tmp/out"; fail "$r: not every map case passed"; }
     echo "qemu-img $(version_of "$r"): $(tail -1 "$tmp/out")"
   done ;;
 
@@ -225,9 +246,12 @@ replay-mutant)
   fields=$(awk -v c="$first" '$1 == "fail" && $2 == c {print $3}' "$tmp/out" | sed 's/:$//')
   fields=$(sed -e 's/^map:/map\//' -e 's/,\([a-z]\)/,map\/\1/g' -e 's/+/,/g' <<<"$fields")
   printf '%s  %s  a test entry: %s merges extents\n' "$first" "$fields" "$name" > "$tmp/known"
+  # (Its fixture alone made, with the windows.)
+  fx=${first#map-*/} fx=${fx%%@*}
+  grep -E "^(window |(fixture|image) +$fx )" "$manifest" > "$tmp/manifest"
   rc=0
-  "$ddp" replay --command map --candidate "$mutants/$name" --baselines "$committed" --known "$tmp/known" \
-    --only "${first#map-*/}" > "$tmp/out" 2>&1 || rc=$?
+  "$ddp" replay --command map --manifest "$tmp/manifest" --candidate "$mutants/$name" --baselines "$committed" \
+    --known "$tmp/known" --only "${first#map-*/}" > "$tmp/out" 2>&1 || rc=$?
   grep -q "^known $first " "$tmp/out" || { cat "$tmp/out" "$tmp/known"; fail "a known-divergences entry did not make $first known"; }
   echo "with $tmp/known listing $first ($fields): $(grep "^known $first " "$tmp/out")" ;;
 
@@ -263,9 +287,12 @@ fuzz)
     --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 0 ] || { cat "$tmp/out"; fail "qemu-img against itself: exit $rc"; }
   grep "cases in" "$tmp/out"
+  # The mutant over the fixtures where it merges extents (replay-mutant's), with
+  # every window: 4 fixtures made, not 33 (the campaign above made them all).
+  grep -E '^(window |fixture +(qcow2-reordered|qcow2-cluster512|vmdk-sparse|qed-cluster4k) )' "$manifest" > "$tmp/manifest"
   rc=0
-  "$ddp" fuzz --minimise-seconds 0 --command map --candidate "$mutants/map-merge-extents" --seconds 60 --jobs 2 --seed 7 \
-    --stop-on-finding --findings "$tmp/f" --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
+  "$ddp" fuzz --minimise-seconds 0 --command map --manifest "$tmp/manifest" --candidate "$mutants/map-merge-extents" \
+    --seconds 60 --jobs 2 --seed 7 --stop-on-finding --findings "$tmp/f" --workdir "$tmp/w" > "$tmp/out" 2>&1 || rc=$?
   [ "$rc" = 1 ] || { cat "$tmp/out"; fail "map-merge-extents: exit $rc, want 1 (a finding)"; }
   dir=$(ls -d "$tmp"/f/*/ | head -1)
   sig=$(sed -n 's/^  "signature": "\(.*\)",$/\1/p' "$dir/result.json")
