@@ -13,13 +13,13 @@
  * targets rare branches: then with most features that rare, then the
  * rarer behaviour with its marks.  Two take, of the candidates havocked
  * from a case the model says qemu accepts (the edits meet the edge of
- * what it accepts), the one with the rarest feature.  Argument-reading mistakes
- * mostly share one rule, `operand-unknown`, with every other typo; the
- * marks tell a prefix of a key or another case of it apart.  A qemu run
- * costs milliseconds, so a model run per candidate is nearly free.  The
- * candidates of case n come from streams of n alone; which one runs depends
- * on the behaviours run before, so guided cases repeat for one job (in case
- * order) but not across jobs, where workers interleave.
+ * what it accepts), the one with the rarest feature.  Argument-reading
+ * mistakes mostly share one rule, `operand-unknown`, with every other
+ * typo; the marks tell a prefix of a key or another case of it apart.  A
+ * qemu run costs milliseconds, so a model run per candidate is nearly
+ * free.  The candidates of case n come from streams of n alone; which one
+ * runs depends on the behaviours run before, so guided cases repeat for
+ * one job (in case order) but not across jobs, where workers interleave.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -112,10 +112,13 @@ static uint64_t runs_add(json_t *counts, const char *key)
 	return json_object_size(counts);
 }
 
-/* A set of rules as a key of shared.behaviours. */
-static void rules_key(char *buf, size_t size, uint64_t rules)
+/* A behaviour's key in shared.behaviours: its set of rules, or "unmodelled" (key's). */
+static void rules_key(char *buf, size_t size, uint64_t rules, const char *key)
 {
-	snprintf(buf, size, "%llx", (unsigned long long)rules);
+	if (!strcmp(key, "unmodelled"))
+		snprintf(buf, size, "%s", key);
+	else
+		snprintf(buf, size, "%llx", (unsigned long long)rules);
 }
 
 /*
@@ -197,8 +200,9 @@ static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks,
  * and havoc's), or, guided, of GUIDE_CANDIDATES candidates: for cases
  * n % 5 = 1, 2 one whose set of rules was never run, then the one whose
  * rarest feature (rule or mark) was run least, with the most features
- * that rare, whose behaviour with its marks was run least; for 3, 4 the
- * rarest so of those havocked at the edge of what qemu accepts.  Its
+ * that rare, whose behaviour with its marks was run least; for 3, 4, of
+ * those havocked at the edge of what qemu accepts, the one whose rarest
+ * feature was run least (the same order).  Its
  * behaviour and features are counted as run.
  */
 static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
@@ -223,7 +227,7 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 
 		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
 		rules = rule_bits(&o);
-		rules_key(set, sizeof(set), rules);
+		rules_key(set, sizeof(set), rules, key);
 		pthread_mutex_lock(&sh->lock);
 		new_set = !json_object_get(sh->behaviours, set) && strcmp(key, "unmodelled");
 		runs = json_integer_value(json_object_get(sh->marked, key));
@@ -257,7 +261,7 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 	}
 	pthread_mutex_lock(&sh->lock);
 	sh->picked++;
-	rules_key(set, sizeof(set), best_rules);
+	rules_key(set, sizeof(set), best_rules, best_key);
 	sh->st.behaviours = runs_add(sh->behaviours, set);
 	sh->st.marked = runs_add(sh->marked, best_key);
 	for (int b = 0; b < 64; b++) {
