@@ -185,6 +185,11 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 /* Outputs up to this size are compared byte for byte before being read twice. */
 #define TWIN_MAX_BYTES (64LL << 20)
 
+static int name_order(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 /* The names in dir but "." and "..", ".ddp-flat.raw" (the reader's own), sorted; count or -1. */
 static int entry_names(const char *dir, char names[][256], int max)
 {
@@ -204,7 +209,7 @@ static int entry_names(const char *dir, char names[][256], int max)
 		}
 	closedir(d);
 	if (n > 0)
-		qsort(names, (size_t)n, 256, (int (*)(const void *, const void *))strcmp);
+		qsort(names, (size_t)n, 256, name_order);
 	return n;
 }
 
@@ -262,11 +267,12 @@ static int same_output(const char *refdir, const char *canddir, const char *name
  * flattened data linked in (or, raw, the output itself).
  */
 static int take_twin(ddp_side *s, const ddp_side *twin, const ddp_config *cfg,
-                     const char *dir, const char *name, ddp_error *err)
+                     const char *dir, const char *twindir, const char *name, ddp_error *err)
 {
-	char out[4200], flat[4200], dotted[4200];
+	char out[4200], twin_out[4200], flat[4200], dotted[4200];
 
 	snprintf(out, sizeof(out), "%s/%s", dir, name);
+	snprintf(twin_out, sizeof(twin_out), "%s/%s", twindir, name);
 	if (name[0] == '-') {
 		snprintf(dotted, sizeof(dotted), "./%s", name);
 		name = dotted;
@@ -276,7 +282,7 @@ static int take_twin(ddp_side *s, const ddp_side *twin, const ddp_config *cfg,
 	take_info(s, twin->info_raw, name);
 	if (!s->info_norm)
 		return DDP_OK;
-	if (twin->flat_ok && strstr(twin->flat_path, "/.ddp-flat.raw")) {
+	if (twin->flat_ok && strcmp(twin->flat_path, twin_out)) {
 		snprintf(flat, sizeof(flat), "%s/.ddp-flat.raw", dir);
 		if (link(twin->flat_path, flat))
 			return ddp_error_errno(err, flat, "cannot link the flattened output");
@@ -335,8 +341,8 @@ static int run_side(ddp_side *s, const ddp_config *cfg, const ddp_tool *t,
 		return DDP_OK;
 	if (twin && twin->ran && !twin->timed_out && !twin->cut_short && !twin->too_large &&
 	    twin->info_rc == 0 && twin->info_norm && twin->info_raw && twin->flat_ok &&
-	    same_output(twindir, dir, out))
-		return take_twin(s, twin, cfg, dir, out, err);
+	    strcmp(out, ".ddp-flat.raw") && same_output(twindir, dir, out))
+		return take_twin(s, twin, cfg, dir, twindir, out, err);
 	return read_output(s, cfg, dir, out, err);
 }
 
