@@ -370,8 +370,9 @@ static int number_operand(int64_t *dst, ddp_request *req, ddp_outcome *out,
 	return DDP_OK;
 }
 
-/* The operand keys img_dd knows, in the order of the bits of operand()'s *seen. */
-static const char *const operand_keys[] = {"bs", "count", "skip", "if", "of"};
+/* The operand keys img_dd knows; operand() dispatches on the index, *seen has its bits. */
+enum { KEY_BS, KEY_COUNT, KEY_SKIP, KEY_IF, KEY_OF, KEY__COUNT };
+static const char *const operand_keys[KEY__COUNT] = {"bs", "count", "skip", "if", "of"};
 
 /* Whether a and b (lengths na, nb) are one insertion, deletion, change or swap apart. */
 static int one_edit(const char *a, size_t na, const char *b, size_t nb)
@@ -406,7 +407,7 @@ static void key_marks(ddp_outcome *out, const char *key, size_t len)
 		b++;
 	while (e > b && isspace((unsigned char)key[e - 1]))
 		e--;
-	for (size_t i = 0; i < sizeof(operand_keys) / sizeof(operand_keys[0]); i++) {
+	for (size_t i = 0; i < KEY__COUNT; i++) {
 		const char *k = operand_keys[i];
 		size_t n = strlen(k);
 
@@ -427,6 +428,7 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 	const char *eq = strchr(arg, '=');
 	size_t keylen;
 	const char *value;
+	unsigned key = 0;
 
 	if (!eq) {
 		key_marks(out, arg, strlen(arg));
@@ -435,41 +437,41 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 	}
 	keylen = (size_t)(eq - arg);
 	value = eq + 1;
-	for (unsigned i = 0; i < sizeof(operand_keys) / sizeof(operand_keys[0]); i++)
-		if (keylen == strlen(operand_keys[i]) && !memcmp(arg, operand_keys[i], keylen)) {
-			if (*seen & 1u << i)
-				ddp_outcome_mark(out, DDP_MARK_OPERAND_REPEATED);
-			*seen |= 1u << i;
-			if (strchr(value, '='))
-				ddp_outcome_mark(out, DDP_MARK_OPERAND_VALUE_EQ);
-			if (!*value)
-				ddp_outcome_mark(out, DDP_MARK_OPERAND_EMPTY_VALUE);
-		}
-#define KEY(k) (keylen == sizeof(k) - 1 && !memcmp(arg, k, keylen))
-	if (KEY("bs"))
+	while (key < KEY__COUNT &&
+	       !(keylen == strlen(operand_keys[key]) && !memcmp(arg, operand_keys[key], keylen)))
+		key++;
+	if (key < KEY__COUNT) {
+		if (*seen & 1u << key)
+			ddp_outcome_mark(out, DDP_MARK_OPERAND_REPEATED);
+		*seen |= 1u << key;
+		if (strchr(value, '='))
+			ddp_outcome_mark(out, DDP_MARK_OPERAND_VALUE_EQ);
+		if (!*value)
+			ddp_outcome_mark(out, DDP_MARK_OPERAND_EMPTY_VALUE);
+	}
+	switch (key) {
+	case KEY_BS:
 		return number_operand(&req->bs, req, out, p, DDP_NUMBER_BS, arg, keylen,
 		                      value, 1, INT_MAX, err, operand_no);
-	if (KEY("count")) {
+	case KEY_COUNT: {
 		int rc = number_operand(&req->count, req, out, p, DDP_NUMBER_COUNT, arg,
 		                        keylen, value, 0, INT64_MAX, err, operand_no);
 		req->has_count |= !req->failed;
 		return rc;
 	}
-	if (KEY("skip")) {
+	case KEY_SKIP: {
 		int rc = number_operand(&req->skip, req, out, p, DDP_NUMBER_SKIP, arg,
 		                        keylen, value, 0, INT64_MAX, err, operand_no);
 		req->has_skip |= !req->failed;
 		return rc;
 	}
-	if (KEY("if")) {
+	case KEY_IF:
 		req->in_path = value;
 		return DDP_OK;
-	}
-	if (KEY("of")) {
+	case KEY_OF:
 		req->out_path = value;
 		return DDP_OK;
 	}
-#undef KEY
 	key_marks(out, arg, keylen);
 	fail_line(req, out, DDP_RULE_OPERAND_UNKNOWN, DDP_MSG_UNRECOGNIZED_OPERAND, arg, keylen, NULL, 0);
 	return DDP_OK;
@@ -502,7 +504,7 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 		/* The option values in use ('f', 'O', 'U', 'h', 256, 257) differ mod 64. */
 		if (ev.c > 1 && ev.c != '?') {
 			if (seen_options & (uint64_t)1 << (ev.c & 63))
-				st.marks |= (uint64_t)1 << DDP_MARK_OPTION_REPEATED;
+				mark(&st, DDP_MARK_OPTION_REPEATED);
 			seen_options |= (uint64_t)1 << (ev.c & 63);
 		}
 		out->marks |= st.marks;

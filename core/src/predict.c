@@ -265,14 +265,18 @@ static void window_rules(ddp_outcome *out, int64_t length, const ddp_request *re
 		ddp_outcome_rule(out, DDP_RULE_WINDOW_EMPTY);
 	/* Marks: the window's edges, where off-by-one readings part. */
 	int64_t rounded = (length + 511) / 512 * 512;
-	if (req->has_count && !w->count_overflow && req->count * req->bs == rounded)
-		ddp_outcome_mark(out, DDP_MARK_WINDOW_COUNT_AT_END);
-	if (req->has_count && !w->count_overflow && req->count * req->bs > length &&
-	    req->count * req->bs < rounded)
-		ddp_outcome_mark(out, DDP_MARK_WINDOW_COUNT_IN_TAIL);
-	if (req->has_skip && req->skip <= INT64_MAX / req->bs && req->skip * req->bs > length &&
-	    req->skip * req->bs <= rounded)
-		ddp_outcome_mark(out, DDP_MARK_WINDOW_SKIP_IN_TAIL);
+	if (req->has_count && !w->count_overflow) {
+		int64_t end = req->count * req->bs;
+		if (end == rounded)
+			ddp_outcome_mark(out, DDP_MARK_WINDOW_COUNT_AT_END);
+		else if (end > length && end < rounded)
+			ddp_outcome_mark(out, DDP_MARK_WINDOW_COUNT_IN_TAIL);
+	}
+	if (req->has_skip && req->skip <= INT64_MAX / req->bs) {
+		int64_t from = req->skip * req->bs;
+		if (from > length && from <= rounded)
+			ddp_outcome_mark(out, DDP_MARK_WINDOW_SKIP_IN_TAIL);
+	}
 	if (req->has_skip && req->skip && !w->past_eof && !w->out_size)
 		ddp_outcome_mark(out, DDP_MARK_WINDOW_SKIP_AT_END);
 	if (w->out_size % req->bs)

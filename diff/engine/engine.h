@@ -309,7 +309,7 @@ const char *ddp_config_reference(const ddp_config *cfg);
 
 /* ---- one case, both sides ---------------------------------------------- */
 
-/* Room for an outcome's rules joined by ',' (ddp_case_behaviour, ddp_result.ref_rules). */
+/* Room for an outcome's rules joined by ',' (ddp_result.ref_rules). */
 #define DDP_RULES_TEXT_MAX 400
 
 typedef struct ddp_side {

@@ -146,12 +146,12 @@ static int read_output(ddp_side *s, const ddp_config *cfg, const char *dir,
 		return DDP_OK;
 	}
 	s->info_rc = r.exited ? r.exit_code : 128 + r.signo;
-	if (s->info_rc == 0)
+	if (s->info_rc == 0) {
 		take_info(s, r.out, paths[0]);
-	else
-		s->info_err = strndup(r.err, 300);
-	if (!s->info_raw)
+	} else {
 		s->info_raw = strdup(r.out);
+		s->info_err = strndup(r.err, 300);
+	}
 	ddp_proc_result_free(&r);
 	if (!s->info_norm)
 		return DDP_OK;
@@ -213,26 +213,8 @@ static int entry_names(const char *dir, char names[][256], int max)
 	return n;
 }
 
-/* Whether two regular files hold the same bytes (read, never mapped). */
-static int same_bytes(const char *a, const char *b, off_t size)
-{
-	char x[65536], y[65536];
-	int fa = open(a, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), fb = open(b, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int same = fa >= 0 && fb >= 0;
-
-	for (off_t at = 0; same && at < size;) {
-		ssize_t n = read(fa, x, sizeof(x));
-		if (n <= 0 || read(fb, y, (size_t)n) != n || memcmp(x, y, (size_t)n))
-			same = 0;
-		else
-			at += n;
-	}
-	if (fa >= 0)
-		close(fa);
-	if (fb >= 0)
-		close(fb);
-	return same;
-}
+static int views_differ(const char *a, int64_t a_from, int64_t a_len,
+                        const char *b, int64_t b_len, int64_t total, int64_t *at);
 
 /*
  * Whether the candidate's output is the reference's: the same regular
@@ -245,6 +227,7 @@ static int same_output(const char *refdir, const char *canddir, const char *name
 {
 	char a[4200], b[4200], na[8][256], nb[8][256];
 	struct stat sa, sb;
+	int64_t at;
 	int n;
 
 	snprintf(a, sizeof(a), "%s/%s", refdir, name);
@@ -258,7 +241,7 @@ static int same_output(const char *refdir, const char *canddir, const char *name
 	for (int i = 0; i < n; i++)
 		if (strcmp(na[i], nb[i]))
 			return 0;
-	return same_bytes(a, b, sa.st_size);
+	return !views_differ(a, 0, sa.st_size, b, sb.st_size, sa.st_size, &at);
 }
 
 /*
@@ -951,20 +934,27 @@ static int space_problem(const ddp_config *cfg, const ddp_result *res, ddp_error
 	return DDP_OK;
 }
 
+/* id after the *n bytes of buf, joined by ','; 0 (buf cut at the whole ids before) when full. */
+static int append_id(char *buf, size_t size, size_t *n, const char *id)
+{
+	int w = snprintf(buf + *n, size - *n, "%s%s", *n ? "," : "", id);
+
+	if (w < 0 || (size_t)w >= size - *n) {
+		buf[*n] = '\0';
+		return 0;
+	}
+	*n += (size_t)w;
+	return 1;
+}
+
 /* An outcome's rules, joined by ',' (cut at a whole rule when buf is full). */
 static void rules_text(char *buf, size_t size, const ddp_outcome *o)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < o->nrules; i++) {
-		int w = snprintf(buf + n, size - n, "%s%s", i ? "," : "", ddp_rule_id(o->rules[i]));
-		if (w < 0 || (size_t)w >= size - n) {
-			buf[n] = '\0';
-			break;
-		}
-		n += (size_t)w;
-	}
+	for (size_t i = 0; i < o->nrules && append_id(buf, size, &n, ddp_rule_id(o->rules[i])); i++)
+		;
 }
 
 /* The model's outcome on dd case c for the reference's version. */
@@ -995,15 +985,9 @@ int ddp_case_behaviour(char *buf, size_t size, ddp_outcome *o, const ddp_config 
 	rules_text(buf, size, o);
 	/* Then the marks: how it was spelled, where the sizes fell. */
 	n = strlen(buf);
-	for (int m = 0; m < DDP_MARK__COUNT && n + 1 < size; m++)
-		if (o->marks & (uint64_t)1 << m) {
-			int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", ddp_mark_id(m));
-			if (w < 0 || (size_t)w >= size - n) {
-				buf[n] = '\0';
-				break;
-			}
-			n += (size_t)w;
-		}
+	for (int m = 0; m < DDP_MARK__COUNT; m++)
+		if (o->marks >> m & 1 && !append_id(buf, size, &n, ddp_mark_id(m)))
+			break;
 	return DDP_OK;
 }
 
