@@ -8,10 +8,14 @@
  * chosen by the model's behaviour on it (in microseconds): the rules
  * ddp_predict records and the marks it sets (how the case was spelled,
  * where its sizes fell).  Two cases in five take a candidate whose
- * behaviour (its set of rules) this campaign has not run, else the one
- * whose rarest feature (a rule or a mark) it has run least, as FairFuzz
- * targets rare branches: then with most features that rare, then the
- * rarer behaviour with its marks.  Two take, of the candidates havocked
+ * behaviour (its set of rules) this campaign has not run, one with a rule
+ * never run before all, else the one whose rarest feature (a rule or a
+ * mark) it has run least, as FairFuzz targets rare branches: then with
+ * most features that rare, then the rarer behaviour with its marks.  One
+ * case in ten counts a rule in an output format as a feature too (an empty
+ * window met in raw is not met in vhdx, whose writer is other code); not
+ * more, since an empty vhdx costs qemu seconds a side and the spellings
+ * of options would wait behind every new pair.  Two take, of the candidates havocked
  * from a case the model says qemu accepts (the edits meet the edge of
  * what it accepts), the one with the rarest feature.  Argument-reading
  * mistakes mostly share one rule, `operand-unknown`, with every other
@@ -40,6 +44,15 @@
 /* A havocked window of more blocks than this is undone (qemu copies ~0.2 ms a block). */
 #define HAVOC_MAX_BLOCKS 8192
 
+/*
+ * The output formats a rule is crossed with: each format's writer sizes
+ * and fills its output in code of its own, so an empty window or a
+ * partial sector met in raw is not met in vhdx.
+ */
+static const char *const out_formats[] = {"raw", "qcow2", "qcow", "qed", "vdi",
+                                          "vmdk", "vpc", "vhdx", "parallels"};
+#define OUT_FORMATS (sizeof(out_formats) / sizeof(out_formats[0]))
+
 typedef struct shared {
 	const ddp_config *cfg;
 	const ddp_command *command; /* what the campaign's cases run (cfg->generate's) */
@@ -53,6 +66,7 @@ typedef struct shared {
 	json_t *behaviours;   /* behaviour (rules as hex bits) -> how many cases run had it */
 	json_t *marked;       /* the same with the marks (the rules' and marks' ids) */
 	uint64_t rule_runs[64], mark_runs[64]; /* cases run with each rule, each mark */
+	uint64_t pair_runs[OUT_FORMATS][64];  /* cases run with each rule, by output format */
 	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
@@ -173,34 +187,60 @@ static uint64_t rule_bits(const ddp_outcome *o)
 	return bits;
 }
 
+/* Whether any of these rules was never run (sh->lock held). */
+static int never_run(const shared *sh, uint64_t rules)
+{
+	for (int b = 0; b < 64; b++)
+		if ((rules >> b & 1) && !sh->rule_runs[b])
+			return 1;
+	return 0;
+}
+
+/* The output format's index in out_formats, or -1 (no output info reads, another format). */
+static int format_index(const ddp_outcome *o)
+{
+	if (o->has_info && o->format)
+		for (size_t i = 0; i < OUT_FORMATS; i++)
+			if (!strcmp(o->format, out_formats[i]))
+				return (int)i;
+	return -1;
+}
+
 /*
  * How often the campaign has run the rarest of these features (sh->lock
  * held; UINT64_MAX for none), and in *ties how many of them were run that
- * rarely.
+ * rarely.  The features: each rule, each mark, and each rule in the output
+ * format fmt (none when fmt is -1).
  */
-static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks, int *ties)
+static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks, int fmt,
+                               int *ties)
 {
 	uint64_t least = UINT64_MAX;
 
 	*ties = 0;
-	for (int b = 0; b < 64; b++)
-		for (int kind = 0; kind < 2; kind++) {
-			uint64_t runs = kind ? sh->mark_runs[b] : sh->rule_runs[b];
-			if (!((kind ? marks : rules) >> b & 1))
+	for (int b = 0; b < 64; b++) {
+		int rule = rules >> b & 1;
+		const int has[3] = {rule, marks >> b & 1, rule && fmt >= 0};
+		const uint64_t runs[3] = {sh->rule_runs[b], sh->mark_runs[b],
+		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0};
+		for (int kind = 0; kind < 3; kind++) {
+			if (!has[kind])
 				continue;
-			if (runs < least)
-				least = runs, *ties = 0;
-			*ties += runs == least;
+			if (runs[kind] < least)
+				least = runs[kind], *ties = 0;
+			*ties += runs[kind] == least;
 		}
+	}
 	return least;
 }
 
 /*
  * Case n of the campaign: candidate 0 (the plain stream's: the generator's
  * and havoc's), or, guided, of GUIDE_CANDIDATES candidates: for cases
- * n % 5 = 1, 2 one whose set of rules was never run, then the one whose
- * rarest feature (rule or mark) was run least, with the most features
- * that rare, whose behaviour with its marks was run least; for 3, 4, of
+ * n % 5 = 1, 2 one whose set of rules was never run (with a rule never
+ * run first), then the one whose rarest feature (rule or mark; for n % 10
+ * = 2, a rule in its output format too) was run least, with the most
+ * features that rare, whose behaviour with its marks was run least; for 3, 4, of
  * those havocked at the edge of what qemu accepts, the one whose rarest
  * feature was run least (the same order).  Its
  * behaviour and features are counted as run.
@@ -211,27 +251,32 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 	int guided = sh->opts->explore == DDP_EXPLORE_GUIDED && i % GUIDE_EVERY != 0;
 	/* Of the guided, half seek rare features first, half the edge first. */
 	int rare_first = i % GUIDE_EVERY <= GUIDE_EVERY / 2;
+	int by_format = i % (2 * GUIDE_EVERY) == 2;
 	unsigned want = guided ? GUIDE_CANDIDATES : 1;
 	char key[DDP_BEHAVIOUR_TEXT_MAX], best_key[DDP_BEHAVIOUR_TEXT_MAX];
 	char set[20];
 	json_int_t best_runs = 0;
 	uint64_t best_rarest = UINT64_MAX, best_rules = 0, best_marks = 0;
-	int havocked, edge, ties, best_havocked = 0, best_edge = 0, best_ties = 0, best_new = 0;
+	int havocked, edge, ties, best_havocked = 0, best_edge = 0, best_ties = 0, best_novelty = 0;
+	int fmt, best_fmt = -1;
 
 	for (unsigned k = 0; k < want; k++) {
 		ddp_case cand;
 		ddp_outcome o;
 		json_int_t runs;
 		uint64_t rules, rarest;
-		int better, rarer, new_set;
+		int better, rarer, novelty;
 
 		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
 		rules = rule_bits(&o);
 		rules_key(set, sizeof(set), rules, key);
 		pthread_mutex_lock(&sh->lock);
-		new_set = !json_object_get(sh->behaviours, set) && strcmp(key, "unmodelled");
+		/* 1: a set of rules never run; 2: with a rule never run (qemu code no case reached). */
+		novelty = !json_object_get(sh->behaviours, set) && strcmp(key, "unmodelled");
+		novelty += novelty && never_run(sh, rules);
 		runs = json_integer_value(json_object_get(sh->marked, key));
-		rarest = rarest_feature(sh, rules, o.marks, &ties);
+		fmt = format_index(&o);
+		rarest = rarest_feature(sh, rules, o.marks, by_format ? fmt : -1, &ties);
 		pthread_mutex_unlock(&sh->lock);
 		/* Rarer: the feature run least, more features that rare, the behaviour with marks. */
 		rarer = rarest < best_rarest ||
@@ -239,7 +284,7 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		if (k == 0)
 			better = 1;
 		else if (rare_first)
-			better = new_set > best_new || (new_set == best_new && rarer);
+			better = novelty > best_novelty || (novelty == best_novelty && rarer);
 		else
 			better = edge && (!best_edge || rarer);
 		if (better) {
@@ -250,9 +295,10 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 			best_runs = runs;
 			best_rarest = rarest;
 			best_ties = ties;
-			best_new = new_set;
+			best_novelty = novelty;
 			best_rules = rules;
 			best_marks = o.marks;
+			best_fmt = fmt;
 			best_edge = edge;
 			best_havocked = havocked;
 		} else {
@@ -267,6 +313,8 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 	for (int b = 0; b < 64; b++) {
 		sh->rule_runs[b] += best_rules >> b & 1;
 		sh->mark_runs[b] += best_marks >> b & 1;
+		if (best_fmt >= 0)
+			sh->pair_runs[best_fmt][b] += best_rules >> b & 1;
 	}
 	sh->st.havocked += (uint64_t)best_havocked;
 	pthread_mutex_unlock(&sh->lock);
