@@ -17,7 +17,10 @@
  * more, since an empty vhdx costs qemu seconds a side and the spellings
  * of options would wait behind every new pair.  Two take, of the candidates havocked
  * from a case the model says qemu accepts (the edits meet the edge of
- * what it accepts), the one with the rarest feature.  Argument-reading
+ * what it accepts), the one with the rarest feature, where a mark in a
+ * case qemu still accepts is a feature of its own: of=a=b copies to
+ * "a=b", and a reader that splits at the last '=' refuses it; the same
+ * mark in a refused case shows nothing.  Argument-reading
  * mistakes mostly share one rule, `operand-unknown`, with every other
  * typo; the marks tell a prefix of a key or another case of it apart.  A
  * qemu run costs milliseconds, so a model run per candidate is nearly
@@ -67,6 +70,7 @@ typedef struct shared {
 	json_t *marked;       /* the same with the marks (the rules' and marks' ids) */
 	uint64_t rule_runs[64], mark_runs[64]; /* cases run with each rule, each mark */
 	uint64_t pair_runs[OUT_FORMATS][64];  /* cases run with each rule, by output format */
+	uint64_t accepted_runs[64];           /* cases qemu accepts run with each mark */
 	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
@@ -209,21 +213,22 @@ static int format_index(const ddp_outcome *o)
 /*
  * How often the campaign has run the rarest of these features (sh->lock
  * held; UINT64_MAX for none), and in *ties how many of them were run that
- * rarely.  The features: each rule, each mark, and each rule in the output
- * format fmt (none when fmt is -1).
+ * rarely.  The features: each rule, each mark, each rule in the output
+ * format fmt (none when fmt is -1), and each mark of a case qemu accepts
+ * (accepted: those marks, or 0).
  */
 static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks, int fmt,
-                               int *ties)
+                               uint64_t accepted, int *ties)
 {
 	uint64_t least = UINT64_MAX;
 
 	*ties = 0;
 	for (int b = 0; b < 64; b++) {
 		int rule = rules >> b & 1;
-		const int has[3] = {rule, marks >> b & 1, rule && fmt >= 0};
-		const uint64_t runs[3] = {sh->rule_runs[b], sh->mark_runs[b],
-		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0};
-		for (int kind = 0; kind < 3; kind++) {
+		const int has[4] = {rule, marks >> b & 1, rule && fmt >= 0, accepted >> b & 1};
+		const uint64_t runs[4] = {sh->rule_runs[b], sh->mark_runs[b],
+		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0, sh->accepted_runs[b]};
+		for (int kind = 0; kind < 4; kind++) {
 			if (!has[kind])
 				continue;
 			if (runs[kind] < least)
@@ -242,8 +247,8 @@ static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks,
  * = 2, a rule in its output format too) was run least, with the most
  * features that rare, whose behaviour with its marks was run least; for 3, 4, of
  * those havocked at the edge of what qemu accepts, the one whose rarest
- * feature was run least (the same order).  Its
- * behaviour and features are counted as run.
+ * feature (a mark in a case qemu accepts too) was run least (the same
+ * order).  Its behaviour and features are counted as run.
  */
 static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 {
@@ -258,14 +263,14 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 	json_int_t best_runs = 0;
 	uint64_t best_rarest = UINT64_MAX, best_rules = 0, best_marks = 0;
 	int havocked, edge, ties, best_havocked = 0, best_edge = 0, best_ties = 0, best_novelty = 0;
-	int fmt, best_fmt = -1;
+	int fmt, best_fmt = -1, best_ok = 0;
 
 	for (unsigned k = 0; k < want; k++) {
 		ddp_case cand;
 		ddp_outcome o;
 		json_int_t runs;
 		uint64_t rules, rarest;
-		int better, rarer, novelty;
+		int better, rarer, novelty, ok;
 
 		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
 		rules = rule_bits(&o);
@@ -276,7 +281,9 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		novelty += novelty && never_run(sh, rules);
 		runs = json_integer_value(json_object_get(sh->marked, key));
 		fmt = format_index(&o);
-		rarest = rarest_feature(sh, rules, o.marks, by_format ? fmt : -1, &ties);
+		ok = strcmp(key, "unmodelled") && o.exit_code == 0;
+		rarest = rarest_feature(sh, rules, o.marks, by_format ? fmt : -1,
+		                        !rare_first && ok ? o.marks : 0, &ties);
 		pthread_mutex_unlock(&sh->lock);
 		/* Rarer: the feature run least, more features that rare, the behaviour with marks. */
 		rarer = rarest < best_rarest ||
@@ -299,6 +306,7 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 			best_rules = rules;
 			best_marks = o.marks;
 			best_fmt = fmt;
+			best_ok = ok;
 			best_edge = edge;
 			best_havocked = havocked;
 		} else {
@@ -315,6 +323,8 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		sh->mark_runs[b] += best_marks >> b & 1;
 		if (best_fmt >= 0)
 			sh->pair_runs[best_fmt][b] += best_rules >> b & 1;
+		if (best_ok)
+			sh->accepted_runs[b] += best_marks >> b & 1;
 	}
 	sh->st.havocked += (uint64_t)best_havocked;
 	pthread_mutex_unlock(&sh->lock);
