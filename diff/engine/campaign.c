@@ -15,12 +15,12 @@
  * case in ten counts a rule in an output format as a feature too (an empty
  * window met in raw is not met in vhdx, whose writer is other code); not
  * more, since an empty vhdx costs qemu seconds a side and the spellings
- * of options would wait behind every new pair.  Two take, of the candidates havocked
- * from a case the model says qemu accepts (the edits meet the edge of
- * what it accepts), the one with the rarest feature, where a mark in a
- * case qemu still accepts is a feature of its own: of=a=b copies to
- * "a=b", and a reader that splits at the last '=' refuses it; the same
- * mark in a refused case shows nothing.  Argument-reading
+ * of options would wait behind every new pair.  Two take, of the
+ * candidates havocked from a case the model says qemu accepts (the edits
+ * meet the edge of what it accepts), the one with the rarest feature,
+ * where a mark in a case qemu still accepts is a feature of its own:
+ * of=a=b copies to "a=b", and a reader that splits at the last '='
+ * refuses it; the same mark in a refused case shows nothing.  Argument-reading
  * mistakes mostly share one rule, `operand-unknown`, with every other
  * typo; the marks tell a prefix of a key or another case of it apart.  A
  * qemu run costs milliseconds, so a model run per candidate is nearly
@@ -245,10 +245,10 @@ static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks,
  * n % 5 = 1, 2 one whose set of rules was never run (with a rule never
  * run first), then the one whose rarest feature (rule or mark; for n % 10
  * = 2, a rule in its output format too) was run least, with the most
- * features that rare, whose behaviour with its marks was run least; for 3, 4, of
- * those havocked at the edge of what qemu accepts, the one whose rarest
- * feature (a mark in a case qemu accepts too) was run least (the same
- * order).  Its behaviour and features are counted as run.
+ * features that rare, whose behaviour with its marks was run least; for
+ * 3, 4, of those havocked at the edge of what qemu accepts, the one whose
+ * rarest feature (a mark in a case qemu accepts too) was run least (the
+ * same order).  Its behaviour and features are counted as run.
  */
 static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 {
