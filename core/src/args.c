@@ -32,7 +32,7 @@ typedef struct getopt_state {
 	const char *nextchar; /* inside a short-option cluster, or NULL */
 	int last_nonopt;      /* the last non-option skipped so far, or -1 */
 	int dashdash;         /* index just after "--", or argc + 1 */
-	uint64_t marks;       /* the spellings met (ddp_mark bits) */
+	ddp_outcome *out;     /* where the spellings met are marked */
 } getopt_state;
 
 static int is_nonopt(const char *s)
@@ -42,7 +42,7 @@ static int is_nonopt(const char *s)
 
 static void mark(getopt_state *st, ddp_mark m)
 {
-	st->marks |= (uint64_t)1 << m;
+	ddp_outcome_mark(st->out, m);
 }
 
 static getopt_event error_event(ddp_msg_id id, const char *s, size_t len, int64_t n0)
@@ -480,7 +480,7 @@ static int operand(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
                    int argc, const char *const *argv, ddp_error *err)
 {
-	getopt_state st = {p, argc, argv, 0, NULL, -1, argc + 1, 0};
+	getopt_state st = {p, argc, argv, 0, NULL, -1, argc + 1, out};
 	getopt_event ev;
 	const char *object = NULL; /* the first --object, created after the operands */
 	int operand_no = 0;
@@ -507,7 +507,6 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 				mark(&st, DDP_MARK_OPTION_REPEATED);
 			seen_options |= (uint64_t)1 << (ev.c & 63);
 		}
-		out->marks |= st.marks;
 		switch (ev.c) {
 		case 1: /* a non-option: read in the second pass */
 			break;
@@ -543,9 +542,8 @@ int ddp_parse_args(ddp_request *req, ddp_outcome *out, const ddp_profile *p,
 		}
 	}
 
-	out->marks |= st.marks;
-	/* Operands: the same scan again, reading only the non-options. */
-	st = (getopt_state){p, argc, argv, 0, NULL, -1, argc + 1, 0};
+	/* Operands: the same scan again, reading only the non-options (its marks are the first's). */
+	st = (getopt_state){p, argc, argv, 0, NULL, -1, argc + 1, out};
 	while (!req->failed && (ev = next_event(&st)).c) {
 		int rc;
 

@@ -296,7 +296,7 @@ static void vhd_marks(ddp_outcome *out, uint64_t size)
 	uint64_t sectors = (size + 511) / 512;
 	ddp_chs first;
 
-	for (size_t i = 0; i < sizeof(spt) / sizeof(spt[0]); i++)
+	for (size_t i = 0; i < DDP_ARRAY_SIZE(spt); i++)
 		if (out->chs.secs == spt[i].secs)
 			ddp_outcome_mark(out, spt[i].mark);
 	ddp_vhd_geometry(&first, sectors);
@@ -311,7 +311,7 @@ static int vhdx_tier_edge(uint64_t size)
 {
 	static const uint64_t edges[] = {1ULL << 30, 100ULL << 30, 32ULL << 40};
 
-	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+	for (size_t i = 0; i < DDP_ARRAY_SIZE(edges); i++)
 		if (size + 512 >= edges[i] && size <= edges[i] + 512)
 			return 1;
 	return 0;

@@ -270,18 +270,19 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		ddp_outcome o;
 		json_int_t runs;
 		uint64_t rules, rarest;
-		int better, rarer, novelty, ok;
+		int better, rarer, novelty, modelled, ok;
 
 		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
 		rules = rule_bits(&o);
 		rules_key(set, sizeof(set), rules, key);
 		pthread_mutex_lock(&sh->lock);
 		/* 1: a set of rules never run; 2: with a rule never run (qemu code no case reached). */
-		novelty = !json_object_get(sh->behaviours, set) && strcmp(key, "unmodelled");
+		modelled = strcmp(key, "unmodelled") != 0;
+		novelty = modelled && !json_object_get(sh->behaviours, set);
 		novelty += novelty && never_run(sh, rules);
 		runs = json_integer_value(json_object_get(sh->marked, key));
 		fmt = format_index(&o);
-		ok = strcmp(key, "unmodelled") && o.exit_code == 0;
+		ok = modelled && o.exit_code == 0;
 		rarest = rarest_feature(sh, rules, o.marks, by_format ? fmt : -1,
 		                        !rare_first && ok ? o.marks : 0, &ties);
 		pthread_mutex_unlock(&sh->lock);
