@@ -411,8 +411,11 @@ static void key_marks(ddp_outcome *out, const char *key, size_t len)
 		const char *k = operand_keys[i];
 		size_t n = strlen(k);
 
-		if (len && (len < n ? !memcmp(k, key, len) : !memcmp(k, key, n)))
-			ddp_outcome_mark(out, DDP_MARK_KEY_PREFIX);
+		/* Apart: matching by abbreviation and by strncmp(key, k, n) are different slips. */
+		if (len && len < n && !memcmp(k, key, len))
+			ddp_outcome_mark(out, DDP_MARK_KEY_ABBREV);
+		else if (len > n && !memcmp(k, key, n))
+			ddp_outcome_mark(out, DDP_MARK_KEY_EXTENDED);
 		else if (len == n && !strncasecmp(k, key, n))
 			ddp_outcome_mark(out, DDP_MARK_KEY_CASE);
 		else if ((b || e < len) && e - b == n && !memcmp(k, key + b, n))

@@ -71,6 +71,7 @@ typedef struct shared {
 	uint64_t rule_runs[64], mark_runs[64]; /* cases run with each rule, each mark */
 	uint64_t pair_runs[OUT_FORMATS][64];  /* cases run with each rule, by output format */
 	uint64_t accepted_runs[64];           /* cases qemu accepts run with each mark */
+	uint64_t refused_runs[64];            /* cases an edge edit made qemu refuse, each mark */
 	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
@@ -143,16 +144,18 @@ static void rules_key(char *buf, size_t size, uint64_t rules, const char *key)
  * Candidate k of case n (0: the generator's case n, as without --explore),
  * havocked unless explore is off or its stream says not; its behaviour into
  * key.  Havoc that makes a window too long for a fast case is undone.
- * *edge: havocked from a case the model says qemu accepts, so the edits
- * meet the edge of what qemu accepts (a typo it refuses, a spelling it
- * tolerates) rather than a case failing already.
+ * *edge: one havoc edit from a case the model says qemu accepts, so the
+ * edit meets the edge of what qemu accepts (a typo it refuses, a spelling
+ * it tolerates) rather than a case failing already; of two edits, one
+ * qemu refuses hides whether it would refuse the other (`c=1` behind a
+ * stray `--`).
  */
 static void make_candidate(ddp_case *c, char *key, size_t size, ddp_outcome *o,
                            const shared *sh, uint64_t n, unsigned k, int *havocked, int *edge)
 {
 	ddp_source src;
 	ddp_case plain;
-	int accepted, modelled;
+	int accepted, modelled, edits;
 
 	ddp_source_seed(&src, sh->opts->seed, k ? n ^ ((uint64_t)k << 56) : n);
 	sh->command->generate(c, &src, sh->cfg);
@@ -160,7 +163,7 @@ static void make_candidate(ddp_case *c, char *key, size_t size, ddp_outcome *o,
 	if (sh->opts->explore != DDP_EXPLORE_OFF && ddp_source_chance(&src, HAVOC_PERCENT) &&
 	    ddp_case_copy(&plain, c) == DDP_OK) {
 		accepted = ddp_case_behaviour(key, size, o, sh->cfg, c) == DDP_OK && o->exit_code == 0;
-		ddp_case_havoc(c, &src);
+		edits = ddp_case_havoc(c, &src);
 		modelled = ddp_case_behaviour(key, size, o, sh->cfg, c) == DDP_OK;
 		if (modelled && o->exit_code == 0 && o->has_window && o->request.bs > 0 &&
 		    o->window.out_size / o->request.bs > HAVOC_MAX_BLOCKS) {
@@ -169,7 +172,7 @@ static void make_candidate(ddp_case *c, char *key, size_t size, ddp_outcome *o,
 		} else {
 			ddp_case_free(&plain);
 			*havocked = 1;
-			*edge = accepted;
+			*edge = accepted && edits == 1;
 			if (!modelled)
 				o->nrules = 0, o->marks = 0;
 			return;
@@ -214,21 +217,24 @@ static int format_index(const ddp_outcome *o)
  * How often the campaign has run the rarest of these features (sh->lock
  * held; UINT64_MAX for none), and in *ties how many of them were run that
  * rarely.  The features: each rule, each mark, each rule in the output
- * format fmt (none when fmt is -1), and each mark of a case qemu accepts
- * (accepted: those marks, or 0).
+ * format fmt (none when fmt is -1), each mark of a case qemu accepts
+ * (accepted: those marks, or 0) and each of a case an edit at the edge
+ * made qemu refuse (refused: those marks, or 0).
  */
 static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks, int fmt,
-                               uint64_t accepted, int *ties)
+                               uint64_t accepted, uint64_t refused, int *ties)
 {
 	uint64_t least = UINT64_MAX;
 
 	*ties = 0;
 	for (int b = 0; b < 64; b++) {
 		int rule = rules >> b & 1;
-		const int has[4] = {rule, marks >> b & 1, rule && fmt >= 0, accepted >> b & 1};
-		const uint64_t runs[4] = {sh->rule_runs[b], sh->mark_runs[b],
-		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0, sh->accepted_runs[b]};
-		for (int kind = 0; kind < 4; kind++) {
+		const int has[5] = {rule, marks >> b & 1, rule && fmt >= 0, accepted >> b & 1,
+		                    refused >> b & 1};
+		const uint64_t runs[5] = {sh->rule_runs[b], sh->mark_runs[b],
+		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0, sh->accepted_runs[b],
+		                          sh->refused_runs[b]};
+		for (int kind = 0; kind < 5; kind++) {
 			if (!has[kind])
 				continue;
 			if (runs[kind] < least)
@@ -246,9 +252,10 @@ static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks,
  * run first), then the one whose rarest feature (rule or mark; for n % 10
  * = 2, a rule in its output format too) was run least, with the most
  * features that rare, whose behaviour with its marks was run least; for
- * 3, 4, of those havocked at the edge of what qemu accepts, the one whose
- * rarest feature (a mark in a case qemu accepts too) was run least (the
- * same order).  Its behaviour and features are counted as run.
+ * 3, 4, of those one edit from a case qemu accepts, the one whose rarest
+ * feature (a mark in a case qemu accepts, and a mark in one the edit made
+ * it refuse, too) was run least (the same order).  Its behaviour and
+ * features are counted as run.
  */
 static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 {
@@ -263,14 +270,14 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 	json_int_t best_runs = 0;
 	uint64_t best_rarest = UINT64_MAX, best_rules = 0, best_marks = 0;
 	int havocked, edge, ties, best_havocked = 0, best_edge = 0, best_ties = 0, best_novelty = 0;
-	int fmt, best_fmt = -1, best_ok = 0;
+	int fmt, best_fmt = -1, best_ok = 0, best_refused = 0;
 
 	for (unsigned k = 0; k < want; k++) {
 		ddp_case cand;
 		ddp_outcome o;
 		json_int_t runs;
 		uint64_t rules, rarest;
-		int better, rarer, novelty, modelled, ok;
+		int better, rarer, novelty, modelled, ok, refused;
 
 		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
 		rules = rule_bits(&o);
@@ -283,8 +290,10 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		runs = json_integer_value(json_object_get(sh->marked, key));
 		fmt = format_index(&o);
 		ok = modelled && o.exit_code == 0;
+		refused = modelled && edge && !ok;
 		rarest = rarest_feature(sh, rules, o.marks, by_format ? fmt : -1,
-		                        !rare_first && ok ? o.marks : 0, &ties);
+		                        !rare_first && ok ? o.marks : 0,
+		                        !rare_first && refused ? o.marks : 0, &ties);
 		pthread_mutex_unlock(&sh->lock);
 		/* Rarer: the feature run least, more features that rare, the behaviour with marks. */
 		rarer = rarest < best_rarest ||
@@ -308,6 +317,7 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 			best_marks = o.marks;
 			best_fmt = fmt;
 			best_ok = ok;
+			best_refused = refused;
 			best_edge = edge;
 			best_havocked = havocked;
 		} else {
@@ -326,6 +336,8 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 			sh->pair_runs[best_fmt][b] += best_rules >> b & 1;
 		if (best_ok)
 			sh->accepted_runs[b] += best_marks >> b & 1;
+		if (best_refused)
+			sh->refused_runs[b] += best_marks >> b & 1;
 	}
 	sh->st.havocked += (uint64_t)best_havocked;
 	pthread_mutex_unlock(&sh->lock);

@@ -287,7 +287,8 @@ typedef enum ddp_mark {
 	DDP_MARK_OPERAND_REPEATED,   /* bs, count, skip, if or of given again: the last counts */
 	DDP_MARK_OPERAND_VALUE_EQ,   /* a value with '=' in it (of=a=b names "a=b") */
 	DDP_MARK_OPERAND_EMPTY_VALUE, /* "count=" */
-	DDP_MARK_KEY_PREFIX,         /* an unknown key that a known one begins with, or the reverse */
+	DDP_MARK_KEY_ABBREV,         /* an unknown key that a known one begins with (c for count) */
+	DDP_MARK_KEY_EXTENDED,       /* an unknown key that begins with a known one (counts) */
 	DDP_MARK_KEY_CASE,           /* an unknown key that is a known one in another case */
 	DDP_MARK_KEY_NEAR,           /* an unknown key one edit from a known one */
 	DDP_MARK_KEY_BLANK,          /* an unknown key that is a known one with blanks */
