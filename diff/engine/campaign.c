@@ -16,13 +16,14 @@
  * window met in raw is not met in vhdx, whose writer is other code); not
  * more, since an empty vhdx costs qemu seconds a side and the spellings
  * of options would wait behind every new pair.  Two take, of the
- * candidates havocked from a case the model says qemu accepts (the edits
- * meet the edge of what it accepts), the one with the rarest feature,
- * where a mark in a case qemu still accepts is a feature of its own:
- * of=a=b copies to "a=b", and a reader that splits at the last '='
- * refuses it; the same mark in a refused case shows nothing.  Argument-reading
- * mistakes mostly share one rule, `operand-unknown`, with every other
- * typo; the marks tell a prefix of a key or another case of it apart.  A
+ * candidates one havoc edit from a case the model says qemu accepts (the
+ * edit meets the edge of what it accepts), the one with the rarest
+ * feature, where a mark on either side of that edge is a feature of its
+ * own: of=a=b copies to "a=b", and a reader that splits at the last '='
+ * refuses it; `-- -U` is refused, and a reader that skips `--` accepts
+ * it.  Argument-reading mistakes mostly share one rule, `operand-unknown`,
+ * with every other typo; the marks tell an abbreviated key or another
+ * case of it apart.  A
  * qemu run costs milliseconds, so a model run per candidate is nearly
  * free.  The candidates of case n come from streams of n alone; which one
  * runs depends on the behaviours run before, so guided cases repeat for
@@ -56,6 +57,12 @@ static const char *const out_formats[] = {"raw", "qcow2", "qcow", "qed", "vdi",
                                           "vmdk", "vpc", "vhdx", "parallels"};
 #define OUT_FORMATS (sizeof(out_formats) / sizeof(out_formats[0]))
 
+/*
+ * A case's side of the edge of what qemu accepts: accepted (any case), or
+ * refused after one edit from a case qemu accepts; else none.
+ */
+enum { SIDE_NONE = -1, SIDE_ACCEPTED, SIDE_REFUSED };
+
 typedef struct shared {
 	const ddp_config *cfg;
 	const ddp_command *command; /* what the campaign's cases run (cfg->generate's) */
@@ -70,8 +77,7 @@ typedef struct shared {
 	json_t *marked;       /* the same with the marks (the rules' and marks' ids) */
 	uint64_t rule_runs[64], mark_runs[64]; /* cases run with each rule, each mark */
 	uint64_t pair_runs[OUT_FORMATS][64];  /* cases run with each rule, by output format */
-	uint64_t accepted_runs[64];           /* cases qemu accepts run with each mark */
-	uint64_t refused_runs[64];            /* cases an edge edit made qemu refuse, each mark */
+	uint64_t side_runs[SIDE_REFUSED + 1][64]; /* cases run with each mark, by side */
 	uint64_t picked;      /* cases picked (dd) */
 	int failed;
 	int stopped_by_finding;
@@ -217,24 +223,22 @@ static int format_index(const ddp_outcome *o)
  * How often the campaign has run the rarest of these features (sh->lock
  * held; UINT64_MAX for none), and in *ties how many of them were run that
  * rarely.  The features: each rule, each mark, each rule in the output
- * format fmt (none when fmt is -1), each mark of a case qemu accepts
- * (accepted: those marks, or 0) and each of a case an edit at the edge
- * made qemu refuse (refused: those marks, or 0).
+ * format fmt (none when fmt is -1) and each mark on its side of the edge
+ * (none when side is SIDE_NONE).
  */
 static uint64_t rarest_feature(const shared *sh, uint64_t rules, uint64_t marks, int fmt,
-                               uint64_t accepted, uint64_t refused, int *ties)
+                               int side, int *ties)
 {
 	uint64_t least = UINT64_MAX;
 
 	*ties = 0;
 	for (int b = 0; b < 64; b++) {
-		int rule = rules >> b & 1;
-		const int has[5] = {rule, marks >> b & 1, rule && fmt >= 0, accepted >> b & 1,
-		                    refused >> b & 1};
-		const uint64_t runs[5] = {sh->rule_runs[b], sh->mark_runs[b],
-		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0, sh->accepted_runs[b],
-		                          sh->refused_runs[b]};
-		for (int kind = 0; kind < 5; kind++) {
+		int rule = rules >> b & 1, mark = marks >> b & 1;
+		const int has[4] = {rule, mark, rule && fmt >= 0, mark && side != SIDE_NONE};
+		const uint64_t runs[4] = {sh->rule_runs[b], sh->mark_runs[b],
+		                          fmt >= 0 ? sh->pair_runs[fmt][b] : 0,
+		                          side != SIDE_NONE ? sh->side_runs[side][b] : 0};
+		for (int kind = 0; kind < 4; kind++) {
 			if (!has[kind])
 				continue;
 			if (runs[kind] < least)
@@ -270,14 +274,14 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 	json_int_t best_runs = 0;
 	uint64_t best_rarest = UINT64_MAX, best_rules = 0, best_marks = 0;
 	int havocked, edge, ties, best_havocked = 0, best_edge = 0, best_ties = 0, best_novelty = 0;
-	int fmt, best_fmt = -1, best_ok = 0, best_refused = 0;
+	int fmt, best_fmt = -1, side, best_side = SIDE_NONE;
 
 	for (unsigned k = 0; k < want; k++) {
 		ddp_case cand;
 		ddp_outcome o;
 		json_int_t runs;
 		uint64_t rules, rarest;
-		int better, rarer, novelty, modelled, ok, refused;
+		int better, rarer, novelty, modelled;
 
 		make_candidate(&cand, key, sizeof(key), &o, sh, n, k, &havocked, &edge);
 		rules = rule_bits(&o);
@@ -289,11 +293,10 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		novelty += novelty && never_run(sh, rules);
 		runs = json_integer_value(json_object_get(sh->marked, key));
 		fmt = format_index(&o);
-		ok = modelled && o.exit_code == 0;
-		refused = modelled && edge && !ok;
+		side = !modelled ? SIDE_NONE : o.exit_code == 0 ? SIDE_ACCEPTED
+		                         : edge ? SIDE_REFUSED : SIDE_NONE;
 		rarest = rarest_feature(sh, rules, o.marks, by_format ? fmt : -1,
-		                        !rare_first && ok ? o.marks : 0,
-		                        !rare_first && refused ? o.marks : 0, &ties);
+		                        rare_first ? SIDE_NONE : side, &ties);
 		pthread_mutex_unlock(&sh->lock);
 		/* Rarer: the feature run least, more features that rare, the behaviour with marks. */
 		rarer = rarest < best_rarest ||
@@ -316,8 +319,7 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 			best_rules = rules;
 			best_marks = o.marks;
 			best_fmt = fmt;
-			best_ok = ok;
-			best_refused = refused;
+			best_side = side;
 			best_edge = edge;
 			best_havocked = havocked;
 		} else {
@@ -334,10 +336,8 @@ static void pick_case(ddp_case *c, shared *sh, uint64_t n, uint64_t i)
 		sh->mark_runs[b] += best_marks >> b & 1;
 		if (best_fmt >= 0)
 			sh->pair_runs[best_fmt][b] += best_rules >> b & 1;
-		if (best_ok)
-			sh->accepted_runs[b] += best_marks >> b & 1;
-		if (best_refused)
-			sh->refused_runs[b] += best_marks >> b & 1;
+		if (best_side != SIDE_NONE)
+			sh->side_runs[best_side][b] += best_marks >> b & 1;
 	}
 	sh->st.havocked += (uint64_t)best_havocked;
 	pthread_mutex_unlock(&sh->lock);
